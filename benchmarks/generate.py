@@ -1,0 +1,194 @@
+"""Generate a clean synthetic organisation of N positions, for benchmarks and scale tests.
+
+Shape (per the speed issue): N posts, N/8 units, N/2 duties, N/10 processes of 6 steps,
+N/50 approval matrices, N/20 KPIs, spread over about a hundred files. Every unit has a head
+and seven posts reporting to it; a head reports to the head of the parent unit.
+
+    python benchmarks/generate.py 10000 /tmp/org10k
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+FILES = 100
+
+
+def _doc(kind: str, name: str, title: str, spec: dict[str, object]) -> str:
+    # JSON is valid YAML flow style, but governance files are block style: write block YAML by hand.
+    lines = [
+        "apiVersion: opsgov/v1",
+        f"kind: {kind}",
+        "metadata:",
+        f"  name: {name}",
+        f"  title: {title}",
+        "spec:" if spec else "spec: {}",
+    ]
+    lines.extend(_block(spec, 1))
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False) if not str(value).replace("-", "").isalnum() else str(value)
+
+
+def _block(value: dict[str, object], depth: int) -> list[str]:
+    pad = "  " * depth
+    out: list[str] = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            out.append(f"{pad}{key}:")
+            out.extend(_block(item, depth + 1))
+        elif isinstance(item, list):
+            out.append(f"{pad}{key}:")
+            for element in item:
+                if isinstance(element, dict):
+                    inner = _block(element, depth + 2)
+                    out.append(f"{pad}  - {inner[0].strip()}")
+                    out.extend(inner[1:])
+                else:
+                    out.append(f"{pad}  - {_scalar(element)}")
+        else:
+            out.append(f"{pad}{key}: {_scalar(item)}")
+    return out
+
+
+def generate(n: int, out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "ops" / "units").mkdir(parents=True)
+    (out / "ops" / "catalogue").mkdir(parents=True)
+    units = max(1, n // 8)
+    files: dict[str, list[str]] = {}
+
+    def emit(path: str, text: str) -> None:
+        files.setdefault(path, []).append(text)
+
+    def head(u: int) -> str:
+        return f"u{u}-head"
+
+    def post(u: int, k: int) -> str:
+        return head(u) if k == 0 else f"u{u}-p{k}"
+
+    posts = [(u, k) for u in range(units) for k in range(8)][:n]
+    duties = n // 2
+    owned: dict[str, list[str]] = {}
+    for d in range(duties):
+        u, k = posts[(2 * d) % len(posts)]
+        owned.setdefault(post(u, k), []).append(f"duty-{d}")
+
+    emit(
+        "ops/organization.yaml",
+        _doc("Organization", "org", "集团", {"root": "u0", "currency": "CNY", "locale": "zh-CN"}),
+    )
+    per_file = max(1, units // FILES)
+    for u in range(units):
+        spec: dict[str, object] = {"type": "company" if u == 0 else "department", "head": head(u)}
+        if u:
+            spec = {"type": "department", "parent": f"u{(u - 1) // 8}", "head": head(u)}
+        path = f"ops/units/part-{u // per_file:03d}.yaml"
+        emit(path, _doc("Unit", f"u{u}", f"部门{u}", spec))
+        for k in range(8):
+            if (u, k) not in set(posts[-8:]) and u * 8 + k >= n:
+                break
+            name = post(u, k)
+            pspec: dict[str, object] = {"unit": f"u{u}"}
+            if k:
+                pspec["reportsTo"] = head(u)
+            elif u:
+                pspec["reportsTo"] = head((u - 1) // 8)
+            if name in owned:
+                pspec["owns"] = owned[name]
+            emit(path, _doc("Position", name, f"岗位{u}-{k}", pspec))
+    for d in range(duties):
+        emit(f"ops/catalogue/duties-{d % 10}.yaml", _doc("Responsibility", f"duty-{d}", f"职责{d}", {}))
+    matrices = max(1, n // 50)
+    for m in range(matrices):
+        u = m % units
+        parent = (u - 1) // 8 if u else 0
+        top = [head(0)]
+        bands: list[dict[str, object]] = [
+            {
+                "below": 100000,
+                "approvers": [head(u)],
+                "escalation": {"after": "24h", "to": head(parent)} if u else {"after": "24h", "to": head(0)},
+            },
+            {
+                "from": 100000,
+                "upTo": 500000,
+                "approvers": [head(u), head(parent)] if u else [head(0), post(0, 1)],
+                "mode": "all",
+            },
+            {"over": 500000, "approvers": top},
+        ]
+        if not u:
+            bands[0] = {"below": 100000, "approvers": [post(0, 1)], "escalation": {"after": "24h", "to": head(0)}}
+        emit(
+            f"ops/catalogue/approvals-{m % 5}.yaml",
+            _doc(
+                "ApprovalMatrix",
+                f"matrix-{m}",
+                f"审批{m}",
+                {"subject": f"费用{m}", "requesters": [post(u, 3)], "bands": bands},
+            ),
+        )
+    for p in range(n // 10):
+        u = p % units
+        steps = []
+        for s in range(6):
+            step: dict[str, object] = {
+                "id": f"s{s}",
+                "title": f"步骤{s}",
+                "responsible": [post(u, 1 + s % 5)],
+                "sla": "2d",
+            }
+            if s < 5:
+                step["next"] = [f"s{s + 1}"]
+            if s == 4:
+                step["approval"] = f"matrix-{u % matrices}" if u < matrices else "matrix-0"
+                step["responsible"] = [head(u)]
+            steps.append(step)
+        spec = {"owner": head(u), "steps": steps}
+        emit(f"ops/catalogue/processes-{p % 10}.yaml", _doc("Process", f"process-{p}", f"流程{p}", spec))
+    for k in range(n // 20):
+        u = k % units
+        emit(
+            f"ops/catalogue/kpis-{k % 5}.yaml",
+            _doc(
+                "KPI",
+                f"kpi-{k}",
+                f"指标{k}",
+                {
+                    "owner": head(u),
+                    "unit": "percent",
+                    "direction": "higher-is-better",
+                    "target": 95,
+                    "thresholds": {"green": 95, "yellow": 85},
+                    "frequency": "monthly",
+                    "measures": [f"process-{k % max(1, n // 10)}"],
+                },
+            ),
+        )
+    for path, docs in files.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("---\n".join(docs), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("positions", type=int)
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args()
+    generate(args.positions, args.out)
+
+
+if __name__ == "__main__":
+    main()

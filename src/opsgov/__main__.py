@@ -1,0 +1,3 @@
+from opsgov.cli import main
+
+main()

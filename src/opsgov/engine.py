@@ -1,0 +1,140 @@
+"""The pipeline, top to bottom: load -> schema -> model -> graph -> rules -> policies -> waivers -> report."""
+
+from __future__ import annotations
+
+import difflib
+import traceback
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from opsgov.config import ConfigError, Settings
+from opsgov.documents import Document
+from opsgov.findings import LEVEL_RANK, LEVELS, Finding
+from opsgov.loader import discover, load_files
+from opsgov.model import Model, build_model
+from opsgov.rules import REGISTRY, canonical
+from opsgov.schema import Validator
+
+
+@dataclass(slots=True)
+class Report:
+    """What a check found: every finding (waived ones too, marked), sorted, with levels stamped."""
+
+    files: int
+    documents: int
+    findings: list[Finding]
+    model: Model | None = field(default=None, repr=False)
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(f.level for f in self.findings if not f.waived)
+        summary = {level: counts.get(level, 0) for level in LEVELS}
+        summary["waived"] = sum(1 for f in self.findings if f.waived)
+        return summary
+
+    def exit_code(self, fail_on: str) -> int:
+        """0 clean, 1 findings at or above `fail_on` (or an unreadable file), 2 an internal error."""
+        if any(f.rule == "internal-error" for f in self.findings):
+            return 2
+        if any(f.rule == "file-unreadable" for f in self.findings):
+            return 1
+        threshold = LEVEL_RANK[fail_on]
+        return 1 if any(not f.waived and LEVEL_RANK[f.level] >= threshold for f in self.findings) else 0
+
+
+def internal_error(where: str, error: BaseException) -> Finding:
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    place = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    return Finding(
+        ".",
+        1,
+        1,
+        "internal-error",
+        f"{where} failed: {type(error).__name__}: {error}{place}",
+        level="error",
+        hint="this is a bug in opsgov; the other results are still reported",
+    )
+
+
+def validate_selectors(selectors: Iterable[str]) -> None:
+    """`--select`/`--ignore` take a rule id or a family prefix; anything else is a usage error."""
+    for selector in selectors:
+        rule_id = canonical(selector)
+        if rule_id in REGISTRY or rule_id.startswith("policy/") or rule_id == "policy-":
+            continue
+        if any(known.startswith(selector) for known in REGISTRY) and selector.endswith(("-", "/")):
+            continue
+        close = difflib.get_close_matches(selector, list(REGISTRY), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; `opsgov rules` lists them"
+        raise ConfigError(f"unknown rule '{selector}'{hint}")
+
+
+def _matches(rule_id: str, selectors: Sequence[str]) -> bool:
+    return any(rule_id == canonical(s) or (s.endswith(("-", "/")) and rule_id.startswith(s)) for s in selectors)
+
+
+def run_rules(model: Model, settings: Settings) -> list[Finding]:
+    """Every enabled rule over the model; a rule that raises becomes an internal-error finding."""
+    findings: list[Finding] = []
+    for rule in REGISTRY.values():
+        if rule.check is None or settings.levels.get(rule.id) == "off":
+            continue
+        if settings.select and not _matches(rule.id, settings.select):
+            continue
+        if _matches(rule.id, settings.ignore):
+            continue
+        options = {**rule.options, **settings.options.get(rule.id, {})}
+        try:
+            findings.extend(f.replace(rule=rule.id) for f in rule.check(model, options))
+        except Exception as error:  # a broken rule must be visible, never silent
+            findings.append(internal_error(f"rule {rule.id}", error))
+    return findings
+
+
+def finalize(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    """Stamp levels, drop what is switched off or not selected, sort."""
+    kept: list[Finding] = []
+    for finding in findings:
+        rule_id = finding.rule
+        if rule_id != "internal-error":
+            if settings.select and not _matches(rule_id, settings.select):
+                continue
+            if _matches(rule_id, settings.ignore):
+                continue
+        configured = settings.levels.get(rule_id)
+        if configured == "off":
+            continue
+        known = REGISTRY.get(rule_id)
+        level = configured or finding.level or (known.level if known else "error")
+        kept.append(finding if finding.level == level else finding.replace(level=level))
+    return sorted(kept)
+
+
+def check(settings: Settings) -> Report:
+    """Run the whole pipeline over the repository at `settings.root`."""
+    validate_selectors((*settings.select, *settings.ignore))
+    root = settings.root
+    if not root.is_dir():
+        raise ConfigError(f"{root}: not a folder")
+    files, findings = discover(root, settings.paths)
+    loaded = load_files(files, settings.limits)
+    findings.extend(loaded.findings)
+
+    validator = Validator()
+    valid: list[Document] = []
+    invalid: list[Document] = []
+    for document in loaded.documents:
+        if not document.ok:
+            invalid.append(document)
+            continue
+        problems = validator.validate(document)
+        if problems:
+            findings.extend(problems)
+            invalid.append(document)
+        else:
+            valid.append(document)
+
+    model = build_model(valid, invalid)
+    findings.extend(model.findings)
+    findings.extend(run_rules(model, settings))
+    return Report(files=len(files), documents=len(loaded.documents), findings=finalize(findings, settings), model=model)

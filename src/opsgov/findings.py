@@ -1,0 +1,65 @@
+"""The one type that represents a problem, and the levels it can have."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+LEVELS = ("error", "warning", "info")
+"""Finding levels, most severe first."""
+
+LEVEL_RANK = {"error": 3, "warning": 2, "info": 1, "never": 4}
+"""`--fail-on never` ranks above every level, so nothing fails the run."""
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Related:
+    """Another place a finding is about (the first definition, the other owner)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Finding:
+    """A problem at one place in one file.
+
+    Field order is the report's sort order: file, line, column, rule. Producers leave
+    `level` empty; the engine stamps the configured level on every finding.
+    """
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    message: str
+    level: str = ""
+    entity: str = ""
+    path: str = ""
+    related: tuple[Related, ...] = ()
+    hint: str = ""
+    waived: bool = False
+
+    def replace(self, **changes: Any) -> Finding:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "entity": self.entity,
+            "path": self.path,
+            "related": [r.to_dict() for r in self.related],
+            "hint": self.hint,
+            "waived": self.waived,
+        }

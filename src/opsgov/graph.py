@@ -1,0 +1,167 @@
+"""The governance graph, and the structural indexes every rule family shares.
+
+`build_graph` puts every entity (and every process step) in one networkx MultiDiGraph with a
+typed edge per reference; it is what `opsgov graph export` writes and what rules may query.
+`Structure` holds the plain-dict views the hot rules walk (parents, reporting lines,
+containment), computed once per run in linear time. Every walk is cycle-safe: cycles are
+reported by their own rules, and must not hang or mislead the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from opsgov.documents import json_path
+from opsgov.model import Entity, Model
+
+
+def step_node(process: Entity | str, step_id: str) -> str:
+    """Graph node of a process step: `Process/name#step-id`."""
+    key = process if isinstance(process, str) else process.key
+    return f"{key}#{step_id}"
+
+
+def build_graph(model: Model) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    add_node = graph.add_node
+    for entity in model:
+        add_node(
+            entity.key,
+            kind=entity.kind,
+            name=entity.name,
+            title=entity.title,
+            file=entity.doc.file,
+            line=entity.doc.line,
+        )
+    edges: list[tuple[str, str, str, dict[str, str]]] = []
+    for process in model.entities("Process"):
+        steps = process.spec.get("steps", [])
+        for index, step in enumerate(steps):
+            node = step_node(process, step["id"])
+            add_node(
+                node,
+                kind="Step",
+                name=step["id"],
+                title=step.get("title", ""),
+                file=process.doc.file,
+                line=process.doc.where(("spec", "steps", index))[0],
+            )
+            edges.append((process.key, node, "step", {"path": json_path(("spec", "steps", index))}))
+        ids = {step["id"] for step in steps}
+        for index, step in enumerate(steps):
+            for position, following in enumerate(step.get("next") or ()):
+                if following in ids:
+                    edges.append(
+                        (
+                            step_node(process, step["id"]),
+                            step_node(process, following),
+                            "next",
+                            {"path": json_path(("spec", "steps", index, "next", position))},
+                        )
+                    )
+    for entity in model:
+        steps = entity.spec.get("steps") if entity.kind == "Process" else None
+        for path, ref in entity.refs.items():
+            source = entity.key
+            if steps is not None and len(path) > 2 and path[1] == "steps":
+                source = step_node(entity, steps[path[2]]["id"])
+            edges.append((source, ref.target, ref.edge, {"path": json_path(path)}))
+    graph.add_edges_from(edges)
+    return graph
+
+
+@dataclass(slots=True)
+class Structure:
+    """Solid lines and containment as plain dicts; each built in one pass over the model."""
+
+    parent: dict[str, str | None] = field(default_factory=dict)
+    """Unit key -> parent unit key."""
+    children: dict[str, list[str]] = field(default_factory=dict)
+    """Unit key -> child unit keys, in name order."""
+    unit_of: dict[str, str | None] = field(default_factory=dict)
+    """Position key -> its unit's key."""
+    reports_to: dict[str, str | None] = field(default_factory=dict)
+    """Position key -> its manager's key."""
+    reports: dict[str, list[str]] = field(default_factory=dict)
+    """Position key -> direct reports."""
+    posts_in: dict[str, list[str]] = field(default_factory=dict)
+    """Unit key -> the positions directly in it."""
+    holders: dict[str, list[str]] = field(default_factory=dict)
+    """Position key -> Person keys that hold it."""
+
+    def unit_ancestors(self, unit: str) -> Iterator[str]:
+        """The unit's parent, grandparent, ... up to the top; stops at a cycle."""
+        seen = {unit}
+        current = self.parent.get(unit)
+        while current is not None and current not in seen:
+            yield current
+            seen.add(current)
+            current = self.parent.get(current)
+
+    def chain(self, position: str) -> Iterator[str]:
+        """The position's manager, their manager, ... to the top; stops at a cycle."""
+        seen = {position}
+        current = self.reports_to.get(position)
+        while current is not None and current not in seen:
+            yield current
+            seen.add(current)
+            current = self.reports_to.get(current)
+
+    def units_below(self, unit: str) -> Iterator[str]:
+        """The unit and every unit under it (depth first, cycle-safe)."""
+        stack, seen = [unit], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            yield current
+            stack.extend(reversed(self.children.get(current, ())))
+
+    def posts_below(self, unit: str) -> Iterator[str]:
+        """Every position in the unit or any unit under it."""
+        for current in self.units_below(unit):
+            yield from self.posts_in.get(current, ())
+
+    def containers(self, key: str) -> Iterator[str]:
+        """What contains an entity: a post's unit and that unit's ancestors; a unit's ancestors."""
+        if key.startswith("Position/"):
+            unit = self.unit_of.get(key)
+            if unit is not None:
+                yield unit
+                yield from self.unit_ancestors(unit)
+        elif key.startswith("Unit/"):
+            yield from self.unit_ancestors(key)
+
+    def contains(self, outer: str, inner: str) -> bool:
+        """True when `outer` is `inner` or contains it (FORMAT.md's nesting of posts and units)."""
+        return outer == inner or any(container == outer for container in self.containers(inner))
+
+
+def build_structure(model: Model) -> Structure:
+    structure = Structure()
+    for unit in model.units.values():
+        structure.parent[unit.key] = unit.target(("spec", "parent"))
+        structure.children.setdefault(unit.key, [])
+        structure.posts_in.setdefault(unit.key, [])
+    for unit_key, parent in structure.parent.items():
+        if parent is not None and parent in structure.children:
+            structure.children[parent].append(unit_key)
+    for position in model.positions.values():
+        home = position.target(("spec", "unit"))
+        structure.unit_of[position.key] = home
+        if home is not None:
+            structure.posts_in.setdefault(home, []).append(position.key)
+        manager = position.target(("spec", "reportsTo"))
+        structure.reports_to[position.key] = manager
+        structure.reports.setdefault(position.key, [])
+        if manager is not None:
+            structure.reports.setdefault(manager, []).append(position.key)
+    for person in model.entities("Person"):
+        for ref in person.refs.values():
+            if ref.edge == "holds":
+                structure.holders.setdefault(ref.target, []).append(person.key)
+    return structure

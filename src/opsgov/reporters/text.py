@@ -1,0 +1,45 @@
+"""`file:line:col: level rule-id message`, a hint line where one helps, and a summary."""
+
+from __future__ import annotations
+
+import re
+
+from opsgov.engine import Report
+from opsgov.reporters.base import Reporter
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Control characters from the data are shown escaped, never sent to the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(report: Report) -> str:
+    counts = report.counts()
+    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"), f"{counts['info']} info"]
+    waived = f", {counts['waived']} waived" if counts["waived"] else ""
+    return f"{_plural(report.files, 'file')}, {_plural(report.documents, 'document')}: {', '.join(parts)}{waived}"
+
+
+class TextReporter(Reporter):
+    name = "text"
+
+    def render(self, report: Report) -> str:
+        lines: list[str] = []
+        for finding in report.findings:
+            waived = " (waived)" if finding.waived else ""
+            lines.append(
+                f"{finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
+                f"{clean(finding.message)}{waived}"
+            )
+            for related in finding.related:
+                lines.append(f"    {related.file}:{related.line}:{related.column}: {clean(related.message)}")
+            if finding.hint:
+                lines.append(f"    hint: {clean(finding.hint)}")
+        lines.append(summary_line(report))
+        return "\n".join(lines) + "\n"
