@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opsgov.rules import reading
+from opsgov.rules import authority, duties, kpis, processes, reading, structure
 from opsgov.rules.base import Rule
 
 ENGINE_RULES = (
@@ -18,7 +18,18 @@ ENGINE_RULES = (
     ),
 )
 
-REGISTRY: dict[str, Rule] = {r.id: r for r in (*reading.RULES, *ENGINE_RULES)}
+REGISTRY: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        *reading.RULES,
+        *structure.RULES,
+        *duties.RULES,
+        *processes.RULES,
+        *authority.RULES,
+        *kpis.RULES,
+        *ENGINE_RULES,
+    )
+}
 """Rule id -> rule, in the order `opsgov rules` lists them."""
 
 ALIASES: dict[str, str] = {alias: r.id for r in REGISTRY.values() for alias in r.aliases}
