@@ -91,6 +91,10 @@ class Structure:
     """Unit key -> the positions directly in it."""
     holders: dict[str, list[str]] = field(default_factory=dict)
     """Position key -> Person keys that hold it."""
+    root: str | None = None
+    """The root unit named by the Organization, when there is exactly one Organization."""
+    reachable: set[str] = field(default_factory=set)
+    """Units reachable from the root by parent links (the root included)."""
 
     def unit_ancestors(self, unit: str) -> Iterator[str]:
         """The unit's parent, grandparent, ... up to the top; stops at a cycle."""
@@ -164,4 +168,8 @@ def build_structure(model: Model) -> Structure:
         for ref in person.refs.values():
             if ref.edge == "holds":
                 structure.holders.setdefault(ref.target, []).append(person.key)
+    if len(model.organizations) == 1:
+        structure.root = model.organizations[0].target(("spec", "root"))
+        if structure.root is not None:
+            structure.reachable = set(structure.units_below(structure.root))
     return structure
