@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up opsgov on a Debian machine: system packages, a virtual environment in .venv, and
+# opsgov installed into it (editable). `--test` also installs the test tools.
+#
+#   bash scripts/setup.sh          # to run opsgov
+#   bash scripts/setup.sh --test   # to run the tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+
+# System packages (Graphviz's dot, a CJK font for Chinese titles, Chromium for the handbook's
+# browser test): installed only when missing, with sudo when not root.
+if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
+    missing=()
+    while read -r package; do
+        [ -z "$package" ] && continue
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done < scripts/apt-packages.txt
+    python3 -m venv --help >/dev/null 2>&1 || missing+=("python3-venv")
+    python3 -c "import ensurepip" >/dev/null 2>&1 || missing+=("python3-venv")
+    if [ "${#missing[@]}" -gt 0 ]; then
+        sudo=""
+        [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        echo "setup: installing ${missing[*]}" >&2
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+else
+    echo "setup: not a Debian machine; install Graphviz, a CJK font (Noto Sans CJK) and Chromium yourself" >&2
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
