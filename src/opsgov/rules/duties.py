@@ -1,9 +1,271 @@
-"""Rules of the family "duties" (CHECKS.md)."""
+"""Rules of the family "duties" (CHECKS.md): who owns which duty, and the boundaries around it."""
 
 from __future__ import annotations
 
-from opsgov.rules.base import Rule
+from collections.abc import Iterator, Mapping
+from itertools import islice
+from typing import Any, NamedTuple
+
+from opsgov.documents import Path
+from opsgov.findings import Finding
+from opsgov.model import Entity, Model
+from opsgov.rules.base import Rule, rule
 
 FAMILY = "duties"
 
-RULES: tuple[Rule, ...] = ()
+
+class Ownership(NamedTuple):
+    """One `owns` item: who owns the duty, and where they say so."""
+
+    owner: Entity
+    path: Path
+
+
+def duty_owners(model: Model) -> dict[str, list[Ownership]]:
+    """Responsibility key -> its owners (units first, then posts, in document order), in one pass.
+
+    An owner that lists the same duty twice (once bare, once as Kind/name) counts once.
+    """
+    owners: dict[str, list[Ownership]] = {}
+    for kind in ("Unit", "Position"):
+        for entity in model.entities(kind):
+            seen: set[str] = set()
+            for index in range(len(entity.spec.get("owns") or ())):
+                path: Path = ("spec", "owns", index)
+                duty = entity.target(path)
+                if duty is not None and duty not in seen:
+                    seen.add(duty)
+                    owners.setdefault(duty, []).append(Ownership(entity, path))
+    return owners
+
+
+SHOWN = 5
+"""Owners named in a message, and related locations, at most: a duty owned by every post stays readable."""
+
+
+def _names(keys: list[str]) -> str:
+    """`A`, `A and B`, `A, B and C`, `A, B, C, D, E and 7 more`."""
+    if len(keys) <= 1:
+        return "".join(keys)
+    if len(keys) > SHOWN:
+        return ", ".join(keys[:SHOWN]) + f" and {len(keys) - SHOWN} more"
+    return ", ".join(keys[:-1]) + " and " + keys[-1]
+
+
+def _shared_parties(duty: Entity) -> list[str]:
+    """The declared lead first, then the `with` parties, as entity keys."""
+    lead = duty.target(("spec", "shared", "lead"))
+    parties = [lead] if lead is not None else []
+    parties.extend(ref.target for ref in duty.refs.values() if ref.edge == "sharedWith" and ref.target not in parties)
+    return parties
+
+
+@rule(
+    "duty-overlap",
+    "error",
+    "a Responsibility owned by two or more units/posts where neither contains the other and it is not declared shared",
+    family=FAMILY,
+)
+def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Two departments that both believe they own a duty is the classic governance failure:
+    each expects the other to act, or both act and contradict each other. A duty may have
+    several owners only when one contains the other (a post inside the owning unit, a unit
+    inside an owning ancestor: that is delegation), or when the Responsibility declares it
+    `shared` between them (lead + with). An owner outside the declared parties still overlaps;
+    a post or unit inside a declared party counts as that party.
+
+    Owners nested in another owner are set aside; the remaining owners fall into groups (the
+    declared parties form one group, every other owner is a group of its own). The first group
+    (the declared parties, or else the first owner: units before posts, in file order) is taken
+    as the rightful one, and every owner of another group is reported at its `owns` item, with
+    the other owners as related locations ("also owned here"). So two owners give one finding,
+    three give two. The finding's entity is the Responsibility: one Waiver on it covers the
+    conflict.
+
+    Passes:
+        kind: Responsibility
+        metadata: {name: inventory-management, title: 库存管理}
+        spec:
+          shared: {lead: supply-chain, with: [sales]}
+        ---
+        kind: Unit
+        metadata: {name: sales, title: 销售部}
+        spec: {parent: company, owns: [inventory-management]}
+    Fails:
+        kind: Unit
+        metadata: {name: supply-chain, title: 供应链部}
+        spec: {parent: company, owns: [inventory-management]}
+        ---
+        kind: Unit
+        metadata: {name: sales, title: 销售部}
+        spec: {parent: company, owns: [inventory-management]}   # no shared declaration
+    """
+    structure = model.structure
+    for duty_key, owned in duty_owners(model).items():
+        if len(owned) < 2:
+            continue
+        duty = model.get(duty_key)
+        if duty is None:
+            continue
+        keys = {item.owner.key for item in owned}
+        top = [item for item in owned if not any(c in keys for c in structure.containers(item.owner.key))]
+        if len(top) < 2:
+            continue
+        parties = _shared_parties(duty)
+        party_set = set(parties)
+        declared: list[Ownership] = []
+        others: list[Ownership] = []
+        for item in top:
+            key = item.owner.key
+            inside = key in party_set or any(c in party_set for c in structure.containers(key))
+            (declared if inside else others).append(item)
+        reported = others if declared else others[1:]
+        lead = duty.target(("spec", "shared", "lead"))
+        sharing = _names([f"{key} (lead)" if key == lead else key for key in parties])
+        names = sorted(o.owner.key for o in top) if len(top) <= SHOWN else []
+        nobody = "neither contains the other" if len(top) == 2 else "none of them contains another"
+        for item in reported:
+            rest = list(islice((other for other in top if other is not item), SHOWN))
+            if declared:
+                message = (
+                    f"responsibility {duty.name} is declared shared between {sharing}, but {item.owner.key} owns it too"
+                )
+                hint = f"remove it from the owns of {item.owner.key}, or add {item.owner.key} to the shared declaration"
+            else:
+                owned_by = _names(names) if names else f"{item.owner.key} and {len(top) - 1} other units or posts"
+                message = f"responsibility {duty.name} is owned by {owned_by}, and {nobody}"
+                hint = (
+                    f"keep one owner, or declare it shared (spec.shared: lead + with) on Responsibility/{duty.name}; "
+                    "a post inside the owning unit may own it as delegation"
+                )
+            yield item.owner.finding(
+                item.path,
+                message,
+                entity=duty.key,
+                hint=hint,
+                related=tuple(other.owner.doc.related(other.path, "also owned here") for other in rest),
+            )
+
+
+@rule("duty-unowned", "warning", "a Responsibility that nobody owns", family=FAMILY)
+def duty_unowned(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A duty in the catalogue that no unit or post lists in its `owns` is a duty nobody will
+    answer for (责任不清). A `shared` declaration alone does not own it: the parties must also
+    list it in their `owns`.
+
+    Passes:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, owns: [budgeting]}
+    Fails:
+        kind: Responsibility
+        metadata: {name: budgeting, title: 预算管理}   # no unit or post owns it
+        spec: {}
+    """
+    owners = duty_owners(model)
+    for duty in model.entities("Responsibility"):
+        if duty.key not in owners:
+            yield duty.finding(
+                ("metadata", "name"),
+                f"responsibility {duty.name} ({duty.title}) is owned by no unit or post",
+                hint="add it to the owns list of the unit or post accountable for it, or remove it from the catalogue",
+            )
+
+
+@rule("boundary-contradiction", "error", "an entity excludes a duty that it also owns", family=FAMILY)
+def boundary_contradiction(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A unit or post that both owns a duty and declares, in its `excludes`, that it does not,
+    leaves the boundary unreadable: which of the two statements holds?
+
+    Passes:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec:
+          unit: operations
+          owns: [ops-coordination]
+          excludes:
+            - {responsibility: frontline-execution, ownedBy: execution-team}
+    Fails:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec:
+          unit: operations
+          owns: [frontline-execution]
+          excludes:
+            - {responsibility: frontline-execution, ownedBy: execution-team}
+    """
+    for kind in ("Unit", "Position"):
+        for entity in model.entities(kind):
+            excludes = entity.spec.get("excludes")
+            if not excludes:
+                continue
+            owned: dict[str, Path] = {}
+            for index in range(len(entity.spec.get("owns") or ())):
+                path: Path = ("spec", "owns", index)
+                duty = entity.target(path)
+                if duty is not None:
+                    owned.setdefault(duty, path)
+            for index in range(len(excludes)):
+                path = ("spec", "excludes", index, "responsibility")
+                duty = entity.target(path)
+                if duty is not None and duty in owned:
+                    yield entity.finding(
+                        path,
+                        f"{entity.key} excludes responsibility {duty.partition('/')[2]}, which it also owns",
+                        hint="remove it from owns or from excludes, whichever is not true",
+                        related=(entity.doc.related(owned[duty], "owned here"),),
+                    )
+
+
+@rule("boundary-mismatch", "error", "excludes[].ownedBy names an entity that does not own that duty", family=FAMILY)
+def boundary_mismatch(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """An `excludes` item tells a reader who owns the duty instead. When the named unit or post
+    does not list the duty in its own `owns`, the boundary points to nobody: the duty falls
+    between two chairs. The named entity must own the duty itself; a unit that merely contains
+    the owner does not count.
+
+    Passes:
+        kind: Unit
+        metadata: {name: operations, title: 运营部}
+        spec:
+          parent: company
+          excludes: [{responsibility: inventory-management, ownedBy: supply-chain}]
+        ---
+        kind: Unit
+        metadata: {name: supply-chain, title: 供应链部}
+        spec: {parent: company, owns: [inventory-management]}
+    Fails:
+        kind: Unit
+        metadata: {name: operations, title: 运营部}
+        spec:
+          parent: company
+          excludes: [{responsibility: inventory-management, ownedBy: finance}]  # finance does not own it
+    """
+    owners = duty_owners(model)
+    for kind in ("Unit", "Position"):
+        for entity in model.entities(kind):
+            for index in range(len(entity.spec.get("excludes") or ())):
+                duty = entity.target(("spec", "excludes", index, "responsibility"))
+                path: Path = ("spec", "excludes", index, "ownedBy")
+                named = entity.target(path)
+                if duty is None or named is None:
+                    continue
+                owned = owners.get(duty, [])
+                if any(item.owner.key == named for item in owned):
+                    continue
+                name = duty.partition("/")[2]
+                actual = [item.owner.key for item in owned]
+                which = "that owner" if len(actual) == 1 else "one of them"
+                if actual:
+                    hint = f"it is owned by {_names(actual)}; name {which}, or add it to the owns of {named}"
+                else:
+                    hint = f"nobody owns it: add it to the owns of {named}"
+                yield entity.finding(
+                    path,
+                    f"{entity.key} says responsibility {name} is owned by {named}, but {named} does not own it",
+                    hint=hint,
+                    related=tuple(item.owner.doc.related(item.path, "owned here") for item in owned[:SHOWN]),
+                )
+
+
+RULES: tuple[Rule, ...] = (duty_overlap, duty_unowned, boundary_contradiction, boundary_mismatch)

@@ -1,9 +1,303 @@
-"""Rules of the family "processes" (CHECKS.md)."""
+"""Rules of the family "processes" (CHECKS.md): owners of processes and the graph of their steps."""
 
 from __future__ import annotations
 
-from opsgov.rules.base import Rule
+import difflib
+from collections import deque
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from opsgov.documents import Path
+from opsgov.findings import Finding
+from opsgov.model import Entity, Model
+from opsgov.rules.base import Rule, rule
+from opsgov.rules.duties import SHOWN, duty_owners
 
 FAMILY = "processes"
 
-RULES: tuple[Rule, ...] = ()
+
+def _orphaned_because(model: Model, process: Entity) -> str | None:
+    """Why nobody can answer for the process, or None when its owner is a live unit or post."""
+    raw = process.spec.get("owner")
+    if raw is None:
+        return "it names no owner"
+    owner_key = process.target(("spec", "owner"))
+    if owner_key is None:
+        return f"its owner '{raw}' does not resolve to a valid unit or post"
+    structure = model.structure
+    detached = structure.root is not None
+    if owner_key.startswith("Unit/"):
+        if detached and owner_key not in structure.reachable:
+            return f"its owner {owner_key} is a unit detached from the organisation"
+        return None
+    owner = model.get(owner_key)
+    if owner is not None and owner.spec.get("headcount", 1) == 0:
+        return f"its owner {owner_key} is a frozen post (headcount 0)"
+    unit = structure.unit_of.get(owner_key)
+    if detached and unit is not None and unit not in structure.reachable:
+        return f"its owner {owner_key} sits in {unit}, a unit detached from the organisation"
+    if model.persons_declared and not structure.holders.get(owner_key):
+        return f"its owner {owner_key} is vacant (no Person holds it)"
+    return None
+
+
+@rule(
+    "process-orphaned",
+    "error",
+    "a process whose owner is missing, dangling, a detached unit, a frozen post (headcount 0) or a vacant post",
+    family=FAMILY,
+)
+def process_orphaned(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every process needs somebody accountable for the whole of it. An owner that does not
+    resolve (the reference was reported already, but the process is still orphaned), a unit not
+    reachable from the root (or a post in such a unit), a frozen post (headcount 0), or a post
+    that no Person holds (checked only when Persons are declared) leaves the process with nobody
+    to answer for it.
+
+    Passes:
+        kind: Process
+        metadata: {name: monthly-review, title: 月度复盘}
+        spec:
+          owner: ops-manager
+          steps: [{id: review, title: 复盘会, responsible: ops-manager}]
+    Fails:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec: {unit: operations, reportsTo: ceo, headcount: 0}   # frozen
+        ---
+        kind: Process
+        metadata: {name: monthly-review, title: 月度复盘}
+        spec:
+          owner: ops-manager
+          steps: [{id: review, title: 复盘会, responsible: ops-manager}]
+    """
+    for process in model.entities("Process"):
+        reason = _orphaned_because(model, process)
+        if reason is not None:
+            yield process.finding(
+                ("spec", "owner"),
+                f"process {process.name} ({process.title}) is orphaned: {reason}",
+                hint="make a staffed post, or a unit of the organisation, the owner of the process",
+            )
+
+
+class _Steps:
+    """A process's steps as a graph of indexes: one pass to build, linear walks."""
+
+    def __init__(self, process: Entity) -> None:
+        self.steps: list[dict[str, Any]] = process.spec.get("steps") or []
+        self.index: dict[str, int] = {}
+        self.duplicates: list[int] = []
+        for position, step in enumerate(self.steps):
+            if step["id"] in self.index:
+                self.duplicates.append(position)
+            else:
+                self.index[step["id"]] = position
+        self.following: list[list[int]] = []
+        self.leads_nowhere: list[bool] = []
+        """A step with an unknown `next`: it was reported as step-unknown, and may lead to an end."""
+        for step in self.steps:
+            known = [self.index[name] for name in step.get("next") or () if name in self.index]
+            self.following.append(known)
+            self.leads_nowhere.append(len(known) < len(step.get("next") or ()))
+        start = process.spec.get("start")
+        self.start = self.index.get(start, 0) if start is not None else 0
+
+    def reachable(self) -> set[int]:
+        seen = {self.start}
+        queue = deque(seen)
+        while queue:
+            for following in self.following[queue.popleft()]:
+                if following not in seen:
+                    seen.add(following)
+                    queue.append(following)
+        return seen
+
+    def ending(self) -> set[int]:
+        """Steps from which an end step (or an unknown `next`, already reported) can be reached."""
+        preceding: list[list[int]] = [[] for _ in self.steps]
+        for source, targets in enumerate(self.following):
+            for target in targets:
+                preceding[target].append(source)
+        seen = {i for i, step in enumerate(self.steps) if not step.get("next") or self.leads_nowhere[i]}
+        queue = deque(seen)
+        while queue:
+            for source in preceding[queue.popleft()]:
+                if source not in seen:
+                    seen.add(source)
+                    queue.append(source)
+        return seen
+
+
+@rule("step-unreachable", "error", "a step that cannot be reached from the start step", family=FAMILY)
+def step_unreachable(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A step that no path from the start step leads to is never carried out: usually a `next`
+    that was forgotten when the process was redrawn. The start step is `spec.start`, or the
+    first step (also when `start` names no step: that is reported as step-unknown). A step with
+    a duplicate id is reported as step-unknown only.
+
+    Passes:
+        steps:
+          - {id: draft, title: 编制方案, responsible: planner, next: [approve]}
+          - {id: approve, title: 审批, responsible: manager}
+    Fails:
+        steps:
+          - {id: draft, title: 编制方案, responsible: planner}
+          - {id: approve, title: 审批, responsible: manager}   # nothing leads here
+    """
+    for process in model.entities("Process"):
+        graph = _Steps(process)
+        reached = graph.reachable()
+        if len(reached) == len(graph.steps):
+            continue
+        start_id = graph.steps[graph.start]["id"]
+        duplicates = set(graph.duplicates)
+        for position, step in enumerate(graph.steps):
+            if position not in reached and position not in duplicates:
+                yield process.finding(
+                    ("spec", "steps", position, "id"),
+                    f"step '{step['id']}' of process {process.name} cannot be reached from the start step '{start_id}'",
+                    hint="add it to the next list of the step that comes before it, or remove it",
+                )
+
+
+@rule("step-no-end", "error", "a step from which no end step can be reached (a loop with no way out)", family=FAMILY)
+def step_no_end(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A step from which every path loops back without ever reaching an end step (a step with
+    no `next`) is a process that can never finish. The finding stands at the step's `next`. A
+    step whose `next` names an unknown step is taken to reach an end (step-unknown reports it).
+
+    Passes:
+        steps:
+          - {id: review, title: 复核, responsible: auditor, next: [fix, close]}
+          - {id: fix, title: 整改, responsible: manager, next: [review]}
+          - {id: close, title: 结案, responsible: auditor}
+    Fails:
+        steps:
+          - {id: review, title: 复核, responsible: auditor, next: [fix]}
+          - {id: fix, title: 整改, responsible: manager, next: [review]}   # no way out
+    """
+    for process in model.entities("Process"):
+        graph = _Steps(process)
+        ending = graph.ending()
+        if len(ending) == len(graph.steps):
+            continue
+        for position, step in enumerate(graph.steps):
+            if position not in ending:
+                yield process.finding(
+                    ("spec", "steps", position, "next"),
+                    f"from step '{step['id']}' of process {process.name} no end step can be reached",
+                    hint="give the loop a way out: a next step that leads to a step without next",
+                )
+
+
+def _did_you_mean(name: str, ids: Mapping[str, int]) -> str:
+    close = difflib.get_close_matches(name, list(ids), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@rule("step-unknown", "error", "start or next names no step of the process", family=FAMILY)
+def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """`start` and every `next` item must name a step of the same process; the message suggests
+    the closest step id. Two steps with the same id are reported here too (at the second), since
+    a `next` naming that id could not say which step it means.
+
+    Passes:
+        start: draft
+        steps:
+          - {id: draft, title: 编制方案, responsible: planner, next: [approve]}
+          - {id: approve, title: 审批, responsible: manager}
+    Fails:
+        start: draft
+        steps:
+          - {id: draft, title: 编制方案, responsible: planner, next: [aprove]}   # typo
+          - {id: approve, title: 审批, responsible: manager}
+    """
+    for process in model.entities("Process"):
+        graph = _Steps(process)
+        ids = graph.index
+        start = process.spec.get("start")
+        if start is not None and start not in ids:
+            yield process.finding(
+                ("spec", "start"),
+                f"start '{start}' names no step of process {process.name}{_did_you_mean(start, ids)}",
+                hint="start must be the id of one of the process's steps",
+            )
+        for position in graph.duplicates:
+            step_id = graph.steps[position]["id"]
+            yield process.finding(
+                ("spec", "steps", position, "id"),
+                f"step id '{step_id}' is used twice in process {process.name}",
+                hint="give every step of a process its own id",
+                related=(process.doc.related(("spec", "steps", ids[step_id], "id"), "first used here"),),
+            )
+        for position, step in enumerate(graph.steps):
+            if not graph.leads_nowhere[position]:
+                continue
+            for item, name in enumerate(step["next"]):
+                if name not in ids:
+                    path: Path = ("spec", "steps", position, "next", item)
+                    yield process.finding(
+                        path,
+                        f"next '{name}' of step '{step['id']}' names no step of process {process.name}"
+                        + _did_you_mean(name, ids),
+                        hint="next lists ids of steps of the same process",
+                    )
+
+
+@rule(
+    "process-duty-owner",
+    "warning",
+    "a process's responsibility is owned by an entity that is not the process owner nor contains it",
+    family=FAMILY,
+)
+def process_duty_owner(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A process carries out a duty; whoever owns the duty should own the process, or contain
+    its owner (the unit that owns the duty may give the process to one of its posts). A process
+    owned outside the duty's owners splits accountability: the duty's owner answers for a
+    result that someone else's process produces. Duties that nobody owns are left to
+    duty-unowned.
+
+    Passes:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, owns: [marketing-campaigns]}
+        ---
+        kind: Process
+        spec: {owner: marketing-director, responsibility: marketing-campaigns, steps: [...]}
+        # marketing-director is a post of marketing
+    Fails:
+        kind: Process
+        spec: {owner: finance-director, responsibility: marketing-campaigns, steps: [...]}
+    """
+    owners = None
+    owner_sets: dict[str, set[str]] = {}
+    structure = model.structure
+    for process in model.entities("Process"):
+        path: Path = ("spec", "responsibility")
+        duty = process.target(path)
+        owner = process.target(("spec", "owner"))
+        if duty is None or owner is None:
+            continue
+        if owners is None:
+            owners = duty_owners(model)
+        owned = owners.get(duty)
+        if not owned:
+            continue
+        keys = owner_sets.get(duty)
+        if keys is None:
+            keys = owner_sets[duty] = {item.owner.key for item in owned}
+        if owner in keys or any(container in keys for container in structure.containers(owner)):
+            continue
+        names = [item.owner.key for item in owned[: SHOWN + 1]]
+        shown = ", ".join(names[:SHOWN]) + (f" and {len(owned) - SHOWN} more" if len(owned) > SHOWN else "")
+        yield process.finding(
+            path,
+            f"process {process.name} carries responsibility {duty.partition('/')[2]}, owned by {shown}, "
+            f"but its owner {owner} is neither that owner nor inside it",
+            hint="make the duty's owner (or a post inside it) own the process, or correct the responsibility",
+            related=tuple(item.owner.doc.related(item.path, "the duty is owned here") for item in owned[:SHOWN]),
+        )
+
+
+RULES: tuple[Rule, ...] = (process_orphaned, step_unreachable, step_no_end, step_unknown, process_duty_owner)
