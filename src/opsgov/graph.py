@@ -92,7 +92,7 @@ class Structure:
     holders: dict[str, list[str]] = field(default_factory=dict)
     """Position key -> Person keys that hold it."""
     root: str | None = None
-    """The root unit named by the Organization, when there is exactly one Organization."""
+    """The root unit named by the (first) Organization."""
     reachable: set[str] = field(default_factory=set)
     """Units reachable from the root by parent links (the root included)."""
 
@@ -168,7 +168,7 @@ def build_structure(model: Model) -> Structure:
         for ref in person.refs.values():
             if ref.edge == "holds":
                 structure.holders.setdefault(ref.target, []).append(person.key)
-    if len(model.organizations) == 1:
+    if model.organizations:  # with several, org-root reports the extra ones; the first read stands
         structure.root = model.organizations[0].target(("spec", "root"))
         if structure.root is not None:
             structure.reachable = set(structure.units_below(structure.root))

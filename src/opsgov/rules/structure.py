@@ -1,9 +1,609 @@
-"""Rules of the family "structure" (CHECKS.md)."""
+"""Rules of the family "structure" (CHECKS.md): the organisation tree and the reporting line.
+
+A unit has at most one parent and a position at most one manager, so both graphs are functions:
+one linear walk over each finds every cycle, every top and what hangs below a cycle. No rule
+here searches all entities per entity.
+"""
 
 from __future__ import annotations
 
-from opsgov.rules.base import Rule
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from opsgov.findings import Finding, Related
+from opsgov.model import Entity, Model
+from opsgov.rules.base import Rule, rule
 
 FAMILY = "structure"
 
-RULES: tuple[Rule, ...] = ()
+_RELATED_CAP = 20
+"""At most this many related locations per finding: a long list helps nobody and costs memory."""
+
+_WHITE, _GREY, _BLACK = 0, 1, 2
+
+
+def _name(key: str) -> str:
+    return key.partition("/")[2]
+
+
+def _names(keys: Iterable[str], cap: int = 5) -> str:
+    listed = list(keys)
+    shown = ", ".join(_name(key) for key in listed[:cap])
+    return shown + (f" and {len(listed) - cap} more" if len(listed) > cap else "")
+
+
+def _plural(count: int, word: str) -> str:
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+
+
+class _Cycles:
+    """The cycles of a function graph (`successor`), found by one colour-marking walk.
+
+    Each cycle is rotated to start at the member that sorts first. `feeding[i]` counts the nodes
+    outside cycle i whose chain runs into it: they are not in the cycle, but cannot reach a top.
+    """
+
+    def __init__(self, successor: Mapping[str, str | None]) -> None:
+        self.cycles: list[list[str]] = []
+        self.feeding: list[int] = []
+        colour: dict[str, int] = {}
+        ends_in: dict[str, int] = {}  # node -> the cycle its chain runs into (or is part of); -1: it reaches a top
+        for start in successor:
+            if start in colour:
+                continue
+            path: list[str] = []
+            node: str | None = start
+            while node is not None and colour.get(node, _WHITE) == _WHITE:
+                colour[node] = _GREY
+                path.append(node)
+                node = successor.get(node)
+            if node is None:
+                target = -1
+                lead = len(path)
+            elif colour[node] == _GREY:
+                lead = path.index(node)
+                cycle = path[lead:]
+                first = cycle.index(min(cycle))
+                self.cycles.append(cycle[first:] + cycle[:first])
+                self.feeding.append(0)
+                target = len(self.cycles) - 1
+            else:
+                target = ends_in[node]
+                lead = len(path)
+            for member in path:
+                colour[member] = _BLACK
+                ends_in[member] = target
+            if target >= 0:
+                self.feeding[target] += lead
+
+
+def _root(model: Model) -> str | None:
+    """The root unit; with several Organizations, the first one read counts (org-root reports the others)."""
+    root = model.structure.root
+    if root is None and model.organizations:
+        root = model.organizations[0].target(("spec", "root"))
+    return root
+
+
+def _cycle_finding(model: Model, cycle: list[str], field: str, feeding: int) -> Finding:
+    """One finding per cycle, at the link of the member that sorts first; the other links are related."""
+    spelled = " -> ".join(_name(key) for key in (*cycle, cycle[0]))
+    entity = model.get(cycle[0])
+    assert entity is not None
+    noun, self_loop, top = _CYCLE_WORDS[field]
+    if len(cycle) == 1:
+        message = f"{entity.key} {self_loop}: {spelled}"
+    else:
+        message = f"{noun} form a cycle of {field} links: {spelled}"
+    if feeding:
+        message += f"; {_plural(feeding, 'other ' + noun[:-1])} below it cannot reach {top} either"
+    related: list[Related] = []
+    for index, key in enumerate(cycle[1 : _RELATED_CAP + 1], start=1):
+        member = model.get(key)
+        if member is not None:
+            following = cycle[(index + 1) % len(cycle)]
+            related.append(member.doc.related(("spec", field), f"{_name(key)} -> {_name(following)}"))
+    return entity.finding(("spec", field), message, related=tuple(related), hint=_CYCLE_HINTS[field])
+
+
+_CYCLE_WORDS = {
+    "parent": ("units", "is its own parent", "the root unit"),
+    "reportsTo": ("positions", "reports to itself", "the top position"),
+}
+_CYCLE_HINTS = {
+    "parent": "point one of these parent links at a unit outside the cycle; only the root unit has no parent",
+    "reportsTo": "let one of these posts report to a post outside the cycle; only the top position has no reportsTo",
+}
+
+
+@rule("org-root", "error", "no Organization, more than one, or its root unit has a parent", family=FAMILY)
+def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    A repository describes exactly one organisation, and its `spec.root` is the top of the unit
+    tree, so the root unit has no `parent`. Reported: no Organization at all (at line 1 of the
+    first file read, or at the repository "." when nothing was read; not when an Organization
+    exists but breaks its schema, which is reported already); each Organization after the first
+    (at its name, the first one related); a root unit with a parent (at its `spec.parent`).
+    As with duplicate names, the first Organization read is the one the other structure rules
+    use.
+
+    Passes:
+        kind: Organization
+        metadata: {name: acme, title: 示例公司}
+        spec: {root: company, currency: CNY, locale: zh-CN}
+        ---
+        kind: Unit
+        metadata: {name: company, title: 总公司}
+        spec: {type: company, head: ceo}
+    Fails:
+        kind: Unit
+        metadata: {name: company, title: 总公司}
+        spec: {type: company, head: ceo, parent: holding}   # the root unit has a parent
+    """
+    if not model.known["Organization"]:
+        first = min(model, key=lambda e: (e.doc.file, e.doc.index), default=None)
+        message = "the repository declares no Organization; exactly one is needed, naming the root unit"
+        hint = "add an Organization document with spec.root naming the top unit"
+        if first is None:
+            yield Finding(".", 1, 1, "", message, hint=hint)
+        else:
+            yield Finding(first.doc.file, 1, 1, "", message, hint=hint)
+        return
+    organizations = model.organizations
+    if organizations:
+        first_org = organizations[0]
+        for extra in organizations[1:]:
+            yield extra.finding(
+                ("metadata", "name"),
+                f"a second Organization '{extra.name}': the repository already declares '{first_org.name}'",
+                hint="keep exactly one Organization per repository",
+                related=(first_org.doc.related(("metadata", "name"), "first Organization"),),
+            )
+    root = model.get(_root(model))
+    if root is not None:
+        parent = model.structure.parent.get(root.key)
+        if parent is not None:
+            yield root.finding(
+                ("spec", "parent"),
+                f"{root.key} is the root unit of the Organization but has a parent, {parent}",
+                hint="remove spec.parent from the root unit, or make the Organization's root the top unit",
+                related=(organizations[0].doc.related(("spec", "root"), "named as root here"),),
+            )
+
+
+@rule("unit-cycle", "error", "a cycle of parent links", family=FAMILY)
+def unit_cycle(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    Units nest by `parent`; a chain of parents that comes back to where it started leaves the
+    whole loop outside the organisation. Each cycle is reported once, at the `spec.parent` of
+    the member whose name sorts first, and the message spells the cycle from there
+    (`a -> b -> c -> a`); the other members' parent links are related locations. Units that
+    merely sit under a cycle are not in it: the message counts them, and detached-unit does not
+    report them again (fixing the cycle reattaches them).
+
+    Passes:
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department, parent: company}
+    Fails:
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department, parent: ops-data}
+        ---
+        kind: Unit
+        metadata: {name: ops-data, title: 数据组}
+        spec: {type: team, parent: ops}       # ops -> ops-data -> ops
+    """
+    found = _Cycles(model.structure.parent)
+    for cycle, feeding in zip(found.cycles, found.feeding, strict=True):
+        yield _cycle_finding(model, cycle, "parent", feeding)
+
+
+@rule("reporting-cycle", "error", "a cycle of reportsTo links", family=FAMILY)
+def reporting_cycle(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    A reporting line must end at the top position; a chain of `reportsTo` that comes back to
+    where it started never does. Each cycle is reported once, at the `spec.reportsTo` of the
+    member whose name sorts first, and the message spells the cycle from there
+    (`data-analyst -> ops-manager -> ops-director -> data-analyst`); the other members'
+    reportsTo links are related locations. Posts that merely report into a cycle are not in it:
+    the message counts them, and they are not counted as top positions either (they do have a
+    manager).
+
+    Passes:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec: {unit: ops, reportsTo: ops-director}
+    Fails:
+        kind: Position
+        metadata: {name: ops-director, title: 运营总监}
+        spec: {unit: ops, reportsTo: ops-manager}     # and ops-manager reports to ops-director
+    """
+    found = _Cycles(model.structure.reports_to)
+    for cycle, feeding in zip(found.cycles, found.feeding, strict=True):
+        yield _cycle_finding(model, cycle, "reportsTo", feeding)
+
+
+@rule("detached-unit", "error", "a unit not reachable from the root by parent links", family=FAMILY)
+def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    Every unit must hang, through its parents, under the Organization's root unit; a unit
+    outside the tree belongs to no one and its duties and posts escape every check that walks
+    the tree. Reported once per detached subtree, at its top: a unit other than the root with no
+    `parent` (at its name; the message counts the units under it). Units detached for another
+    reason are reported by that reason's rule and not again here: a parent that names no unit
+    (dangling-ref), a parent cycle and the units under it (unit-cycle). Not checked when there
+    is no Organization or its root names no unit (reported by org-root or dangling-ref).
+
+    Passes:
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department, parent: company}
+    Fails:
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department}             # no parent, and not the root
+    """
+    structure = model.structure
+    root = _root(model)
+    if root is None:
+        return
+    for unit in model.units.values():
+        if unit.key == root or structure.parent.get(unit.key) is not None or "parent" in unit.spec:
+            continue
+        below = sum(1 for _ in structure.units_below(unit.key)) - 1
+        under = f" (with {_plural(below, 'unit')} under it)" if below else ""
+        yield unit.finding(
+            ("metadata", "name"),
+            f"{unit.key} has no parent and is not the root unit {_name(root)}: it is detached from the "
+            f"organisation{under}",
+            hint="add spec.parent naming the unit it belongs to",
+        )
+
+
+def _head_of_units(model: Model) -> dict[str, list[str]]:
+    """Position key -> the units it heads."""
+    heads: dict[str, list[str]] = {}
+    for unit in model.units.values():
+        head = unit.target(("spec", "head"))
+        if head is not None:
+            heads.setdefault(head, []).append(unit.key)
+    return heads
+
+
+def _suggested_manager(model: Model, position: Entity) -> str | None:
+    """The head of the post's own unit or, if it heads that itself, of the nearest unit above."""
+    structure = model.structure
+    unit = structure.unit_of.get(position.key)
+    if unit is None:
+        return None
+    for candidate in (unit, *structure.unit_ancestors(unit)):
+        entity = model.get(candidate)
+        head = entity.target(("spec", "head")) if entity is not None else None
+        if head is not None and head != position.key:
+            return head
+    return None
+
+
+@rule("top-position", "error", "not exactly one position without reportsTo", family=FAMILY)
+def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    The reporting line has exactly one top: the single position without `reportsTo`, usually
+    the head of the root unit. A post whose `reportsTo` is written but does not resolve is not
+    a top (dangling-ref reports it), nor is a post that reports into a reporting cycle.
+
+    More than one top: the head of the root unit (or, if it is not a top, the first top read)
+    is kept, and every other top is reported at its name, with the kept one related and a
+    suggested manager in the hint. No top at all (every post has a manager, so the line ends in
+    a cycle): reported at the `reportsTo` of the root unit's head, where the line should end, or
+    else at the Organization. A repository with no positions is not reported.
+
+    Passes:
+        kind: Position
+        metadata: {name: ceo, title: 总经理}
+        spec: {unit: company}
+        ---
+        kind: Position
+        metadata: {name: cfo, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+    Fails:
+        kind: Position
+        metadata: {name: cfo, title: 财务总监}
+        spec: {unit: finance}                # a second top besides ceo
+    """
+    positions = model.positions
+    if not positions:
+        return
+    tops = [p for p in positions.values() if p.spec.get("reportsTo") is None]
+    root_unit = model.get(_root(model))
+    root_head = model.get(root_unit.target(("spec", "head"))) if root_unit is not None else None
+    if not tops:
+        message = "no position is the top of the reporting line: every position has a reportsTo"
+        hint = "remove spec.reportsTo from the top post (usually the head of the root unit)"
+        if root_head is not None:
+            yield root_head.finding(
+                ("spec", "reportsTo"), message + f"; {root_head.key} heads the root unit", hint=hint
+            )
+        elif model.organizations:
+            yield model.organizations[0].finding(("metadata", "name"), message, hint=hint)
+        else:
+            yield next(iter(positions.values())).finding(("spec", "reportsTo"), message, hint=hint)
+        return
+    kept = root_head if root_head is not None and root_head in tops else tops[0]
+    for top in tops:
+        if top is kept:
+            continue
+        manager = _suggested_manager(model, top)
+        hint = f"add spec.reportsTo: {_name(manager)}" if manager is not None else "add spec.reportsTo"
+        yield top.finding(
+            ("metadata", "name"),
+            f"{top.key} has no reportsTo, but {kept.key} is already the top position; only one post may have no "
+            "manager",
+            hint=hint,
+            related=(kept.doc.related(("metadata", "name"), "the top position"),),
+        )
+
+
+@rule("head-outside-unit", "error", "a unit's head is a position of another unit", family=FAMILY)
+def head_outside_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    The head of a unit is one of its own posts (FORMAT.md); a head placed in another unit
+    usually means the post's `unit` or the unit's `head` was copied from elsewhere. Reported at
+    the unit's `spec.head`, with the post's `spec.unit` related.
+
+    Passes:
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department, parent: company, head: ops-director}   # ops-director has unit: ops
+    Fails:
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department, parent: company, head: cfo}            # cfo has unit: finance
+    """
+    structure = model.structure
+    for unit in model.units.values():
+        head = unit.target(("spec", "head"))
+        if head is None:
+            continue
+        home = structure.unit_of.get(head)
+        if home is None or home == unit.key:
+            continue
+        post = model.get(head)
+        related = (post.doc.related(("spec", "unit"), f"{_name(head)} is a position of {_name(home)}"),) if post else ()
+        yield unit.finding(
+            ("spec", "head"),
+            f"the head of {unit.key} is {head}, a position of {home}",
+            hint=f"name a position of {_name(unit.key)} as head, or move {_name(head)} into it",
+            related=related,
+        )
+
+
+class _Tree:
+    """Ancestor tests in O(1): entry/exit times of a depth-first walk over the unit forest.
+
+    Units in or under a parent cycle get no times; for them `contains` falls back to the
+    cycle-safe walk of Structure.
+    """
+
+    def __init__(self, model: Model) -> None:
+        structure = model.structure
+        self.structure = structure
+        self.enter: dict[str, int] = {}
+        self.leave: dict[str, int] = {}
+        clock = 0
+        for top, parent in structure.parent.items():
+            if parent is not None:
+                continue
+            stack: list[tuple[str, bool]] = [(top, False)]
+            while stack:
+                unit, done = stack.pop()
+                if done:
+                    self.leave[unit] = clock
+                    continue
+                if unit in self.enter:
+                    continue
+                self.enter[unit] = clock
+                clock += 1
+                stack.append((unit, True))
+                stack.extend((child, False) for child in structure.children.get(unit, ()))
+
+    def contains(self, outer: str, inner: str) -> bool:
+        """True when unit `outer` is unit `inner` or one of its ancestors."""
+        if inner in self.enter:
+            if outer not in self.enter:
+                return False
+            return self.enter[outer] <= self.enter[inner] and self.leave[inner] <= self.leave[outer]
+        return outer == inner or any(unit == outer for unit in self.structure.unit_ancestors(inner))
+
+
+@rule(
+    "reporting-crosses-tree",
+    "warning",
+    "a position reports to a post outside its own unit and that unit's ancestors",
+    family=FAMILY,
+)
+def reporting_crosses_tree(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    A solid-line manager normally sits in the post's own unit or in a unit above it; a manager
+    in a sibling or unrelated unit makes the reporting line and the unit tree tell two stories
+    (often a matrix link written as a solid line). Reported at the post's `spec.reportsTo`,
+    with the manager's `spec.unit` related.
+
+    Passes:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec: {unit: ops, reportsTo: ops-director}     # ops-director is in ops, or above it
+    Fails:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec: {unit: ops, reportsTo: cfo}              # cfo is in finance, a sibling of ops
+    """
+    structure = model.structure
+    tree: _Tree | None = None
+    for position in model.positions.values():
+        manager = structure.reports_to.get(position.key)
+        if manager is None:
+            continue
+        home = structure.unit_of.get(position.key)
+        manager_home = structure.unit_of.get(manager)
+        if home is None or manager_home is None or home == manager_home:
+            continue
+        if tree is None:
+            tree = _Tree(model)
+        if tree.contains(manager_home, home):
+            continue
+        boss = model.get(manager)
+        related = (boss.doc.related(("spec", "unit"), f"{_name(manager)} is in {_name(manager_home)}"),) if boss else ()
+        yield position.finding(
+            ("spec", "reportsTo"),
+            f"{position.key} of {home} reports to {manager} of {manager_home}, which is neither its unit nor above it",
+            hint="report to a post of the own unit or a unit above it; write a matrix link as spec.dottedLines",
+            related=related,
+        )
+
+
+@rule("headcount-exceeded", "error", "more Persons hold a post than its headcount", family=FAMILY)
+def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    A post's `headcount` (default 1) is its approved establishment (编制); more holders than
+    that means either the establishment or the appointments are wrong. A frozen post
+    (headcount 0) is exceeded by any holder. Reported at the post's `spec.headcount` (or its
+    name when the default applies), with each holder's `holds` item related. Only checked when
+    Person documents exist.
+
+    Passes:
+        kind: Position
+        metadata: {name: buyer, title: 采购专员}
+        spec: {unit: purchasing, headcount: 2}        # held by two Persons
+    Fails:
+        kind: Position
+        metadata: {name: buyer, title: 采购专员}
+        spec: {unit: purchasing}                      # headcount 1, held by two Persons
+    """
+    if not model.persons_declared:
+        return
+    for post_key, holders in model.structure.holders.items():
+        post = model.get(post_key)
+        if post is None:
+            continue
+        persons = holders
+        headcount = post.spec.get("headcount", 1)
+        if len(persons) <= headcount:
+            continue
+        related: list[Related] = []
+        for person_key in persons[:_RELATED_CAP]:
+            person = model.get(person_key)
+            if person is None:
+                continue
+            for path, ref in person.refs.items():
+                if ref.edge == "holds" and ref.target == post_key:
+                    related.append(person.doc.related(path, f"held by {person.name}"))
+                    break
+        held = f"{_plural(len(persons), 'person')} hold it: {_names(persons)}"
+        if headcount == 0:
+            message = f"{post.key} is frozen (headcount 0) but {held}"
+        else:
+            message = f"{post.key} has a headcount of {headcount} but {held}"
+        path = ("spec", "headcount") if "headcount" in post.spec else ("metadata", "name")
+        yield post.finding(
+            path,
+            message,
+            hint="raise spec.headcount to the approved establishment, or end an appointment",
+            related=tuple(related),
+        )
+
+
+SCOPES = ("owns", "head", "approves", "accountable", "process-owner")
+"""What makes a post key, as vacant-key-post's `scope` option names it."""
+
+
+@rule(
+    "vacant-key-post",
+    "warning",
+    "a vacant post owns duties, heads a unit, approves, or is accountable in a process",
+    family=FAMILY,
+    options={"scope": list(SCOPES)},
+)
+def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    When Person documents exist, a post that nobody holds is vacant; that matters when work or
+    authority hangs on it. A vacant post is reported (at its name) when it: owns duties
+    (`owns`), heads a unit (`head`), is an approver of an ApprovalMatrix band itself
+    (`approves`; a Unit approver does not make its posts key), is `accountable` in a process
+    step (`accountable`), or owns a process (`process-owner`). The message says which; the
+    places are related. The option `scope` lists which of these count (default: all).
+    Without Person documents vacancy is unknown and nothing is reported. A frozen post
+    (headcount 0) that is vacant is reported too: the roles still need a holder.
+
+    Passes:
+        kind: Person
+        metadata: {name: li-min, title: 李敏}
+        spec: {holds: [finance-director]}
+    Fails:
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, owns: [budgeting]}      # and no Person holds it
+    """
+    if not model.persons_declared:
+        return
+    scope = options.get("scope", SCOPES)
+    if isinstance(scope, str) or not all(item in SCOPES for item in scope):
+        raise ValueError(f"option scope must be a list of {', '.join(SCOPES)}; got {scope!r}")
+    wanted = set(scope)
+    holders = model.structure.holders
+    # Post key -> (reason, where) pairs, collected in one pass over the entities that can make a post key.
+    reasons: dict[str, list[tuple[str, Related]]] = {}
+
+    def add(post: str | None, reason: str, where: Related) -> None:
+        if post is not None and post.startswith("Position/") and post not in holders:
+            reasons.setdefault(post, []).append((reason, where))
+
+    if "head" in wanted:
+        for unit in model.units.values():
+            add(unit.target(("spec", "head")), f"heads {unit.key}", unit.doc.related(("spec", "head"), "head"))
+    if "approves" in wanted:
+        for matrix in model.entities("ApprovalMatrix"):
+            for path, ref in matrix.refs.items():
+                if ref.edge == "approver" and ref.target not in holders:
+                    add(ref.target, f"approves in {matrix.key}", matrix.doc.related(path, "approver"))
+    if "accountable" in wanted or "process-owner" in wanted:
+        for process in model.entities("Process"):
+            for path, ref in process.refs.items():
+                if ref.target in holders:
+                    continue
+                if ref.edge == "accountable" and "accountable" in wanted:
+                    add(ref.target, f"is accountable in {process.key}", process.doc.related(path, "accountable"))
+                elif ref.edge == "owner" and "process-owner" in wanted:
+                    add(ref.target, f"owns {process.key}", process.doc.related(path, "owner"))
+    for position in model.positions.values():
+        if position.key in holders:
+            continue
+        found = reasons.get(position.key, [])
+        owned = position.spec.get("owns") or []
+        if "owns" in wanted and owned:
+            found.insert(0, (f"owns {_plural(len(owned), 'duty')}", position.doc.related(("spec", "owns"), "owns")))
+        if not found:
+            continue
+        said = list(dict.fromkeys(reason for reason, _ in found))
+        shown = ", ".join(said[:5]) + (f" and {len(said) - 5} more" if len(said) > 5 else "")
+        yield position.finding(
+            ("metadata", "name"),
+            f"{position.key} is vacant (no Person holds it) but {shown}",
+            hint="appoint a Person (spec.holds), or move these duties and roles to a held post",
+            related=tuple(where for _, where in found[:_RELATED_CAP]),
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    org_root,
+    unit_cycle,
+    reporting_cycle,
+    detached_unit,
+    top_position,
+    head_outside_unit,
+    reporting_crosses_tree,
+    headcount_exceeded,
+    vacant_key_post,
+)
