@@ -62,7 +62,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _NUMBER_START = frozenset("-0123456789")
-_BAD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_BAD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _NAME_KEYS = frozenset(("name", "title", "id"))
 _NO_KEY = object()
@@ -147,9 +147,20 @@ class _FileReader:
             self.findings.append(Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}"))
         except yaml.YAMLError as error:
             position = getattr(error, "position", 0) or 0
+            if HAVE_LIBYAML:  # libyaml reports a byte offset into the UTF-8 text
+                position = len(self.text.encode("utf-8")[:position].decode("utf-8", "ignore"))
             line = self.text.count("\n", 0, position) + 1
             column = position - (self.text.rfind("\n", 0, position) + 1) + 1
             reason = getattr(error, "reason", None) or str(error).splitlines()[0]
+            if isinstance(error, yaml.reader.ReaderError) and 0 <= position < len(self.text):
+                # libyaml refuses control characters anywhere in the stream: a strictness finding.
+                self.strict(
+                    line,
+                    column,
+                    f"control character {_describe_char(self.text[position])} is not allowed",
+                    hint="retype the value without hidden characters",
+                )
+                return
             self.findings.append(Finding(self.rel, line, column, "yaml-syntax", f"{reason}"))
         finally:
             dispose = getattr(parser, "dispose", None)

@@ -217,7 +217,8 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document]) -> Model
                 document.finding(
                     "duplicate-name",
                     ("metadata", "name"),
-                    f"{kind} '{entity.name}' is defined twice (first in {first.doc.file}:{first.doc.line})",
+                    f"{kind} '{entity.name}' is defined twice "
+                    f"(first in {first.doc.file}:{first.doc.where(('metadata', 'name'))[0]})",
                     entity=entity.key,
                     hint="rename one of them; names are unique per kind",
                     related=(first.doc.related(("metadata", "name"), "first defined here"),),
@@ -242,6 +243,8 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document]) -> Model
 
 def _check_unit_types(model: Model) -> None:
     vocabulary: Sequence[str] = DEFAULT_UNIT_TYPES
+    if not model.organizations and model.known["Organization"]:
+        return  # the Organization is broken (already reported): its vocabulary is unknown
     if len(model.organizations) == 1:
         vocabulary = model.organizations[0].spec.get("unitTypes") or DEFAULT_UNIT_TYPES
     for unit in model.units.values():

@@ -143,6 +143,20 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
     value = error.validator_value
     instance = error.instance
     if keyword in ("oneOf", "anyOf") and error.context:
+        # The best match is the alternative whose type fits the value: explain all of its errors.
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        depth = len(error.absolute_path)
+        fitting = [
+            errors
+            for errors in branches.values()
+            if not any(e.validator == "type" and len(e.absolute_path) == depth for e in errors)
+        ]
+        if len(fitting) == 1:
+            for sub in fitting[0]:
+                yield from _explain(sub)
+            return
         alternatives = [e for e in error.context if len(e.absolute_path) == len(error.absolute_path)]
         if alternatives and all(e.validator == "type" for e in alternatives):
             kinds = [

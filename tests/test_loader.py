@@ -1,0 +1,363 @@
+"""The strict YAML loader: what it refuses, where it says the problem is, and what values it builds."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opsgov.documents import Document
+from opsgov.findings import Finding, Related
+from opsgov.loader import Limits, load_bytes, load_text
+from tests.util import check_repo, only
+
+
+def load(text: str, limits: Limits | None = None) -> tuple[list[Document], list[Finding]]:
+    return load_text(text, "ops/x.yaml", limits) if limits else load_text(text, "ops/x.yaml")
+
+
+def strict(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, message) of every finding, and assert they are all yaml-strict."""
+    _, findings = load(text)
+    assert {f.rule for f in findings} == {"yaml-strict"}, findings
+    return [(f.line, f.column, f.message) for f in findings]
+
+
+def value(text: str) -> Any:
+    documents, findings = load(text)
+    assert findings == []
+    [document] = documents
+    return document.data
+
+
+# --- positions ------------------------------------------------------------------------------
+
+
+def test_every_node_position_is_recorded() -> None:
+    [document], _ = load("spec:\n  owns:\n    - a\n    - 销售\n  head: ceo\n")
+    assert document.where(("spec", "owns", 0)) == (3, 7)
+    assert document.where(("spec", "owns", 1)) == (4, 7)
+    assert document.where(("spec", "head")) == (5, 9)
+    assert document.where(("spec", "owns")) == (2, 3)  # a collection value: the line of its key
+    assert document.where(("spec", "missing", 3)) == (1, 1)  # falls back to the closest known ancestor
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    [document], _ = load("标题: {名称: 值, b: x}\n")
+    assert document.where(("标题", "b")) == (1, 16)
+
+
+def test_several_documents_keep_their_own_positions() -> None:
+    documents, _ = load("a: 1\n---\nb: 2\n---\nc: 3\n")
+    assert [d.index for d in documents] == [0, 1, 2]
+    assert [d.where((key,)) for d, key in zip(documents, "abc", strict=True)] == [(1, 4), (3, 4), (5, 4)]
+
+
+# --- yaml-strict ----------------------------------------------------------------------------
+
+
+def test_duplicate_key_shows_both_lines() -> None:
+    documents, [finding] = load("spec:\n  unit: ops\n  head: a\n  unit: sales\n")
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 4, 3)
+    assert "duplicate key 'unit'" in finding.message and "line 2" in finding.message
+    assert finding.related == (Related("ops/x.yaml", 2, 9, "first defined here"),)
+    assert not documents[0].ok
+
+
+def test_duplicate_keys_compare_source_text() -> None:
+    """`1` and `"1"` or `a` and `'a'` are the same key to a reader."""
+    assert strict("a: 1\n'a': 2\n") == [(2, 1, "duplicate key 'a' (first at line 1)")]
+
+
+def test_distinct_keys_that_look_alike_are_fine() -> None:
+    assert value("a: 1\nA: 2\n'a ': 3\n") == {"a": 1, "A": 2, "a ": 3}
+
+
+def test_merge_key_is_refused() -> None:
+    [(line, column, message)] = strict("base: &b {x: 1}\nother:\n  <<: *b\n")
+    assert (line, column) == (3, 3)
+    assert "merge keys" in message
+
+
+def test_quoted_merge_key_is_plain_text() -> None:
+    assert value("'<<': 1\n") == {"<<": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['touch /tmp/opsgov-pwned']\n",
+        "a: !!python/name:os.system\n",
+        "a: !include other.yaml\n",
+        "a: !!str 1\n",
+        "a: !!map {b: 1}\n",
+    ],
+)
+def test_explicit_tags_are_refused_and_construct_nothing(text: str) -> None:
+    documents, [finding] = load(text)
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 1, 4)
+    assert "explicit tag" in finding.message
+    assert not os.path.exists("/tmp/opsgov-pwned")
+    [document] = documents
+    assert not document.ok
+    assert all(type(v) in (str, int, dict, list) for v in document.data.values())
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev, name = chr(96 + i), chr(97 + i)
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    bomb = "\n".join(levels) + "\n"
+    assert len(bomb) < 400  # expands to 9**9 nodes if anything expanded it
+    started = time.monotonic()
+    _, [finding] = load(bomb)
+    assert time.monotonic() - started < 5
+    assert finding.rule == "yaml-strict"
+    assert "too many aliases" in finding.message and "10000 nodes" in finding.message
+    assert finding.line == 5
+
+
+def test_a_few_small_aliases_are_fine() -> None:
+    assert value("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_alias_to_an_unknown_anchor_is_refused() -> None:
+    assert strict("a: *nowhere\n") == [(1, 4, "alias *nowhere names no anchor defined before it")]
+
+
+def test_thirty_thousand_open_brackets_are_refused_in_process() -> None:
+    documents, [finding] = load("[" * 30_000)
+    assert documents == []
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 1, 65)
+    assert "nesting deeper than 64 levels" in finding.message
+
+
+def test_nesting_limit_is_configurable_and_exact() -> None:
+    assert load("[[[1]]]\n", Limits(max_depth=3))[1] == []
+    _, [finding] = load("[[[[1]]]]\n", Limits(max_depth=3))
+    assert (finding.line, finding.column) == (1, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("1: a\n", "'1' (not text)"), ("true: a\n", "'true' (not text)"), ("~: a\n", "'~' (not text)")],
+)
+def test_non_string_keys_are_refused(text: str, shown: str) -> None:
+    assert strict(text) == [(1, 1, f"mapping key is {shown}")]
+
+
+def test_collection_key_is_refused() -> None:
+    assert strict("a: 1\n? [b]\n: c\n") == [(2, 3, "mapping key is a mapping or list")]
+
+
+def test_quoted_number_key_is_text() -> None:
+    assert value("'1': a\n") == {"1": "a"}
+
+
+def test_file_not_utf8_names_the_line() -> None:
+    documents, [finding] = load_bytes(b"a: 1\nb: caf\xe9\n", "ops/x.yaml")
+    assert documents == []
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 2, 7)
+    assert "not UTF-8" in finding.message
+
+
+def test_utf16_file_is_not_utf8() -> None:
+    _, [finding] = load_bytes("a: 1\n".encode("utf-16"), "ops/x.yaml")
+    assert (finding.rule, finding.line) == ("yaml-strict", 1)
+
+
+def test_byte_order_mark_is_fine() -> None:
+    [document], findings = load_bytes("\ufeffmetadata: {title: 销售部}\n".encode(), "ops/x.yaml")
+    assert findings == []
+    assert document.data == {"metadata": {"title": "销售部"}}
+    assert document.where(("metadata", "title")) == (1, 19)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "character"),
+    [
+        ("metadata:\n  name: ops\u200bteam\n", 2, 9, "U+200B ZERO WIDTH SPACE"),
+        ('metadata: {name: "a\\tb"}\n', 1, 18, "U+0009"),
+        ("metadata:\n  title: 销售\u202e部\n", 2, 10, "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("steps:\n  - id: a\u2066b\n", 2, 9, "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("metadata:\n  title: x\u0007y\n", 2, 11, "U+0007"),  # refused by libyaml anywhere in the file
+        ("标题: 值\nmetadata: {title: a\u0001}\n", 2, 20, "U+0001"),
+        ('metadata: {title: "a\\u2028b"}\n', 1, 19, "U+2028 LINE SEPARATOR"),
+    ],
+)
+def test_control_and_bidi_characters_in_names_and_titles(text: str, line: int, column: int, character: str) -> None:
+    [(got_line, got_column, message)] = strict(text)
+    assert (got_line, got_column) == (line, column)
+    assert character in message
+
+
+def test_bidi_character_anywhere_in_text_is_refused() -> None:
+    [(line, column, message)] = strict("spec:\n  subject: 预算\u202e支出\n")
+    assert (line, column) == (2, 12)
+    assert "bidirectional" in message
+
+
+def test_invisible_character_in_a_key_is_refused() -> None:
+    [(line, column, message)] = strict("spec:\n  pa\u200brent: x\n")
+    assert (line, column) == (2, 3)
+    assert "U+200B" in message
+
+
+def test_title_not_nfc_is_refused() -> None:
+    assert strict("metadata: {title: Cafe\u0301}\n") == [(1, 19, "title is not in Unicode normal form NFC")]
+
+
+def test_cjk_titles_and_descriptions_are_fine() -> None:
+    assert value("metadata: {name: ops, title: 运营管理中心, description: 负责 日常运营。}\n") == {
+        "metadata": {"name": "ops", "title": "运营管理中心", "description": "负责 日常运营。"}
+    }
+
+
+def test_file_over_the_size_cap() -> None:
+    documents, [finding] = load_bytes(b"a: 1\n" * 10, "ops/x.yaml", Limits(max_file_bytes=20))
+    assert documents == []
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 1, 1)
+    assert "50 bytes, over the limit of 20" in finding.message
+
+
+def test_file_over_the_size_cap_in_a_repository(repo: Callable[..., Path]) -> None:
+    root = repo({"ops/big.yaml": "# padding\n" * 100})
+    [finding] = only(check_repo(root, limits=Limits(max_file_bytes=500)), "yaml-strict")
+    assert (finding.file, finding.line) == ("ops/big.yaml", 1)
+    assert "over the limit of 500" in finding.message
+
+
+def test_overlong_number_is_refused() -> None:
+    [(line, column, message)] = strict("a: 1\nb: " + "9" * 50 + "\n")
+    assert (line, column) == (2, 4)
+    assert "too long" in message
+
+
+# --- yaml-syntax ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [("spec: {parent: finance\n", 2, 1), ("a: b: c\n", 1, 5), ("- a\nb: c\n", 2, 1), ("a: 'open\n", 2, 1)],
+)
+def test_syntax_errors_are_located(text: str, line: int, column: int) -> None:
+    documents, [finding] = load(text)
+    assert documents == []
+    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", line, column)
+    assert finding.message
+
+
+def test_syntax_error_after_good_documents_keeps_them() -> None:
+    documents, [finding] = load("a: 1\n---\nb: [\n")
+    assert [d.data for d in documents] == [{"a": 1}]
+    assert (finding.rule, finding.line) == ("yaml-syntax", 4)
+
+
+def test_empty_documents_are_skipped() -> None:
+    assert load("# only a comment\n") == ([], [])
+    assert load("---\n---\na: 1\n")[0][0].data == {"a": 1}
+
+
+# --- YAML 1.2 scalars -----------------------------------------------------------------------
+
+STRINGS = ["yes", "no", "on", "off", "NO", "Yes", "y", "True", "NULL", "010", "1_000", "1:30", ".nan", ".inf"]
+STRINGS += ["1e6", "1.0e3", "2024-01-01", "0x1F", "0o7", "+1", "1.", ".5", "00", "-0x1"]
+
+
+@pytest.mark.parametrize("word", STRINGS)
+def test_yaml11_lookalikes_are_strings(word: str) -> None:
+    assert value(f"a: {word}\n") == {"a": word}
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("true", True),
+        ("false", False),
+        ("null", None),
+        ("~", None),
+        ("", None),
+        ("0", 0),
+        ("-5", -5),
+        ("100000", 100000),
+        ("1.5", 1.5),
+        ("-0.25", -0.25),
+        ("'true'", "true"),
+        ('"1"', "1"),
+    ],
+)
+def test_json_like_scalars_are_values(word: str, expected: Any) -> None:
+    got = value(f"a: {word}\n")["a"]
+    assert got == expected and type(got) is type(expected)
+
+
+# --- files on disk --------------------------------------------------------------------------
+
+
+def test_symlink_out_of_the_repository_is_reported_not_followed(tmp_path: Path, repo: Callable[..., Path]) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("apiVersion: opsgov/v1\nkind: Unit\nmetadata: {name: leak}\n")
+    root = repo({})
+    (root / "ops" / "leak.yaml").symlink_to(outside / "secret.yaml")
+    (root / "ops" / "folder").symlink_to(outside)
+    report = check_repo(root)
+    found = [(f.file, f.rule) for f in report.findings]
+    assert found == [("ops/folder", "yaml-strict"), ("ops/leak.yaml", "yaml-strict")]
+    assert all("outside the repository" in f.message for f in report.findings)
+    assert report.documents == 3  # BASE only: nothing was read through the links
+
+
+def test_symlink_inside_the_repository_is_followed(repo: Callable[..., Path]) -> None:
+    root = repo(
+        {"shared/extra.yaml": "apiVersion: opsgov/v1\nkind: Responsibility\nmetadata: {name: a, title: A}\nspec: {}\n"}
+    )
+    (root / "ops" / "extra.yaml").symlink_to(root / "shared" / "extra.yaml")
+    report = check_repo(root, select=("yaml-", "file-unreadable", "schema"))
+    assert report.findings == []
+    assert report.model is not None and "a" in report.model.by_kind["Responsibility"]
+
+
+def test_symlink_loop_does_not_hang(repo: Callable[..., Path]) -> None:
+    root = repo({})
+    (root / "ops" / "loop").symlink_to(root / "ops")
+    assert check_repo(root).findings == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_a_finding_and_fails_the_run(repo: Callable[..., Path]) -> None:
+    root = repo({"ops/secret.yaml": "a: 1\n"})
+    (root / "ops" / "secret.yaml").chmod(0)
+    try:
+        report = check_repo(root)
+    finally:
+        (root / "ops" / "secret.yaml").chmod(0o644)
+    [finding] = report.findings
+    assert (finding.rule, finding.file) == ("file-unreadable", "ops/secret.yaml")
+    assert report.exit_code("never") == 1
+
+
+def test_dangling_symlink_inside_is_unreadable(repo: Callable[..., Path]) -> None:
+    root = repo({})
+    (root / "ops" / "gone.yaml").symlink_to(root / "ops" / "nowhere.yaml")
+    report = check_repo(root)
+    [finding] = report.findings
+    assert (finding.rule, finding.file, finding.line) == ("file-unreadable", "ops/gone.yaml", 1)
+    assert report.exit_code("never") == 1
+    assert report.exit_code("error") == 1
+
+
+def test_hidden_files_and_other_suffixes_are_not_read(repo: Callable[..., Path]) -> None:
+    root = repo({"ops/.draft.yaml": "a: [\n", "ops/notes.txt": "a: [\n", "ops/.git/x.yaml": "a: [\n"})
+    assert check_repo(root).findings == []
+
+
+def test_yml_suffix_and_nested_folders_are_read(repo: Callable[..., Path]) -> None:
+    root = repo({"ops/a/b/c/bad.yml": "a: [\n"})
+    [finding] = check_repo(root).findings
+    assert (finding.rule, finding.file) == ("yaml-syntax", "ops/a/b/c/bad.yml")
