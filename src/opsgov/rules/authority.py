@@ -1,9 +1,679 @@
-"""Rules of the family "authority" (CHECKS.md)."""
+"""Rules of the family "authority" (CHECKS.md): delegation of authority in approval matrices.
+
+Conventions shared by these rules (documented in each rule's docs as well):
+
+- A Unit among requesters stands for every post in it and in the units below it (FORMAT.md).
+- A Unit among approvers is a body that decides as one (a committee such as 总经理办公会). It is
+  not expanded into its posts when the question is rank (authority-inversion, escalation): a
+  committee has no place in the reporting line. It is expanded into its member posts (the posts
+  in it and below) when the question is a conflict of interest (self-approval,
+  step-approval-sod): whoever sits on the body that approves must not also request.
+- References that do not resolve were reported by `dangling-ref`; they are left out here.
+"""
 
 from __future__ import annotations
 
-from opsgov.rules.base import Rule
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+from opsgov.approvals import matrix_currency
+from opsgov.bands import Interval, band_interval, coverage, money
+from opsgov.documents import Path
+from opsgov.findings import Finding, Related
+from opsgov.graph import Structure
+from opsgov.model import Entity, Model
+from opsgov.rules.base import Rule, rule
 
 FAMILY = "authority"
 
-RULES: tuple[Rule, ...] = ()
+_BOUNDS_HINT = (
+    "make neighbouring bands meet exactly once: `upTo: X` with `over: X` in the next band, or `below: X` with `from: X`"
+)
+
+
+def _label(key: str) -> str:
+    """A post by its name, anything else as Kind/name."""
+    kind, _, name = key.partition("/")
+    return name if kind == "Position" else key
+
+
+def _names(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _bands(matrix: Entity) -> list[dict[str, Any]]:
+    bands: list[dict[str, Any]] = matrix.spec.get("bands") or []
+    return bands
+
+
+def _approvers(matrix: Entity, index: int) -> list[tuple[int, str]]:
+    """(approver index, resolved key) of band `index`; unresolved approvers are left out."""
+    found = []
+    for j in range(len(_bands(matrix)[index].get("approvers") or ())):
+        key = matrix.target(("spec", "bands", index, "approvers", j))
+        if key is not None:
+            found.append((j, key))
+    return found
+
+
+def _band_words(number: int, interval: Interval, currency: str | None) -> str:
+    return f"band {number + 1} ({interval.words(currency)})"
+
+
+def _bound_path(band: Mapping[str, Any], index: int, keys: tuple[str, str]) -> Path:
+    """The band's `from`/`over` (or `upTo`/`below`) node, else the band itself."""
+    for key in keys:
+        if key in band:
+            return ("spec", "bands", index, key)
+    return ("spec", "bands", index)
+
+
+_LOW = ("from", "over")
+_HIGH = ("upTo", "below")
+
+
+def _amounts(interval: Interval, currency: str | None) -> str:
+    words = interval.words(currency)
+    if words == "any amount":
+        return "any amount"
+    return f"the amount {words}" if interval.point else f"amounts {words}"
+
+
+@rule(
+    "approval-gap",
+    "error",
+    "amounts that no band covers (message gives the interval, e.g. exactly 100000)",
+    family=FAMILY,
+)
+def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every amount from 0 upward must have an approver: a request for an amount no band
+    covers is either blocked or, worse, approved by whoever happens to be asked. The classic
+    case is "under 100k" written `below: 100000` next to "100k to 500k" written `over: 100000`:
+    exactly 100,000 belongs to neither. The lowest band must start at 0 inclusive (no lower
+    bound means from 0), and unless a band is open-ended (no upper bound) everything above the
+    highest bound is a gap too. Amounts are compared exactly (as decimals, never floats), so
+    `upTo: 0.01` next to `over: 0.01` is sound.
+
+    The finding stands at the bound of the band below the gap (at the first band for a gap
+    below it) with the band above as related location, and gives the uncovered amounts in
+    words ("exactly 100,000 CNY", "over 500,000 CNY and below 1,000,000 CNY", "above
+    1,000,000 CNY"), in the matrix's currency (else the Organization's). A band whose bounds
+    leave no amount between them (`from: 500000` with `upTo: 100000`) is reported here too:
+    it covers nothing. The entity is the ApprovalMatrix.
+
+    Passes:
+        bands:
+          - {below: 100000, approvers: [marketing-director]}
+          - {from: 100000, upTo: 500000, approvers: [finance-director]}
+          - {over: 500000, approvers: [general-manager]}
+    Fails:
+        bands:
+          - {below: 100000, approvers: [marketing-director]}
+          - {over: 100000, approvers: [finance-director]}     # exactly 100,000 is uncovered
+    """
+    for matrix in model.entities("ApprovalMatrix"):
+        bands = _bands(matrix)
+        currency = matrix_currency(model, matrix)
+        intervals = [band_interval(band) for band in bands]
+        result = coverage(intervals)
+        for index in result.empty:
+            interval = intervals[index]
+            high = money(interval.high, currency) if interval.high is not None else "none"
+            yield matrix.finding(
+                ("spec", "bands", index),
+                f"band {index + 1} of {matrix.name} covers no amount: its lower bound "
+                f"{money(interval.low, currency)} is not below its upper bound {high}",
+                hint="swap or correct the bounds",
+            )
+        for gap in result.gaps:
+            what = _amounts(gap.interval, currency)
+            related: tuple[Related, ...] = ()
+            if gap.after is not None:
+                path = _bound_path(bands[gap.after], gap.after, _HIGH)
+                where = f"after {_band_words(gap.after, intervals[gap.after], currency)}"
+                if gap.before is not None:
+                    related = (
+                        matrix.doc.related(
+                            _bound_path(bands[gap.before], gap.before, _LOW),
+                            f"the next band, {_band_words(gap.before, intervals[gap.before], currency)}",
+                        ),
+                    )
+                else:
+                    where += ", the highest band"
+            else:
+                first = gap.before if gap.before is not None else 0
+                path = _bound_path(bands[first], first, _LOW) if bands else ("spec", "bands")
+                where = f"below {_band_words(first, intervals[first], currency)}" if bands else ""
+            yield matrix.finding(
+                path,
+                f"no band of {matrix.name} covers {what} ({where}): such a request has no approver",
+                hint=_BOUNDS_HINT
+                if gap.after is not None and gap.before is not None
+                else (
+                    "let the lowest band start at 0 (leave out from/over)"
+                    if gap.after is None
+                    else "leave out the upper bound of the highest band, or add a band above it"
+                ),
+                related=related,
+            )
+
+
+@rule(
+    "approval-overlap",
+    "error",
+    "amounts that two bands cover (e.g. exactly 100000: upTo: 100000 and from: 100000)",
+    family=FAMILY,
+)
+def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """An amount in two bands has two sets of approvers, and whoever is asked first decides:
+    the lower band's approver can sign off what the higher band reserves for someone senior.
+    The classic case is "under 100k" written `upTo: 100000` next to "100k to 500k" written
+    `from: 100000`: exactly 100,000 is claimed twice (Chinese "以下/以上" both include the
+    number itself, so the ambiguity is common). Amounts are compared exactly.
+
+    The finding stands at the lower bound of the later band (in amount order) with the other
+    band's upper bound as related location, and gives the doubly covered amounts in words. A
+    band that overlaps several others is reported once, against the band reaching highest. The
+    entity is the ApprovalMatrix.
+
+    Passes:
+        bands:
+          - {upTo: 100000, approvers: [marketing-director]}
+          - {over: 100000, approvers: [finance-director]}
+    Fails:
+        bands:
+          - {upTo: 100000, approvers: [marketing-director]}
+          - {from: 100000, approvers: [finance-director]}     # exactly 100,000 is in both
+    """
+    for matrix in model.entities("ApprovalMatrix"):
+        bands = _bands(matrix)
+        currency = matrix_currency(model, matrix)
+        intervals = [band_interval(band) for band in bands]
+        for overlap in coverage(intervals).overlaps:
+            first, second = overlap.first, overlap.second
+            yield matrix.finding(
+                _bound_path(bands[second], second, _LOW),
+                f"{_amounts(overlap.interval, currency)} {'is' if overlap.interval.point else 'are'} in two bands of "
+                f"{matrix.name}: "
+                f"{_band_words(second, intervals[second], currency)} and "
+                f"{_band_words(first, intervals[first], currency)}",
+                hint=_BOUNDS_HINT,
+                related=(
+                    matrix.doc.related(
+                        _bound_path(bands[first], first, _HIGH),
+                        f"{_band_words(first, intervals[first], currency)} also covers them",
+                    ),
+                ),
+            )
+
+
+class _Requesters:
+    """Who may raise requests in one matrix, answering "is this post (or unit) a requester?" in O(depth)."""
+
+    def __init__(self, matrix: Entity, structure: Structure) -> None:
+        self.structure = structure
+        self.posts: dict[str, int] = {}
+        self.units: dict[str, int] = {}
+        self.member_units: dict[str, int] = {}
+        for index in range(len(matrix.spec.get("requesters") or ())):
+            key = matrix.target(("spec", "requesters", index))
+            if key is None:
+                continue
+            if key.startswith("Unit/"):
+                self.units.setdefault(key, index)
+            else:
+                self.posts.setdefault(key, index)
+        for post, index in self.posts.items():
+            for unit in structure.containers(post):
+                self.member_units.setdefault(unit, index)
+
+    def of_post(self, post: str) -> int | None:
+        """The requester item that makes `post` a requester: itself, or a Unit containing it."""
+        if post in self.posts:
+            return self.posts[post]
+        for unit in self.structure.containers(post):
+            if unit in self.units:
+                return self.units[unit]
+        return None
+
+    def of_unit(self, unit: str) -> tuple[int, str] | None:
+        """Why a Unit approver (a body) is on the requesting side too, if it is."""
+        if unit in self.units:
+            return self.units[unit], "is itself a requester"
+        for ancestor in self.structure.unit_ancestors(unit):
+            if ancestor in self.units:
+                return self.units[ancestor], f"lies in requester Unit/{ancestor.partition('/')[2]}"
+        if unit in self.member_units:
+            return self.member_units[unit], "has a requester post among its members"
+        return None
+
+
+def _person_posts(model: Model) -> dict[str, list[tuple[str, int]]]:
+    """Person key -> (post key, index in `holds`), in one pass."""
+    held: dict[str, list[tuple[str, int]]] = {}
+    for person in model.entities("Person"):
+        posts = held.setdefault(person.key, [])
+        for index in range(len(person.spec.get("holds") or ())):
+            post = person.target(("spec", "holds", index))
+            if post is not None:
+                posts.append((post, index))
+    return held
+
+
+@rule(
+    "self-approval",
+    "error",
+    "a post (or, with Persons, a person through any of their posts) can both request and approve in the same matrix",
+    family=FAMILY,
+)
+def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Segregation of duties: nobody approves their own request. Auditors look for exactly
+    this in a delegation of authority. A matrix is at fault when an approver of any band is
+    also a requester:
+
+    - a Position approver that is listed as a requester, or lies in a requester Unit (a Unit
+      among requesters means every post in it and below);
+    - a Unit approver (a committee, a body deciding as one) that is itself a requester, lies
+      inside a requester Unit, or has a requester post among its members (the posts in it and
+      below): a member would sit on the body that decides on their own request;
+    - with Person documents, a person who holds a requester post and an approver post (or a
+      post of an approving Unit), even when the two posts differ.
+
+    `allowSelfApproval: true` on the matrix accepts all of this (e.g. petty cash a post may
+    spend on its own authority). The finding stands at the approver item with the requester
+    item (and for persons, their `holds` item) as related locations. The entity is the
+    ApprovalMatrix.
+
+    Passes:
+        requesters: [campaign-specialist]
+        bands:
+          - {approvers: [marketing-director]}
+    Fails:
+        requesters: [marketing]             # a Unit: includes marketing-director
+        bands:
+          - {approvers: [marketing-director]}
+    """
+    structure = model.structure
+    # Only a person with two or more posts can be on both sides through different posts.
+    multi_post = [(person, held) for person, held in _person_posts(model).items() if len(held) > 1]
+    for matrix in model.entities("ApprovalMatrix"):
+        if matrix.spec.get("allowSelfApproval") is True or not matrix.spec.get("requesters"):
+            continue
+        requesters = _Requesters(matrix, structure)
+        if not (requesters.posts or requesters.units):
+            continue
+        flagged: set[tuple[int, int]] = set()
+        for index in range(len(_bands(matrix))):
+            for j, key in _approvers(matrix, index):
+                path: Path = ("spec", "bands", index, "approvers", j)
+                reason: tuple[int, str] | None
+                if key.startswith("Unit/"):
+                    reason = requesters.of_unit(key)
+                else:
+                    found = requesters.of_post(key)
+                    reason = None
+                    if found is not None:
+                        listed = matrix.target(("spec", "requesters", found))
+                        why = "is itself a requester" if listed == key else f"lies in requester {_label(str(listed))}"
+                        reason = (found, why)
+                if reason is not None:
+                    yield matrix.finding(
+                        path,
+                        f"{_label(key)} can approve its own requests in {matrix.name}: it approves band "
+                        f"{index + 1} and {reason[1]}",
+                        hint="list only posts that do not approve as requesters, "
+                        "or set allowSelfApproval: true if this is intended",
+                        related=(matrix.doc.related(("spec", "requesters", reason[0]), "requester here"),),
+                    )
+                    flagged.add((index, j))
+        if not multi_post:
+            continue
+        approvers = _Approvers(matrix, structure)
+        for person_key, held in multi_post:
+            for post, _ in held:
+                where = approvers.of_post(post)
+                if where is None or where in flagged:
+                    continue
+                requesting = next(
+                    (
+                        (other, hold, found)
+                        for other, hold in held
+                        if other != post and (found := requesters.of_post(other)) is not None
+                    ),
+                    None,
+                )
+                if requesting is None:
+                    continue
+                other, hold_index, found = requesting
+                band, j = where
+                key = str(matrix.target(("spec", "bands", band, "approvers", j)))
+                person = model.get(person_key)
+                assert person is not None
+                role = "an approver" if key == post else f"a member of approver {_label(key)}"
+                yield matrix.finding(
+                    ("spec", "bands", band, "approvers", j),
+                    f"{person_key} can approve their own requests in {matrix.name}: they hold "
+                    f"{_label(other)} (a requester) and {_label(post)} ({role} of band {band + 1})",
+                    hint="give the two posts to different people, or set allowSelfApproval: true if this is intended",
+                    related=(
+                        matrix.doc.related(("spec", "requesters", found), "requester here"),
+                        person.doc.related(("spec", "holds", hold_index), "holds the requesting post here"),
+                    ),
+                )
+
+
+class _Approvers:
+    """Who approves in one matrix, answering "does this post approve (itself or as a member of a Unit)?" in O(depth)."""
+
+    def __init__(self, matrix: Entity, structure: Structure) -> None:
+        self.structure = structure
+        self.posts: dict[str, tuple[int, int]] = {}
+        self.units: dict[str, tuple[int, int]] = {}
+        for index in range(len(_bands(matrix))):
+            for j, key in _approvers(matrix, index):
+                (self.units if key.startswith("Unit/") else self.posts).setdefault(key, (index, j))
+
+    def of_post(self, post: str) -> tuple[int, int] | None:
+        """(band, approver index) of the first approver item the post acts for."""
+        if post in self.posts:
+            return self.posts[post]
+        for unit in self.structure.containers(post):
+            if unit in self.units:
+                return self.units[unit]
+        return None
+
+
+@rule(
+    "step-approval-sod",
+    "error",
+    "a post responsible for a step that leads directly into an approval step is also an approver of its matrix",
+    family=FAMILY,
+)
+def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Whoever prepares a request must not approve it. In a process, the posts responsible for
+    a step whose `next` leads directly into a step with `approval: MATRIX` prepare that
+    request; none of them may be an approver of any band of MATRIX: a Position approver, or a
+    post in an approving Unit (a member of the committee). With Person documents, a person who
+    holds a preparing post and an approver post is at fault too.
+
+    The finding stands at the preparing step's `responsible` item, with the approver item of
+    the matrix as related location. The entity is the Process.
+
+    Passes:
+        steps:
+          - {id: draft, responsible: campaign-specialist, next: [approve]}
+          - {id: approve, responsible: marketing-director, approval: marketing-spend}
+    Fails:
+        steps:
+          - {id: draft, responsible: marketing-director, next: [approve]}   # approves marketing-spend
+          - {id: approve, responsible: marketing-director, approval: marketing-spend}
+    """
+    structure = model.structure
+    person_posts = _person_posts(model)
+    cache: dict[str, _Approvers] = {}
+    for process in model.entities("Process"):
+        steps = process.spec.get("steps") or []
+        preparers: dict[str, list[int]] = {}
+        for index, step in enumerate(steps):
+            for following in dict.fromkeys(step.get("next") or ()):
+                preparers.setdefault(following, []).append(index)
+        for index, step in enumerate(steps):
+            matrix = model.get(process.target(("spec", "steps", index, "approval")))
+            if matrix is None or step["id"] not in preparers:
+                continue
+            if matrix.key not in cache:
+                cache[matrix.key] = _Approvers(matrix, structure)
+            approvers = cache[matrix.key]
+            for before in preparers[step["id"]]:
+                responsible = steps[before].get("responsible")
+                paths: list[Path] = (
+                    [("spec", "steps", before, "responsible", k) for k in range(len(responsible))]
+                    if isinstance(responsible, list)
+                    else [("spec", "steps", before, "responsible")]
+                )
+                where = f"step '{steps[before]['id']}' leads into approval step '{step['id']}'"
+                for path in paths:
+                    post = process.target(path)
+                    if post is None:
+                        continue
+                    found = approvers.of_post(post)
+                    if found is not None:
+                        band, j = found
+                        yield process.finding(
+                            path,
+                            f"{_label(post)} prepares a request it can approve: {where}, and it approves "
+                            f"band {band + 1} of {matrix.name}",
+                            hint="let a post that does not approve this matrix prepare the request",
+                            related=(matrix.doc.related(("spec", "bands", band, "approvers", j), "approver here"),),
+                        )
+                        continue
+                    for person_key in structure.holders.get(post, ()):
+                        other = next(
+                            (
+                                (held, approvers.of_post(held))
+                                for held, _ in person_posts.get(person_key, ())
+                                if held != post and approvers.of_post(held) is not None
+                            ),
+                            None,
+                        )
+                        if other is None or other[1] is None:
+                            continue
+                        band, j = other[1]
+                        yield process.finding(
+                            path,
+                            f"{person_key} prepares a request they can approve: {where}; they hold "
+                            f"{_label(post)} and {_label(other[0])}, which approves band {band + 1} of {matrix.name}",
+                            hint="give the preparing and the approving post to different people",
+                            related=(matrix.doc.related(("spec", "bands", band, "approvers", j), "approver here"),),
+                        )
+                        break
+
+
+@rule(
+    "authority-inversion",
+    "warning",
+    "a higher band approved only by posts strictly below (in the reporting line) the approvers of a lower band",
+    family=FAMILY,
+)
+def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Authority should grow with the amount: when every post that approves a higher band
+    reports (directly or further up the line) to a post that approves a lower band, the
+    junior signs off more than the senior may, which usually means the bands or the approvers
+    were swapped.
+
+    Precisely: bands are taken in amount order (by lower bound). A band is inverted when it has
+    at least one Position approver, no Unit approver, and each of its Position approvers has,
+    somewhere above it in its reportsTo chain, an approver of a band that starts lower. A Unit
+    approver (a committee deciding as one) has no place in the reporting line: a band it
+    approves is never reported, and Unit approvers of lower bands are not compared. Bands that
+    start at the same amount are not compared with each other (approval-overlap reports them).
+
+    The finding stands at the higher band's `approvers`, with the outranking approver of the
+    lower band as related location. The entity is the ApprovalMatrix.
+
+    Passes:
+        bands:
+          - {below: 100000, approvers: [marketing-director]}
+          - {from: 100000, approvers: [general-manager]}
+    Fails:
+        bands:
+          - {below: 100000, approvers: [general-manager]}
+          - {from: 100000, approvers: [marketing-director]}   # reports to general-manager
+    """
+    structure = model.structure
+    for matrix in model.entities("ApprovalMatrix"):
+        bands = _bands(matrix)
+        if len(bands) < 2:
+            continue
+        currency = matrix_currency(model, matrix)
+        intervals = [band_interval(band) for band in bands]
+        order = sorted(range(len(bands)), key=lambda i: intervals[i].sort_key())
+        lower: dict[str, tuple[int, int]] = {}
+        pending: list[tuple[str, tuple[int, int]]] = []
+        previous_key = None
+        for index in order:
+            key_now = intervals[index].sort_key()
+            if key_now != previous_key:
+                for post, where in pending:
+                    lower.setdefault(post, where)
+                pending = []
+                previous_key = key_now
+            approvers = _approvers(matrix, index)
+            pending.extend((key, (index, j)) for j, key in approvers if key.startswith("Position/"))
+            if not lower or not approvers or any(key.startswith("Unit/") for _, key in approvers):
+                continue
+            outranked: list[tuple[str, str]] = []
+            for _, key in approvers:
+                above = next((manager for manager in structure.chain(key) if manager in lower), None)
+                if above is None:
+                    break
+                outranked.append((key, above))
+            else:
+                post, manager = outranked[0]
+                band, j = lower[manager]
+                yield matrix.finding(
+                    ("spec", "bands", index, "approvers"),
+                    f"{_band_words(index, intervals[index], currency)} of {matrix.name} is approved only by "
+                    f"posts below approvers of lower amounts: {_label(post)} reports to {_label(manager)}, "
+                    f"who approves {_band_words(band, intervals[band], currency)}",
+                    hint="let a post at or above the lower band's approvers approve the higher band, "
+                    "or check whether the bands' approvers were swapped",
+                    related=(
+                        matrix.doc.related(("spec", "bands", band, "approvers", j), "approver of the lower band"),
+                    ),
+                )
+
+
+@rule(
+    "countersign-single",
+    "warning",
+    "mode: all or sequential with a single approver",
+    family=FAMILY,
+)
+def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Countersigning (会签, `mode: all`) and sequential approval exist to need more than one
+    signature; with a single approver they silently mean `any`, which usually means an
+    approver was forgotten. A single Unit approver counts as one approver: the body decides
+    as one. The finding stands at the band's `mode`; the entity is the ApprovalMatrix.
+
+    Passes:
+        - {approvers: [marketing-director, finance-director], mode: all}
+    Fails:
+        - {approvers: [finance-director], mode: all}
+    """
+    for matrix in model.entities("ApprovalMatrix"):
+        for index, band in enumerate(_bands(matrix)):
+            mode = band.get("mode", "any")
+            approvers = band.get("approvers") or []
+            if mode in ("all", "sequential") and len(approvers) == 1:
+                yield matrix.finding(
+                    ("spec", "bands", index, "mode"),
+                    f"band {index + 1} of {matrix.name} is {'countersigned' if mode == 'all' else 'sequential'} "
+                    f"(mode: {mode}) but has a single approver, {approvers[0]}",
+                    hint="add the other approvers, or write mode: any",
+                )
+
+
+@rule(
+    "escalation-invalid",
+    "error",
+    "escalation to a post that is not above every approver of the band, or escalation chains that loop",
+    family=FAMILY,
+)
+def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A request that times out escalates to someone with more authority, never sideways,
+    down, or back to who is already sitting on it.
+
+    Above: a Position target must be strictly above (in the reportsTo chain of) every
+    Position approver of the band; escalating to an approver of the band itself is reported
+    too. Unit approvers (committees) have no place in the reporting line and are not compared
+    with a Position target. A Unit target (a committee) is accepted, unless it is itself an
+    approver of the band.
+
+    Loops: within a matrix, an escalation leads from each approver of a band to the band's
+    target. When these steps, followed from band to band (the target of one band approves
+    another band, which escalates on), come back to where they started, the chain loops: a
+    request can escalate forever. Only escalations that passed the "above" test are followed
+    (the others are reported already), so a loop needs a committee in it, for example a band
+    approved by a committee escalating to the general manager while a band approved by the
+    general manager escalates to the committee. The loop is reported once, at the first
+    band's `escalation.to`, with the other bands' targets as related locations.
+
+    The entity is the ApprovalMatrix.
+
+    Passes:
+        - {approvers: [marketing-director], escalation: {after: 24h, to: general-manager}}
+    Fails:
+        - {approvers: [general-manager], escalation: {after: 24h, to: marketing-director}}
+    """
+    structure = model.structure
+    for matrix in model.entities("ApprovalMatrix"):
+        bands = _bands(matrix)
+        edges: list[tuple[str, str, int]] = []
+        for index, band in enumerate(bands):
+            if "escalation" not in band:
+                continue
+            path: Path = ("spec", "bands", index, "escalation", "to")
+            target = matrix.target(path)
+            if target is None:
+                continue
+            approvers = _approvers(matrix, index)
+            if target.startswith("Unit/"):
+                bad = [(j, key) for j, key in approvers if key == target]
+                reason = "it is itself an approver of the band"
+            else:
+                bad = [
+                    (j, key)
+                    for j, key in approvers
+                    if key.startswith("Position/") and target not in set(structure.chain(key))
+                ]
+                reason = "it is not above " + _names([_label(key) for _, key in bad]) if bad else ""
+                if any(key == target for _, key in bad):
+                    reason = "it is itself an approver of the band"
+            if bad:
+                yield matrix.finding(
+                    path,
+                    f"band {index + 1} of {matrix.name} escalates to {_label(target)}, but {reason}",
+                    hint="escalate to a post above every approver of the band, e.g. their common manager",
+                    related=tuple(
+                        matrix.doc.related(("spec", "bands", index, "approvers", j), "approver not below the target")
+                        for j, _ in bad
+                    ),
+                )
+                continue
+            edges.extend((key, target, index) for _, key in approvers)
+        if len(edges) < 2:
+            continue
+        graph = nx.DiGraph()
+        for source, target, index in edges:
+            if not graph.has_edge(source, target):
+                graph.add_edge(source, target, band=index)
+        for component in nx.strongly_connected_components(graph):
+            if len(component) < 2:
+                continue
+            cycle_edges = nx.find_cycle(graph.subgraph(component), source=min(component))
+            looped = sorted({graph.edges[s, t]["band"] for s, t in cycle_edges})
+            first = looped[0]
+            cycle = [_label(s) for s, _ in cycle_edges]
+            yield matrix.finding(
+                ("spec", "bands", first, "escalation", "to"),
+                f"escalations of {matrix.name} loop: {' -> '.join([*cycle, cycle[0]])} "
+                f"(bands {_names([str(b + 1) for b in looped])})",
+                hint="let every escalation end at a post above all of them",
+                related=tuple(
+                    matrix.doc.related(("spec", "bands", b, "escalation", "to"), "part of the loop") for b in looped[1:]
+                ),
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    approval_gap,
+    approval_overlap,
+    authority_inversion,
+    self_approval,
+    countersign_single,
+    escalation_invalid,
+    step_approval_sod,
+)

@@ -1,0 +1,197 @@
+"""Band interval algebra: exact amount intervals, and the gaps and overlaps between them.
+
+Amounts are compared as `Decimal`, never as floats: `0.1 + 0.2 != 0.3` must not decide whether
+a request of 0.30 CNY has an approver. YAML gives ints and floats (loader.py); an int converts
+exactly through `str`, a float through `repr`, the shortest text that reads back as the same
+float, so `0.01` stays `0.01` instead of `0.01000000000000000020816681711721685...`. An amount
+written with more digits than a float holds (17 significant digits) is already rounded by the
+loader; money never needs that many.
+
+A band is an interval: lower bound `from` (inclusive) or `over` (exclusive), absent = from 0;
+upper bound `upTo` (inclusive) or `below` (exclusive), absent = unbounded. Coverage is checked
+in one sweep over the bands sorted by lower bound, so a matrix of n bands costs n log n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+ZERO = Decimal(0)
+
+
+def to_decimal(value: Any) -> Decimal:
+    """An amount from YAML (int or float) or from the command line (str) as an exact Decimal."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not an amount")
+    if isinstance(value, int):
+        return Decimal(str(value))
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        return Decimal(value.strip())
+    raise TypeError(f"not an amount: {value!r}")
+
+
+def money(value: Decimal, currency: str | None = None) -> str:
+    """`100000` -> `100,000 CNY`: thousands separators, never an exponent, the currency if known."""
+    text = f"{value:,f}"
+    return f"{text} {currency}" if currency else text
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A set of amounts: lower bound always present (0 inclusive by default), upper optional."""
+
+    low: Decimal = ZERO
+    low_inclusive: bool = True
+    high: Decimal | None = None
+    high_inclusive: bool = False
+
+    @property
+    def empty(self) -> bool:
+        if self.high is None:
+            return False
+        if self.low < self.high:
+            return False
+        return not (self.low == self.high and self.low_inclusive and self.high_inclusive)
+
+    @property
+    def point(self) -> bool:
+        return self.high is not None and self.low == self.high and self.low_inclusive and self.high_inclusive
+
+    def __contains__(self, amount: object) -> bool:
+        if not isinstance(amount, Decimal):
+            return False
+        if amount < self.low or (amount == self.low and not self.low_inclusive):
+            return False
+        if self.high is None:
+            return True
+        return amount < self.high or (amount == self.high and self.high_inclusive)
+
+    def words(self, currency: str | None = None) -> str:
+        """The interval as a governance officer reads it: `exactly 100,000 CNY`, `below 100,000 CNY`."""
+        if self.point:
+            return f"exactly {money(self.low, currency)}"
+        starts_at_zero = self.low == ZERO and self.low_inclusive
+        low = money(self.low, currency)
+        if self.high is None:
+            if starts_at_zero:
+                return "any amount"
+            return f"from {low} upward" if self.low_inclusive else f"above {low}"
+        high = money(self.high, currency)
+        if starts_at_zero:
+            return f"up to {high} inclusive" if self.high_inclusive else f"below {high}"
+        if self.low_inclusive:
+            if self.high_inclusive:
+                return f"from {low} to {high} inclusive"
+            return f"from {low} to below {high}"
+        if self.high_inclusive:
+            return f"over {low} up to {high} inclusive"
+        return f"over {low} and below {high}"
+
+    def sort_key(self) -> tuple[Decimal, bool]:
+        """Lower bounds in amount order; an inclusive bound starts before an exclusive one at the same value."""
+        return (self.low, not self.low_inclusive)
+
+
+def band_interval(band: Mapping[str, Any]) -> Interval:
+    """The interval a band's `from`/`over`/`upTo`/`below` describe (the schema forbids from+over, upTo+below)."""
+    low, low_inclusive = ZERO, True
+    if "from" in band:
+        low = to_decimal(band["from"])
+    elif "over" in band:
+        low, low_inclusive = to_decimal(band["over"]), False
+    high: Decimal | None = None
+    high_inclusive = False
+    if "upTo" in band:
+        high, high_inclusive = to_decimal(band["upTo"]), True
+    elif "below" in band:
+        high = to_decimal(band["below"])
+    return Interval(low, low_inclusive, high, high_inclusive)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Amounts no band covers. `after` is the band below the gap (None: below the first band)."""
+
+    interval: Interval
+    after: int | None
+    before: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Amounts covered by both `first` (the earlier band) and `second`."""
+
+    interval: Interval
+    first: int
+    second: int
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    gaps: tuple[Gap, ...]
+    overlaps: tuple[Overlap, ...]
+    empty: tuple[int, ...]
+    """Bands (indexes) whose interval holds no amount at all, e.g. `from: 500` with `upTo: 100`."""
+
+
+def _ends_before(high: Decimal, high_inclusive: bool, low: Decimal, low_inclusive: bool) -> bool:
+    """True when an interval ending at (high, high_inclusive) ends strictly before one starting at (low, ...)."""
+    return high < low or (high == low and not (high_inclusive and low_inclusive))
+
+
+def coverage(intervals: Sequence[Interval]) -> Coverage:
+    """Gaps and overlaps of the intervals over every amount from 0 upward.
+
+    One sweep in lower-bound order keeps the band that reaches highest so far (the frontier).
+    The next band either starts after the frontier (a gap between them), or before it ends (an
+    overlap with the frontier band). An overlap with a band other than the frontier is always
+    also an overlap with the frontier, so one finding per overlapping band is enough.
+    """
+    empty = tuple(i for i, interval in enumerate(intervals) if interval.empty)
+    order = sorted(
+        (i for i, interval in enumerate(intervals) if not interval.empty), key=lambda i: intervals[i].sort_key()
+    )
+    gaps: list[Gap] = []
+    overlaps: list[Overlap] = []
+    # The frontier starts as "covered up to just below 0": an exclusive upper bound at 0.
+    front_high: Decimal | None = ZERO
+    front_inclusive = False
+    front: int | None = None
+    for index in order:
+        band = intervals[index]
+        if front_high is None:
+            # Everything above the frontier band's start is covered already.
+            overlaps.append(Overlap(band, front if front is not None else index, index))
+            continue
+        if _ends_before(front_high, front_inclusive, band.low, band.low_inclusive):
+            if front_high < band.low or not (front_inclusive or band.low_inclusive):
+                gap = Interval(front_high, not front_inclusive, band.low, not band.low_inclusive)
+                if not gap.empty:
+                    gaps.append(Gap(gap, front, index))
+        elif front is not None:
+            high, high_inclusive = front_high, front_inclusive
+            if band.high is not None and (
+                band.high < high or (band.high == high and high_inclusive and not band.high_inclusive)
+            ):
+                high, high_inclusive = band.high, band.high_inclusive
+            overlaps.append(Overlap(Interval(band.low, band.low_inclusive, high, high_inclusive), front, index))
+        if band.high is None or band.high > front_high or (band.high == front_high and band.high_inclusive):
+            front_high, front_inclusive, front = band.high, band.high_inclusive, index
+    if front is None:
+        gaps.append(Gap(Interval(), None, None))
+    elif front_high is not None:
+        gaps.append(Gap(Interval(front_high, not front_inclusive), front, None))
+    return Coverage(tuple(gaps), tuple(overlaps), empty)
+
+
+def highest_bound(intervals: Sequence[Interval]) -> Decimal | None:
+    """The highest finite bound of any band (CHECKS.md's `maxApprovalAmount`), None when no band has one."""
+    bounds = [b for interval in intervals for b in (interval.low, interval.high) if b is not None]
+    return max(bounds) if bounds else None
