@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from opsgov.documents import json_path
+from opsgov.documents import Path, json_path
 from opsgov.model import Entity, Model
 
 
@@ -22,6 +22,11 @@ def step_node(process: Entity | str, step_id: str) -> str:
     """Graph node of a process step: `Process/name#step-id`."""
     key = process if isinstance(process, str) else process.key
     return f"{key}#{step_id}"
+
+
+def _edge(source: str, target: str, edge_type: str, path: Path) -> tuple[str, str, str, dict[str, str]]:
+    where = json_path(path)
+    return source, target, f"{edge_type} {where}", {"type": edge_type, "path": where}
 
 
 def build_graph(model: Model) -> nx.MultiDiGraph:
@@ -37,6 +42,8 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
             line=entity.doc.line,
         )
     edges: list[tuple[str, str, str, dict[str, str]]] = []
+    # An edge's key is its type and path, so two references of one type between the same pair
+    # (a post approving two bands of a matrix) stay two edges.
     for process in model.entities("Process"):
         steps = process.spec.get("steps", [])
         for index, step in enumerate(steps):
@@ -49,7 +56,7 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
                 file=process.doc.file,
                 line=process.doc.where(("spec", "steps", index))[0],
             )
-            edges.append((process.key, node, "step", {"path": json_path(("spec", "steps", index))}))
+            edges.append(_edge(process.key, node, "step", ("spec", "steps", index)))
         ids = {step["id"] for step in steps}
         for index, step in enumerate(steps):
             for position, following in enumerate(step.get("next") or ()):
@@ -68,7 +75,7 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
             source = entity.key
             if steps is not None and len(path) > 2 and path[1] == "steps":
                 source = step_node(entity, steps[path[2]]["id"])
-            edges.append((source, ref.target, ref.edge, {"path": json_path(path)}))
+            edges.append(_edge(source, ref.target, ref.edge, path))
     graph.add_edges_from(edges)
     return graph
 
