@@ -25,3 +25,5 @@ class Settings:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     today: datetime.date = field(default_factory=datetime.date.today)
     limits: Limits = DEFAULT_LIMITS
+    baseline: Path | None = None
+    """A baseline file (opsgov.baseline): findings recorded in it are not reported."""

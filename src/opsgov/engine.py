@@ -8,13 +8,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from opsgov.baseline import apply_baseline, load_baseline
 from opsgov.config import ConfigError, Settings
 from opsgov.documents import Document
 from opsgov.findings import LEVEL_RANK, LEVELS, Finding
 from opsgov.loader import discover, load_files
 from opsgov.model import Model, build_model
+from opsgov.policies import run_policies
 from opsgov.rules import REGISTRY, canonical
 from opsgov.schema import Validator
+from opsgov.waivers import apply_waivers
 
 
 @dataclass(slots=True)
@@ -25,6 +28,8 @@ class Report:
     documents: int
     findings: list[Finding]
     model: Model | None = field(default=None, repr=False)
+    baselined: int = 0
+    """Findings left out because the baseline file records them."""
 
     def counts(self) -> dict[str, int]:
         counts = Counter(f.level for f in self.findings if not f.waived)
@@ -91,6 +96,23 @@ def run_rules(model: Model, settings: Settings) -> list[Finding]:
     return findings
 
 
+def runs(rule_id: str, settings: Settings) -> bool:
+    """Whether a rule's findings can be reported at all: not switched off, selected, not ignored."""
+    if settings.levels.get(rule_id) == "off":
+        return False
+    if settings.select and not _matches(rule_id, settings.select):
+        return False
+    return not _matches(rule_id, settings.ignore)
+
+
+def run_policy_stage(model: Model, settings: Settings) -> list[Finding]:
+    """The organisation's own Policies; a crash of the stage is an internal-error, never a silent pass."""
+    try:
+        return run_policies(model, skip=[rule_id for rule_id, level in settings.levels.items() if level == "off"])
+    except Exception as error:
+        return [internal_error("the policy stage", error)]
+
+
 def finalize(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
     """Stamp levels, drop what is switched off or not selected, sort."""
     kept: list[Finding] = []
@@ -113,6 +135,7 @@ def finalize(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
 def check(settings: Settings) -> Report:
     """Run the whole pipeline over the repository at `settings.root`."""
     validate_selectors((*settings.select, *settings.ignore))
+    baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     root = settings.root
     if not root.is_dir():
         raise ConfigError(f"{root}: not a folder")
@@ -137,4 +160,14 @@ def check(settings: Settings) -> Report:
     model = build_model(valid, invalid)
     findings.extend(model.findings)
     findings.extend(run_rules(model, settings))
-    return Report(files=len(files), documents=len(loaded.documents), findings=finalize(findings, settings), model=model)
+    findings.extend(run_policy_stage(model, settings))
+    # Levels are stamped (and switched-off rules dropped) before waivers judge anything.
+    findings = finalize(findings, settings)
+    findings = apply_waivers(model, findings, settings.today, lambda rule_id: runs(rule_id, settings))
+    findings = finalize(findings, settings)  # stamps the waiver stage's own findings
+    baselined = 0
+    if baseline is not None:
+        findings, baselined = apply_baseline(findings, baseline)
+    return Report(
+        files=len(files), documents=len(loaded.documents), findings=findings, model=model, baselined=baselined
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opsgov.rules import authority, duties, kpis, processes, reading, structure
+from opsgov.rules import authority, duties, kpis, policies, processes, reading, structure
 from opsgov.rules.base import Rule
 
 ENGINE_RULES = (
@@ -27,6 +27,7 @@ REGISTRY: dict[str, Rule] = {
         *processes.RULES,
         *authority.RULES,
         *kpis.RULES,
+        *policies.RULES,
         *ENGINE_RULES,
     )
 }

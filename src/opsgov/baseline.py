@@ -1,0 +1,74 @@
+"""Baselines: adopt opsgov on a large existing organisation without fixing everything first.
+
+`opsgov check --write-baseline FILE` records today's findings; `--baseline FILE` then reports
+only findings not in it. Findings are recorded by fingerprint (rule, entity, JSON path and the
+message without line numbers), so moving a document or adding lines above it does not bring an
+accepted finding back, while a new problem of the same rule on another entity is reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from opsgov.atomic import write_atomic
+from opsgov.config import ConfigError
+from opsgov.findings import Finding
+from opsgov.fingerprint import fingerprint
+
+FORMAT_KEY = "opsgov-baseline"
+VERSION = 1
+
+
+def render_baseline(findings: Iterable[Finding]) -> str:
+    """The baseline file's text: unwaived findings only (a waiver already accounts for the others), sorted."""
+    entries = {
+        fingerprint(f): {"fingerprint": fingerprint(f), "rule": f.rule, "entity": f.entity, "message": f.message}
+        for f in findings
+        if not f.waived and f.rule != "internal-error"
+    }
+    ordered = [entries[key] for key in sorted(entries, key=lambda k: (entries[k]["rule"], entries[k]["entity"], k))]
+    return json.dumps({FORMAT_KEY: VERSION, "findings": ordered}, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
+    """Write the baseline atomically; the number of findings recorded."""
+    text = render_baseline(findings)
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise ConfigError(f"cannot write baseline {path}: {error.strerror or error}") from None
+    return len(json.loads(text)["findings"])
+
+
+def load_baseline(path: Path) -> frozenset[str]:
+    """The fingerprints recorded in a baseline file; a missing or malformed file is a usage error."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"baseline {path}: no such file (write one with --write-baseline)") from None
+    except OSError as error:
+        raise ConfigError(f"baseline {path}: cannot read: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConfigError(f"baseline {path}: not a JSON baseline file: {error}") from None
+    if type(data) is not dict or data.get(FORMAT_KEY) != VERSION or type(data.get("findings")) is not list:
+        raise ConfigError(f'baseline {path}: not an opsgov baseline (expected {{"{FORMAT_KEY}": {VERSION}, ...}})')
+    prints: set[str] = set()
+    for index, entry in enumerate(data["findings"]):
+        if type(entry) is not dict or type(entry.get("fingerprint")) is not str:
+            raise ConfigError(f"baseline {path}: findings[{index}] has no fingerprint")
+        prints.add(entry["fingerprint"])
+    return frozenset(prints)
+
+
+def apply_baseline(findings: Iterable[Finding], known: frozenset[str]) -> tuple[list[Finding], int]:
+    """The findings not in the baseline, and how many were left out because they are."""
+    kept: list[Finding] = []
+    dropped = 0
+    for finding in findings:
+        if finding.rule != "internal-error" and fingerprint(finding) in known:
+            dropped += 1
+        else:
+            kept.append(finding)
+    return kept, dropped

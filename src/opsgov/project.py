@@ -1,0 +1,151 @@
+"""`opsgov.yaml`, the project configuration, read into Settings.
+
+The file is optional. It is read with the same strict loader as the governance documents (so
+every complaint has a line), checked against `schemas/config.json` (unknown keys are errors),
+then against the rule registry: an unknown rule id or option is a configuration error with a
+"did you mean", exit status 2, never a silently ignored setting. Command-line flags override it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from opsgov.config import ConfigError, Settings
+from opsgov.documents import Document
+from opsgov.documents import Path as NodePath
+from opsgov.loader import load_file
+from opsgov.rules import REGISTRY, canonical
+from opsgov.schema import schema_dir
+
+CONFIG_FILE = "opsgov.yaml"
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((schema_dir() / "config.json").read_text(encoding="utf-8"))
+    return schema
+
+
+def _error(document: Document, path: NodePath, message: str) -> ConfigError:
+    line, column = document.where(path)
+    return ConfigError(f"{document.file}:{line}:{column}: {message}")
+
+
+def _suggest(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _schema_problem(document: Document, error: jsonschema.ValidationError) -> ConfigError:
+    path: NodePath = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        extra = sorted(key for key in error.instance if key not in allowed)
+        key = extra[0] if extra else ""
+        return _error(
+            document, (*path, key), f"unknown key '{key}'{_suggest(key, allowed)} (allowed: {', '.join(allowed)})"
+        )
+    if error.validator == "oneOf" and path[:1] == ("rules",):
+        return _error(
+            document, path, "a rule takes a level (error, warning, info, off) or {level: ..., options: {...}}"
+        )
+    where = ".".join(str(step) for step in path) or "the file"
+    return _error(document, path, f"{where}: {error.message}")
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, int | float):
+        return isinstance(value, int | float)
+    return isinstance(value, type(default))
+
+
+def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> None:
+    for rule_id, value in rules.items():
+        path: NodePath = ("rules", rule_id)
+        current = canonical(rule_id)
+        known = REGISTRY.get(current)
+        if known is None and not current.startswith("policy/"):
+            raise _error(document, path, f"unknown rule '{rule_id}'{_suggest(rule_id, list(REGISTRY))}")
+        entry: dict[str, Any] = {"level": value} if isinstance(value, str) else value
+        if "level" in entry:
+            settings.levels[current] = entry["level"]
+        options = entry.get("options") or {}
+        if not options:
+            continue
+        defaults = known.options if known is not None else {}
+        for name, option in options.items():
+            if name not in defaults:
+                offered = ", ".join(defaults) or "none"
+                raise _error(
+                    document,
+                    (*path, "options", name),
+                    f"rule {current} has no option '{name}'{_suggest(name, list(defaults))} (options: {offered})",
+                )
+            if not _same_type(defaults[name], option):
+                raise _error(
+                    document,
+                    (*path, "options", name),
+                    f"option {name} of {current} takes a value like {json.dumps(defaults[name], ensure_ascii=False)}",
+                )
+        settings.options[current] = dict(options)
+
+
+def read_config(root: Path, settings: Settings) -> bool:
+    """Apply `root/opsgov.yaml` to `settings`; False when there is no such file."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return False
+    documents, problems = load_file(path, CONFIG_FILE)
+    if problems:
+        first = problems[0]
+        raise ConfigError(f"{first.file}:{first.line}:{first.column}: {first.message}")
+    if len(documents) > 1:
+        raise _error(documents[1], (), "opsgov.yaml holds one document, not several")
+    if not documents or documents[0].data is None:
+        return True
+    document = documents[0]
+    data = document.data
+    validator = jsonschema.Draft202012Validator(config_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: document.where(tuple(e.absolute_path)))
+    if errors:
+        raise _schema_problem(document, errors[0])
+    if data.get("extends") == "none":
+        for rule in REGISTRY.values():
+            if rule.check is not None:
+                settings.levels[rule.id] = "off"
+    if "paths" in data:
+        settings.paths = tuple(data["paths"])
+    if "failOn" in data:
+        settings.fail_on = data["failOn"]
+    _rules(document, data.get("rules") or {}, settings)
+    return True
+
+
+def load_settings(
+    root: Path,
+    *,
+    fail_on: str | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    today: datetime.date | None = None,
+    baseline: Path | None = None,
+) -> Settings:
+    """Settings for the repository at `root`: defaults, then opsgov.yaml, then the command line."""
+    settings = Settings(root=root, select=select, ignore=ignore, baseline=baseline)
+    if root.is_dir():
+        read_config(root, settings)
+    if fail_on is not None:
+        settings.fail_on = fail_on
+    if today is not None:
+        settings.today = today
+    return settings

@@ -1,0 +1,76 @@
+"""Rules reported by the policy and waiver stages (opsgov.policies, opsgov.waivers)."""
+
+from __future__ import annotations
+
+from opsgov.rules.base import Rule
+
+FAMILY = "policies"
+
+RULES = (
+    Rule(
+        "policy-invalid",
+        "error",
+        "a policy whose CEL does not compile, names an unknown variable, or fails at run time",
+        FAMILY,
+        docs="""
+        A Policy's expressions are CEL (the language of Kubernetes ValidatingAdmissionPolicy)
+        over three variables: `object` (the matched entity's document as written), `facts`
+        (derived from the graph, see CHECKS.md) and `params` (the policy's spec.params). An
+        expression that does not compile, names another variable, or fails on an entity (a
+        missing key, adding a string to a number, a result that is not true or false) is
+        reported here, at the expression, with the CEL error. A runtime failure is reported
+        once per expression, with how many entities it failed on and the first of them. The
+        run carries on; the other policies still apply.
+
+        Passes:
+            validations:
+              - expression: "!has(object.spec.head) || object.spec.head != ''"
+        Fails:
+            validations:
+              - expression: "object.spec.head != ''"    # fails on a unit without a head
+              - expression: "facts.directReports <= max"  # unknown variable: params.max
+        """,
+    ),
+    Rule(
+        "waiver-expired",
+        "error",
+        "a Waiver past its expires date (the findings it covered count again)",
+        FAMILY,
+        docs="""
+        A waiver holds up to and including its `expires` day. After it, it covers nothing: the
+        findings it covered are reported (and fail the run) again, and the waiver itself is
+        this error, at its `expires`, until it is renewed or deleted. `opsgov check --today
+        YYYY-MM-DD` fixes the date for reproducible CI runs and tests.
+
+        Passes:
+            kind: Waiver
+            spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+                   approvedBy: ceo, expires: 2099-12-31}
+        Fails:
+            kind: Waiver
+            spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+                   approvedBy: ceo, expires: 2020-01-31}
+        """,
+    ),
+    Rule(
+        "waiver-unused",
+        "warning",
+        "a Waiver that matches no finding",
+        FAMILY,
+        docs="""
+        A waiver covers a finding when its rule (aliases accepted) is the finding's rule and
+        one of its `targets` is the finding's entity. A live waiver that covers nothing is
+        stale (the problem was fixed) or wrong (a mistyped rule or target) and is reported, so
+        exceptions do not outlive their reason. A waiver for a rule that was not run (switched
+        off in opsgov.yaml, or left out by --select/--ignore) is not judged. The findings of
+        the waiver stage itself, and internal errors, cannot be waived.
+
+        Passes:
+            kind: Waiver
+            spec: {rule: duty-overlap, targets: [Responsibility/pricing], ...}  # pricing overlaps
+        Fails:
+            kind: Waiver
+            spec: {rule: duty-overlap, targets: [Responsibility/pricing], ...}  # pricing is fine now
+        """,
+    ),
+)

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime
+import json
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from opsgov.cli import main
+from opsgov.config import ConfigError
+from opsgov.project import load_settings
+from tests.util import BASE, doc, docs
+
+Repo = Callable[..., Path]
+
+
+def configured(repo: Repo, config: str, **files: str) -> Path:
+    return repo({"opsgov.yaml": textwrap.dedent(config), **files})
+
+
+def test_no_opsgov_yaml_means_the_defaults(repo: Repo) -> None:
+    settings = load_settings(repo({}))
+    assert settings.paths == ("ops", "policies") and settings.fail_on == "error" and settings.levels == {}
+
+
+def test_levels_options_paths_and_fail_on(repo: Repo) -> None:
+    root = configured(
+        repo,
+        """\
+        paths: [governance]
+        failOn: warning
+        rules:
+          reporting-crosses-tree: off
+          vacant-key-post: {level: error, options: {scope: [owns, head]}}
+          policy/max-span-of-control: info
+        """,
+    )
+    settings = load_settings(root)
+    assert settings.paths == ("governance",)
+    assert settings.fail_on == "warning"
+    assert settings.levels == {
+        "reporting-crosses-tree": "off",
+        "vacant-key-post": "error",
+        "policy/max-span-of-control": "info",
+    }
+    assert settings.options == {"vacant-key-post": {"scope": ["owns", "head"]}}
+
+
+def test_command_line_flags_override_the_file(repo: Repo) -> None:
+    root = configured(repo, "failOn: warning\n")
+    settings = load_settings(root, fail_on="never", today=datetime.date(2030, 1, 1))
+    assert settings.fail_on == "never" and settings.today == datetime.date(2030, 1, 1)
+
+
+def test_extends_none_switches_analysis_rules_off_but_not_reading(repo: Repo) -> None:
+    root = configured(repo, "extends: none\nrules: {duty-overlap: warning}\n")
+    settings = load_settings(root)
+    assert settings.levels["duty-overlap"] == "warning"
+    assert settings.levels["reporting-cycle"] == "off"
+    assert "schema" not in settings.levels and "waiver-expired" not in settings.levels
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("rule:\n  duty-overlap: off\n", "opsgov.yaml:1:1: unknown key 'rule'; did you mean 'rules'?"),
+        (
+            "rules:\n  duty-overlapp: off\n",
+            "opsgov.yaml:2:18: unknown rule 'duty-overlapp'; did you mean 'duty-overlap'?",
+        ),
+        ("rules:\n  duty-overlap: loud\n", "opsgov.yaml:2:17: a rule takes a level (error, warning, info, off)"),
+        (
+            "rules:\n  vacant-key-post: {options: {scop: [owns]}}\n",
+            "opsgov.yaml:2:31: rule vacant-key-post has no option 'scop'; did you mean 'scope'?",
+        ),
+        (
+            "rules:\n  vacant-key-post: {options: {scope: owns}}\n",
+            'opsgov.yaml:2:38: option scope of vacant-key-post takes a value like ["owns"',
+        ),
+        ("paths: [../elsewhere]\n", "opsgov.yaml:1:9: paths.0:"),
+        ("failOn: yes\n", "opsgov.yaml:1:9: failOn:"),
+        ("rules: {a: off}\nrules: {b: off}\n", "opsgov.yaml:2:1: duplicate key 'rules'"),
+    ],
+)
+def test_configuration_errors_name_the_place(repo: Repo, config: str, expected: str) -> None:
+    root = configured(repo, config)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(root)
+    assert str(raised.value).startswith(expected), str(raised.value)
+
+
+def test_cli_exit_2_on_a_bad_opsgov_yaml(repo: Repo) -> None:
+    root = configured(repo, "colour: red\n")
+    result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "opsgov.yaml:1:9: unknown key 'colour' (allowed: extends, paths, failOn, rules)" in result.output
+
+
+def test_cli_reads_levels_and_fail_on_from_the_file_and_flags_win(repo: Repo) -> None:
+    unowned = docs(doc("Responsibility", "pricing", "{}", "定价"))
+    root = configured(repo, "failOn: warning\nrules: {policy/x: error}\n", **{"ops/duties.yaml": unowned})
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", str(root), "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 1  # duty-unowned is a warning, and failOn says warning
+    assert [f["rule"] for f in json.loads(result.output)["findings"]] == ["duty-unowned"]
+    assert runner.invoke(main, ["check", str(root), "--fail-on", "error"], catch_exceptions=False).exit_code == 0
+    root.joinpath("opsgov.yaml").write_text("rules: {duty-unowned: off}\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(root), "--format", "json"], catch_exceptions=False)
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_paths_from_the_file_decide_what_is_read(repo: Repo) -> None:
+    files = {"governance/org.yaml": BASE["ops/org.yaml"], "ops/broken.yaml": "a: [\n"}
+    root = repo(files, base=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(root)], catch_exceptions=False).exit_code == 1
+    (root / "opsgov.yaml").write_text("paths: [governance]\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_config_schema_is_draft_2020_12_and_closed() -> None:
+    from opsgov.project import config_schema
+
+    schema = config_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["additionalProperties"] is False
