@@ -1,0 +1,47 @@
+"""The pre-commit hook and the composite GitHub Action that the repository ships."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load(name: str) -> Any:
+    return yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+
+
+def test_pre_commit_hook() -> None:
+    (hook,) = load(".pre-commit-hooks.yaml")
+    assert hook["id"] == "opsgov-check"
+    assert hook["entry"] == "opsgov check" and hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    files = re.compile(hook["files"])
+    assert files.search("ops/units/销售.yaml") and files.search("policies/p.yml")
+    assert not files.search("README.md") and not files.search("ops/x.yaml.bak")
+
+
+def test_action_is_composite_and_wires_check_sarif_and_summary() -> None:
+    action = load("action.yml")
+    assert action["runs"]["using"] == "composite"
+    assert {"path", "fail-on", "python-version"} <= set(action["inputs"])
+    assert action["inputs"]["path"]["default"] == "."
+    steps = action["runs"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    assert any(u.startswith("actions/setup-python@") for u in uses)
+    assert "github/codeql-action/upload-sarif@v3" in uses
+    scripts = "\n".join(step.get("run", "") for step in steps)
+    assert "graphviz" in scripts and "fonts-noto-cjk" in scripts
+    assert 'pip install --quiet "$ACTION_PATH"' in scripts
+    assert "--format sarif -o" in scripts and "--format markdown" in scripts and "$GITHUB_STEP_SUMMARY" in scripts
+    assert 'exit "$STATUS"' in scripts
+
+
+def test_action_scripts_never_interpolate_inputs() -> None:
+    """`${{ inputs.x }}` inside `run:` is script injection; inputs reach scripts through `env:` only."""
+    for step in load("action.yml")["runs"]["steps"]:
+        assert "${{" not in step.get("run", ""), step.get("name")

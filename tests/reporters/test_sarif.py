@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from opsgov.engine import Report
+from opsgov.fingerprint import fingerprint
+from opsgov.reporters import REPORTERS
+from opsgov.rules import REGISTRY
+from tests.reporters.conftest import POLICY, WAIVED, handmade
+
+SCHEMA_FILE = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.protocols.Validator:
+    text = SCHEMA_FILE.read_text(encoding="utf-8")
+    assert not re.findall(r'"\$ref"\s*:\s*"(?!#)', text), "the schema must not reference anything remote"
+    schema = json.loads(text)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def sarif(report: Report) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(REPORTERS["sarif"]().render(report))
+    return result
+
+
+def test_real_report_is_valid_sarif(findings_report: Report, validator: jsonschema.protocols.Validator) -> None:
+    log = sarif(findings_report)
+    errors = sorted(validator.iter_errors(log), key=str)
+    assert not errors, errors[0].message
+    run = log["runs"][0]
+    results = run["results"]
+    assert [r["ruleId"] for r in results] == ["dangling-ref", "duplicate-name"]
+    dangling = results[0]
+    assert dangling["level"] == "error"
+    assert dangling["message"]["text"] == "reportsTo 'nobody' names no Position"
+    location = dangling["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "ops/units.yaml"
+    assert location["region"] == {"startLine": 9, "startColumn": 32}
+    assert dangling["partialFingerprints"] == {"opsgov/v1": fingerprint(findings_report.findings[0])}
+    duplicate = results[1]
+    related = duplicate["relatedLocations"][0]
+    assert related["physicalLocation"]["region"]["startLine"] == 8
+    assert related["message"]["text"] == "first defined here"
+    assert "Hint: rename one of them" in duplicate["message"]["text"]
+    rules = run["tool"]["driver"]["rules"]
+    assert rules[dangling["ruleIndex"]]["id"] == "dangling-ref"
+    assert rules[dangling["ruleIndex"]]["shortDescription"]["text"] == REGISTRY["dangling-ref"].description
+    assert rules[dangling["ruleIndex"]]["help"]["text"]
+
+
+def test_every_rule_is_described_and_policies_get_a_generic_entry(validator: jsonschema.protocols.Validator) -> None:
+    log = sarif(handmade(POLICY, WAIVED))
+    assert not list(validator.iter_errors(log))
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert ids[: len(REGISTRY)] == list(REGISTRY)
+    assert ids[len(REGISTRY) :] == ["policy/max-span"]
+    policy_result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "policy/max-span")
+    assert rules[policy_result["ruleIndex"]]["id"] == "policy/max-span"
+    assert policy_result["level"] == "warning"
+    assert policy_result["relatedLocations"][0]["message"]["text"] == "the team"
+
+
+def test_waived_finding_is_a_suppressed_result_and_info_is_a_note(validator: jsonschema.protocols.Validator) -> None:
+    info = POLICY.replace(level="info")
+    log = sarif(handmade(WAIVED, info))
+    assert not list(validator.iter_errors(log))
+    by_rule = {r["ruleId"]: r for r in log["runs"][0]["results"]}
+    assert by_rule["duty-overlap"]["suppressions"][0]["kind"] == "external"
+    assert by_rule["policy/max-span"]["level"] == "note"
+    assert "suppressions" not in by_rule["policy/max-span"]
+
+
+def test_fingerprint_survives_a_line_shift() -> None:
+    moved = POLICY.replace(line=POLICY.line + 40)
+    first = sarif(handmade(POLICY))["runs"][0]["results"][0]["partialFingerprints"]
+    second = sarif(handmade(moved))["runs"][0]["results"][0]["partialFingerprints"]
+    assert first == second
+
+
+def test_validator_rejects_a_broken_log(validator: jsonschema.protocols.Validator) -> None:
+    """The schema test can fail: a result without a message is not SARIF."""
+    log = sarif(handmade(POLICY))
+    del log["runs"][0]["results"][0]["message"]
+    assert list(validator.iter_errors(log))
+
+
+def test_output_is_deterministic_and_keeps_cjk(findings_report: Report) -> None:
+    cjk = POLICY.replace(message="直接下属过多：12")
+    first = REPORTERS["sarif"]().render(handmade(cjk))
+    assert first == REPORTERS["sarif"]().render(handmade(cjk))
+    assert "直接下属过多" in first

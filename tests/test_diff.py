@@ -1,0 +1,258 @@
+"""`opsgov diff BASE [HEAD] [PATH]`: the governance change report a reviewer reads, on real git repositories."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from opsgov.cli import main
+from tests.gitutil import commit, init, needs_git
+from tests.util import doc, docs, write_repo
+
+pytestmark = needs_git
+
+BEFORE = {
+    "ops/units.yaml": docs(
+        doc("Unit", "finance", "{type: department, parent: company, head: cfo, owns: [budgeting]}", title="财务部"),
+        doc("Unit", "sales", "{type: department, parent: company, owns: [pricing]}", title="销售部"),
+        doc("Unit", "east", "{type: region, parent: sales}", title="华东区"),
+        doc("Unit", "legacy", "{type: team, parent: company}", title="旧团队"),
+    ),
+    "ops/posts.yaml": docs(
+        doc("Position", "cfo", "{unit: finance, reportsTo: ceo}", title="财务总监"),
+        doc("Position", "finance-director", "{unit: finance, reportsTo: cfo}", title="财务经理"),
+        doc("Position", "sales-lead", "{unit: sales, reportsTo: ceo}", title="销售负责人"),
+        doc(
+            "Position",
+            "east-lead",
+            """
+            unit: east
+            reportsTo: sales-lead
+            excludes:
+              - {responsibility: pricing, ownedBy: sales}
+            """,
+            title="华东负责人",
+        ),
+    ),
+    "ops/duties.yaml": docs(
+        doc("Responsibility", "budgeting", title="预算管理"),
+        doc("Responsibility", "pricing", title="定价"),
+    ),
+    "ops/approvals.yaml": doc(
+        "ApprovalMatrix",
+        "capex",
+        """
+        subject: capital expenditure
+        bands:
+          - {upTo: 500000, approvers: [finance-director]}
+          - {over: 500000, upTo: 5000000, approvers: [cfo]}
+          - {over: 5000000, approvers: [ceo]}
+        """,
+        title="资本支出",
+    ),
+    "ops/kpis.yaml": doc(
+        "KPI",
+        "dso",
+        "{owner: finance, unit: days, direction: lower-is-better, target: 45, thresholds: {green: 45, yellow: 60}}",
+        title="应收账款周转天数",
+    ),
+}
+
+AFTER = {
+    **BEFORE,
+    "ops/units.yaml": docs(
+        doc(
+            "Unit",
+            "finance",
+            "{type: department, parent: company, head: cfo, owns: [budgeting, pricing]}",
+            title="财务部",
+        ),
+        doc("Unit", "sales", "{type: department, parent: company}", title="销售部"),
+        doc("Unit", "east", "{type: region, parent: company}", title="华东区"),
+        doc("Unit", "audit", "{type: department, parent: company}", title="审计部"),
+    ),
+    "ops/posts.yaml": docs(
+        doc("Position", "cfo", "{unit: finance, reportsTo: ceo}", title="财务总监"),
+        doc("Position", "finance-director", "{unit: finance, reportsTo: ceo}", title="财务经理"),
+        doc("Position", "sales-lead", "{unit: finance, reportsTo: ceo}", title="销售负责人"),
+        doc(
+            "Position",
+            "east-lead",
+            """
+            unit: east
+            reportsTo: ceo
+            excludes:
+              - {responsibility: pricing, ownedBy: finance}
+            """,
+            title="华东负责人",
+        ),
+        doc("Position", "auditor", "{unit: audit, reportsTo: nobody}", title="审计员"),
+    ),
+    "ops/approvals.yaml": doc(
+        "ApprovalMatrix",
+        "capex",
+        """
+        subject: capital expenditure
+        bands:
+          - {upTo: 1000000, approvers: [finance-director]}
+          - {over: 1000000, upTo: 5000000, approvers: [ceo]}
+          - {over: 5000000, approvers: [ceo]}
+        """,
+        title="资本支出",
+    ),
+    "ops/kpis.yaml": doc(
+        "KPI",
+        "dso",
+        "{owner: finance, unit: days, direction: lower-is-better, target: 40, thresholds: {green: 40, yellow: 60}}",
+        title="应收账款周转天数",
+    ),
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def history(root: Path) -> tuple[str, str]:
+    init(root)
+    write_repo(root, BEFORE)
+    first = commit(root, "before")
+    write_repo(root, AFTER)
+    return first, root.as_posix()
+
+
+def change_json(*args: str) -> dict[str, Any]:
+    status, out, err = run("diff", *args, "--format", "json")
+    assert status == 0, err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def test_structure_changes(tmp_path: Path) -> None:
+    first, root = history(tmp_path / "repo")
+    change = change_json(first, root)
+    assert change["base"] == first and change["head"] == "working tree"
+    units = change["units"]
+    assert [u["name"] for u in units["added"]] == ["audit"]
+    assert units["removed"] == [{"name": "legacy", "title": "旧团队"}]
+    assert units["moved"] == [{"unit": "east", "title": "华东区", "from": "sales", "to": "company"}]
+    positions = change["positions"]
+    assert [p["name"] for p in positions["added"]] == ["auditor"]
+    assert positions["moved"] == [{"position": "sales-lead", "title": "销售负责人", "from": "sales", "to": "finance"}]
+    assert change["reportingLines"] == [
+        {"position": "east-lead", "title": "华东负责人", "from": "sales-lead", "to": "ceo"},
+        {"position": "finance-director", "title": "财务经理", "from": "cfo", "to": "ceo"},
+    ]
+
+
+def test_duties_boundaries_authority_and_kpis(tmp_path: Path) -> None:
+    first, root = history(tmp_path / "repo")
+    change = change_json(first, root)
+    assert change["duties"] == [
+        {"responsibility": "pricing", "title": "定价", "from": ["Unit/sales"], "to": ["Unit/finance"]}
+    ]
+    assert change["boundaries"] == [
+        {
+            "entity": "Position/east-lead",
+            "added": [{"responsibility": "pricing", "ownedBy": "Unit/finance"}],
+            "removed": [{"responsibility": "pricing", "ownedBy": "Unit/sales"}],
+        }
+    ]
+    authority = {row["approver"]: row for row in change["approvalAuthority"]}
+    assert set(authority) == {"Position/finance-director", "Position/cfo"}
+    director = authority["Position/finance-director"]
+    assert director["change"] == "gained" and director["matrix"] == "capex" and director["currency"] == "CNY"
+    assert director["was"] == {"amount": 500000, "inclusive": True, "unlimited": False}
+    assert director["now"] == {"amount": 1000000, "inclusive": True, "unlimited": False}
+    assert director["summary"] == "finance-director: now approves up to 1,000,000 CNY, was 500,000"
+    assert authority["Position/cfo"]["change"] == "lost"
+    assert authority["Position/cfo"]["summary"] == "cfo: no longer approves (was up to 5,000,000 CNY)"
+    assert change["kpis"] == [
+        {"kpi": "dso", "title": "应收账款周转天数", "field": "target", "from": 45, "to": 40},
+        {"kpi": "dso", "title": "应收账款周转天数", "field": "thresholds.green", "from": 45, "to": 40},
+    ]
+
+
+def test_findings_introduced_and_fixed(tmp_path: Path) -> None:
+    root = init(tmp_path / "repo")
+    write_repo(root, {"ops/posts.yaml": doc("Position", "clerk", "{unit: company, reportsTo: nobody}")})
+    first = commit(root)
+    write_repo(root, {"ops/posts.yaml": doc("Position", "clerk", "{unit: nowhere, reportsTo: ceo}")})
+    findings = change_json(first, str(root))["findings"]
+    assert [(f["rule"], f["path"]) for f in findings["introduced"]] == [("dangling-ref", "$.spec.unit")]
+    assert [(f["rule"], f["path"]) for f in findings["fixed"]] == [("dangling-ref", "$.spec.reportsTo")]
+
+
+def test_markdown_is_the_default_and_names_the_changes(tmp_path: Path) -> None:
+    first, root = history(tmp_path / "repo")
+    status, out, _ = run("diff", first, root)
+    assert status == 0
+    assert out.startswith(f"### Governance changes: `{first}` → `working tree`")
+    for expected in (
+        "#### Units",
+        "- added `audit` 审计部",
+        "- removed `legacy` 旧团队",
+        "- moved `east` 华东区: under `sales` → under `company`",
+        "- moved `sales-lead` 销售负责人: `sales` → `finance`",
+        "- `finance-director` 财务经理 reports to `ceo`, was `cfo`",
+        "- `pricing` 定价: owned by `Unit/finance`, was `Unit/sales`",
+        "- `Position/east-lead` added boundary: does not own `pricing` (owned by `Unit/finance`)",
+        "- **gained** in `capex`: finance-director: now approves up to 1,000,000 CNY, was 500,000",
+        "- `dso` 应收账款周转天数 target: `40`, was `45`",
+        "#### Findings: 1 introduced, 0 fixed",
+        "- introduced: error `dangling-ref` reportsTo 'nobody' names no Position (ops/posts.yaml:",
+    ):
+        assert expected in out, expected
+
+
+def test_two_revisions_and_the_two_argument_forms(tmp_path: Path, monkeypatch: Any) -> None:
+    first, root = history(tmp_path / "repo")
+    second = commit(Path(root), "after")
+    write_repo(Path(root), BEFORE)  # the working tree goes back; HEAD keeps the change
+    between_commits = change_json(first, second, root)
+    assert between_commits["head"] == second
+    assert [u["name"] for u in between_commits["units"]["added"]] == ["audit"]
+    assert change_json(second, root)["units"]["removed"] == [{"name": "audit", "title": "审计部"}]
+    monkeypatch.chdir(root)
+    assert change_json(first, "HEAD")["units"]["added"] == between_commits["units"]["added"]
+    assert change_json(first)["units"]["added"] == []  # working tree == BEFORE
+
+
+def test_no_changes(tmp_path: Path) -> None:
+    root = init(tmp_path / "repo")
+    write_repo(root, BEFORE)
+    first = commit(root)
+    status, out, _ = run("diff", first, str(root))
+    assert status == 0
+    assert "No governance changes." in out and "#### Findings: 0 introduced, 0 fixed" in out
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    plain = write_repo(tmp_path / "plain", {})
+    status, _, err = run("diff", "main", str(plain))
+    assert status == 2 and "not inside a git repository" in err
+    root = init(tmp_path / "repo")
+    write_repo(root, {})
+    commit(root)
+    status, _, err = run("diff", "nope", str(root))
+    assert status == 2 and "unknown git revision 'nope'" in err
+    status, _, err = run("diff", "HEAD", "nope", str(root))
+    assert status == 2 and "unknown git revision 'nope'" in err
+    status, _, err = run("diff")
+    assert status == 2 and "BASE [HEAD] [PATH]" in err
+
+
+def test_revision_labels_are_shown_literally(tmp_path: Path) -> None:
+    root = init(tmp_path / "repo")
+    write_repo(root, BEFORE)
+    commit(root, "one")
+    write_repo(root, AFTER)
+    commit(root, "two")
+    status, out, _ = run("diff", "HEAD~1", "HEAD", str(root))
+    assert status == 0
+    assert out.startswith("### Governance changes: `HEAD~1` → `HEAD`\n")
+    assert "- added `audit` 审计部" in out
