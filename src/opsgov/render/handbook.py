@@ -1,0 +1,286 @@
+"""The staff handbook: a static site that opens from the file system, with no network at all.
+
+Pages are Jinja2 templates with autoescaping on, so every title, duty and note is text. Diagrams
+are SVG files drawn by `dot` next to the pages and shown with `<img>` (an SVG in an image cannot
+run anything). Links are relative. `fmt="md"` writes the same pages as Markdown for a wiki.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from opsgov.atomic import write_atomic
+from opsgov.engine import Report
+from opsgov.findings import LEVEL_RANK
+from opsgov.model import Entity, Model
+from opsgov.render.approvals_table import approval_rows
+from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
+from opsgov.render.process import render_process, responsible_posts
+from opsgov.render.raci import raci_table
+from opsgov.render.safe import RenderError
+from opsgov.render.table import md_cell
+from opsgov.render.words import words_for
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
+HANDBOOK_FORMATS = ("html", "md")
+
+
+@dataclass(slots=True)
+class Link:
+    """An entity as the pages show it: its title, and the page it has (empty when it has none)."""
+
+    title: str
+    href: str = ""
+    name: str = ""
+
+
+@dataclass(slots=True)
+class Site:
+    model: Model
+    ext: str
+    words: dict[str, str]
+    files: dict[str, str | bytes] = field(default_factory=dict)
+
+    def link(self, key: str | None, depth: int) -> Link:
+        """A link to a unit's or process's page; any other entity is shown by title (its unit's page for a post)."""
+        entity = self.model.get(key)
+        if entity is None:
+            return Link(key or "")
+        up = "../" * depth
+        if entity.kind == "Unit":
+            return Link(entity.title, f"{up}units/{entity.name}.{self.ext}", entity.name)
+        if entity.kind == "Process":
+            return Link(entity.title, f"{up}processes/{entity.name}.{self.ext}", entity.name)
+        if entity.kind == "Position":
+            unit = self.model.get(self.model.structure.unit_of.get(entity.key))
+            if unit is not None:
+                return Link(entity.title, f"{up}units/{unit.name}.{self.ext}", entity.name)
+        if entity.kind == "ApprovalMatrix":
+            return Link(entity.title, f"{up}approvals.{self.ext}#{entity.name}", entity.name)
+        if entity.kind == "KPI":
+            return Link(entity.title, f"{up}kpis.{self.ext}#{entity.name}", entity.name)
+        return Link(entity.title, "", entity.name)
+
+
+def _refs(entity: Entity, prefix: tuple[Any, ...]) -> list[str]:
+    """Resolved targets of the list at `prefix` (e.g. ("spec", "owns"))."""
+    node: Any = entity.spec
+    for part in prefix[1:]:
+        node = node.get(part) if isinstance(node, dict) else None
+    items = node if isinstance(node, list) else []
+    return [t for t in (entity.target((*prefix, i)) for i in range(len(items))) if t is not None]
+
+
+def _diagram(draw: Callable[[], bytes]) -> tuple[bytes | None, str]:
+    try:
+        return draw(), ""
+    except RenderError as error:
+        return None, str(error)
+
+
+def _post_status(model: Model, post: Entity) -> str:
+    if post.spec.get("headcount", 1) == 0:
+        return "frozen"
+    if model.persons_declared and not model.structure.holders.get(post.key):
+        return "vacant"
+    return ""
+
+
+def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
+    """Every file of the handbook, relative path -> content."""
+    if fmt not in HANDBOOK_FORMATS:
+        raise RenderError(f"unknown handbook format '{fmt}'; use html or md")
+    model = report.model
+    if model is None:
+        raise RenderError("the repository could not be loaded, so there is no handbook to write")
+    site = Site(model, fmt, words_for(model))
+    structure = model.structure
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=fmt == "html",
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = lambda value: md_cell("" if value is None else str(value))
+
+    def page(template: str, path: str, depth: int, **context: Any) -> None:
+        up = "../" * depth
+        site.files[path] = env.get_template(f"{template}.{fmt}").render(
+            w=site.words, up=up, ext=fmt, org=_org_title(model), **context
+        )
+
+    # Order of the units: the tree from the top (breadth first), then anything not reachable.
+    order, _ = drawn_units(model, OrgChartOptions())
+    order += sorted({u.key for u in model.units.values()} - set(order))
+    owned_processes: dict[str, set[str]] = {}
+    for process in model.entities("Process"):
+        involved = {process.target(("spec", "owner"))}
+        for index, step in enumerate(process.spec.get("steps") or []):
+            involved.update(responsible_posts(process, index, step))
+        for key in involved:
+            unit = key if key and key.startswith("Unit/") else structure.unit_of.get(key or "")
+            if unit:
+                owned_processes.setdefault(unit, set()).add(process.key)
+    unit_kpis: dict[str, set[str]] = {}
+    for kpi in model.entities("KPI"):
+        for key in [kpi.target(("spec", "owner")), *_refs(kpi, ("spec", "measures"))]:
+            unit = key if key and key.startswith("Unit/") else structure.unit_of.get(key or "")
+            if unit:
+                unit_kpis.setdefault(unit, set()).add(kpi.key)
+
+    chart, chart_error = _diagram(lambda: render_orgchart(model, "svg", OrgChartOptions(people=True)))
+    if chart is None and "units" in chart_error:
+        chart, chart_error = _diagram(lambda: render_orgchart(model, "svg", OrgChartOptions(depth=2, positions=False)))
+    if chart is not None:
+        site.files["orgchart.svg"] = chart
+    top = [site.link(key, 0) for key in top_units(model)]
+    units_index = [site.link(key, 0) for key in order]
+    processes = sorted(model.entities("Process"), key=lambda p: p.name)
+    page(
+        "index",
+        f"index.{fmt}",
+        0,
+        chart="orgchart.svg" if chart is not None else "",
+        chart_error=chart_error,
+        top=top,
+        units=units_index,
+        processes=[site.link(p.key, 0) for p in processes],
+        counts=report.counts(),
+    )
+    for key in order:
+        entity = model.get(key)
+        if entity is not None:
+            page("unit", f"units/{entity.name}.{fmt}", 1, **_unit_context(site, entity, owned_processes, unit_kpis))
+    for process in processes:
+        svg, error = _diagram(lambda p=process: render_process(model, p, "svg"))  # type: ignore[misc]
+        if svg is not None:
+            site.files[f"processes/{process.name}.svg"] = svg
+        steps = []
+        for index, step in enumerate(process.spec.get("steps") or []):
+            steps.append(
+                {
+                    "id": step["id"],
+                    "title": step.get("title") or step["id"],
+                    "responsible": [site.link(k, 1) for k in responsible_posts(process, index, step)],
+                    "approval": site.link(process.target(("spec", "steps", index, "approval")), 1)
+                    if step.get("approval")
+                    else None,
+                    "sla": step.get("sla") or "",
+                    "next": list(step.get("next") or []),
+                }
+            )
+        page(
+            "process",
+            f"processes/{process.name}.{fmt}",
+            1,
+            process=process,
+            owner=site.link(process.target(("spec", "owner")), 1),
+            diagram=f"{process.name}.svg" if svg is not None else "",
+            diagram_error=error,
+            steps=steps,
+            raci=raci_table(model, process=process.name),
+            kpis=[site.link(k, 1) for k in _refs(process, ("spec", "kpis"))],
+        )
+    matrices = []
+    for matrix in sorted(model.entities("ApprovalMatrix"), key=lambda m: m.name):
+        matrices.append(
+            {
+                "entity": matrix,
+                "subject": matrix.spec.get("subject") or "",
+                "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
+                "rows": approval_rows(model, matrix, site.words),
+            }
+        )
+    page("approvals", f"approvals.{fmt}", 0, matrices=matrices)
+    kpis = []
+    for kpi in sorted(model.entities("KPI"), key=lambda k: k.name):
+        thresholds = kpi.spec.get("thresholds") or {}
+        kpis.append(
+            {
+                "entity": kpi,
+                "owner": site.link(kpi.target(("spec", "owner")), 0),
+                "spec": kpi.spec,
+                "green": thresholds.get("green", ""),
+                "yellow": thresholds.get("yellow", ""),
+                "measures": [site.link(k, 0) for k in _refs(kpi, ("spec", "measures"))],
+            }
+        )
+    page("kpis", f"kpis.{fmt}", 0, kpis=kpis)
+    findings = sorted(report.findings, key=lambda f: (f.waived, -LEVEL_RANK.get(f.level, 0), f))
+    page("findings", f"findings.{fmt}", 0, findings=findings)
+    if fmt == "html":
+        site.files["style.css"] = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+    return site.files
+
+
+def _org_title(model: Model) -> str:
+    return model.organizations[0].title if len(model.organizations) == 1 else "opsgov"
+
+
+def _unit_context(
+    site: Site, unit: Entity, owned_processes: dict[str, set[str]], unit_kpis: dict[str, set[str]]
+) -> dict[str, Any]:
+    model = site.model
+    structure = model.structure
+    head = unit.target(("spec", "head"))
+    posts = []
+    duties = [(site.link(k, 1), site.link(unit.key, 1)) for k in _refs(unit, ("spec", "owns"))]
+    boundaries = []
+    for owner in [unit, *(model.get(k) for k in structure.posts_in.get(unit.key, ()))]:
+        if owner is None:
+            continue
+        for index, item in enumerate(owner.spec.get("excludes") or []):
+            responsibility = owner.target(("spec", "excludes", index, "responsibility"))
+            owned_by = owner.target(("spec", "excludes", index, "ownedBy"))
+            boundaries.append(
+                {
+                    "who": site.link(owner.key, 1),
+                    "responsibility": site.link(responsibility, 1) if responsibility else Link(item["responsibility"]),
+                    "owned_by": site.link(owned_by, 1) if owned_by else Link(str(item.get("ownedBy", ""))),
+                    "note": item.get("note") or "",
+                }
+            )
+    for key in sorted(structure.posts_in.get(unit.key, ()), key=lambda k: (k != head, k)):
+        post = model.get(key)
+        if post is None:
+            continue
+        holders = [model.get(h) for h in structure.holders.get(key, ())]
+        posts.append(
+            {
+                "entity": post,
+                "head": key == head,
+                "headcount": post.spec.get("headcount", 1),
+                "level": post.spec.get("level") or "",
+                "holders": [h.title for h in holders if h is not None],
+                "status": _post_status(model, post),
+                "reports_to": site.link(structure.reports_to.get(key), 1) if structure.reports_to.get(key) else None,
+            }
+        )
+        duties.extend((site.link(k, 1), Link(post.title)) for k in _refs(post, ("spec", "owns")))
+    return {
+        "unit": unit,
+        "parent": site.link(structure.parent.get(unit.key), 1) if structure.parent.get(unit.key) else None,
+        "children": [site.link(k, 1) for k in sorted(structure.children.get(unit.key, ()))],
+        "dotted": [site.link(k, 1) for k in _refs(unit, ("spec", "dottedLines"))],
+        "head": site.link(head, 1) if head else None,
+        "posts": posts,
+        "duties": duties,
+        "boundaries": boundaries,
+        "processes": [site.link(k, 1) for k in sorted(owned_processes.get(unit.key, ()))],
+        "kpis": [site.link(k, 1) for k in sorted(unit_kpis.get(unit.key, ()))],
+    }
+
+
+def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
+    """Each file is written atomically; folders are created as needed."""
+    for rel in sorted(files):
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, files[rel])

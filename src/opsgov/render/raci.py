@@ -1,0 +1,70 @@
+"""The RACI matrix: who is Responsible, Accountable, Consulted and Informed, step by step.
+
+By post (the default) rows are the posts and units a step names and columns the steps of each
+process; `by="unit"` folds posts into their unit and steps into their process, the view a
+department head asks for. A step without `accountable` is accounted for by the process owner.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opsgov.model import Entity, Model
+from opsgov.render.process import find_process, responsible_posts
+from opsgov.render.table import Table
+from opsgov.render.words import words_for
+
+LETTERS = "RACI"
+
+
+def step_roles(process: Entity, index: int, step: dict[str, Any]) -> list[tuple[str, str]]:
+    """(letter, Kind/name) for every party of one step; unresolved references are skipped."""
+    roles = [("R", key) for key in responsible_posts(process, index, step)]
+    accountable = process.target(("spec", "steps", index, "accountable"))
+    if accountable is None and "accountable" not in step:
+        accountable = process.target(("spec", "owner"))
+    if accountable is not None:
+        roles.append(("A", accountable))
+    for letter, field in (("C", "consulted"), ("I", "informed")):
+        for position in range(len(step.get(field) or ())):
+            target = process.target(("spec", "steps", index, field, position))
+            if target is not None:
+                roles.append((letter, target))
+    return roles
+
+
+def _cell(letters: set[str]) -> str:
+    return "/".join(letter for letter in LETTERS if letter in letters)
+
+
+def _name(model: Model, key: str) -> str:
+    entity = model.get(key)
+    return entity.title if entity is not None else key
+
+
+def raci_table(model: Model, *, by: str = "post", process: str | None = None) -> Table:
+    words = words_for(model)
+    processes = [find_process(model, process)] if process else sorted(model.entities("Process"), key=lambda p: p.name)
+    columns: list[str] = []
+    cells: dict[str, dict[int, set[str]]] = {}
+    for entity in processes:
+        steps = entity.spec.get("steps") or []
+        if by == "unit":
+            columns.append(entity.title)
+        for index, step in enumerate(steps):
+            if by != "unit":
+                step_title = str(step.get("title") or step["id"])
+                columns.append(step_title if process else f"{entity.title} / {step_title}")
+            column = len(columns) - 1
+            for letter, key in step_roles(entity, index, step):
+                if by == "unit" and key.startswith("Position/"):
+                    unit = model.structure.unit_of.get(key)
+                    if unit is None:
+                        continue
+                    key = unit
+                cells.setdefault(key, {}).setdefault(column, set()).add(letter)
+    rows = []
+    for key in sorted(cells, key=lambda k: (not k.startswith("Unit/") if by == "unit" else k.startswith("Unit/"), k)):
+        rows.append([_name(model, key), *(_cell(cells[key].get(c, set())) for c in range(len(columns)))])
+    first = words["unit"] if by == "unit" else words["party"]
+    return Table([first, *columns], rows)

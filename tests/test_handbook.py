@@ -1,0 +1,166 @@
+"""The handbook of the example organisation: every page and link, offline, and in a real headless browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from opsgov.cli import main
+from opsgov.render.safe import svg_problems
+from tests.render.fixtures import TINY
+from tests.util import check_repo, write_repo
+
+EXAMPLE = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium")
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("handbook")
+    result = run("handbook", str(EXAMPLE), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for name in ("href", "src"):
+            if values.get(name):
+                self.links.append(str(values[name]))
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def test_every_page_is_written(site: Path) -> None:
+    model = check_repo(EXAMPLE).model
+    assert model is not None
+    units = sorted(model.units)
+    assert len(units) > 20
+    assert sorted(p.stem for p in (site / "units").glob("*.html")) == units
+    for name in ("index.html", "approvals.html", "kpis.html", "findings.html", "style.css", "orgchart.svg"):
+        assert (site / name).is_file(), name
+    for name in ("incident-escalation", "marketing-activity-approval", "monthly-ops-review"):
+        assert (site / "processes" / f"{name}.html").is_file()
+        assert svg_problems((site / "processes" / f"{name}.svg").read_bytes()) == []
+
+
+def test_links_are_relative_and_resolve(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        page = parse(path)
+        assert "script" not in page.tags, path
+        for link in page.links:
+            assert not re.match(r"^[a-z][a-z0-9+.-]*:|^//", link, re.IGNORECASE), f"{path}: {link} is not relative"
+            target, _, fragment = link.partition("#")
+            resolved = (path.parent / target).resolve()
+            assert resolved.is_file(), f"{path.relative_to(site)} links to missing {link}"
+            if fragment:
+                assert fragment in parse(resolved).ids, f"{path.relative_to(site)}: no #{fragment} in {target}"
+    css = (site / "style.css").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css
+
+
+def test_unit_page_has_head_posts_duties_processes_and_kpis(site: Path) -> None:
+    page = (site / "units" / "marketing.html").read_text(encoding="utf-8")
+    assert "<title>市场部 · 示例零售集团</title>" in page
+    assert '<a href="../units/marketing.html">市场总监</a>' in page  # head
+    assert "市场活动专员" in page and "何雪" in page  # a post and its holders
+    assert "营销活动策划" in page or "marketing" in page  # duties
+    assert '<a href="../processes/marketing-activity-approval.html">营销活动审批流程</a>' in page
+    assert '<a href="../kpis.html#kpi-approval-lead-time">营销审批时效</a>' in page
+
+
+def test_process_page_has_diagram_and_raci(site: Path) -> None:
+    page = (site / "processes" / "marketing-activity-approval.html").read_text(encoding="utf-8")
+    assert '<img src="marketing-activity-approval.svg"' in page
+    assert "<h2>RACI</h2>" in page and "<td>R/A</td>" in page
+
+
+def test_approvals_kpis_and_findings_pages(site: Path, tmp_path: Path) -> None:
+    assert "100,000 CNY（含）至 500,000 CNY（含）" in (site / "approvals.html").read_text(encoding="utf-8")
+    kpis = (site / "kpis.html").read_text(encoding="utf-8")
+    assert "<td>48 hours</td><td>48</td><td>57.6</td>" in kpis
+    assert "没有发现问题。" in (site / "findings.html").read_text(encoding="utf-8")  # the example is clean
+    out = tmp_path / "tiny"
+    assert run("handbook", str(write_repo(tmp_path / "repo", TINY)), "-o", str(out)).exit_code == 0
+    findings = (out / "findings.html").read_text(encoding="utf-8")
+    assert "vacant-key-post" in findings and "ops/tiny.yaml:" in findings
+
+
+def test_markdown_handbook_for_wikis(tmp_path: Path) -> None:
+    result = run("handbook", str(EXAMPLE), "-o", str(tmp_path), "--format", "md")
+    assert result.exit_code == 0
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert "![组织架构图](orgchart.svg)" in index
+    for path in tmp_path.rglob("*.md"):
+        for link in re.findall(r"\]\(([^)]+)\)", path.read_text(encoding="utf-8")):
+            target = link.partition("#")[0]
+            assert (path.parent / target).is_file(), f"{path.relative_to(tmp_path)} links to missing {link}"
+
+
+def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        f"--user-data-dir={profile}",
+    ]
+    assert CHROMIUM is not None
+    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_pages_load_in_a_headless_browser_without_console_errors(site: Path, tmp_path: Path) -> None:
+    pages = ["index.html", "units/ops-center.html", "processes/marketing-activity-approval.html", "approvals.html"]
+    for name in pages:
+        result = chromium("--dump-dom", (site / name).as_uri(), profile=tmp_path / "profile")
+        assert result.returncode == 0, result.stderr[-2000:]
+        console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+        assert console == [], f"{name}: {console}"
+        assert "</main>" in result.stdout, name
+        assert 'href="' in result.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_screenshot_shows_the_org_chart(site: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "index.png"
+    result = chromium(
+        f"--screenshot={shot}", "--window-size=1400,1000", (site / "index.html").as_uri(), profile=tmp_path / "p"
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a page with a drawn chart, not a blank one
