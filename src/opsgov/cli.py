@@ -6,7 +6,9 @@ on stderr and exit status 2.
 
 from __future__ import annotations
 
+import datetime
 import inspect
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,9 +17,16 @@ import click
 
 from opsgov import __version__
 from opsgov.atomic import write_atomic
+from opsgov.baseline import write_baseline as save_baseline
 from opsgov.config import ConfigError, Settings
+from opsgov.diff import check_since, diff_revisions, render_json
+from opsgov.diff import render_markdown as render_diff_markdown
+from opsgov.engine import Report
 from opsgov.engine import check as run_check
+from opsgov.model import Model
+from opsgov.project import load_settings
 from opsgov.reporters import REPORTERS
+from opsgov.reporters.markdown import render_markdown
 from opsgov.rules import REGISTRY, canonical
 from opsgov.schema import schema_dir
 
@@ -34,6 +43,9 @@ class _Group(click.Group):
             fail(str(error))
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:  # `opsgov rules | head`: the reader left; nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as error:  # the promise is: never a traceback
             fail(f"internal error: {type(error).__name__}: {error}")
 
@@ -73,9 +85,8 @@ def main() -> None:
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
-    default="error",
-    show_default=True,
-    help="Lowest level that makes the exit status 1.",
+    default=None,
+    help="Lowest level that makes the exit status 1 (default: opsgov.yaml's failOn, else error).",
 )
 @click.option(
     "--select",
@@ -84,13 +95,48 @@ def main() -> None:
     help="Only these rules (id or family prefix such as approval-); repeatable.",
 )
 @click.option("--ignore", multiple=True, metavar="RULE", help="Not these rules (id or prefix); repeatable.")
+@click.option("--base", metavar="REV", help="Report only findings not also found at git revision REV.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The date waivers expire against (default: today), for reproducible runs.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record today's findings in FILE (then --baseline FILE reports only new ones); exit 0.",
+)
 def check(
-    path: Path, fmt: str, output: Path | None, fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...]
+    path: Path,
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    base: str | None,
+    today: datetime.datetime | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
 ) -> None:
-    """Load, validate, analyse and report on the governance repository at PATH."""
-    settings = Settings(root=path, fail_on=fail_on, select=select, ignore=ignore)
-    report = run_check(settings)
+    """Load, validate, analyse and report on the governance repository at PATH (and its opsgov.yaml)."""
+    day = today.date() if today is not None else None
+    settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
+    report = check_since(settings, base) if base is not None else run_check(settings)
     emit(REPORTERS[fmt]().render(report), output)
+    if fmt == "github":
+        append_step_summary(report)
+    if report.baselined:
+        click.echo(f"opsgov: {report.baselined} finding(s) recorded in {baseline} not shown", err=True)
+    if write_baseline is not None:
+        recorded = save_baseline(write_baseline, report.findings)
+        click.echo(f"opsgov: recorded {recorded} finding(s) in {write_baseline}", err=True)
+        sys.exit(2 if any(f.rule == "internal-error" for f in report.findings) else 0)
     sys.exit(report.exit_code(settings.fail_on))
 
 
@@ -140,3 +186,282 @@ def schema(out_dir: Path | None) -> None:
     except OSError as error:
         fail(f"cannot write schemas to {out_dir}: {error.strerror or error}")
     click.echo(f"wrote {len(files)} schemas to {out_dir}; point your editor at {out_dir / 'opsgov.json'}")
+
+
+@main.command("who-approves")
+@click.argument("matrix")
+@click.argument("amount")
+@PATH_ARGUMENT
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+def who_approves(matrix: str, amount: str, path: Path, fmt: str) -> None:
+    """The band, approvers, mode and escalation of approval matrix MATRIX for AMOUNT (a plain number).
+
+    Exit status 1 when no band or more than one band covers the amount.
+    """
+    from opsgov.approvals import answer_who_approves
+
+    text, status = answer_who_approves(path, matrix, amount, fmt)
+    click.echo(text, nl=False)
+    sys.exit(status)
+
+
+@main.group()
+def graph() -> None:
+    """The governance graph: every entity a node, every reference a typed edge."""
+
+
+@graph.command("export")
+@PATH_ARGUMENT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "json"]),
+    default="graphml",
+    show_default=True,
+    help="Graph format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the graph to FILE (atomically) instead of standard output.",
+)
+def graph_export(path: Path, fmt: str, output: Path | None) -> None:
+    """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
+    from opsgov.export import export
+
+    report = run_check(Settings(root=path))
+    assert report.model is not None
+    errors = report.counts()["error"]
+    if errors:
+        note = f"{errors} errors in {path} (see `opsgov check`); documents that failed validation are not in the graph"
+        click.echo(f"opsgov: note: {note}", err=True)
+    emit(export(report.model, fmt), output)
+
+
+@main.command()
+@click.argument("ref")
+@PATH_ARGUMENT
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+def explain(ref: str, path: Path, fmt: str) -> None:
+    """Everything about one entity (REF: a name, Kind/name or title): place, duties, processes, approvals, KPIs."""
+    from opsgov.explain import ExplainError
+    from opsgov.explain import explain as explain_entity
+
+    report = run_check(Settings(root=path))
+    try:
+        page = explain_entity(report, ref)
+    except ExplainError as error:
+        fail(str(error))
+    click.echo(page.to_json() if fmt == "json" else page.text(), nl=False)
+
+
+def append_step_summary(report: Report) -> None:
+    """In GitHub Actions, the Markdown summary also goes to the job's summary page."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    try:
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write(render_markdown(report, os.environ))
+    except OSError as error:
+        fail(f"cannot append to GITHUB_STEP_SUMMARY {summary}: {error.strerror or error}")
+
+
+@main.command()
+@click.argument("revisions", nargs=-1, metavar="BASE [HEAD] [PATH]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Governance changes between git revision BASE and HEAD (default: the working tree) of PATH.
+
+    Units and posts added, removed or moved, reporting lines, duty owners, boundaries, approval
+    authority per approver, KPI targets and thresholds, and findings introduced and fixed. With
+    two arguments, the second is PATH when it is an existing folder, else HEAD.
+    """
+    if not revisions or len(revisions) > 3:
+        fail("diff takes BASE [HEAD] [PATH]")
+    base, head, path = revisions[0], None, Path(".")
+    if len(revisions) == 3:
+        head, path = revisions[1], Path(revisions[2])
+    elif len(revisions) == 2:
+        if Path(revisions[1]).is_dir():
+            path = Path(revisions[1])
+        else:
+            head = revisions[1]
+    change = diff_revisions(load_settings(path), base, head)
+    emit(render_json(change) if fmt == "json" else render_diff_markdown(change), output)
+
+
+# --- render and handbook (diagrams, tables, the static handbook) ---------------------------------
+
+
+def _render_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...], default: str) -> str:
+    """`--format` wins; otherwise the output file's extension, when it is one of the formats."""
+    if fmt:
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    suffix = {"markdown": "md", "htm": "html", "gv": "dot"}.get(suffix, suffix)
+    return suffix if suffix in allowed else default
+
+
+def _render_model(path: Path) -> tuple[Report, Model]:
+    """The check of PATH (with its opsgov.yaml) and its model.
+
+    Rendering goes on when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
+    """
+    report = run_check(load_settings(path))
+    if report.model is None:
+        fail(f"cannot load the repository at {path}")
+    return report, report.model
+
+
+def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
+    if output is None:
+        if isinstance(content, bytes) and fmt in ("png", "pdf"):
+            fail(f"{fmt} is binary: write it to a file with -o FILE")
+        click.echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
+        return
+    try:
+        write_atomic(output, content)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+
+
+_RENDER_OUTPUT = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically)."
+)
+
+
+@main.group()
+def render() -> None:
+    """Diagrams and tables: org chart, process swimlanes, RACI matrix, approval tables."""
+
+
+@render.command("orgchart")
+@PATH_ARGUMENT
+@_RENDER_OUTPUT
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), help="Default: from -o, else svg.")
+@click.option("--root", metavar="UNIT", help="Draw only this unit and what is below it.")
+@click.option("--depth", type=click.IntRange(min=0), metavar="N", help="Levels below the root to draw.")
+@click.option("--positions/--no-positions", default=True, show_default=True, help="List the posts in each unit.")
+@click.option("--people", is_flag=True, help="Name the holders of each post.")
+def render_orgchart_command(
+    path: Path, output: Path | None, fmt: str | None, root: str | None, depth: int | None, positions: bool, people: bool
+) -> None:
+    """The org chart of PATH: the unit tree top-down, dotted lines dashed, vacant and frozen posts marked."""
+    from opsgov.render.orgchart import OrgChartOptions, render_orgchart
+    from opsgov.render.safe import RenderError
+
+    chosen = _render_format(fmt, output, ("svg", "png", "pdf", "dot"), "svg")
+    _, model = _render_model(path)
+    try:
+        content = render_orgchart(model, chosen, OrgChartOptions(root, depth, positions, people))
+    except RenderError as error:
+        fail(str(error))
+    _render_emit(content, output, chosen)
+
+
+@render.command("process")
+@click.argument("name")
+@PATH_ARGUMENT
+@_RENDER_OUTPUT
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), help="Default: from -o, else svg.")
+def render_process_command(name: str, path: Path, output: Path | None, fmt: str | None) -> None:
+    """Process NAME as swimlanes by unit: steps, approvals with their matrix, SLAs, start and end."""
+    from opsgov.render.process import find_process, render_process
+    from opsgov.render.safe import RenderError
+
+    chosen = _render_format(fmt, output, ("svg", "png", "pdf", "dot"), "svg")
+    _, model = _render_model(path)
+    try:
+        content = render_process(model, find_process(model, name), chosen)
+    except RenderError as error:
+        fail(str(error))
+    _render_emit(content, output, chosen)
+
+
+@render.command("raci")
+@PATH_ARGUMENT
+@_RENDER_OUTPUT
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), help="Default: from -o, else md.")
+@click.option("--by", type=click.Choice(["post", "unit"]), default="post", show_default=True, help="Rows.")
+@click.option("--process", "process_name", metavar="NAME", help="Only this process.")
+def render_raci_command(path: Path, output: Path | None, fmt: str | None, by: str, process_name: str | None) -> None:
+    """The RACI matrix: posts x steps, or with --by unit, units x processes."""
+    from opsgov.render.raci import raci_table
+    from opsgov.render.safe import RenderError
+    from opsgov.render.table import render_tables
+
+    chosen = _render_format(fmt, output, ("md", "csv", "html"), "md")
+    _, model = _render_model(path)
+    try:
+        content = render_tables([raci_table(model, by=by, process=process_name)], chosen, "RACI")
+    except RenderError as error:
+        fail(str(error))
+    _render_emit(content, output, chosen)
+
+
+@render.command("approvals")
+@PATH_ARGUMENT
+@_RENDER_OUTPUT
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), help="Default: from -o, else md.")
+def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -> None:
+    """The delegation-of-authority table: per matrix, bands in words, approvers, mode, escalation."""
+    from opsgov.render.approvals_table import approvals_tables
+    from opsgov.render.table import render_tables
+    from opsgov.render.words import words_for
+
+    chosen = _render_format(fmt, output, ("md", "csv", "html"), "md")
+    _, model = _render_model(path)
+    content = render_tables(approvals_tables(model), chosen, words_for(model)["approvals"])
+    _render_emit(content, output, chosen)
+
+
+@main.command()
+@PATH_ARGUMENT
+@click.option(
+    "-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder."
+)
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+def handbook(path: Path, out_dir: Path, fmt: str) -> None:
+    """A static handbook of PATH in DIR that works offline: org chart, units, processes, approvals, KPIs, findings."""
+    from opsgov.render.handbook import build_site, write_site
+    from opsgov.render.safe import RenderError
+
+    report, _ = _render_model(path)
+    try:
+        files = build_site(report, fmt)
+        write_site(files, out_dir)
+    except RenderError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write the handbook to {out_dir}: {error.strerror or error}")
+    click.echo(f"wrote {len(files)} files to {out_dir}; open {out_dir / ('index.' + fmt)}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (overwrites the starter's files).")
+def init(directory: Path, force: bool) -> None:
+    """A small starter repository in DIRECTORY that checks clean: organisation, policy, waiver, opsgov.yaml, README."""
+    from opsgov.init import scaffold
+
+    written = scaffold(directory, today=datetime.date.today(), force=force)
+    click.echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")
