@@ -2,7 +2,8 @@
 
 Shape (per the speed issue): N posts, N/8 units, N/2 duties, N/10 processes of 6 steps,
 N/50 approval matrices, N/20 KPIs, spread over about a hundred files. Every unit has a head
-and seven posts reporting to it; a head reports to the head of the parent unit.
+and seven posts reporting to it; the heads of a unit's (up to eight) child units report to
+the unit's head and posts, one each, so the span of control stays within 8.
 
     python benchmarks/generate.py 10000 /tmp/org10k
 """
@@ -103,7 +104,8 @@ def generate(n: int, out: Path) -> None:
             if k:
                 pspec["reportsTo"] = head(u)
             elif u:
-                pspec["reportsTo"] = head((u - 1) // 8)
+                # Spread the child heads over the parent's posts: nobody has more than 8 reports.
+                pspec["reportsTo"] = post((u - 1) // 8, (u - 1) % 8)
             if name in owned:
                 pspec["owns"] = owned[name]
             emit(path, _doc("Position", name, f"岗位{u}-{k}", pspec))

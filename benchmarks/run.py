@@ -63,8 +63,7 @@ print(json.dumps({"seconds": seconds, "rss_mb": rss, "documents": report.documen
 
 def _run(code: str, *args: str) -> dict[str, object]:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
-                            check=False)
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise SystemExit(f"benchmark process failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -131,8 +130,10 @@ def main() -> None:
             stages = ", ".join(f"{k} {v:.2f} s" for k, v in row["timings"].items())  # type: ignore[union-attr]
             print(f"stages at {row['size']:,}: {stages}")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    header = (f"# Benchmark results\n\n{datetime.date.today().isoformat()}, {machine}; medians of {args.repeat} "
-              "runs, each in a fresh process; ratio = opsgov check / yaml.load_all of the same files.\n\n")
+    header = (
+        f"# Benchmark results\n\n{datetime.date.today().isoformat()}, {machine}; medians of {args.repeat} "
+        "runs, each in a fresh process; ratio = opsgov check / yaml.load_all of the same files.\n\n"
+    )
     args.results.write_text(header + text + "\n", encoding="utf-8")
 
 
