@@ -61,7 +61,96 @@ def _block(value: dict[str, object], depth: int) -> list[str]:
     return out
 
 
-def generate(n: int, out: Path) -> None:
+DEFECTS = """\
+# Seeded defects: one or more of each kind of problem, spread over the rules' families.
+apiVersion: opsgov/v1
+kind: Position
+metadata: {name: defect-dangling, title: 悬空岗位}
+spec: {unit: u1, reportsTo: u1-heda}
+---
+apiVersion: opsgov/v1
+kind: Position
+metadata: {name: defect-a, title: 循环甲}
+spec: {unit: u1, reportsTo: defect-b}
+---
+apiVersion: opsgov/v1
+kind: Position
+metadata: {name: defect-b, title: 循环乙}
+spec: {unit: u1, reportsTo: defect-a, headcount: two}
+---
+apiVersion: opsgov/v1
+kind: Position
+metadata: {name: defect-c, title: 循环丙}
+spec: {unit: u1, reportsTo: defect-d}
+---
+apiVersion: opsgov/v1
+kind: Position
+metadata: {name: defect-d, title: 循环丁}
+spec: {unit: u1, reportsTo: defect-c}
+---
+apiVersion: opsgov/v1
+kind: Responsibility
+metadata: {name: defect-duty, title: 重叠职责}
+spec: {}
+---
+apiVersion: opsgov/v1
+kind: Unit
+metadata: {name: defect-unit-a, title: 甲部}
+spec: {type: department, parent: u0, owns: [defect-duty], head: defect-head-a}
+---
+apiVersion: opsgov/v1
+kind: Unit
+metadata: {name: defect-unit-b, title: 乙部}
+spec: {type: department, parent: u0, owns: [defect-duty]}
+---
+apiVersion: opsgov/v1
+kind: Position
+metadata: {name: defect-head-a, title: 甲部经理}
+spec: {unit: defect-unit-a, reportsTo: u0-head}
+---
+apiVersion: opsgov/v1
+kind: ApprovalMatrix
+metadata: {name: defect-matrix, title: 缺口审批}
+spec:
+  subject: 采购
+  requesters: [u0-head]
+  bands:
+    - {below: 100000, approvers: [u0-head], mode: all}
+    - {over: 100000, approvers: [u0-p1]}
+---
+apiVersion: opsgov/v1
+kind: Process
+metadata: {name: defect-process, title: 缺陷流程}
+spec:
+  owner: u0-head
+  steps:
+    - {id: a, title: 开始, responsible: u0-p1, next: [b]}
+    - {id: b, title: 结束, responsible: u0-p2}
+    - {id: c, title: 孤立, responsible: u0-p2, next: [d]}
+---
+apiVersion: opsgov/v1
+kind: KPI
+metadata: {name: defect-kpi, title: 阈值颠倒}
+spec: {owner: u0-head, unit: percent, direction: higher-is-better, target: 90,
+       thresholds: {green: 80, yellow: 95}}
+---
+apiVersion: opsgov/v1
+kind: Unit
+metadata: {name: u2, title: 重名部门}
+spec: {type: department, parent: u0, head: u2-head}
+---
+apiVersion: opsgov/v1
+kind: Policy
+metadata: {name: defect-policy, title: 坏策略}
+spec:
+  severity: error
+  match: {kinds: [Unit]}
+  validations:
+    - expression: "facts.nosuchfact > 0"
+"""
+
+
+def generate(n: int, out: Path, *, defects: bool = False) -> None:
     if out.exists():
         shutil.rmtree(out)
     (out / "ops" / "units").mkdir(parents=True)
@@ -178,6 +267,8 @@ def generate(n: int, out: Path) -> None:
                 },
             ),
         )
+    if defects:
+        emit("ops/defects.yaml", DEFECTS)
     for path, docs in files.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -188,8 +279,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("positions", type=int)
     parser.add_argument("out", type=Path)
+    parser.add_argument("--defects", action="store_true", help="add seeded defects that every rule family finds")
     args = parser.parse_args()
-    generate(args.positions, args.out)
+    generate(args.positions, args.out, defects=args.defects)
 
 
 if __name__ == "__main__":

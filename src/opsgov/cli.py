@@ -108,6 +108,13 @@ def main() -> None:
     help="Report only findings not recorded in this baseline file.",
 )
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that parse files in parallel (default: the number of cores; small repositories use one).",
+)
+@click.option(
     "--write-baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record today's findings in FILE (then --baseline FILE reports only new ones); exit 0.",
@@ -123,10 +130,12 @@ def check(
     today: datetime.datetime | None,
     baseline: Path | None,
     write_baseline: Path | None,
+    jobs: int | None,
 ) -> None:
     """Load, validate, analyse and report on the governance repository at PATH (and its opsgov.yaml)."""
     day = today.date() if today is not None else None
     settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
+    settings.jobs = jobs or os.cpu_count() or 1
     report = check_since(settings, base) if base is not None else run_check(settings)
     emit(REPORTERS[fmt]().render(report), output)
     if fmt == "github":

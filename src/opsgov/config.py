@@ -25,5 +25,9 @@ class Settings:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     today: datetime.date = field(default_factory=datetime.date.today)
     limits: Limits = DEFAULT_LIMITS
+    jobs: int = 1
+    """Processes that parse files in parallel (1: in this process)."""
+    reference: bool = False
+    """Validate every document with Python jsonschema only: the slow path the fast one must equal."""
     baseline: Path | None = None
     """A baseline file (opsgov.baseline): findings recorded in it are not reported."""
