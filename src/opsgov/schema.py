@@ -226,8 +226,9 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
 class Validator:
     """The compiled validators of one run: one per kind plus the bare envelope."""
 
-    def __init__(self, schemas: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(self, schemas: dict[str, dict[str, Any]] | None = None, *, fast: bool = True) -> None:
         self.schemas = schemas if schemas is not None else load_schemas()
+        self.fast = fast
         rs_registry = jsonschema_rs.Registry(
             [(BASE_URI + name, schema) for name, schema in self.schemas.items()], draft=jsonschema_rs.Draft202012
         )
@@ -267,7 +268,7 @@ class Validator:
         if kind not in self._fast:
             kind = None
         fast = self._fast[kind] if kind else self._fast_envelope
-        if fast.is_valid(data):
+        if self.fast and fast.is_valid(data):
             return []
         entity = entity_key(data)
         problems: dict[tuple[Path, str], _Problem] = {}
