@@ -71,6 +71,16 @@ def test_control_characters_never_reach_the_terminal(repo: Callable[..., Path]) 
     assert "\\x1b[31m" in output
 
 
+def test_control_characters_in_file_names_never_reach_the_terminal(repo: Callable[..., Path]) -> None:
+    root = repo({"ops/evil\x1b[2J.yaml": "a: 1\na: 2\n"})
+    output = run("check", str(root)).output
+    assert "\x1b" not in output
+    assert output.splitlines()[:2] == [
+        "ops/evil\\x1b[2J.yaml:2:1: error yaml-strict duplicate key 'a' (first at line 1)",
+        "    ops/evil\\x1b[2J.yaml:1:4: first defined here",
+    ]
+
+
 def test_json_report_has_the_shape_of_cli_md(broken: Path) -> None:
     result = run("check", str(broken), "--format", "json")
     assert result.exit_code == 1
@@ -247,6 +257,24 @@ def test_schema_without_a_folder_lists_them() -> None:
     result = run("schema")
     assert result.exit_code == 0
     assert "unit.json" in result.output.splitlines()
+
+
+def test_schema_bundle_for_editors(tmp_path: Path) -> None:
+    printed = run("schema", "--bundle")
+    assert printed.exit_code == 0
+    bundle = json.loads(printed.output)
+    assert bundle["$schema"] == "http://json-schema.org/draft-07/schema#"
+    written = run("schema", "--bundle", "-o", str(tmp_path / "editor"))
+    assert written.exit_code == 0
+    assert json.loads((tmp_path / "editor" / "opsgov.bundle.json").read_text(encoding="utf-8")) == bundle
+    assert [p.name for p in (tmp_path / "editor").iterdir()] == ["opsgov.bundle.json"]
+
+
+def test_schema_into_a_file_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    result = run("schema", "--bundle", "-o", str(tmp_path / "taken" / "sub"))
+    assert result.exit_code == 2
+    assert result.output.startswith("opsgov: cannot write the schema to ")
 
 
 def test_version() -> None:

@@ -207,6 +207,37 @@ def test_a_vacant_post_and_a_post_with_no_persons_declared(repo: Callable[..., P
     assert section(vacant, "Holders") == ["vacant"]
 
 
+def test_a_person_page_shows_where_each_post_they_hold_sits_and_acts(repo: Callable[..., Path]) -> None:
+    """A person is explained through their posts: chain, processes with letters, KPIs, per post."""
+    root = repo(
+        {
+            "ops/p.yaml": docs(
+                doc("Position", "clerk", "{unit: company, reportsTo: ceo}"),
+                doc("Person", "amy", "{holds: [ceo, clerk]}"),
+                doc("Process", "filing", "{owner: ceo, steps: [{id: file, title: 归档, responsible: clerk}]}"),
+                doc("KPI", "speed", "{owner: clerk, measures: [filing], direction: lower-is-better, target: 2}"),
+            )
+        }
+    )
+    out = run("amy", str(root)).output
+    assert section(out, "Chain to the top") == [
+        "as 总经理 (Position/ceo):",
+        "none: this is the top position",
+        "as clerk (Position/clerk):",
+        "1. 总经理 (Position/ceo)",
+    ]
+    assert section(out, "Processes") == [
+        "(R responsible, A accountable, C consulted, I informed)",
+        "as 总经理 (Position/ceo):",
+        "filing (Process/filing) — process owner",
+        "归档 (file): A",
+        "as clerk (Position/clerk):",
+        "filing (Process/filing)",
+        "归档 (file): R",
+    ]
+    assert section(out, "KPIs") == ["as clerk (Position/clerk):", "owns speed (KPI/speed): target 2, lower is better"]
+
+
 def test_control_characters_in_data_never_reach_the_terminal() -> None:
     page = Page("Position/x", "evil\x1b[31m", facts=["\x07bell"], sections=[Section("Owns", ["a\x1bb"])])
     text = page.text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from collections.abc import Callable
@@ -11,8 +12,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
 
+import opsgov.graph as graph_module
 from opsgov.cli import main
 from opsgov.export import to_graphml
+from opsgov.model import Model
 from tests.util import check_repo, doc, docs
 
 EXAMPLE = Path(__file__).resolve().parents[1]
@@ -65,6 +68,44 @@ def test_graphml_holds_every_entity_and_typed_edge_with_chinese_titles(repo: Cal
         ("Process/review#collect", "Position/ops-manager", "responsible"),
         ("Process/review#meet", "Position/ceo", "informed"),
     } <= edges(graph)
+
+
+def test_every_edge_of_the_model_graph_has_its_type_and_path(repo: Callable[..., Path]) -> None:
+    """Rules query the in-memory graph by edge type: step `next` edges included."""
+    report = check_repo(repo(TINY))
+    assert report.model is not None
+    graph = report.model.graph
+    untyped = [(u, v, key) for u, v, key, data in graph.edges(keys=True, data=True) if not data.get("type")]
+    assert untyped == []
+    [(key, data)] = [
+        (k, d) for _, _, k, d in graph.edges("Process/review#collect", keys=True, data=True) if d["type"] == "next"
+    ]
+    assert (key, data["path"]) == ("next $.spec.steps[0].next[0]", "$.spec.steps[0].next[0]")
+
+
+def test_building_the_graph_pauses_the_collector_and_restores_it(
+    repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check_repo(repo(TINY))
+    assert report.model is not None
+    seen: list[bool] = []
+    real = graph_module._build_graph
+
+    def spy(model: Model) -> nx.MultiDiGraph:
+        seen.append(gc.isenabled())
+        return real(model)
+
+    monkeypatch.setattr(graph_module, "_build_graph", spy)
+    try:
+        assert gc.isenabled()
+        graph_module.build_graph(report.model)
+        assert gc.isenabled()
+        gc.disable()
+        graph_module.build_graph(report.model)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]
 
 
 def test_json_is_node_link_data_that_networkx_reads_back(repo: Callable[..., Path]) -> None:

@@ -252,6 +252,14 @@ def test_syntax_errors_are_located(text: str, line: int, column: int) -> None:
     assert finding.message
 
 
+def test_a_tab_indent_gets_a_hint_and_other_syntax_errors_none() -> None:
+    _, [tab] = load("kind: Unit\nmetadata:\n\tname: x\n")
+    assert (tab.rule, tab.line, tab.column) == ("yaml-syntax", 3, 1)
+    assert tab.hint == "indent with spaces: YAML does not allow tabs for indentation"
+    _, [other] = load("a: b: c\n")
+    assert other.hint == ""
+
+
 def test_syntax_error_after_good_documents_keeps_them() -> None:
     documents, [finding] = load("a: 1\n---\nb: [\n")
     assert [d.data for d in documents] == [{"a": 1}]

@@ -60,6 +60,32 @@ def test_dangling_ref_suggests_only_names_of_allowed_kinds(repo: Callable[..., P
     assert finding.message == "reportsTo 'compan' names no Position"
 
 
+def test_dangling_ref_says_when_the_name_is_of_another_kind(repo: Callable[..., Path]) -> None:
+    """`reportsTo: company` names the Unit: the fix is its head, not a new Position."""
+    root = repo({"ops/a.yaml": doc("Position", "clerk", "{unit: company, reportsTo: company}")})
+    [finding] = reading(root).findings
+    assert finding.message == "reportsTo 'company' names no Position; company is a Unit, which reportsTo cannot name"
+    assert finding.hint == "name a Position here, such as ceo, the head of Unit/company"
+
+
+def test_kind_slash_name_of_a_unit_where_a_post_is_wanted_suggests_its_head(repo: Callable[..., Path]) -> None:
+    root = repo(
+        {"ops/a.yaml": doc("Position", "clerk", "{unit: company, reportsTo: ceo, dottedLines: [Unit/company]}")}
+    )
+    [finding] = reading(root).findings
+    assert finding.message == "dottedLines 'Unit/company' names a Unit, but only a Position is allowed here"
+    assert finding.hint == "name a Position here, such as ceo, the head of Unit/company"
+
+
+def test_dangling_ref_names_nested_fields_in_full(repo: Callable[..., Path]) -> None:
+    matrix = doc(
+        "ApprovalMatrix", "spend", "{subject: x, bands: [{approvers: [ceo], escalation: {to: cfo, after: 24h}}]}"
+    )
+    [finding] = reading(repo({"ops/a.yaml": matrix})).findings
+    assert finding.path == "$.spec.bands[0].escalation.to"
+    assert finding.message == "escalation.to 'cfo' names no Position or Unit; did you mean 'ceo'?"
+
+
 def test_dangling_ref_without_a_close_name(repo: Callable[..., Path]) -> None:
     root = repo({"ops/a.yaml": kpi("k", "zzzzzz")})
     [finding] = reading(root).findings
@@ -72,6 +98,7 @@ def test_kind_slash_name_of_a_kind_not_allowed_here(repo: Callable[..., Path]) -
     [finding] = reading(root).findings
     assert (finding.rule, finding.line, finding.path) == ("dangling-ref", 4, "$.spec.owner")
     assert finding.message == "owner 'Process/restock' names a Process, but only a Unit or Position is allowed here"
+    assert finding.hint == "name a Unit or Position here"
 
 
 def test_kind_slash_name_resolves_and_its_typos_are_dangling(repo: Callable[..., Path]) -> None:

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from opsgov.findings import Finding
-from opsgov.schema import KIND_FILES, Validator, load_schemas, schema_dir
+from opsgov.schema import DRAFT_07, KIND_FILES, Validator, bundle_schemas, load_schemas, schema_dir
 from tests.util import check_repo, doc, docs, only
 
 READING = ("yaml-", "schema", "duplicate-name", "dangling-ref", "ambiguous-ref", "file-unreadable")
@@ -158,6 +158,24 @@ def test_bad_name_pattern(repo: Callable[..., Path]) -> None:
     assert "is not a valid name" in finding.message
 
 
+def test_bad_names_and_references_get_their_fixed_spelling_as_hint(repo: Callable[..., Path]) -> None:
+    text = doc("Position", "Bad_Name", "{unit: Finance, reportsTo: position/ceo, dottedLines: [财务部]}")
+    findings = schema_findings(repo, text)
+    assert [(f.path, f.hint) for f in findings] == [
+        ("$.metadata.name", "did you mean 'bad-name'?"),
+        ("$.spec.unit", "did you mean 'finance'?"),
+        ("$.spec.reportsTo", "did you mean 'Position/ceo'?"),
+        ("$.spec.dottedLines[0]", ""),  # no ASCII spelling to offer
+    ]
+
+
+def test_yaml_that_is_no_opsgov_document_is_one_finding(repo: Callable[..., Path]) -> None:
+    [finding] = schema_findings(repo, "name: build\non: [push]\njobs: {}\n")
+    assert (finding.line, finding.column, finding.path) == (1, 1, "$")
+    assert finding.message == "the document has neither apiVersion nor kind: it is not an opsgov document"
+    assert "apiVersion: opsgov/v1" in finding.hint
+
+
 def test_missing_name_has_no_entity(repo: Callable[..., Path]) -> None:
     text = "apiVersion: opsgov/v1\nkind: Position\nmetadata: {title: A}\nspec: {unit: company}\n"
     [finding] = schema_findings(repo, text)
@@ -202,3 +220,26 @@ def test_validator_works_without_network_or_files(monkeypatch: pytest.MonkeyPatc
 def test_wrong_types_of_references_report_once(repo: Callable[..., Path]) -> None:
     [finding] = only(check_repo(repo({"ops/x.yaml": doc("Unit", "a", "{type: team, parent: [company]}")})), "schema")
     assert (finding.line, finding.path) == (4, "$.spec.parent")
+
+
+def test_the_editor_bundle_is_one_draft_07_file_that_judges_like_the_schemas() -> None:
+    """yaml-language-server speaks Draft 7: the bundle must be valid Draft 7, self-contained, and agree."""
+    bundle = bundle_schemas()
+    assert bundle["$schema"] == DRAFT_07
+    jsonschema.Draft7Validator.check_schema(bundle)
+    text = json.dumps(bundle)
+    assert "$defs" not in text and ".json" not in text and "dependentSchemas" not in text
+    validator = jsonschema.Draft7Validator(bundle)
+    example = check_repo(Path(__file__).resolve().parents[1])
+    assert example.model is not None and example.model.documents > 100
+    for entity in example.model:
+        assert list(validator.iter_errors(entity.doc.data)) == [], entity.key
+    unit = {"apiVersion": "opsgov/v1", "kind": "Unit", "metadata": {"name": "ops", "title": "运营部"}, "spec": {}}
+    assert list(validator.iter_errors(unit)) == []
+    wrong = {**unit, "spec": {"parnet": "company"}}
+    assert [e.message for e in validator.iter_errors(wrong)] == [
+        "Additional properties are not allowed ('parnet' was unexpected)"
+    ]
+    band = {"from": 1, "over": 1, "approvers": ["ceo"]}  # dependentSchemas, as Draft 7 dependencies
+    matrix = {**unit, "kind": "ApprovalMatrix", "spec": {"subject": "费用", "bands": [band]}}
+    assert [list(e.absolute_path) for e in validator.iter_errors(matrix)] == [["spec", "bands", 0]]

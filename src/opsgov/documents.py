@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from opsgov.findings import Finding, Related
@@ -21,6 +22,7 @@ def pack(line: int, column: int) -> int:
     return (line << _COLUMN_BITS) | min(column, _COLUMN_MASK)
 
 
+@lru_cache(maxsize=65536)
 def json_path(path: Path) -> str:
     """`("spec", "owns", 0)` -> `$.spec.owns[0]`, the form the JSON report uses."""
     parts = ["$"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -247,10 +247,10 @@ class Explainer:
             lines.append(line)
         page.section("Excludes", lines)
 
-    def _dotted(self, entity: Entity, page: Page) -> None:
-        lines = [f"to {label}" for label in self.labels(self.outgoing(entity, "dottedLine"))]
-        lines += [f"from {label}" for label in self.labels(self.incoming(entity.key, "dottedLine"))]
-        page.section("Dotted lines", lines)
+    def _dotted_lines(self, key: str) -> list[str]:
+        entity = self.model.get(key)
+        lines = [f"to {label}" for label in self.labels(self.outgoing(entity, "dottedLine"))] if entity else []
+        return lines + [f"from {label}" for label in self.labels(self.incoming(key, "dottedLine"))]
 
     def raci(self, key: str) -> Iterator[tuple[Entity, list[tuple[dict[str, Any], str]]]]:
         """Each process the entity takes part in, with its steps and the entity's letters there.
@@ -278,17 +278,15 @@ class Explainer:
             ]
             yield process, taking_part
 
-    def _processes(self, key: str, page: Page) -> None:
+    def _process_lines(self, key: str) -> list[str]:
         lines = []
         for process, steps in self.raci(key):
             owner = " — process owner" if process.target(("spec", "owner")) == key else ""
             lines.append(f"{self.label(process.key)}{owner}")
             lines.extend(f"  {step.get('title', '')} ({step['id']}): {letters}" for step, letters in steps)
-        if lines:
-            lines.insert(0, f"({RACI_LEGEND})")
-        page.section("Processes", lines)
+        return lines
 
-    def _approvals(self, key: str, page: Page) -> None:
+    def _approval_lines(self, key: str) -> list[str]:
         lines = []
         for matrix_key in self.incoming(key, "approver", "requester", "escalation"):
             matrix = self.model.get(matrix_key)
@@ -305,16 +303,38 @@ class Explainer:
                     lines.append(f"receives escalations of {words} after {row.escalation.after}")
             if key in self.outgoing(matrix, "requester"):
                 lines.append(f"may request under {self.label(matrix_key)}")
-        page.section("Approvals", lines)
+        return lines
 
-    def _kpis(self, key: str, page: Page) -> None:
+    def _kpi_lines(self, key: str) -> list[str]:
         lines = [
             f"owns {self.label(k)}: {kpi_words(self._spec(k))}"
             for k in self.incoming(key, "owner")
             if k.startswith("KPI/")
         ]
-        lines += [f"measured by {self.label(k)}" for k in self.incoming(key, "measures")]
-        page.section("KPIs", lines)
+        return lines + [f"measured by {self.label(k)}" for k in self.incoming(key, "measures")]
+
+    def _chain_to_top(self, key: str) -> list[str]:
+        chain = self._chain_lines(list(self.structure.chain(key)), self.structure.reports_to, key)
+        return chain or ["none: this is the top position"]
+
+    def _grouped(self, page: Page, heading: str, keys: list[str], lines_of: Callable[[str], list[str]]) -> None:
+        """One section over several posts (a Person's): each post's lines under "as <post>:"."""
+        lines: list[str] = []
+        for key in keys:
+            own = lines_of(key)
+            if len(keys) > 1 and own:
+                lines.append(f"as {self.label(key)}:")
+                own = [f"  {line}" for line in own]
+            lines.extend(own)
+        if heading == "Processes" and lines:
+            lines.insert(0, f"({RACI_LEGEND})")
+        page.section(heading, lines)
+
+    def _work(self, page: Page, keys: list[str]) -> None:
+        """Processes, approvals and KPIs: what a unit, a post or a person's posts do."""
+        self._grouped(page, "Processes", keys, self._process_lines)
+        self._grouped(page, "Approvals", keys, self._approval_lines)
+        self._grouped(page, "KPIs", keys, self._kpi_lines)
 
     def _spec(self, key: str) -> dict[str, Any]:
         entity = self.model.get(key)
@@ -342,18 +362,14 @@ class Explainer:
             lines.append(self.label(unit) + (f", under {' › '.join(above)}" if above else ""))
         lines += [f"head of {label}" for label in self.labels(self.incoming(key, "head"))]
         page.section("Unit", lines)
-        chain = list(structure.chain(key))
-        chain_lines = self._chain_lines(chain, structure.reports_to, key)
-        page.section("Chain to the top", chain_lines or ["none: this is the top position"])
-        self._dotted(entity, page)
+        page.section("Chain to the top", self._chain_to_top(key))
+        page.section("Dotted lines", self._dotted_lines(key))
         page.section("Direct reports", self.labels(sorted(structure.reports.get(key, ()))))
         if self.model.persons_declared:
             holders = structure.holders.get(key, [])
             page.section("Holders", self.labels(sorted(holders)) or ["vacant"])
         self._boundary(entity, page)
-        self._processes(key, page)
-        self._approvals(key, page)
-        self._kpis(key, page)
+        self._work(page, [key])
 
     def _unit(self, entity: Entity, page: Page) -> None:
         key, structure = entity.key, self.structure
@@ -366,15 +382,14 @@ class Explainer:
         page.section("Head", self.labels(self.outgoing(entity, "head")))
         posts = sorted(structure.posts_in.get(key, ()))
         page.section("Posts", [f"{self.label(p)}, headcount {self._spec(p).get('headcount', 1)}" for p in posts])
-        self._dotted(entity, page)
+        page.section("Dotted lines", self._dotted_lines(key))
         self._boundary(entity, page)
-        self._processes(key, page)
-        self._approvals(key, page)
-        self._kpis(key, page)
+        self._work(page, [key])
 
     def _person(self, entity: Entity, page: Page) -> None:
         lines = []
-        for post in self.outgoing(entity, "holds"):
+        posts = list(dict.fromkeys(self.outgoing(entity, "holds")))
+        for post in posts:
             lines.append(self.label(post))
             unit = self.structure.unit_of.get(post)
             if unit is not None:
@@ -385,10 +400,10 @@ class Explainer:
             owns = self.outgoing(position, "owns") if position is not None else []
             if owns:
                 lines.append(f"  owns: {', '.join(self.labels(owns))}")
-            steps = sum(len(steps) for _, steps in self.raci(post))
-            if steps:
-                lines.append(f"  takes part in {steps} process step{'s' if steps != 1 else ''}")
         page.section("Posts held", lines)
+        self._grouped(page, "Chain to the top", posts, self._chain_to_top)
+        self._grouped(page, "Dotted lines", posts, self._dotted_lines)
+        self._work(page, posts)
 
     def _process(self, entity: Entity, page: Page) -> None:
         spec = entity.spec

@@ -137,6 +137,20 @@ class _FileReader:
         self.findings.append(finding)
         return finding
 
+    def refuse_tag(self, line: int, column: int, tag: str) -> None:
+        """`!!python/...`, `!include`: a tag never constructs anything, on a scalar or a collection."""
+        self.strict(
+            line, column, f"explicit tag {tag!r} is not allowed", hint="remove the tag; values are read as plain data"
+        )
+
+    def _syntax_hint(self, line: int, column: int) -> str:
+        """The one syntax mistake worth a hint: a tab, which YAML never accepts as indentation."""
+        lines = self.text.split("\n", line)
+        text = lines[line - 1] if line <= len(lines) else ""
+        if "\t" in text[: max(column, 1)]:
+            return "indent with spaces: YAML does not allow tabs for indentation"
+        return ""
+
     def read(self) -> None:
         parser = _Parser(self.text)
         try:
@@ -148,7 +162,8 @@ class _FileReader:
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = error.problem or "invalid YAML"
             context = f" ({error.context})" if error.context else ""
-            self.findings.append(Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}"))
+            hint = self._syntax_hint(line, column)
+            self.findings.append(Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}", hint=hint))
         except yaml.YAMLError as error:
             position = getattr(error, "position", 0) or 0
             if HAVE_LIBYAML:  # libyaml reports a byte offset into the UTF-8 text
@@ -165,7 +180,9 @@ class _FileReader:
                     hint="retype the value without hidden characters",
                 )
                 return
-            self.findings.append(Finding(self.rel, line, column, "yaml-syntax", f"{reason}"))
+            self.findings.append(
+                Finding(self.rel, line, column, "yaml-syntax", f"{reason}", hint=self._syntax_hint(line, column))
+            )
         finally:
             dispose = getattr(parser, "dispose", None)
             if dispose is not None:
@@ -209,12 +226,7 @@ class _FileReader:
                     raw = event.value
                     if event.tag is not None:
                         ok = False
-                        self.strict(
-                            line,
-                            column,
-                            f"explicit tag {event.tag!r} is not allowed",
-                            hint="remove the tag; values are read as plain data",
-                        )
+                        self.refuse_tag(line, column, event.tag)
                         value: Any = raw
                     elif event.implicit[0]:
                         value = resolve_plain(raw)
@@ -237,12 +249,7 @@ class _FileReader:
                         raise _Abort
                     if event.tag is not None:
                         ok = False
-                        self.strict(
-                            line,
-                            column,
-                            f"explicit tag {event.tag!r} is not allowed",
-                            hint="remove the tag; values are read as plain data",
-                        )
+                        self.refuse_tag(line, column, event.tag)
                     value = {} if kind is MappingStartEvent else []
                     anchor = event.anchor
                     container = value

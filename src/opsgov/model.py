@@ -8,7 +8,7 @@ dangling (the real problem was already reported), it simply does not resolve.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -63,6 +63,15 @@ class RefField:
     path: tuple[str, ...]
     kinds: tuple[str, ...]
     edge: str
+
+    @property
+    def label(self) -> str:
+        """The field as messages name it: `reportsTo`, `approvers`, `escalation.to`, `shared.lead`."""
+        words = list(self.path)
+        while words[-1] in ("*", "?"):
+            words.pop()
+        tail = words[len(words) - words[::-1].index("*") :] if "*" in words else words
+        return ".".join(tail)
 
 
 _UNIT_OR_POST = ("Unit", "Position")
@@ -265,7 +274,7 @@ def _check_unit_types(model: Model) -> None:
 
 def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefField, budget: list[int]) -> None:
     kinds = ref_field.kinds
-    label = ref_field.path[-2] if ref_field.path[-1] in ("*", "?") else ref_field.path[-1]
+    label = ref_field.label
     kind, slash, name = raw.partition("/")
     if slash:
         if kind not in kinds:
@@ -275,6 +284,7 @@ def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefF
                     path,
                     f"{label} '{raw}' names a {kind}, but only a {_kinds_words(kinds)} is allowed here",
                     entity=entity.key,
+                    hint=_other_kind_hint(model, kinds, kind, name),
                 )
             )
             return
@@ -301,15 +311,34 @@ def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefF
         return
     searched = [kind] if slash else list(kinds)
     message = f"{label} '{raw}' names no {_kinds_words(searched)}"
+    hint = ""  # the "did you mean" says what to write; a generic hint would only repeat the message
+    elsewhere = [other for other in KINDS if other not in searched and name in model.known[other]]
+    if elsewhere:
+        # The name exists, but as the wrong kind: `reportsTo: finance` where finance is a Unit.
+        message += f"; {name} is {_a(elsewhere[0])}, which {label} cannot name"
+        hint = _other_kind_hint(model, searched, elsewhere[0], name)
     if budget[0] > 0:
         budget[0] -= 1
-        close = _closest(name, [n for k in searched for n in model.known[k]])
+        close = closest(name, [n for k in searched for n in model.known[k]])
         if close:
             message += f"; did you mean '{close}'?"
-    model.findings.append(entity.doc.finding("dangling-ref", path, message, entity=entity.key))
+    model.findings.append(entity.doc.finding("dangling-ref", path, message, entity=entity.key, hint=hint))
 
 
-def _closest(name: str, candidates: list[str]) -> str | None:
+def _other_kind_hint(model: Model, allowed: Sequence[str], kind: str, name: str) -> str:
+    """For a Unit where a post is wanted, its head is the usual fix: say so."""
+    unit = model.units.get(name) if kind == "Unit" and "Position" in allowed else None
+    head = unit.spec.get("head") if unit is not None else None
+    if type(head) is str:
+        return f"name a {_kinds_words(allowed)} here, such as {head}, the head of Unit/{name}"
+    return f"name a {_kinds_words(allowed)} here"
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "AEIO" else f"a {kind}"
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest existing name; only names of similar length are compared, to stay cheap."""
     near = [c for c in candidates if abs(len(c) - len(name)) <= 3]
     close = difflib.get_close_matches(name, near, n=1, cutoff=0.6)

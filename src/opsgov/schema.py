@@ -87,6 +87,50 @@ def load_schemas() -> dict[str, dict[str, Any]]:
     return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
 
 
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+BUNDLE_NAME = "opsgov.bundle.json"
+"""What `opsgov schema --bundle -o DIR` writes."""
+
+
+def bundle_schemas() -> dict[str, Any]:
+    """Every document schema in one self-contained Draft-07 file, for editors.
+
+    yaml-language-server (the VS Code YAML extension) validates with Draft 7 and warns that
+    2020-12 "is not yet fully supported"; one file also leaves no relative `$ref` for an editor to
+    resolve. The translation is exact for the keywords our schemas use: `$defs` becomes
+    `definitions`, `dependentSchemas` becomes `dependencies`, and a `$ref` with siblings (ignored
+    beside `$ref` in Draft 7) moves into an `allOf`. `opsgov.json`, the dispatcher on `kind`, is
+    the root; config.json (opsgov.yaml) is left out.
+    """
+    schemas = load_schemas()
+    root = {"$schema": DRAFT_07, **_draft7(schemas["opsgov.json"], "opsgov")}
+    root["definitions"] = {
+        name.removesuffix(".json"): _draft7(schema, name.removesuffix(".json"))
+        for name, schema in schemas.items()
+        if name not in ("opsgov.json", "config.json")
+    }
+    return root
+
+
+def _draft7(node: Any, home: str) -> Any:
+    """`node` of schema file `home` in Draft 7, with every `$ref` pointing into the bundle."""
+    if isinstance(node, list):
+        return [_draft7(item, home) for item in node]
+    if not isinstance(node, dict):
+        return node
+    renamed = {"$defs": "definitions", "dependentSchemas": "dependencies"}
+    out = {renamed.get(key, key): _draft7(value, home) for key, value in node.items() if key not in ("$schema", "$id")}
+    ref = out.pop("$ref", None)
+    if isinstance(ref, str):
+        target, _, pointer = ref.partition("#")
+        owner = target.removesuffix(".json") if target else home
+        ref = f"#/definitions/{owner}" + pointer.replace("/$defs/", "/definitions/")
+        if not out:
+            return {"$ref": ref}
+        out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
+    return out
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "empty"
@@ -125,6 +169,20 @@ def _type_hint(expected: str | list[str], value: Any) -> str:
         return "write a whole number"
     if "string" in wanted and isinstance(value, (bool, int, float)):
         return "quote it to make it text"
+    return ""
+
+
+def _respelled(pattern: str, value: Any) -> str:
+    """`Finance` -> `finance`, `unit/finance` -> `Unit/finance`, `ops manager` -> `ops-manager`, if that fits."""
+    if not isinstance(value, str):
+        return ""
+    kind, slash, name = value.strip().rpartition("/")
+    name = re.sub(r"[\s_.]+", "-", name.lower())
+    if slash:
+        kind = {k.lower(): k for k in KINDS}.get(kind.lower(), kind)
+    candidate = f"{kind}{slash}{name}"
+    if candidate != value and re.search(pattern, candidate):
+        return f"did you mean '{candidate}'?"
     return ""
 
 
@@ -198,7 +256,7 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
         yield _Problem(path, f"{where} must be '{value}', not {_describe(instance)}")
     elif keyword == "pattern":
         words = _PATTERN_WORDS.get(value, f"does not match the pattern {value}")
-        yield _Problem(path, f"{where}: {_describe(instance)} {words}")
+        yield _Problem(path, f"{where}: {_describe(instance)} {words}", _respelled(value, instance))
     elif keyword == "minItems":
         yield _Problem(path, f"{where} must list at least {value} item{'s' if value != 1 else ''}")
     elif keyword == "minLength":
@@ -262,6 +320,17 @@ class Validator:
                     "schema",
                     (),
                     f"a document must be a mapping with apiVersion, kind, metadata and spec, not {_describe(data)}",
+                )
+            ]
+        if "kind" not in data and "apiVersion" not in data:
+            # Some other YAML in ops/ (a CI file, notes): one finding, not one per missing field.
+            return [
+                document.finding(
+                    "schema",
+                    (),
+                    "the document has neither apiVersion nor kind: it is not an opsgov document",
+                    hint="start it with apiVersion: opsgov/v1 and a kind (Unit, Position, ...), or move the file "
+                    "out of the governance folders",
                 )
             ]
         kind = data.get("kind")

@@ -183,6 +183,23 @@ def test_process_owned_outside_the_duty_owner_warns(repo: Repo) -> None:
     assert finding.related[0].file == "ops/mkt.yaml"
 
 
+def test_process_duty_owner_names_several_owners_in_plain_words(repo: Repo) -> None:
+    sales = doc("Unit", "sales", "{type: department, parent: company, owns: [campaigns]}", "销售部")
+    root = repo(
+        {
+            "ops/ops.yaml": OPS,
+            "ops/mkt.yaml": docs(CAMPAIGNS, sales),
+            "ops/process.yaml": campaign_process("ops-manager"),
+        }
+    )
+    [finding] = only(check_repo(root), "process-duty-owner")
+    assert finding.message == (
+        "process campaign carries responsibility campaigns, owned by Unit/marketing and Unit/sales, "
+        "but its owner Position/ops-manager is neither one of them nor inside one"
+    )
+    assert len(finding.related) == 2
+
+
 def test_process_of_a_duty_that_the_root_owns(repo: Repo) -> None:
     """The root unit contains every post, so a process owned anywhere under it passes."""
     duty = docs(

@@ -306,7 +306,7 @@ def test_more_holders_than_the_default_headcount(repo: Repo) -> None:
     [finding] = only(check_repo(root), "headcount-exceeded")
     assert at(finding) == ("ops/org.yaml", 13, "Position/ceo")
     assert finding.path == "$.metadata.name"
-    assert "headcount of 1 but 2 persons hold it: wang, li" in finding.message
+    assert "headcount of 1 but 2 persons hold it: wang and li" in finding.message
     assert [(r.file, r.line) for r in finding.related] == [(PEOPLE, 4), (PEOPLE, 9)]
 
 
@@ -379,8 +379,8 @@ def test_vacant_key_posts_say_why_they_are_key(repo: Repo) -> None:
     assert [at(f) for f in findings] == [(POSTS, 3, "Position/ops-director"), (POSTS, 8, "Position/ops-manager")]
     director, manager = findings
     assert director.level == "warning"
-    assert "is vacant (no Person holds it) but owns 1 duty, heads Unit/ops, owns Process/review" in director.message
-    assert "approves in ApprovalMatrix/spend, is accountable in Process/review" in manager.message
+    assert "is vacant (no Person holds it) but owns 1 duty, heads Unit/ops and owns Process/review" in director.message
+    assert "approves in ApprovalMatrix/spend and is accountable in Process/review" in manager.message
     assert sorted((r.file, r.line) for r in manager.related) == [
         ("ops/approvals.yaml", 9),
         ("ops/process.yaml", 10),

@@ -34,11 +34,11 @@ class TextReporter(Reporter):
         for finding in report.findings:
             waived = " (waived)" if finding.waived else ""
             lines.append(
-                f"{finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
+                f"{clean(finding.file)}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
                 f"{clean(finding.message)}{waived}"
             )
             for related in finding.related:
-                lines.append(f"    {related.file}:{related.line}:{related.column}: {clean(related.message)}")
+                lines.append(f"    {clean(related.file)}:{related.line}:{related.column}: {clean(related.message)}")
             if finding.hint:
                 lines.append(f"    hint: {clean(finding.hint)}")
         lines.append(summary_line(report))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -43,13 +43,17 @@ SHOWN = 5
 """Owners named in a message, and related locations, at most: a duty owned by every post stays readable."""
 
 
-def _names(keys: list[str]) -> str:
-    """`A`, `A and B`, `A, B and C`, `A, B, C, D, E and 7 more`."""
-    if len(keys) <= 1:
-        return "".join(keys)
-    if len(keys) > SHOWN:
-        return ", ".join(keys[:SHOWN]) + f" and {len(keys) - SHOWN} more"
-    return ", ".join(keys[:-1]) + " and " + keys[-1]
+def listed(items: Sequence[str], total: int | None = None) -> str:
+    """`A`, `A and B`, `A, B and C`, `A, B, C, D, E and 7 more`: a list as a message says it.
+
+    `total` counts the items when only the first SHOWN are passed (a duty owned by every post).
+    """
+    count = len(items) if total is None else total
+    if count <= 1:
+        return "".join(items)
+    if count > SHOWN:
+        return ", ".join(items[:SHOWN]) + f" and {count - SHOWN} more"
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _shared_parties(duty: Entity) -> list[str]:
@@ -121,7 +125,7 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             (declared if inside else others).append(item)
         reported = others if declared else others[1:]
         lead = duty.target(("spec", "shared", "lead"))
-        sharing = _names([f"{key} (lead)" if key == lead else key for key in parties])
+        sharing = listed([f"{key} (lead)" if key == lead else key for key in parties])
         names = sorted(o.owner.key for o in top) if len(top) <= SHOWN else []
         nobody = "neither contains the other" if len(top) == 2 else "none of them contains another"
         for item in reported:
@@ -132,7 +136,7 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 )
                 hint = f"remove it from the owns of {item.owner.key}, or add {item.owner.key} to the shared declaration"
             else:
-                owned_by = _names(names) if names else f"{item.owner.key} and {len(top) - 1} other units or posts"
+                owned_by = listed(names) if names else f"{item.owner.key} and {len(top) - 1} other units or posts"
                 message = f"responsibility {duty.name} is owned by {owned_by}, and {nobody}"
                 hint = (
                     f"keep one owner, or declare it shared (spec.shared: lead + with) on Responsibility/{duty.name}; "
@@ -242,6 +246,7 @@ def boundary_mismatch(model: Model, options: Mapping[str, Any]) -> Iterator[Find
           excludes: [{responsibility: inventory-management, ownedBy: finance}]  # finance does not own it
     """
     owners = duty_owners(model)
+    owner_keys: dict[str, set[str]] = {}  # built per duty on first use: a duty excluded by every post stays linear
     for kind in ("Unit", "Position"):
         for entity in model.entities(kind):
             for index in range(len(entity.spec.get("excludes") or ())):
@@ -251,13 +256,16 @@ def boundary_mismatch(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                 if duty is None or named is None:
                     continue
                 owned = owners.get(duty, [])
-                if any(item.owner.key == named for item in owned):
+                keys = owner_keys.get(duty)
+                if keys is None:
+                    keys = owner_keys[duty] = {item.owner.key for item in owned}
+                if named in keys:
                     continue
                 name = duty.partition("/")[2]
-                actual = [item.owner.key for item in owned]
-                which = "that owner" if len(actual) == 1 else "one of them"
-                if actual:
-                    hint = f"it is owned by {_names(actual)}; name {which}, or add it to the owns of {named}"
+                which = "that owner" if len(owned) == 1 else "one of them"
+                if owned:
+                    shown = listed([item.owner.key for item in owned[:SHOWN]], len(owned))
+                    hint = f"it is owned by {shown}; name {which}, or add it to the owns of {named}"
                 else:
                     hint = f"nobody owns it: add it to the owns of {named}"
                 yield entity.finding(

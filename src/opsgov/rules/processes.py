@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsgov.documents import Path
 from opsgov.findings import Finding
-from opsgov.model import Entity, Model
+from opsgov.model import Entity, Model, closest
 from opsgov.rules.base import Rule, rule
-from opsgov.rules.duties import SHOWN, duty_owners
+from opsgov.rules.duties import SHOWN, duty_owners, listed
 
 FAMILY = "processes"
 
@@ -192,8 +191,8 @@ def step_no_end(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
 
 
 def _did_you_mean(name: str, ids: Mapping[str, int]) -> str:
-    close = difflib.get_close_matches(name, list(ids), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(name, ids)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 @rule("step-unknown", "error", "start or next names no step of the process", family=FAMILY)
@@ -289,12 +288,12 @@ def process_duty_owner(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             keys = owner_sets[duty] = {item.owner.key for item in owned}
         if owner in keys or any(container in keys for container in structure.containers(owner)):
             continue
-        names = [item.owner.key for item in owned[: SHOWN + 1]]
-        shown = ", ".join(names[:SHOWN]) + (f" and {len(owned) - SHOWN} more" if len(owned) > SHOWN else "")
+        shown = listed([item.owner.key for item in owned[:SHOWN]], len(owned))
+        which = "that owner nor inside it" if len(owned) == 1 else "one of them nor inside one"
         yield process.finding(
             path,
             f"process {process.name} carries responsibility {duty.partition('/')[2]}, owned by {shown}, "
-            f"but its owner {owner} is neither that owner nor inside it",
+            f"but its owner {owner} is neither {which}",
             hint="make the duty's owner (or a post inside it) own the process, or correct the responsibility",
             related=tuple(item.owner.doc.related(item.path, "the duty is owned here") for item in owned[:SHOWN]),
         )

@@ -14,7 +14,8 @@ RULES = (
         FAMILY,
         docs="""
         The file is not valid YAML: the parser's message and position are reported, and the
-        rest of the file is not read.
+        rest of the file is not read. A tab used for indentation gets a hint: YAML indents with
+        spaces only.
 
         Fails:
             spec: {parent: finance      # the flow mapping is never closed
@@ -63,8 +64,11 @@ RULES = (
         Every document is checked against the JSON Schema of its kind (`opsgov schema` writes
         them). Every error is reported at the node at fault, with a hint where the usual
         mistake is known: `no` where a boolean is wanted, `1_000` or `10万` where a number is.
-        A unit type outside the vocabulary (the default one, or the Organization's unitTypes)
-        is reported here too. A document with schema errors is left out of the analysis.
+        A name or reference in the wrong case or with spaces gets its fixed spelling as a hint
+        (`Finance` -> `finance`, `unit/finance` -> `Unit/finance`). A YAML document with neither
+        apiVersion nor kind (a stray CI file in ops/) is one finding, not one per field. A unit
+        type outside the vocabulary (the default one, or the Organization's unitTypes) is
+        reported here too. A document with schema errors is left out of the analysis.
 
         Passes:
             kind: Position
@@ -91,7 +95,8 @@ RULES = (
         FAMILY,
         docs="""
         A reference must name an entity of a kind that the field allows. The message suggests
-        the closest existing name.
+        the closest existing name, and says so when the name belongs to another kind
+        (`reportsTo: finance` where finance is a Unit: the hint names the unit's head).
 
         Fails:
             spec: {parent: finanse}     # names no Unit; did you mean 'finance'?

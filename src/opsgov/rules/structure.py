@@ -7,12 +7,13 @@ here searches all entities per entity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsgov.findings import Finding, Related
 from opsgov.model import Entity, Model
 from opsgov.rules.base import Rule, rule
+from opsgov.rules.duties import listed
 
 FAMILY = "structure"
 
@@ -24,12 +25,6 @@ _WHITE, _GREY, _BLACK = 0, 1, 2
 
 def _name(key: str) -> str:
     return key.partition("/")[2]
-
-
-def _names(keys: Iterable[str], cap: int = 5) -> str:
-    listed = list(keys)
-    shown = ", ".join(_name(key) for key in listed[:cap])
-    return shown + (f" and {len(listed) - cap} more" if len(listed) > cap else "")
 
 
 def _plural(count: int, word: str) -> str:
@@ -77,14 +72,6 @@ class _Cycles:
                 ends_in[member] = target
             if target >= 0:
                 self.feeding[target] += lead
-
-
-def _root(model: Model) -> str | None:
-    """The root unit; with several Organizations, the first one read counts (org-root reports the others)."""
-    root = model.structure.root
-    if root is None and model.organizations:
-        root = model.organizations[0].target(("spec", "root"))
-    return root
 
 
 def _cycle_finding(model: Model, cycle: list[str], field: str, feeding: int) -> Finding:
@@ -161,7 +148,7 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 hint="keep exactly one Organization per repository",
                 related=(first_org.doc.related(("metadata", "name"), "first Organization"),),
             )
-    root = model.get(_root(model))
+    root = model.get(model.structure.root)
     if root is not None:
         parent = model.structure.parent.get(root.key)
         if parent is not None:
@@ -247,7 +234,7 @@ def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
         spec: {type: department}             # no parent, and not the root
     """
     structure = model.structure
-    root = _root(model)
+    root = structure.root
     if root is None:
         return
     for unit in model.units.values():
@@ -261,16 +248,6 @@ def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
             f"organisation{under}",
             hint="add spec.parent naming the unit it belongs to",
         )
-
-
-def _head_of_units(model: Model) -> dict[str, list[str]]:
-    """Position key -> the units it heads."""
-    heads: dict[str, list[str]] = {}
-    for unit in model.units.values():
-        head = unit.target(("spec", "head"))
-        if head is not None:
-            heads.setdefault(head, []).append(unit.key)
-    return heads
 
 
 def _suggested_manager(model: Model, position: Entity) -> str | None:
@@ -317,7 +294,7 @@ def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     if not positions:
         return
     tops = [p for p in positions.values() if p.spec.get("reportsTo") is None]
-    root_unit = model.get(_root(model))
+    root_unit = model.get(model.structure.root)
     root_head = model.get(root_unit.target(("spec", "head"))) if root_unit is not None else None
     if not tops:
         message = "no position is the top of the reporting line: every position has a reportsTo"
@@ -501,7 +478,7 @@ def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                 if ref.edge == "holds" and ref.target == post_key:
                     related.append(person.doc.related(path, f"held by {person.name}"))
                     break
-        held = f"{_plural(len(persons), 'person')} hold it: {_names(persons)}"
+        held = f"{_plural(len(persons), 'person')} hold it: {listed([_name(key) for key in persons])}"
         if headcount == 0:
             message = f"{post.key} is frozen (headcount 0) but {held}"
         else:
@@ -586,8 +563,7 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
             found.insert(0, (f"owns {_plural(len(owned), 'duty')}", position.doc.related(("spec", "owns"), "owns")))
         if not found:
             continue
-        said = list(dict.fromkeys(reason for reason, _ in found))
-        shown = ", ".join(said[:5]) + (f" and {len(said) - 5} more" if len(said) > 5 else "")
+        shown = listed(list(dict.fromkeys(reason for reason, _ in found)))
         yield position.finding(
             ("metadata", "name"),
             f"{position.key} is vacant (no Person holds it) but {shown}",
