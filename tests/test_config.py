@@ -80,7 +80,19 @@ def test_extends_none_switches_analysis_rules_off_but_not_reading(repo: Repo) ->
             "rules:\n  vacant-key-post: {options: {scope: owns}}\n",
             'opsgov.yaml:2:38: option scope of vacant-key-post takes a value like ["owns"',
         ),
-        ("paths: [../elsewhere]\n", "opsgov.yaml:1:9: paths.0:"),
+        (
+            "rules:\n  vacant-key-post: {options: {scope: [owns, haed]}}\n",
+            "opsgov.yaml:2:45: option scope of vacant-key-post has no choice \"haed\"; did you mean 'head'? "
+            "(choices: owns,",
+        ),
+        (
+            "paths: [../elsewhere]\n",
+            "opsgov.yaml:1:9: paths.0: '../elsewhere' is not inside the repository: write a path relative to it",
+        ),
+        (
+            "- ops\n",
+            "opsgov.yaml:1:1: the file: opsgov.yaml holds a mapping of settings (extends, paths, failOn, rules)",
+        ),
         ("failOn: yes\n", "opsgov.yaml:1:9: failOn:"),
         ("rules: {a: off}\nrules: {b: off}\n", "opsgov.yaml:2:1: duplicate key 'rules'"),
     ],

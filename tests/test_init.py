@@ -64,3 +64,13 @@ def test_init_on_a_file_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("", encoding="utf-8")
     with pytest.raises(ConfigError):
         scaffold(tmp_path / "f", today=datetime.date(2026, 1, 1))
+
+
+def test_the_readme_shows_the_finding_the_starter_really_has(tmp_path: Path) -> None:
+    scaffold(tmp_path / "g", today=datetime.date(2026, 11, 23))
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "g")], catch_exceptions=False)
+    readme = (tmp_path / "g" / "README.md").read_text(encoding="utf-8")
+    [line] = [line for line in result.output.splitlines() if "policy/department-head" in line]
+    assert f"\n{line}\n" in readme
+    for command in ("opsgov who-approves", "opsgov explain", "--write-baseline", "--baseline"):
+        assert command in readme

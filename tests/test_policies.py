@@ -237,6 +237,13 @@ def test_the_example_policies_pass_on_the_example_and_fire_on_the_broken_one(tmp
     assert ("policy/region-min-stores", "Unit/tiny-region") in fired
     assert ("policy/region-assistant", "Unit/tiny-region") in fired
     assert ("policy/department-head", "Unit/headless-dept") in fired
+    messages = {(f.rule, f.entity): f.message for f in broken.findings}
+    assert messages[("policy/region-min-stores", "Unit/tiny-region")] == (
+        "region 小区域 has 1 store; a region needs at least 4"
+    )
+    assert messages[("policy/department-head", "Unit/headless-dept")] == (
+        "department 无负责人部门 (headless-dept) names no head: set spec.head to one of its posts"
+    )
     assert {f.path for f in broken.findings if f.rule == "policy-invalid"} == {
         f"$.spec.validations[{i}].expression" for i in range(3)
     }

@@ -55,7 +55,7 @@ def test_an_expired_waiver_is_an_error_and_its_findings_count_again(repo: Repo) 
     [expired] = only(report, "waiver-expired")
     assert (expired.file, expired.line, expired.path) == ("ops/waivers.yaml", 4, "$.spec.expires")
     assert expired.entity == "Waiver/sales-head" and expired.level == "error"
-    assert "expired on 2026-11-22" in expired.message and "1 finding(s) it covered count again" in expired.message
+    assert "expired on 2026-11-22" in expired.message and "; the finding it covered counts again" in expired.message
     # the expiry day itself still holds
     held = check_repo(root, today=datetime.date(2026, 11, 22))
     assert only(held, "waiver-expired") == [] and only(held, "policy/dept-head")[0].waived

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from opsgov.approvals import bands_table, who_approves
 from opsgov.cli import main
-from tests.util import check_repo, doc, docs
+from tests.util import BASE, check_repo, doc, docs
 
 EXAMPLE = str(Path(__file__).resolve().parents[1])
 
@@ -98,6 +98,18 @@ def test_bad_amounts_are_usage_errors(amount: str) -> None:
     assert out == ""
     assert "amount" in err
     assert "Traceback" not in err
+
+
+def test_the_documents_are_where_opsgov_yaml_says(repo: Repo) -> None:
+    files = {
+        "opsgov.yaml": "paths: [governance]\n",
+        "governance/org.yaml": BASE["ops/org.yaml"],
+        "governance/m.yaml": FLAWED,
+    }
+    root = repo(files, base=False)
+    status, out, err = invoke("spend", "150000", str(root))
+    assert (status, err) == (0, "")
+    assert "band 2: from 100,000 CNY to below 200,000 CNY" in out
 
 
 def test_unknown_matrix_suggests_the_closest(repo: Repo) -> None:

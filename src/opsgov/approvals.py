@@ -215,14 +215,15 @@ def parse_amount(text: str) -> Decimal:
 def answer_who_approves(root: Path, matrix_name: str, amount_text: str, fmt: str) -> tuple[str, int]:
     """`opsgov who-approves`: the output text and the exit status (0 one band, 1 none or several).
 
-    The repository is checked as `opsgov check` would, and the question is answered from its
-    model; a matrix that is unknown or failed validation is a usage error (ConfigError).
+    The repository is checked as `opsgov check` would (with its opsgov.yaml, so its `paths`), and
+    the question is answered from its model; a matrix that is unknown or failed validation is a
+    usage error (ConfigError).
     """
-    from opsgov.config import Settings
     from opsgov.engine import check
+    from opsgov.project import load_settings
 
     amount = parse_amount(amount_text)
-    report = check(Settings(root=root))
+    report = check(load_settings(root))
     model = report.model
     assert model is not None
     matrix = model.by_kind["ApprovalMatrix"].get(matrix_name)

@@ -189,9 +189,3 @@ def coverage(intervals: Sequence[Interval]) -> Coverage:
     elif front_high is not None:
         gaps.append(Gap(Interval(front_high, not front_inclusive), front, None))
     return Coverage(tuple(gaps), tuple(overlaps), empty)
-
-
-def highest_bound(intervals: Sequence[Interval]) -> Decimal | None:
-    """The highest finite bound of any band (CHECKS.md's `maxApprovalAmount`), None when no band has one."""
-    bounds = [b for interval in intervals for b in (interval.low, interval.high) if b is not None]
-    return max(bounds) if bounds else None

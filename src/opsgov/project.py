@@ -58,7 +58,13 @@ def _schema_problem(document: Document, error: jsonschema.ValidationError) -> Co
             document, path, "a rule takes a level (error, warning, info, off) or {level: ..., options: {...}}"
         )
     where = ".".join(str(step) for step in path) or "the file"
-    return _error(document, path, f"{where}: {error.message}")
+    if error.validator == "pattern" and path[:1] == ("paths",):
+        message = f"'{error.instance}' is not inside the repository: write a path relative to it, without '..'"
+    elif error.validator == "type" and not path:
+        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, rules)"
+    else:
+        message = error.message
+    return _error(document, path, f"{where}: {message}")
 
 
 def _same_type(default: Any, value: Any) -> bool:
@@ -97,6 +103,18 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
                     (*path, "options", name),
                     f"option {name} of {current} takes a value like {json.dumps(defaults[name], ensure_ascii=False)}",
                 )
+            choices = defaults[name]
+            if isinstance(choices, list) and choices and all(isinstance(c, str) for c in choices):
+                # A list of words as default is a selection from those words (vacant-key-post's scope).
+                for index, item in enumerate(option):
+                    if item not in choices:
+                        close = _suggest(item, choices) if isinstance(item, str) else ""
+                        raise _error(
+                            document,
+                            (*path, "options", name, index),
+                            f"option {name} of {current} has no choice {json.dumps(item, ensure_ascii=False)}"
+                            f"{close} (choices: {', '.join(choices)})",
+                        )
         settings.options[current] = dict(options)
 
 

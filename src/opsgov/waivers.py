@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from opsgov.documents import Path
 from opsgov.findings import Finding
 from opsgov.model import Entity, Model
 from opsgov.rules import REGISTRY, canonical
@@ -52,9 +53,12 @@ def _unknown_rule(waiver: Entity, rule_id: str, model: Model) -> Finding | None:
         what = f"'{rule_id}' is not a rule id"
         suggestion = close[0] if close else ""
     hint = f"did you mean '{suggestion}'?" if suggestion else "`opsgov rules` lists the rule ids"
-    return waiver.finding(("spec", "rule"), f"waiver {waiver.name} covers nothing: {what}", hint=hint).replace(
-        rule="waiver-unused"
-    )
+    return _own(waiver, ("spec", "rule"), "waiver-unused", f"waiver {waiver.name} covers nothing: {what}", hint)
+
+
+def _own(waiver: Entity, path: Path, rule: str, message: str, hint: str) -> Finding:
+    """A finding of the waiver stage itself, about the waiver document."""
+    return waiver.finding(path, message, hint=hint).replace(rule=rule)
 
 
 def apply_waivers(
@@ -74,11 +78,13 @@ def apply_waivers(
         expires = _parse_date(str(spec["expires"]))
         if expires is None:
             extra.append(
-                entity.finding(
+                _own(
+                    entity,
                     ("spec", "expires"),
+                    "schema",
                     f"expires '{spec['expires']}' is not a date of the calendar",
-                    hint="write the last day the waiver holds as YYYY-MM-DD, e.g. 2027-06-30",
-                ).replace(rule="schema")
+                    "write the last day the waiver holds as YYYY-MM-DD, e.g. 2027-06-30",
+                )
             )
             continue
         rule_id = canonical(spec["rule"])
@@ -106,20 +112,28 @@ def apply_waivers(
     for waiver in waivers:
         entity = waiver.entity
         if waiver.expires < today:
-            covered = f"; the {waiver.covered} finding(s) it covered count again" if waiver.covered else ""
+            covered = ""
+            if waiver.covered == 1:
+                covered = "; the finding it covered counts again"
+            elif waiver.covered:
+                covered = f"; the {waiver.covered} findings it covered count again"
             extra.append(
-                entity.finding(
+                _own(
+                    entity,
                     ("spec", "expires"),
+                    "waiver-expired",
                     f"waiver {entity.name} for {waiver.rule} expired on {waiver.expires.isoformat()}{covered}",
-                    hint="fix the findings, or renew the waiver with a new approval and expiry date",
-                ).replace(rule="waiver-expired")
+                    "fix the findings, or renew the waiver with a new approval and expiry date",
+                )
             )
         elif not waiver.covered and ran(waiver.rule):
             extra.append(
-                entity.finding(
+                _own(
+                    entity,
                     ("metadata", "name"),
+                    "waiver-unused",
                     f"waiver {entity.name} covers no finding of {waiver.rule} for {', '.join(sorted(waiver.targets))}",
-                    hint="the problem is fixed: delete the waiver (or correct its rule or targets)",
-                ).replace(rule="waiver-unused")
+                    "the problem is fixed: delete the waiver (or correct its rule or targets)",
+                )
             )
     return marked + extra

@@ -93,6 +93,42 @@ def test_below_next_to_over_leaves_the_bound_uncovered(repo: Repo) -> None:
     assert run(repo, m, rule="approval-overlap") == []
 
 
+def test_gap_and_overlap_messages_read_in_band_order_with_it_or_them(repo: Repo) -> None:
+    point = matrix("""
+        subject: s
+        bands:
+          - {upTo: 100000, approvers: [marketing-director]}
+          - {from: 100000, below: 500000, approvers: [finance-director]}
+          - {over: 500000, approvers: [finance-director]}
+        """)
+    [overlap] = run(repo, point, rule="approval-overlap")
+    assert overlap.message.endswith(
+        "band 1 (up to 100,000 CNY inclusive) and band 2 (from 100,000 CNY to below 500,000 CNY)"
+    )
+    assert overlap.related[0].message == "band 1 (up to 100,000 CNY inclusive) also covers it"
+    assert (
+        overlap.hint
+        == "write `below: 100000` in band 1 or `over: 100000` in band 2, so that exactly one of them covers it"
+    )
+    [gap] = run(repo, point, rule="approval-gap")
+    assert gap.message == (
+        "no band of spend covers the amount exactly 500,000 CNY, between band 2 (from 100,000 CNY to below "
+        "500,000 CNY) and band 3 (above 500,000 CNY): such a request has no approver"
+    )
+    assert (
+        gap.hint == "write `upTo: 500000` in band 2 or `from: 500000` in band 3, so that exactly one of them covers it"
+    )
+    span = matrix("""
+        subject: s
+        bands:
+          - {upTo: 200000, approvers: [marketing-director]}
+          - {from: 100000, approvers: [finance-director]}
+        """)
+    [overlap] = run(repo, span, rule="approval-overlap")
+    assert "amounts from 100,000 CNY to 200,000 CNY inclusive are in two bands" in overlap.message
+    assert overlap.related[0].message.endswith("also covers them")
+
+
 def test_gap_above_the_highest_finite_bound_uses_the_matrix_currency(repo: Repo) -> None:
     m = matrix("""
         subject: s
@@ -113,10 +149,11 @@ def test_gap_below_the_first_band_and_a_range_between_bands(repo: Repo) -> None:
           - {from: 1000000, approvers: [finance-director]}
         """)
     findings = run(repo, m, rule="approval-gap")
-    assert [(f.path, f.message.split(" (")[0]) for f in findings] == [
-        ("$.spec.bands[0].from", "no band of spend covers amounts below 100 CNY"),
-        ("$.spec.bands[0].upTo", "no band of spend covers amounts over 500,000 CNY and below 1,000,000 CNY"),
-    ]
+    assert [f.path for f in findings] == ["$.spec.bands[0].from", "$.spec.bands[0].upTo"]
+    assert findings[0].message.startswith("no band of spend covers amounts below 100 CNY, before band 1 (")
+    assert findings[1].message.startswith(
+        "no band of spend covers amounts over 500,000 CNY and below 1,000,000 CNY, between band 1 ("
+    )
 
 
 def test_band_that_covers_no_amount(repo: Repo) -> None:

@@ -74,6 +74,20 @@ _LOW = ("from", "over")
 _HIGH = ("upTo", "below")
 
 
+def _meet_hint(bands: list[dict[str, Any]], lower: int, upper: int, between: Interval) -> str:
+    """What to write so that bands `lower` and `upper` meet exactly once, when they touch at one amount."""
+    low_key = next((k for k in _HIGH if k in bands[lower]), "")
+    high_key = next((k for k in _LOW if k in bands[upper]), "")
+    if not (between.point and low_key and high_key):
+        return _BOUNDS_HINT
+    value = bands[lower][low_key]
+    swap = {"upTo": "below", "below": "upTo", "from": "over", "over": "from"}
+    return (
+        f"write `{swap[low_key]}: {value}` in band {lower + 1} or `{swap[high_key]}: {value}` in band {upper + 1}, "
+        "so that exactly one of them covers it"
+    )
+
+
 def _amounts(interval: Interval, currency: str | None) -> str:
     words = interval.words(currency)
     if words == "any amount":
@@ -132,24 +146,23 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             related: tuple[Related, ...] = ()
             if gap.after is not None:
                 path = _bound_path(bands[gap.after], gap.after, _HIGH)
-                where = f"after {_band_words(gap.after, intervals[gap.after], currency)}"
+                below = _band_words(gap.after, intervals[gap.after], currency)
                 if gap.before is not None:
+                    above = _band_words(gap.before, intervals[gap.before], currency)
+                    where = f", between {below} and {above}"
                     related = (
-                        matrix.doc.related(
-                            _bound_path(bands[gap.before], gap.before, _LOW),
-                            f"the next band, {_band_words(gap.before, intervals[gap.before], currency)}",
-                        ),
+                        matrix.doc.related(_bound_path(bands[gap.before], gap.before, _LOW), f"the next band, {above}"),
                     )
                 else:
-                    where += ", the highest band"
+                    where = f", above {below}, the highest band"
             else:
                 first = gap.before if gap.before is not None else 0
                 path = _bound_path(bands[first], first, _LOW) if bands else ("spec", "bands")
-                where = f"below {_band_words(first, intervals[first], currency)}" if bands else ""
+                where = f", before {_band_words(first, intervals[first], currency)}" if bands else ""
             yield matrix.finding(
                 path,
-                f"no band of {matrix.name} covers {what} ({where}): such a request has no approver",
-                hint=_BOUNDS_HINT
+                f"no band of {matrix.name} covers {what}{where}: such a request has no approver",
+                hint=_meet_hint(bands, gap.after, gap.before, gap.interval)
                 if gap.after is not None and gap.before is not None
                 else (
                     "let the lowest band start at 0 (leave out from/over)"
@@ -193,17 +206,17 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
         intervals = [band_interval(band) for band in bands]
         for overlap in coverage(intervals).overlaps:
             first, second = overlap.first, overlap.second
+            point = overlap.interval.point
+            named = " and ".join(_band_words(i, intervals[i], currency) for i in sorted((first, second)))
             yield matrix.finding(
                 _bound_path(bands[second], second, _LOW),
-                f"{_amounts(overlap.interval, currency)} {'is' if overlap.interval.point else 'are'} in two bands of "
-                f"{matrix.name}: "
-                f"{_band_words(second, intervals[second], currency)} and "
-                f"{_band_words(first, intervals[first], currency)}",
-                hint=_BOUNDS_HINT,
+                f"{_amounts(overlap.interval, currency)} {'is' if point else 'are'} in two bands of {matrix.name}: "
+                f"{named}",
+                hint=_meet_hint(bands, first, second, overlap.interval),
                 related=(
                     matrix.doc.related(
                         _bound_path(bands[first], first, _HIGH),
-                        f"{_band_words(first, intervals[first], currency)} also covers them",
+                        f"{_band_words(first, intervals[first], currency)} also covers {'it' if point else 'them'}",
                     ),
                 ),
             )
@@ -385,6 +398,18 @@ class _Approvers:
         return None
 
 
+def _holder_approving(
+    post: str, approvers: _Approvers, holders: Mapping[str, list[str]], person_posts: dict[str, list[tuple[str, int]]]
+) -> tuple[str, str, tuple[int, int]] | None:
+    """A person holding `post` and another post that approves: (person, that post, (band, approver index))."""
+    for person_key in holders.get(post, ()):
+        for held, _ in person_posts.get(person_key, ()):
+            found = approvers.of_post(held) if held != post else None
+            if found is not None:
+                return person_key, held, found
+    return None
+
+
 @rule(
     "step-approval-sod",
     "error",
@@ -440,35 +465,24 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                         continue
                     found = approvers.of_post(post)
                     if found is not None:
-                        band, j = found
-                        yield process.finding(
-                            path,
-                            f"{_label(post)} prepares a request it can approve: {where}, and it approves "
-                            f"band {band + 1} of {matrix.name}",
-                            hint="let a post that does not approve this matrix prepare the request",
-                            related=(matrix.doc.related(("spec", "bands", band, "approvers", j), "approver here"),),
-                        )
-                        continue
-                    for person_key in structure.holders.get(post, ()):
-                        other = next(
-                            (
-                                (held, approvers.of_post(held))
-                                for held, _ in person_posts.get(person_key, ())
-                                if held != post and approvers.of_post(held) is not None
-                            ),
-                            None,
-                        )
-                        if other is None or other[1] is None:
+                        subject = f"{_label(post)} prepares a request it can approve"
+                        detail = ", and it approves"
+                        hint = "let a post that does not approve this matrix prepare the request"
+                    else:
+                        holder = _holder_approving(post, approvers, structure.holders, person_posts)
+                        if holder is None:
                             continue
-                        band, j = other[1]
-                        yield process.finding(
-                            path,
-                            f"{person_key} prepares a request they can approve: {where}; they hold "
-                            f"{_label(post)} and {_label(other[0])}, which approves band {band + 1} of {matrix.name}",
-                            hint="give the preparing and the approving post to different people",
-                            related=(matrix.doc.related(("spec", "bands", band, "approvers", j), "approver here"),),
-                        )
-                        break
+                        person_key, other, found = holder
+                        subject = f"{person_key} prepares a request they can approve"
+                        detail = f"; they hold {_label(post)} and {_label(other)}, which approves"
+                        hint = "give the preparing and the approving post to different people"
+                    band, j = found
+                    yield process.finding(
+                        path,
+                        f"{subject}: {where}{detail} band {band + 1} of {matrix.name}",
+                        hint=hint,
+                        related=(matrix.doc.related(("spec", "bands", band, "approvers", j), "approver here"),),
+                    )
 
 
 @rule(
