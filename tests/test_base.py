@@ -37,8 +37,9 @@ def test_only_new_findings_are_reported_although_old_ones_moved(tmp_path: Path) 
     # the old problem moves down (a new document above it) and a new problem appears
     write_repo(root, {"ops/posts.yaml": docs(FILLER, OLD_PROBLEM, NEW_PROBLEM)})
 
-    status, out, _ = run("check", str(root), "--base", "HEAD", "--format", "json")
+    status, out, err = run("check", str(root), "--base", "HEAD", "--format", "json")
     assert status == 1
+    assert err == "opsgov: 1 finding(s) also found at HEAD not shown\n"
     (only,) = findings(out)
     assert only["rule"] == "dangling-ref" and only["entity"] == "Position/analyst"
     assert only["file"] == "ops/posts.yaml"

@@ -138,10 +138,10 @@ def test_structure_changes(tmp_path: Path) -> None:
     assert change["base"] == first and change["head"] == "working tree"
     units = change["units"]
     assert [u["name"] for u in units["added"]] == ["audit"]
-    assert units["removed"] == [{"name": "legacy", "title": "旧团队"}]
+    assert units["removed"] == [{"name": "legacy", "title": "旧团队", "parent": "company"}]
     assert units["moved"] == [{"unit": "east", "title": "华东区", "from": "sales", "to": "company"}]
     positions = change["positions"]
-    assert [p["name"] for p in positions["added"]] == ["auditor"]
+    assert positions["added"] == [{"name": "auditor", "title": "审计员", "unit": "audit", "reportsTo": "nobody"}]
     assert positions["moved"] == [{"position": "sales-lead", "title": "销售负责人", "from": "sales", "to": "finance"}]
     assert change["reportingLines"] == [
         {"position": "east-lead", "title": "华东负责人", "from": "sales-lead", "to": "ceo"},
@@ -194,7 +194,8 @@ def test_markdown_is_the_default_and_names_the_changes(tmp_path: Path) -> None:
     assert out.startswith(f"### Governance changes: `{first}` → `working tree`")
     for expected in (
         "#### Units",
-        "- added `audit` 审计部",
+        "- added `audit` 审计部 under `company`",
+        "- added `auditor` 审计员 in `audit`, reports to `nobody`",  # dangling, shown as written
         "- removed `legacy` 旧团队",
         "- moved `east` 华东区: under `sales` → under `company`",
         "- moved `sales-lead` 销售负责人: `sales` → `finance`",
@@ -216,7 +217,7 @@ def test_two_revisions_and_the_two_argument_forms(tmp_path: Path, monkeypatch: A
     between_commits = change_json(first, second, root)
     assert between_commits["head"] == second
     assert [u["name"] for u in between_commits["units"]["added"]] == ["audit"]
-    assert change_json(second, root)["units"]["removed"] == [{"name": "audit", "title": "审计部"}]
+    assert change_json(second, root)["units"]["removed"] == [{"name": "audit", "title": "审计部", "parent": "company"}]
     monkeypatch.chdir(root)
     assert change_json(first, "HEAD")["units"]["added"] == between_commits["units"]["added"]
     assert change_json(first)["units"]["added"] == []  # working tree == BEFORE

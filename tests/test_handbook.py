@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from opsgov.cli import main
-from opsgov.render.safe import svg_problems
+from opsgov.render.handbook import write_site
+from opsgov.render.safe import RenderError, svg_problems
 from tests.render.fixtures import TINY
-from tests.util import check_repo, write_repo
+from tests.util import check_repo, doc, write_repo
 
 EXAMPLE = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
@@ -90,11 +91,24 @@ def test_links_are_relative_and_resolve(site: Path) -> None:
 def test_unit_page_has_head_posts_duties_processes_and_kpis(site: Path) -> None:
     page = (site / "units" / "marketing.html").read_text(encoding="utf-8")
     assert "<title>市场部 · 示例零售集团</title>" in page
-    assert '<a href="../units/marketing.html">市场总监</a>' in page  # head
+    assert '<a href="../units/marketing.html#marketing-director">市场总监</a>' in page  # head, linked to its row
     assert "市场活动专员" in page and "何雪" in page  # a post and its holders
     assert "营销活动策划" in page or "marketing" in page  # duties
     assert '<a href="../processes/marketing-activity-approval.html">营销活动审批流程</a>' in page
     assert '<a href="../kpis.html#kpi-approval-lead-time">营销审批时效</a>' in page
+
+
+def test_a_posts_manager_and_dotted_line_managers_are_listed(site: Path, tmp_path: Path) -> None:
+    page = (site / "units" / "north-center.html").read_text(encoding="utf-8")
+    assert "<th>汇报上级</th><th>虚线汇报</th>" in page and "<th>上级单元</th></tr>" not in page
+    row = page.partition('<tr id="north-center-manager"')[2].partition("</tr>")[0]
+    assert '<a href="../units/ops-center.html#ops-deputy-director">运营副总监</a>' in row
+    assert '<a href="../units/marketing.html#marketing-director">市场总监</a>' in row
+    assert '<a href="../units/supply-chain.html#supply-chain-director">供应链总监</a>' in row
+    assert run("handbook", str(EXAMPLE), "-o", str(tmp_path), "--format", "md").exit_code == 0
+    md = (tmp_path / "units" / "north-center.md").read_text(encoding="utf-8")
+    assert "| 汇报上级 | 虚线汇报 |" in md
+    assert "| [运营副总监](../units/ops-center.md) | [市场总监](../units/marketing.md), [供应链总监]" in md
 
 
 def test_process_page_has_diagram_and_raci(site: Path) -> None:
@@ -123,6 +137,47 @@ def test_markdown_handbook_for_wikis(tmp_path: Path) -> None:
         for link in re.findall(r"\]\(([^)]+)\)", path.read_text(encoding="utf-8")):
             target = link.partition("#")[0]
             assert (path.parent / target).is_file(), f"{path.relative_to(tmp_path)} links to missing {link}"
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_optional_fields_left_out_do_not_break_a_page(tmp_path: Path, fmt: str) -> None:
+    sparse = {
+        "ops/sparse.yaml": doc("Unit", "misc", "{parent: company}", title="杂项组")  # no type
+        + "---\n"
+        + doc("KPI", "bare", "{owner: misc}", title="只有负责人的指标"),  # no target, unit, frequency, method
+    }
+    out = tmp_path / "hb"
+    result = run("handbook", str(write_repo(tmp_path / "repo", {**TINY, **sparse})), "-o", str(out), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert "只有负责人的指标" in (out / f"kpis.{fmt}").read_text(encoding="utf-8")
+    assert "杂项组" in (out / "units" / f"misc.{fmt}").read_text(encoding="utf-8")
+
+
+def test_the_handbook_folder_is_swapped_in_whole(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "repo", TINY)
+    out = tmp_path / "hb"
+    assert run("handbook", str(repo), "-o", str(out)).exit_code == 0
+    (out / "units" / "deleted-unit.html").write_text("stale", encoding="utf-8")
+    assert run("handbook", str(repo), "-o", str(out)).exit_code == 0
+    assert (out / "units" / "finance.html").is_file() and not (out / "units" / "deleted-unit.html").exists()
+    # a write that fails half-way leaves the previous handbook as it was, and no temporary folder
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(OSError):
+        write_site({"index.html": "new", "index.html/oops": "x"}, out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert (out / "index.html").read_text(encoding="utf-8") != "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hb", "repo"]
+
+
+def test_a_folder_that_holds_something_else_is_not_wiped(tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep me", encoding="utf-8")
+    result = run("handbook", str(write_repo(tmp_path / "repo", TINY)), "-o", str(out))
+    assert result.exit_code == 2 and "is not empty and holds no handbook" in result.output
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]
+    with pytest.raises(RenderError, match="is a file"):
+        write_site({"index.html": "x"}, out / "mine.txt")
 
 
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 import inspect
+import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,9 +30,22 @@ from opsgov.project import load_settings
 from opsgov.reporters import REPORTERS
 from opsgov.reporters.markdown import render_markdown
 from opsgov.rules import REGISTRY, canonical
-from opsgov.schema import schema_dir
+from opsgov.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 
 PATH_ARGUMENT = click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
+
+
+def format_option(*choices: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format` with these choices, the first being the default."""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True, help=help)
+
+
+OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of standard output.",
+)
 
 
 class _Group(click.Group):
@@ -76,12 +91,7 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Report format."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE (atomically) instead of standard output.",
-)
+@OUTPUT_OPTION
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
@@ -136,12 +146,14 @@ def check(
     day = today.date() if today is not None else None
     settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
     settings.jobs = jobs or os.cpu_count() or 1
-    report = check_since(settings, base) if base is not None else run_check(settings)
+    report, known = check_since(settings, base) if base is not None else (run_check(settings), 0)
     emit(REPORTERS[fmt]().render(report), output)
     if fmt == "github":
         append_step_summary(report)
     if report.baselined:
         click.echo(f"opsgov: {report.baselined} finding(s) recorded in {baseline} not shown", err=True)
+    if known:
+        click.echo(f"opsgov: {known} finding(s) also found at {base} not shown", err=True)
     if write_baseline is not None:
         recorded = save_baseline(write_baseline, report.findings)
         click.echo(f"opsgov: recorded {recorded} finding(s) in {write_baseline}", err=True)
@@ -179,8 +191,25 @@ def rules(rule_id: str | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the schemas to (created if missing).",
 )
-def schema(out_dir: Path | None) -> None:
+@click.option(
+    "--bundle",
+    is_flag=True,
+    help=f"One self-contained Draft-07 schema ({BUNDLE_NAME}) for the VS Code YAML extension, instead of the files.",
+)
+def schema(out_dir: Path | None, bundle: bool) -> None:
     """The JSON Schemas of every kind, for editors (yaml-language-server) and other tools."""
+    if bundle:
+        text = json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n"
+        if out_dir is None:
+            click.echo(text, nl=False)
+            return
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(out_dir / BUNDLE_NAME, text.encode("utf-8"))
+        except OSError as error:
+            fail(f"cannot write the schema to {out_dir}: {error.strerror or error}")
+        click.echo(f"wrote {out_dir / BUNDLE_NAME}; point your editor at it")
+        return
     source = schema_dir()
     files = sorted(source.glob("*.json"))
     if out_dir is None:
@@ -201,9 +230,7 @@ def schema(out_dir: Path | None) -> None:
 @click.argument("matrix")
 @click.argument("amount")
 @PATH_ARGUMENT
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
-)
+@format_option("text", "json", help="Output format.")
 def who_approves(matrix: str, amount: str, path: Path, fmt: str) -> None:
     """The band, approvers, mode and escalation of approval matrix MATRIX for AMOUNT (a plain number).
 
@@ -223,20 +250,8 @@ def graph() -> None:
 
 @graph.command("export")
 @PATH_ARGUMENT
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["graphml", "json"]),
-    default="graphml",
-    show_default=True,
-    help="Graph format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the graph to FILE (atomically) instead of standard output.",
-)
+@format_option("graphml", "json", help="Graph format.")
+@OUTPUT_OPTION
 def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
     from opsgov.export import export
@@ -253,9 +268,7 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
 @main.command()
 @click.argument("ref")
 @PATH_ARGUMENT
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
-)
+@format_option("text", "json", help="Output format.")
 def explain(ref: str, path: Path, fmt: str) -> None:
     """Everything about one entity (REF: a name, Kind/name or title): place, duties, processes, approvals, KPIs."""
     from opsgov.explain import ExplainError
@@ -283,20 +296,8 @@ def append_step_summary(report: Report) -> None:
 
 @main.command()
 @click.argument("revisions", nargs=-1, metavar="BASE [HEAD] [PATH]")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to FILE (atomically) instead of standard output.",
-)
+@format_option("markdown", "json", help="Report format.")
+@OUTPUT_OPTION
 def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Governance changes between git revision BASE and HEAD (default: the working tree) of PATH.
 
@@ -341,6 +342,29 @@ def _render_model(path: Path) -> tuple[Report, Model]:
     return report, report.model
 
 
+DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
+TABLE_FORMATS = ("md", "csv", "html")
+
+
+def _render(
+    path: Path,
+    output: Path | None,
+    fmt: str | None,
+    formats: tuple[str, ...],
+    draw: Callable[[Model, str], str | bytes],
+) -> None:
+    """Load PATH, draw in the chosen format (the first of `formats` by default) and write or print it."""
+    from opsgov.render.safe import RenderError
+
+    chosen = _render_format(fmt, output, formats, formats[0])
+    _, model = _render_model(path)
+    try:
+        content = draw(model, chosen)
+    except RenderError as error:
+        fail(str(error))
+    _render_emit(content, output, chosen)
+
+
 def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
     if output is None:
         if isinstance(content, bytes) and fmt in ("png", "pdf"):
@@ -353,11 +377,6 @@ def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
         fail(f"cannot write {output}: {error.strerror or error}")
 
 
-_RENDER_OUTPUT = click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically)."
-)
-
-
 @main.group()
 def render() -> None:
     """Diagrams and tables: org chart, process swimlanes, RACI matrix, approval tables."""
@@ -365,8 +384,8 @@ def render() -> None:
 
 @render.command("orgchart")
 @PATH_ARGUMENT
-@_RENDER_OUTPUT
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), help="Default: from -o, else svg.")
+@OUTPUT_OPTION
+@click.option("--format", "fmt", type=click.Choice(DIAGRAM_FORMATS), help="Default: from -o, else svg.")
 @click.option("--root", metavar="UNIT", help="Draw only this unit and what is below it.")
 @click.option("--depth", type=click.IntRange(min=0), metavar="N", help="Levels below the root to draw.")
 @click.option("--positions/--no-positions", default=True, show_default=True, help="List the posts in each unit.")
@@ -376,77 +395,71 @@ def render_orgchart_command(
 ) -> None:
     """The org chart of PATH: the unit tree top-down, dotted lines dashed, vacant and frozen posts marked."""
     from opsgov.render.orgchart import OrgChartOptions, render_orgchart
-    from opsgov.render.safe import RenderError
 
-    chosen = _render_format(fmt, output, ("svg", "png", "pdf", "dot"), "svg")
-    _, model = _render_model(path)
-    try:
-        content = render_orgchart(model, chosen, OrgChartOptions(root, depth, positions, people))
-    except RenderError as error:
-        fail(str(error))
-    _render_emit(content, output, chosen)
+    options = OrgChartOptions(root, depth, positions, people)
+    _render(path, output, fmt, DIAGRAM_FORMATS, lambda model, chosen: render_orgchart(model, chosen, options))
 
 
 @render.command("process")
 @click.argument("name")
 @PATH_ARGUMENT
-@_RENDER_OUTPUT
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]), help="Default: from -o, else svg.")
+@OUTPUT_OPTION
+@click.option("--format", "fmt", type=click.Choice(DIAGRAM_FORMATS), help="Default: from -o, else svg.")
 def render_process_command(name: str, path: Path, output: Path | None, fmt: str | None) -> None:
     """Process NAME as swimlanes by unit: steps, approvals with their matrix, SLAs, start and end."""
     from opsgov.render.process import find_process, render_process
-    from opsgov.render.safe import RenderError
 
-    chosen = _render_format(fmt, output, ("svg", "png", "pdf", "dot"), "svg")
-    _, model = _render_model(path)
-    try:
-        content = render_process(model, find_process(model, name), chosen)
-    except RenderError as error:
-        fail(str(error))
-    _render_emit(content, output, chosen)
+    _render(
+        path,
+        output,
+        fmt,
+        DIAGRAM_FORMATS,
+        lambda model, chosen: render_process(model, find_process(model, name), chosen),
+    )
 
 
 @render.command("raci")
 @PATH_ARGUMENT
-@_RENDER_OUTPUT
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), help="Default: from -o, else md.")
+@OUTPUT_OPTION
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), help="Default: from -o, else md.")
 @click.option("--by", type=click.Choice(["post", "unit"]), default="post", show_default=True, help="Rows.")
 @click.option("--process", "process_name", metavar="NAME", help="Only this process.")
 def render_raci_command(path: Path, output: Path | None, fmt: str | None, by: str, process_name: str | None) -> None:
     """The RACI matrix: posts x steps, or with --by unit, units x processes."""
     from opsgov.render.raci import raci_table
-    from opsgov.render.safe import RenderError
     from opsgov.render.table import render_tables
 
-    chosen = _render_format(fmt, output, ("md", "csv", "html"), "md")
-    _, model = _render_model(path)
-    try:
-        content = render_tables([raci_table(model, by=by, process=process_name)], chosen, "RACI")
-    except RenderError as error:
-        fail(str(error))
-    _render_emit(content, output, chosen)
+    def draw(model: Model, chosen: str) -> str:
+        return render_tables([raci_table(model, by=by, process=process_name)], chosen, "RACI")
+
+    _render(path, output, fmt, TABLE_FORMATS, draw)
 
 
 @render.command("approvals")
 @PATH_ARGUMENT
-@_RENDER_OUTPUT
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), help="Default: from -o, else md.")
+@OUTPUT_OPTION
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), help="Default: from -o, else md.")
 def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -> None:
     """The delegation-of-authority table: per matrix, bands in words, approvers, mode, escalation."""
     from opsgov.render.approvals_table import approvals_tables
     from opsgov.render.table import render_tables
     from opsgov.render.words import words_for
 
-    chosen = _render_format(fmt, output, ("md", "csv", "html"), "md")
-    _, model = _render_model(path)
-    content = render_tables(approvals_tables(model), chosen, words_for(model)["approvals"])
-    _render_emit(content, output, chosen)
+    def draw(model: Model, chosen: str) -> str:
+        return render_tables(approvals_tables(model), chosen, words_for(model)["approvals"])
+
+    _render(path, output, fmt, TABLE_FORMATS, draw)
 
 
 @main.command()
 @PATH_ARGUMENT
 @click.option(
-    "-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder."
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write; a previous handbook there is replaced as a whole.",
 )
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
 def handbook(path: Path, out_dir: Path, fmt: str) -> None:

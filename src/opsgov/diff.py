@@ -49,12 +49,13 @@ def wanted(settings: Settings) -> tuple[str, ...]:
     return (*settings.paths, "opsgov.yaml")
 
 
-def check_since(settings: Settings, rev: str) -> Report:
-    """The check of the working tree at `settings.root`, less what was already found at `rev`."""
+def check_since(settings: Settings, rev: str) -> tuple[Report, int]:
+    """The check of the working tree at `settings.root` less what was already found at `rev`, and how many that was."""
     with tree_at(settings.root, rev, wanted(settings)) as old_root:
         base = check(dataclasses.replace(settings, root=old_root))
     head = check(settings)
-    return dataclasses.replace(head, findings=new_findings(head.findings, base.findings))
+    new = new_findings(head.findings, base.findings)
+    return dataclasses.replace(head, findings=new), len(head.findings) - len(new)
 
 
 @contextmanager
@@ -96,7 +97,14 @@ def _number(value: Decimal) -> int | float:
 
 
 def _entity_row(entity: Entity) -> dict[str, Any]:
-    return {"name": entity.name, "title": entity.title}
+    """Name and title; for a unit its parent, for a post its unit and manager: where it sits in the tree."""
+    row: dict[str, Any] = {"name": entity.name, "title": entity.title}
+    if entity.kind == "Unit":
+        row["parent"] = _short(_ref(entity, ("spec", "parent")))
+    elif entity.kind == "Position":
+        row["unit"] = _short(_ref(entity, ("spec", "unit")))
+        row["reportsTo"] = _short(_ref(entity, ("spec", "reportsTo")))
+    return row
 
 
 def _added_removed(base: Model, head: Model, kind: str) -> dict[str, list[dict[str, Any]]]:
@@ -383,6 +391,16 @@ def _value(value: Any) -> str:
     return code(value)
 
 
+def _under(row: dict[str, Any]) -> str:
+    return f" under {code(row['parent'])}" if row.get("parent") else ""
+
+
+def _post_place(row: dict[str, Any]) -> str:
+    unit = f" in {code(row['unit'])}" if row.get("unit") else ""
+    manager = f", reports to {code(row['reportsTo'])}" if row.get("reportsTo") else ""
+    return unit + manager
+
+
 def _section(lines: list[str], title: str, body: list[str]) -> None:
     if body:
         lines.extend([f"#### {title}", "", *body, ""])
@@ -399,16 +417,16 @@ def render_markdown(change: dict[str, Any]) -> str:
     _section(
         lines,
         "Units",
-        [f"- added {_name(r, 'name')}" for r in units["added"]]
-        + [f"- removed {_name(r, 'name')}" for r in units["removed"]]
+        [f"- added {_name(r, 'name')}{_under(r)}" for r in units["added"]]
+        + [f"- removed {_name(r, 'name')}{_under(r)}" for r in units["removed"]]
         + [f"- moved {_name(r, 'unit')}: under {_value(r['from'])} → under {_value(r['to'])}" for r in units["moved"]]
         + [f"- head of {_name(r, 'unit')}: {_value(r['from'])} → {_value(r['to'])}" for r in units["head"]],
     )
     _section(
         lines,
         "Posts",
-        [f"- added {_name(r, 'name')}" for r in positions["added"]]
-        + [f"- removed {_name(r, 'name')}" for r in positions["removed"]]
+        [f"- added {_name(r, 'name')}{_post_place(r)}" for r in positions["added"]]
+        + [f"- removed {_name(r, 'name')}{_post_place(r)}" for r in positions["removed"]]
         + [f"- moved {_name(r, 'position')}: {_value(r['from'])} → {_value(r['to'])}" for r in positions["moved"]],
     )
     _section(
@@ -427,7 +445,8 @@ def render_markdown(change: dict[str, Any]) -> str:
         lines,
         "Duties that changed owner",
         [
-            f"- {_name(r, 'responsibility')}: owned by {_value(r['to'])}, was {_value(r['from'])}"
+            f"- {_name(r, 'responsibility')}: owned by {_value(r['to']) if r['to'] else 'nobody'}, "
+            f"was {_value(r['from']) if r['from'] else 'nobody'}"
             for r in change["duties"]
         ],
     )

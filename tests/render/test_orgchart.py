@@ -34,6 +34,29 @@ def test_tree_top_down_and_dotted_line_does_not_change_ranks(tmp_path: Path) -> 
     assert "style=dashed" in dotted[0] and "constraint=false" in dotted[0]
 
 
+def test_a_posts_dotted_line_joins_the_two_post_rows_without_changing_ranks(tmp_path: Path) -> None:
+    analyst = {"ops/analyst.yaml": doc("Position", "analyst", "{unit: ops, reportsTo: coo, dottedLines: [cfo]}")}
+    model = tiny_model(tmp_path, analyst)
+    lines = edges(orgchart_graph(model).source)
+    # cfo is row p0 of finance; analyst is row p1 of ops (after the head coo)
+    dotted = [line for line in lines if line.startswith('"Unit/finance":p0 -> "Unit/ops":p1')]
+    assert len(dotted) == 1 and "style=dashed" in dotted[0] and "constraint=false" in dotted[0]
+    # the unit line between the same two units says less, so it is left out
+    assert not [line for line in lines if line.startswith('"Unit/finance" -> "Unit/ops"')]
+    # only the heads are shown: the analyst's row is not there, so the unit line is drawn again
+    heads_only = edges(orgchart_graph(model, OrgChartOptions(positions=False)).source)
+    assert [line for line in heads_only if line.startswith('"Unit/finance" -> "Unit/ops"')]
+    assert not [line for line in heads_only if ":p" in line]
+    assert b"<svg" in render_orgchart(model, "svg")
+
+
+def test_the_legend_explains_lines_and_marks(tmp_path: Path) -> None:
+    source = orgchart_graph(tiny_model(tmp_path)).source
+    for words in ("直线汇报", "虚线（矩阵）汇报", "★ 负责人", "[空缺]", "[冻结]"):
+        assert words in source
+    assert "splines=polyline" in source  # straight segments: curved edges from a wide unit cross each other
+
+
 def test_vacant_and_frozen_posts_are_marked(tmp_path: Path) -> None:
     source = orgchart_graph(tiny_model(tmp_path)).source
     assert re.search(r"<B>★ 运营总监 · \[空缺\]</B>", source)  # zh-CN locale: 空缺 = vacant

@@ -13,7 +13,7 @@ from opsgov.render.approvals_table import approvals_tables
 from opsgov.render.raci import raci_table
 from opsgov.render.table import Table, csv_cell, md_cell, render_tables
 from tests.render.fixtures import TINY, tiny_model
-from tests.util import write_repo
+from tests.util import BASE, write_repo
 
 
 def run(*args: str) -> Result:
@@ -54,22 +54,8 @@ def test_approval_table_in_english(tmp_path: Path) -> None:
     assert table.rows[1] == ["from 1,000 CNY upward", "总经理, 运营总监", "all (countersign)", "after 24h to 总经理"]
 
 
-TINY_ORG_EN = """\
-apiVersion: opsgov/v1
-kind: Organization
-metadata: {name: acme, title: Acme}
-spec: {root: company, currency: CNY, locale: en-GB}
----
-apiVersion: opsgov/v1
-kind: Unit
-metadata: {name: company, title: 总公司}
-spec: {type: company, head: ceo}
----
-apiVersion: opsgov/v1
-kind: Position
-metadata: {name: ceo, title: 总经理}
-spec: {unit: company}
-"""
+TINY_ORG_EN = BASE["ops/org.yaml"].replace("locale: zh-CN", "locale: en-GB")
+assert "en-GB" in TINY_ORG_EN
 
 
 def test_formats_escape_their_syntax() -> None:

@@ -45,3 +45,34 @@ def test_action_scripts_never_interpolate_inputs() -> None:
     """`${{ inputs.x }}` inside `run:` is script injection; inputs reach scripts through `env:` only."""
     for step in load("action.yml")["runs"]["steps"]:
         assert "${{" not in step.get("run", ""), step.get("name")
+
+
+def _snippets() -> list[Any]:
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)]
+
+
+def _runs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["run"]] if isinstance(node.get("run"), str) else []
+        return found + [r for value in node.values() for r in _runs(value)]
+    if isinstance(node, list):
+        return [r for item in node for r in _runs(item)]
+    return []
+
+
+def test_ci_snippets_are_valid_yaml_with_marked_placeholders_and_no_injection() -> None:
+    snippets = _snippets()
+    assert len(snippets) >= 5
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    # opsgov is installed from its repository, never by a bare name a package index may give to someone else
+    assert not re.search(r"pip install opsgov\b", text)
+    assert "uses: OWNER/opsgov@v0.1.0   # placeholder" in text
+    assert "repo: https://github.com/OWNER/opsgov   # placeholder" in text
+    runs = [run for snippet in snippets for run in _runs(snippet)]
+    assert any("--base" in run for run in runs)
+    for run in runs:
+        assert "${{" not in run, run  # values reach scripts through env:
+    gitlab = next(s for s in snippets if isinstance(s, dict) and "opsgov" in s and "script" in s["opsgov"])
+    script = gitlab["opsgov"]["script"]
+    assert any("git fetch" in line and "CI_MERGE_REQUEST_TARGET_BRANCH_NAME" in line for line in script)

@@ -7,6 +7,9 @@ run anything). Links are relative. `fmt="md"` writes the same pages as Markdown 
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +17,6 @@ from typing import Any
 
 import jinja2
 
-from opsgov.atomic import write_atomic
 from opsgov.engine import Report
 from opsgov.findings import LEVEL_RANK
 from opsgov.model import Entity, Model
@@ -59,7 +61,8 @@ class Site:
         if entity.kind == "Position":
             unit = self.model.get(self.model.structure.unit_of.get(entity.key))
             if unit is not None:
-                return Link(entity.title, f"{up}units/{unit.name}.{self.ext}", entity.name)
+                row = f"#{entity.name}" if self.ext == "html" else ""  # the post's row in its unit's table
+                return Link(entity.title, f"{up}units/{unit.name}.{self.ext}{row}", entity.name)
         if entity.kind == "ApprovalMatrix":
             return Link(entity.title, f"{up}approvals.{self.ext}#{entity.name}", entity.name)
         if entity.kind == "KPI":
@@ -206,7 +209,8 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
             {
                 "entity": kpi,
                 "owner": site.link(kpi.target(("spec", "owner")), 0),
-                "spec": kpi.spec,
+                # every field but the owner is optional: the templates get "" for what is not declared
+                "spec": {k: kpi.spec.get(k, "") for k in ("target", "unit", "direction", "frequency", "method")},
                 "green": thresholds.get("green", ""),
                 "yellow": thresholds.get("yellow", ""),
                 "measures": [site.link(k, 0) for k in _refs(kpi, ("spec", "measures"))],
@@ -261,11 +265,13 @@ def _unit_context(
                 "holders": [h.title for h in holders if h is not None],
                 "status": _post_status(model, post),
                 "reports_to": site.link(structure.reports_to.get(key), 1) if structure.reports_to.get(key) else None,
+                "dotted": [site.link(k, 1) for k in _refs(post, ("spec", "dottedLines"))],
             }
         )
         duties.extend((site.link(k, 1), Link(post.title)) for k in _refs(post, ("spec", "owns")))
     return {
         "unit": unit,
+        "type": unit.spec.get("type") or "",
         "parent": site.link(structure.parent.get(unit.key), 1) if structure.parent.get(unit.key) else None,
         "children": [site.link(k, 1) for k in sorted(structure.children.get(unit.key, ()))],
         "dotted": [site.link(k, 1) for k in _refs(unit, ("spec", "dottedLines"))],
@@ -279,8 +285,40 @@ def _unit_context(
 
 
 def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
-    """Each file is written atomically; folders are created as needed."""
-    for rel in sorted(files):
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, files[rel])
+    """The handbook appears whole or not at all: written into a new folder beside DIR, then swapped in.
+
+    A previous handbook in DIR is replaced as a whole, so pages of deleted units do not linger. A
+    folder that is not empty and holds no handbook (no index page) is refused rather than wiped.
+    """
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise RenderError(f"{out_dir} is a file; the handbook needs a folder")
+        is_handbook = any((out_dir / f"index.{ext}").is_file() for ext in HANDBOOK_FORMATS)
+        if not is_handbook and any(out_dir.iterdir()):
+            raise RenderError(
+                f"{out_dir} is not empty and holds no handbook; choose a new or empty folder "
+                "(the handbook folder is replaced as a whole)"
+            )
+    parent = out_dir.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".{out_dir.name}.{secrets.token_hex(6)}.tmp"
+    old = parent / f".{out_dir.name}.{secrets.token_hex(6)}.old"
+    staging.mkdir()
+    try:
+        for rel in sorted(files):
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            content = files[rel]
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        if out_dir.exists():
+            os.rename(out_dir, old)
+            try:
+                os.rename(staging, out_dir)
+            except OSError:
+                os.rename(old, out_dir)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -65,6 +65,9 @@ _EN = {
     "waived": "waived",
     "party": "Post or unit",
     "home": "Home",
+    "solid_line": "reports to",
+    "dotted_line": "dotted (matrix) line",
+    "reports_to": "Reports to",
 }
 
 _ZH = {
@@ -124,6 +127,9 @@ _ZH = {
     "waived": "已豁免",
     "party": "岗位或单元",
     "home": "首页",
+    "solid_line": "直线汇报",
+    "dotted_line": "虚线（矩阵）汇报",
+    "reports_to": "汇报上级",
 }
 
 
