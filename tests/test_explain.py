@@ -257,3 +257,12 @@ def test_every_entity_of_the_examples_explains(root: Path) -> None:
         page = explainer.page(key)
         assert page.text().splitlines()[0].endswith(f" ({key})")
         assert json.loads(page.to_json())["entity"] == key
+
+
+def test_the_documents_are_where_opsgov_yaml_says(repo: Callable[..., Path]) -> None:
+    from tests.util import BASE
+
+    root = repo({"opsgov.yaml": "paths: [governance]\n", "governance/org.yaml": BASE["ops/org.yaml"]}, base=False)
+    result = run("ceo", str(root))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "总经理 (Position/ceo)"

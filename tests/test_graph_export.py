@@ -159,3 +159,12 @@ def test_graphml_stays_well_formed_whatever_the_strings_hold() -> None:
     assert back.nodes["Unit/a"]["title"] == "bad\\x01title"
     assert (back.nodes["Unit/a"]["flag"], back.nodes["Unit/a"]["extra"]) == ("true", "")
     assert sorted(data["type"] for _, _, data in back.edges(data=True)) == ["dottedLine", "parent"]
+
+
+def test_export_reads_the_documents_where_opsgov_yaml_says(repo: Callable[..., Path]) -> None:
+    from tests.util import BASE
+
+    root = repo({"opsgov.yaml": "paths: [governance]\n", "governance/org.yaml": BASE["ops/org.yaml"]}, base=False)
+    result = CliRunner().invoke(main, ["graph", "export", "--format", "json", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Position/ceo" in {node["id"] for node in json.loads(result.output)["nodes"]}

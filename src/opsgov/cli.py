@@ -20,7 +20,7 @@ import click
 from opsgov import __version__
 from opsgov.atomic import write_atomic
 from opsgov.baseline import write_baseline as save_baseline
-from opsgov.config import ConfigError, Settings
+from opsgov.config import ConfigError
 from opsgov.diff import check_since, diff_revisions, render_json
 from opsgov.diff import render_markdown as render_diff_markdown
 from opsgov.engine import Report
@@ -256,7 +256,7 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
     from opsgov.export import export
 
-    report = run_check(Settings(root=path))
+    report = run_check(load_settings(path))
     assert report.model is not None
     errors = report.counts()["error"]
     if errors:
@@ -274,7 +274,7 @@ def explain(ref: str, path: Path, fmt: str) -> None:
     from opsgov.explain import ExplainError
     from opsgov.explain import explain as explain_entity
 
-    report = run_check(Settings(root=path))
+    report = run_check(load_settings(path))
     try:
         page = explain_entity(report, ref)
     except ExplainError as error:
