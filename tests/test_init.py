@@ -49,6 +49,10 @@ def test_editor_settings_point_at_local_schemas(tmp_path: Path) -> None:
         assert (tmp_path / "g" / schema).is_file(), schema
         assert globs
     assert settings["yaml.schemas"][".opsgov/schemas/config.json"] == ["opsgov.yaml"]
+    # The editor's YAML extension validates with Draft 7: documents get the self-contained bundle.
+    bundle = json.loads((tmp_path / "g" / ".opsgov/schemas/opsgov.bundle.json").read_text(encoding="utf-8"))
+    assert bundle["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "ops/**/*.yaml" in settings["yaml.schemas"][".opsgov/schemas/opsgov.bundle.json"]
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:

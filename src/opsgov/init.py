@@ -9,13 +9,14 @@ works offline). The waiver's expiry is set a year after the day of `init`.
 from __future__ import annotations
 
 import datetime
+import json
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from opsgov.atomic import write_atomic
 from opsgov.config import ConfigError
-from opsgov.schema import schema_dir
+from opsgov.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 
 RENAMES = {"vscode-settings.json": ".vscode/settings.json"}
 """Template files stored under another name (a dot folder could be left out of the package)."""
@@ -53,6 +54,9 @@ def scaffold(target: Path, *, today: datetime.date, force: bool = False) -> list
         for schema in sorted(schema_dir().glob("*.json")):
             write_atomic(schemas / schema.name, schema.read_bytes())
             written.append(f".opsgov/schemas/{schema.name}")
+        # yaml-language-server validates with Draft 7: the editor settings point at this bundle.
+        write_atomic(schemas / BUNDLE_NAME, json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n")
+        written.append(f".opsgov/schemas/{BUNDLE_NAME}")
     except OSError as error:
         raise ConfigError(f"cannot write to {target}: {error.strerror or error}") from None
     return written
