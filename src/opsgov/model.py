@@ -127,20 +127,31 @@ REFERENCES: dict[str, tuple[RefField, ...]] = {
 }
 
 
-def _walk(value: Any, pattern: tuple[str, ...], path: Path) -> Iterator[tuple[Path, Any]]:
-    """Every (path, value) that `pattern` selects below `value`."""
-    if not pattern:
-        yield path, value
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step == "*" or step == "?":
-        if type(value) is list:
-            for index, item in enumerate(value):
-                yield from _walk(item, rest, (*path, index))
-        elif step == "?":
-            yield from _walk(value, rest, path)
-    elif type(value) is dict and step in value:
-        yield from _walk(value[step], rest, (*path, step))
+def _walk(spec: dict[str, Any], pattern: tuple[str, ...]) -> list[tuple[Path, Any]]:
+    """Every (path, value) that `pattern` selects in a spec, breadth first.
+
+    A loop, not a recursive generator: it runs for every reference field of every entity, and
+    most entities lack most fields, so the common case is one failed dict lookup.
+    """
+    if pattern[0] not in spec:
+        return []
+    selected: list[tuple[Path, Any]] = [(("spec",), spec)]
+    for step in pattern:
+        following: list[tuple[Path, Any]] = []
+        if step == "*" or step == "?":
+            for path, value in selected:
+                if type(value) is list:
+                    following.extend(((*path, index), item) for index, item in enumerate(value))
+                elif step == "?":
+                    following.append((path, value))
+        else:
+            for path, value in selected:
+                if type(value) is dict and step in value:
+                    following.append(((*path, step), value[step]))
+        if not following:
+            return following
+        selected = following
+    return selected
 
 
 def _kinds_words(kinds: Sequence[str]) -> str:
@@ -244,7 +255,7 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document]) -> Model
         fields = REFERENCES[kind]
         for entity in model.by_kind[kind].values():
             for ref_field in fields:
-                for path, raw in _walk(entity.spec, ref_field.path, ("spec",)):
+                for path, raw in _walk(entity.spec, ref_field.path):
                     if type(raw) is str:
                         _resolve(model, entity, path, raw, ref_field, suggestions)
     return model
@@ -274,10 +285,10 @@ def _check_unit_types(model: Model) -> None:
 
 def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefField, budget: list[int]) -> None:
     kinds = ref_field.kinds
-    label = ref_field.label
     kind, slash, name = raw.partition("/")
     if slash:
         if kind not in kinds:
+            label = ref_field.label
             model.findings.append(
                 entity.doc.finding(
                     "dangling-ref",
@@ -297,6 +308,7 @@ def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefF
         if target is not None:
             entity.refs[path] = Ref(ref_field.edge, target.key)
         return
+    label = ref_field.label
     if candidates:
         options = " or ".join(f"{k}/{name}" for k in candidates)
         model.findings.append(
