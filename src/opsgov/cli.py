@@ -122,8 +122,8 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that parse files in parallel (default 1: measured on 2 cores, shipping the parsed documents "
-    "back costs more than the second process saves; benchmarks/results.md).",
+    help="Processes that parse files in parallel (default: the number of cores; repositories under 2 MB of YAML "
+    "use one).",
 )
 @click.option(
     "--write-baseline",
@@ -146,7 +146,7 @@ def check(
     """Load, validate, analyse and report on the governance repository at PATH (and its opsgov.yaml)."""
     day = today.date() if today is not None else None
     settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
-    settings.jobs = jobs or 1
+    settings.jobs = jobs or os.cpu_count() or 1
     report, known = check_since(settings, base) if base is not None else (run_check(settings), 0)
     emit(REPORTERS[fmt]().render(report), output)
     if fmt == "github":
