@@ -139,8 +139,10 @@ class _FileReader:
 
     def refuse_tag(self, line: int, column: int, tag: str) -> None:
         """`!!python/...`, `!include`: a tag never constructs anything, on a scalar or a collection."""
+        if tag.startswith("tag:yaml.org,2002:"):  # shown as written, not as libyaml expands it
+            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
         self.strict(
-            line, column, f"explicit tag {tag!r} is not allowed", hint="remove the tag; values are read as plain data"
+            line, column, f"explicit tag {tag} is not allowed", hint="remove the tag; values are read as plain data"
         )
 
     def _syntax_hint(self, line: int, column: int) -> str:
