@@ -137,6 +137,16 @@ class _FileReader:
         self.findings.append(finding)
         return finding
 
+    def hidden_char(self, line: int, column: int, what: str, char: str, path: Path) -> None:
+        """A control or invisible character in a key, name, title or id: it hides what the text says."""
+        self.strict(
+            line,
+            column,
+            f"{what} contains the invisible or control character {_describe_char(char)}",
+            path=path,
+            hint="retype the value without hidden characters",
+        )
+
     def refuse_tag(self, line: int, column: int, tag: str) -> None:
         """`!!python/...`, `!include`: a tag never constructs anything, on a scalar or a collection."""
         if tag.startswith("tag:yaml.org,2002:"):  # shown as written, not as libyaml expands it
@@ -333,16 +343,9 @@ class _FileReader:
                                 hint="remove one of them; YAML would silently keep only the last",
                             )
                             value = f"{value}<duplicate {nodes}>"
-                        elif kind is ScalarEvent and _BAD_IN_NAME.search(value):
+                        elif kind is ScalarEvent and (bad := _BAD_IN_NAME.search(value)) is not None:
                             ok = False
-                            bad = _BAD_IN_NAME.search(value)
-                            assert bad is not None
-                            self.strict(
-                                line,
-                                column,
-                                f"key contains the invisible or control character {_describe_char(bad.group())}",
-                                path=frame[1],
-                            )
+                            self.hidden_char(line, column, "key", bad.group(), frame[1])
                         frame[2] = value
                         frame.append((line << bits) | column)
                         if container is not None:  # a complex key: read into a throwaway container
@@ -360,13 +363,7 @@ class _FileReader:
                         bad = _BAD_IN_NAME.search(value)
                         if bad is not None:
                             ok = False
-                            self.strict(
-                                line,
-                                column,
-                                f"{path[-1]} contains the invisible or control character {_describe_char(bad.group())}",
-                                path=path,
-                                hint="retype the value without hidden characters",
-                            )
+                            self.hidden_char(line, column, str(path[-1]), bad.group(), path)
                         elif path[-1] == "title" and not unicodedata.is_normalized("NFC", value):
                             ok = False
                             self.strict(
