@@ -150,13 +150,7 @@ def _targets(entity: Entity, edge: str) -> set[str]:
 
 
 def _owners(model: Model) -> dict[str, set[str]]:
-    owners: dict[str, set[str]] = {}
-    for kind in ("Unit", "Position"):
-        for entity in model.entities(kind):
-            for ref in entity.refs.values():
-                if ref.edge == "owns":
-                    owners.setdefault(_short(ref.target) or ref.target, set()).add(entity.key)
-    return owners
+    return {_short(duty) or duty: {owner for owner, _ in owned} for duty, owned in model.structure.owners.items()}
 
 
 def _duties(base: Model, head: Model) -> list[dict[str, Any]]:

@@ -143,12 +143,7 @@ def compute_facts(model: Model, kinds: Collection[str]) -> Facts:
         for kpi in model.entities("KPI"):
             facts[kpi.key] = {"measures": len(kpi.spec.get("measures", ()))}
     if "Responsibility" in kinds:
-        owners: dict[str, set[str]] = {key: set() for key in (r.key for r in model.entities("Responsibility"))}
-        for kind in ("Unit", "Position"):
-            for entity in model.entities(kind):
-                for ref in entity.refs.values():
-                    if ref.edge == "owns" and ref.target in owners:
-                        owners[ref.target].add(entity.key)
-        for key, names in owners.items():
-            facts[key] = {"owners": sorted(names)}
+        owners = model.structure.owners
+        for duty in model.entities("Responsibility"):
+            facts[duty.key] = {"owners": sorted(owner for owner, _ in owners.get(duty.key, ()))}
     return facts

@@ -119,6 +119,9 @@ class Structure:
     """Unit key -> the positions directly in it."""
     holders: dict[str, list[str]] = field(default_factory=dict)
     """Position key -> Person keys that hold it."""
+    owners: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)
+    """Responsibility key -> (owner key, path of its `owns` item): units first, then posts, in
+    document order; an owner that lists a duty twice (bare and as Kind/name) counts once."""
     root: str | None = None
     """The root unit named by the (first) Organization."""
     reachable: set[str] = field(default_factory=set)
@@ -182,6 +185,13 @@ def build_structure(model: Model) -> Structure:
         structure.reports.setdefault(position.key, [])
         if manager is not None:
             structure.reports.setdefault(manager, []).append(position.key)
+    for kind in ("Unit", "Position"):
+        for entity in model.entities(kind):
+            owned: set[str] = set()
+            for path, ref in entity.refs.items():
+                if ref.edge == "owns" and ref.target not in owned:
+                    owned.add(ref.target)
+                    structure.owners.setdefault(ref.target, []).append((entity.key, path))
     for person in model.entities("Person"):
         for ref in person.refs.values():
             if ref.edge == "holds":

@@ -22,21 +22,12 @@ class Ownership(NamedTuple):
 
 
 def duty_owners(model: Model) -> dict[str, list[Ownership]]:
-    """Responsibility key -> its owners (units first, then posts, in document order), in one pass.
-
-    An owner that lists the same duty twice (once bare, once as Kind/name) counts once.
-    """
-    owners: dict[str, list[Ownership]] = {}
-    for kind in ("Unit", "Position"):
-        for entity in model.entities(kind):
-            seen: set[str] = set()
-            for index in range(len(entity.spec.get("owns") or ())):
-                path: Path = ("spec", "owns", index)
-                duty = entity.target(path)
-                if duty is not None and duty not in seen:
-                    seen.add(duty)
-                    owners.setdefault(duty, []).append(Ownership(entity, path))
-    return owners
+    """Responsibility key -> its owners with their `owns` items (model.structure.owners, as entities)."""
+    get = model.by_kind
+    return {
+        duty: [Ownership(get[key.partition("/")[0]][key.partition("/")[2]], path) for key, path in owned]
+        for duty, owned in model.structure.owners.items()
+    }
 
 
 SHOWN = 5
