@@ -42,7 +42,7 @@ def test_text_report_lines_hints_and_summary(broken: Path) -> None:
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines == [
-        "ops/units.yaml:4:49: error schema unknown field 'reportTo' in spec",
+        "ops/units.yaml:4:39: error schema unknown field 'reportTo' in spec",
         "    hint: did you mean 'reportsTo'?",
         "ops/units.yaml:9:53: error dangling-ref dottedLines 'cfo' names no Position; did you mean 'ceo'?",
         "2 files, 5 documents: 2 errors, 0 warnings, 0 info",
@@ -60,7 +60,7 @@ def test_text_report_shows_related_locations(repo: Callable[..., Path]) -> None:
     lines = run("check", str(root)).output.splitlines()
     assert lines[:2] == [
         "ops/a.yaml:2:1: error yaml-strict duplicate key 'a' (first at line 1)",
-        "    ops/a.yaml:1:4: first defined here",
+        "    ops/a.yaml:1:1: first defined here",  # at the first key, not its value
     ]
 
 
@@ -77,7 +77,7 @@ def test_control_characters_in_file_names_never_reach_the_terminal(repo: Callabl
     assert "\x1b" not in output
     assert output.splitlines()[:2] == [
         "ops/evil\\x1b[2J.yaml:2:1: error yaml-strict duplicate key 'a' (first at line 1)",
-        "    ops/evil\\x1b[2J.yaml:1:4: first defined here",
+        "    ops/evil\\x1b[2J.yaml:1:1: first defined here",
     ]
 
 
@@ -108,7 +108,7 @@ def test_json_report_has_the_shape_of_cli_md(broken: Path) -> None:
         "message": "unknown field 'reportTo' in spec",
         "file": "ops/units.yaml",
         "line": 4,
-        "column": 49,
+        "column": 39,
         "entity": "Position/clerk",
         "path": "$.spec.reportTo",
         "related": [],

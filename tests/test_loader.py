@@ -57,6 +57,20 @@ def test_several_documents_keep_their_own_positions() -> None:
     assert [d.where((key,)) for d, key in zip(documents, "abc", strict=True)] == [(1, 4), (3, 4), (5, 4)]
 
 
+def test_an_unclosed_bracket_points_back_to_where_it_opened() -> None:
+    _, [finding] = load("spec:\n  unit: ops\n  owns: {a: 1\nother: 2\n")
+    assert finding.rule == "yaml-syntax"
+    assert finding.related == (Related("ops/x.yaml", 3, 9, "the flow mapping starts here"),)
+
+
+def test_a_value_knows_its_keys_column_when_on_the_same_line() -> None:
+    [document], _ = load("spec: {unit: ops}\nother:\n  ops\n")
+    assert document.where(("spec", "unit")) == (1, 14)
+    assert document.where(("spec", "unit"), key=True) == (1, 8)
+    # a value on the line after its key: the key's column is not known, the value's is used
+    assert document.where(("other",), key=True) == document.where(("other",)) == (3, 3)
+
+
 # --- yaml-strict ----------------------------------------------------------------------------
 
 
@@ -64,7 +78,7 @@ def test_duplicate_key_shows_both_lines() -> None:
     documents, [finding] = load("spec:\n  unit: ops\n  head: a\n  unit: sales\n")
     assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 4, 3)
     assert "duplicate key 'unit'" in finding.message and "line 2" in finding.message
-    assert finding.related == (Related("ops/x.yaml", 2, 9, "first defined here"),)
+    assert finding.related == (Related("ops/x.yaml", 2, 3, "first defined here"),)  # the first key itself
     assert not documents[0].ok
 
 

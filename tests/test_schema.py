@@ -54,7 +54,8 @@ def test_valid_documents_of_every_kind_pass(repo: Callable[..., Path]) -> None:
 
 def test_unknown_field_suggests_the_closest(repo: Callable[..., Path]) -> None:
     [finding] = schema_findings(repo, doc("Position", "a", "{unit: company, reportTo: ceo}"))
-    assert (finding.file, finding.line, finding.column, finding.entity) == ("ops/x.yaml", 4, 33, "Position/a")
+    # located at the unknown key itself, not at its value
+    assert (finding.file, finding.line, finding.column, finding.entity) == ("ops/x.yaml", 4, 23, "Position/a")
     assert finding.message == "unknown field 'reportTo' in spec"
     assert finding.hint == "did you mean 'reportsTo'?"
     assert finding.path == "$.spec.reportTo"

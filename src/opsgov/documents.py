@@ -12,14 +12,25 @@ from opsgov.findings import Finding, Related
 Path = tuple[str | int, ...]
 """A node's place in a document: keys and list indexes from the root, e.g. ("spec", "owns", 0)."""
 
-_COLUMN_BITS = 24
-_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+COLUMN_BITS = 26
+"""Bits of a column in a packed position: more than the default file size cap."""
+LINE_SHIFT = 2 * COLUMN_BITS
+_COLUMN_MASK = (1 << COLUMN_BITS) - 1
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def pack(line: int, column: int) -> int:
-    """Line and column (1-based) in one int: a third of the memory of a tuple per node."""
-    return (line << _COLUMN_BITS) | min(column, _COLUMN_MASK)
+def pack(line: int, column: int, key_column: int = 0) -> int:
+    """A node's line and column (1-based) in one int, a third of the memory of a tuple per node.
+
+    For a scalar mapping value on its key's line, the key's column rides along (0 = none), so a
+    finding about the key itself (an unknown field) can point at the key.
+    """
+    return (line << LINE_SHIFT) | (min(key_column, _COLUMN_MASK) << COLUMN_BITS) | min(column, _COLUMN_MASK)
+
+
+def unpack(packed: int) -> tuple[int, int, int]:
+    """Line, column and key column (0 when the node is not a value on its key's line)."""
+    return packed >> LINE_SHIFT, packed & _COLUMN_MASK, (packed >> COLUMN_BITS) & _COLUMN_MASK
 
 
 @lru_cache(maxsize=65536)
@@ -55,13 +66,17 @@ class Document:
     locations: dict[Path, int] = field(default_factory=dict)
     ok: bool = True
 
-    def where(self, path: Path) -> tuple[int, int]:
-        """Line and column (1-based) of the node at `path`, or of its closest indexed ancestor."""
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the node at `path`, or of its closest indexed ancestor.
+
+        With `key`, a mapping entry is located at its key rather than its value where known.
+        """
         locations = self.locations
         while path:
             packed = locations.get(path)
             if packed is not None:
-                return packed >> _COLUMN_BITS, packed & _COLUMN_MASK
+                line, column, key_column = unpack(packed)
+                return line, (key_column or column) if key else column
             path = path[:-1]
         return self.line, self.column
 
@@ -74,8 +89,9 @@ class Document:
         entity: str = "",
         hint: str = "",
         related: tuple[Related, ...] = (),
+        at_key: bool = False,
     ) -> Finding:
-        line, column = self.where(path)
+        line, column = self.where(path, key=at_key)
         return Finding(
             file=self.file,
             line=line,

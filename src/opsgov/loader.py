@@ -36,7 +36,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from opsgov.documents import Document, Path, json_path
+from opsgov.documents import COLUMN_BITS, LINE_SHIFT, Document, Path, json_path, unpack
 from opsgov.findings import Finding, Related
 
 try:  # pragma: no cover - which parser is present depends on the PyYAML build
@@ -59,6 +59,10 @@ class Limits:
     max_alias_nodes: int = 10_000
     max_number_chars: int = 40
 
+    def __post_init__(self) -> None:
+        if self.max_file_bytes >= 1 << COLUMN_BITS:  # a column must fit its bits in a packed position
+            raise ValueError(f"max_file_bytes must be below {1 << COLUMN_BITS:,}")
+
 
 DEFAULT_LIMITS = Limits()
 
@@ -70,7 +74,6 @@ _BAD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _NAME_KEYS = frozenset(("name", "title", "id"))
 _NO_KEY = object()
-_COLUMN_BITS = 24
 
 
 @dataclass(slots=True)
@@ -175,7 +178,15 @@ class _FileReader:
             problem = error.problem or "invalid YAML"
             context = f" ({error.context})" if error.context else ""
             hint = self._syntax_hint(line, column)
-            self.findings.append(Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}", hint=hint))
+            related: tuple[Related, ...] = ()
+            opened = error.context_mark
+            if opened is not None and error.context and (opened.line, opened.column) != (line - 1, column - 1):
+                # An unclosed bracket is found at the end of the file; where it opened is what to fix.
+                what = error.context.removeprefix("while parsing ").removeprefix("a ").removeprefix("an ")
+                related = (Related(self.rel, opened.line + 1, opened.column + 1, f"the {what} starts here"),)
+            self.findings.append(
+                Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}", hint=hint, related=related)
+            )
         except yaml.YAMLError as error:
             position = getattr(error, "position", 0) or 0
             if HAVE_LIBYAML:  # libyaml reports a byte offset into the UTF-8 text
@@ -205,7 +216,8 @@ class _FileReader:
         limits = self.limits
         max_depth = limits.max_depth
         max_number = limits.max_number_chars
-        bits = _COLUMN_BITS
+        shift = LINE_SHIFT
+        key_shift = COLUMN_BITS
         index = -1
         while True:
             event = get_event()
@@ -314,7 +326,7 @@ class _FileReader:
                     if type(parent) is list:
                         path = (*frame[1], len(parent))
                         parent.append(value)
-                        locations[path] = (line << bits) | column
+                        locations[path] = (line << shift) | column
                     elif frame[2] is _NO_KEY:
                         # This node is a mapping key.
                         if type(value) is not str:
@@ -333,7 +345,11 @@ class _FileReader:
                             )
                         elif value in parent:
                             ok = False
-                            first_line, first_column = _unpack(locations.get((*frame[1], value)), line, column)
+                            first = locations.get((*frame[1], value))
+                            first_line, first_column = line, column
+                            if first is not None:
+                                first_line, value_column, key_column = unpack(first)
+                                first_column = key_column or value_column
                             self.strict(
                                 line,
                                 column,
@@ -347,7 +363,7 @@ class _FileReader:
                             ok = False
                             self.hidden_char(line, column, "key", bad.group(), frame[1])
                         frame[2] = value
-                        frame.append((line << bits) | column)
+                        frame.append((line, column))
                         if container is not None:  # a complex key: read into a throwaway container
                             stack.append([container, (*frame[1], value), _NO_KEY, anchor, nodes])
                         continue
@@ -356,8 +372,13 @@ class _FileReader:
                         path = (*frame[1], key)
                         parent[key] = value
                         frame[2] = _NO_KEY
-                        key_pos = frame.pop()
-                        locations[path] = key_pos if container is not None else (line << bits) | column
+                        key_line, key_column = frame.pop()
+                        if container is not None:
+                            locations[path] = (key_line << shift) | key_column
+                        elif key_line == line:
+                            locations[path] = (line << shift) | (key_column << key_shift) | column
+                        else:
+                            locations[path] = (line << shift) | column
                 if type(value) is str and kind is ScalarEvent:
                     if path and path[-1] in _NAME_KEYS:
                         bad = _BAD_IN_NAME.search(value)
@@ -395,12 +416,6 @@ class _FileReader:
                     raise _Abort
             if have_root and root is not None:
                 self.documents.append(Document(self.rel, index, root_line, root_column, root, locations, ok))
-
-
-def _unpack(packed: int | None, line: int, column: int) -> tuple[int, int]:
-    if packed is None:
-        return line, column
-    return packed >> _COLUMN_BITS, packed & ((1 << _COLUMN_BITS) - 1)
 
 
 def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, Finding | None]:

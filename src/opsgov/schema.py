@@ -191,6 +191,8 @@ class _Problem:
     path: Path
     message: str
     hint: str = ""
+    at_key: bool = False
+    """Locate the finding at the mapping key (an unknown field) rather than its value."""
 
 
 def _explain(error: ValidationError) -> Iterator[_Problem]:
@@ -247,7 +249,7 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
             if key in allowed or any(p.search(key) for p in patterns):
                 continue
             hint = _suggest(key, allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else "")
-            yield _Problem((*path, key), f"unknown field '{key}' in {where}", hint)
+            yield _Problem((*path, key), f"unknown field '{key}' in {where}", hint, at_key=True)
     elif keyword == "enum":
         options = [str(v) for v in value]
         hint = _suggest(str(instance), options) if isinstance(instance, str) else ""
@@ -348,7 +350,10 @@ class Validator:
             for rs_error in fast.iter_errors(data):
                 path = tuple(rs_error.instance_path)
                 problems.setdefault((path, rs_error.message), _Problem(path, f"{_where(path)}: {rs_error.message}"))
-        return [document.finding("schema", p.path, p.message, entity=entity, hint=p.hint) for p in problems.values()]
+        return [
+            document.finding("schema", p.path, p.message, entity=entity, hint=p.hint, at_key=p.at_key)
+            for p in problems.values()
+        ]
 
 
 def entity_key(data: Any) -> str:
