@@ -19,6 +19,8 @@ from opsgov.fingerprint import fingerprint
 
 FORMAT_KEY = "opsgov-baseline"
 VERSION = 1
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+"""Far above the baseline of 100,000 findings (about 30 MB)."""
 
 
 def render_baseline(findings: Iterable[Finding]) -> str:
@@ -45,7 +47,11 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
 def load_baseline(path: Path) -> frozenset[str]:
     """The fingerprints recorded in a baseline file; a missing or malformed file is a usage error."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_BASELINE_BYTES + 1)  # bounded: `--baseline /dev/zero` must not eat memory
+        if len(raw) > MAX_BASELINE_BYTES:
+            raise ConfigError(f"baseline {path}: over {MAX_BASELINE_BYTES // (1024 * 1024)} MB; not an opsgov baseline")
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"baseline {path}: no such file (write one with --write-baseline)") from None
     except OSError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -40,6 +41,7 @@ def scaffold(target: Path, *, today: datetime.date, force: bool = False) -> list
     if target.is_dir() and any(target.iterdir()) and not force:
         raise ConfigError(f"{target}: the folder is not empty; choose another, or pass --force to overwrite")
     expires = today + datetime.timedelta(days=365)
+    created = not target.exists()
     written: list[str] = []
     templates = resources.files("opsgov").joinpath("templates").joinpath("init")
     try:
@@ -58,5 +60,7 @@ def scaffold(target: Path, *, today: datetime.date, force: bool = False) -> list
         write_atomic(schemas / BUNDLE_NAME, json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n")
         written.append(f".opsgov/schemas/{BUNDLE_NAME}")
     except OSError as error:
-        raise ConfigError(f"cannot write to {target}: {error.strerror or error}") from None
+        if created:  # no half-written starter left behind
+            shutil.rmtree(target, ignore_errors=True)
+        raise ConfigError(f"cannot write {error.filename or target}: {error.strerror or error}") from None
     return written

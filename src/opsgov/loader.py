@@ -623,7 +623,8 @@ def load_files(files: Sequence[tuple[FsPath, str]], limits: Limits = DEFAULT_LIM
     try:
         per_file: list[_FileResult] | None = None
         if jobs > 1 and len(files) > 1 and _total_bytes(files) >= PARALLEL_MIN_BYTES:
-            per_file = _load_parallel(files, limits, min(jobs, len(files)))
+            # parsing is CPU-bound: processes beyond a few per core only cost forks (`-j 100000` is no fork bomb)
+            per_file = _load_parallel(files, limits, min(jobs, len(files), 4 * (os.cpu_count() or 1)))
         if per_file is None:
             per_file = [load_file(path, rel, limits) for path, rel in files]
         for documents, findings in per_file:

@@ -13,7 +13,7 @@ import graphviz
 
 from opsgov.model import Entity, Model
 from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
-from opsgov.render.words import words_for
+from opsgov.render.words import duration, words_for
 
 MAX_STEPS = 400
 
@@ -21,6 +21,8 @@ MAX_STEPS = 400
 def find_process(model: Model, name: str) -> Entity:
     process = model.by_kind["Process"].get(name.removeprefix("Process/"))
     if process is None:
+        if name.removeprefix("Process/") in model.known["Process"]:
+            raise RenderError(f"process '{name}' is declared but its document is invalid; `opsgov check` says why")
         known = ", ".join(sorted(model.by_kind["Process"])) or "none"
         raise RenderError(f"no process named '{name}' (processes: {known})")
     return process
@@ -104,9 +106,8 @@ def _step_label(model: Model, process: Entity, index: int, step: dict[str, Any],
             f'<TR><TD><FONT POINT-SIZE="9" COLOR="#8a5a00">{text(words["approval"])}: {text(name)}</FONT></TD></TR>'
         )
     if step.get("sla"):
-        rows.append(
-            f'<TR><TD><FONT POINT-SIZE="9" COLOR="#666666">{text(words["sla"])} {text(step["sla"])}</FONT></TD></TR>'
-        )
+        sla = f"{text(words['sla'])} {text(duration(words, step['sla']))}"
+        rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#666666">{sla}</FONT></TD></TR>')
     return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>')
 
 

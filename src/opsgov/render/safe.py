@@ -47,8 +47,20 @@ def html_text(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+MAX_LABEL_BYTES = 16_000
+"""Graphviz cannot read an HTML-like label over 16,384 bytes (and says only "syntax error")."""
+
+
 def label(html_body: str) -> str:
     """Wrap an already-escaped HTML-like body as a DOT label (the `graphviz` package passes `<...>` as is)."""
+    size = len(html_body.encode("utf-8"))
+    if size > MAX_LABEL_BYTES:
+        shown = html.unescape(re.sub(r"<[^>]*>", " ", html_body)).replace("\\\\", "\\").split()
+        start = " ".join(shown)[:40]
+        raise RenderError(
+            f"a box of the diagram is too large to draw ({size:,} bytes of text and markup, Graphviz reads at most "
+            f"{MAX_LABEL_BYTES:,}), the one starting '{start}': shorten its titles, or draw less (--no-positions)"
+        )
     return f"<{html_body}>"
 
 

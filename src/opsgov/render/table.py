@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 
 from opsgov.render.safe import RenderError
 from opsgov.render.safe import html_text as text
+from opsgov.reporters.text import clean
 
 TABLE_FORMATS = ("md", "csv", "html")
+CSV_BOM = "\ufeff"
+"""Excel, above all on Chinese Windows, reads a CSV without it in the local code page (GBK): 中文 turns to mojibake."""
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
 
 
@@ -26,11 +29,13 @@ class Table:
 
 
 def md_cell(value: str) -> str:
-    """Markdown-escaped text on one line (a table cell cannot hold a line break)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    """Markdown-escaped text on one line (a table cell cannot hold a line break); control characters shown escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", clean(" ".join(str(value).split())))
 
 
 def csv_cell(value: str) -> str:
+    """A formula-looking cell is prefixed with a quote; a control character (an escape to a terminal) shown escaped."""
+    value = value if value.isprintable() else "\n".join(clean(line) for line in value.split("\n"))
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -85,7 +90,7 @@ def render_tables(tables: list[Table], fmt: str, title: str) -> str:
     if fmt == "md":
         return f"# {md_cell(title)}\n\n" + to_markdown(tables)
     if fmt == "csv":
-        return to_csv(tables)
+        return CSV_BOM + to_csv(tables)
     if fmt == "html":
         return to_html(tables, title)
     raise RenderError(f"unknown table format '{fmt}'; use one of {', '.join(TABLE_FORMATS)}")
