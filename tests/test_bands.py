@@ -38,7 +38,7 @@ def test_every_boundary_combination_of_neighbouring_bands(
         ([{}], [], []),
         # open-ended top band versus a finite top
         ([{"below": 100}, {"from": 100}], [], []),
-        ([{"below": 100}, {"from": 100, "upTo": 1000000}], ["above 1,000,000 CNY"], []),
+        ([{"below": 100}, {"from": 100, "upTo": 1000000}], ["over 1,000,000 CNY upward"], []),
         ([{"below": 100}, {"from": 100, "below": 1000000}], ["from 1,000,000 CNY upward"], []),
         # the lowest band must start at 0 inclusive
         ([{"over": 0}], ["exactly 0 CNY"], []),
@@ -46,12 +46,12 @@ def test_every_boundary_combination_of_neighbouring_bands(
         ([{"over": 100}], ["up to 100 CNY inclusive"], []),
         # gaps of a range, all four shapes
         ([{"upTo": 500000}, {"from": 1000000}], ["over 500,000 CNY and below 1,000,000 CNY"], []),
-        ([{"below": 500000}, {"over": 1000000}], ["from 500,000 CNY to 1,000,000 CNY inclusive"], []),
+        ([{"below": 500000}, {"over": 1000000}], ["from 500,000 CNY up to 1,000,000 CNY inclusive"], []),
         ([{"upTo": 500000}, {"over": 1000000}], ["over 500,000 CNY up to 1,000,000 CNY inclusive"], []),
-        ([{"below": 500000}, {"from": 1000000}], ["from 500,000 CNY to below 1,000,000 CNY"], []),
+        ([{"below": 500000}, {"from": 1000000}], ["from 500,000 CNY and below 1,000,000 CNY"], []),
         # overlaps of a range, and a band inside another
-        ([{"upTo": 500}, {"from": 100}], [], ["from 100 CNY to 500 CNY inclusive"]),
-        ([{}, {"from": 100, "below": 200}], [], ["from 100 CNY to below 200 CNY"]),
+        ([{"upTo": 500}, {"from": 100}], [], ["from 100 CNY up to 500 CNY inclusive"]),
+        ([{}, {"from": 100, "below": 200}], [], ["from 100 CNY and below 200 CNY"]),
         ([{"upTo": 1000}, {"over": 10, "upTo": 20}, {"over": 1000}], [], ["over 10 CNY up to 20 CNY inclusive"]),
         # written out of order: sorted by lower bound first
         ([{"over": 500}, {"upTo": 100}, {"over": 100, "upTo": 500}], [], []),

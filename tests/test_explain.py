@@ -69,7 +69,7 @@ def test_marketing_director_approvals_name_bands_in_words_and_the_cosigner() -> 
     approvals = section(run("marketing-director", str(EXAMPLE)).output, "Approvals")
     assert approvals[:2] == [
         "approves 营销活动费用审批 (ApprovalMatrix/marketing-spend), band 1: below 100,000 CNY; sole approver",
-        "approves 营销活动费用审批 (ApprovalMatrix/marketing-spend), band 2: from 100,000 CNY to 500,000 CNY "
+        "approves 营销活动费用审批 (ApprovalMatrix/marketing-spend), band 2: from 100,000 CNY up to 500,000 CNY "
         "inclusive with 财务总监 (Position/finance-director); countersign (all must approve)",
     ]
 
@@ -93,7 +93,7 @@ def test_other_kinds_of_the_example() -> None:
 
     matrix = run("marketing-spend", str(EXAMPLE)).output
     assert section(matrix, "Bands")[-2:] == [
-        "3. above 500,000 CNY: 总经理办公会 (Unit/gm-office-meeting)",
+        "3. over 500,000 CNY upward: 总经理办公会 (Unit/gm-office-meeting)",
         "sole approver",
     ]
     assert section(matrix, "Used in steps") == [
@@ -266,3 +266,16 @@ def test_the_documents_are_where_opsgov_yaml_says(repo: Callable[..., Path]) -> 
     result = run("ceo", str(root))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "总经理 (Position/ceo)"
+
+
+def test_a_countersign_with_one_approver_shows_its_mode(repo: Callable[..., Path]) -> None:
+    """`mode: all` with one approver is what countersign-single warns about: explain must not hide it."""
+    matrix = doc("ApprovalMatrix", "spend", "{subject: 费用, bands: [{approvers: [ceo], mode: all}]}")
+    root = repo({"ops/spend.yaml": matrix})
+    bands = section(run("spend", str(root)).output, "Bands")
+    assert bands == ["1. any amount: 总经理 (Position/ceo)", "countersign (all must approve), with one approver only"]
+    approvals = section(run("ceo", str(root)).output, "Approvals")
+    assert approvals == [
+        "approves spend (ApprovalMatrix/spend), band 1: any amount; "
+        "countersign (all must approve), with one approver only"
+    ]

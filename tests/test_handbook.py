@@ -120,7 +120,13 @@ def test_process_page_has_diagram_and_raci(site: Path) -> None:
 def test_approvals_kpis_and_findings_pages(site: Path, tmp_path: Path) -> None:
     assert "100,000 CNY（含）至 500,000 CNY（含）" in (site / "approvals.html").read_text(encoding="utf-8")
     kpis = (site / "kpis.html").read_text(encoding="utf-8")
-    assert "<td>48 hours</td><td>48</td><td>57.6</td>" in kpis
+    # the locale is zh-CN: units, direction and frequency in Chinese, not "48 hours", "lower-is-better"
+    assert "<td>48 小时</td><td>48 小时</td><td>57.6 小时</td><td>越低越好</td><td>每月</td>" in kpis
+    assert "<td>85%</td>" in kpis and "<td>3 个</td>" in kpis
+    plain_cells = re.findall(r"<td>([^<]*)</td>", kpis)
+    assert not [c for c in plain_cells if re.search(r"hours|percent|count|is-better|ly$", c)]
+    unit_page = (site / "units" / "company.html").read_text(encoding="utf-8")
+    assert "<small>公司 · company</small>" in unit_page
     assert "没有发现问题。" in (site / "findings.html").read_text(encoding="utf-8")  # the example is clean
     out = tmp_path / "tiny"
     assert run("handbook", str(write_repo(tmp_path / "repo", TINY)), "-o", str(out)).exit_code == 0
@@ -219,3 +225,35 @@ def test_screenshot_shows_the_org_chart(site: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a page with a drawn chart, not a blank one
+
+
+def test_hints_show_code_spans_as_code(tmp_path: Path) -> None:
+    """A hint like "write `below: 100000`" shows the YAML as code, escaped, not as raw backticks."""
+    from opsgov.render.handbook import code_spans
+
+    assert str(code_spans("write `a: <b>` or `c`")) == "write <code>a: &lt;b&gt;</code> or <code>c</code>"
+    assert str(code_spans("a ` lone <x>")) == "a ` lone &lt;x&gt;"
+    overlap = doc(
+        "ApprovalMatrix",
+        "buy",
+        "{subject: 采购, bands: [{upTo: 100, approvers: [coo]}, {from: 100, approvers: [ceo]}]}",
+    )
+    out = tmp_path / "site"
+    root = write_repo(tmp_path / "repo", {**TINY, "ops/buy.yaml": overlap})
+    assert run("handbook", str(root), "-o", str(out)).exit_code == 0
+    findings = (out / "findings.html").read_text(encoding="utf-8")
+    assert "write <code>below: 100</code> in band 1 or <code>over: 100</code> in band 2" in findings
+    cells = re.findall(r"<td>([^<]*(?:<(?!/td>)[^<]*)*)</td>", findings)
+    assert "<code>" in findings
+    assert not any("`" in cell for cell in cells)
+
+
+def test_two_organizations_keep_the_first_locale(tmp_path: Path) -> None:
+    second = doc("Organization", "other", "{root: company, locale: en-GB}")
+    out = tmp_path / "site"
+    root = write_repo(tmp_path / "repo", {**TINY, "ops/z-other.yaml": second})
+    assert run("handbook", str(root), "-o", str(out)).exit_code == 0
+    unit_page = (out / "units" / "finance.html").read_text(encoding="utf-8")
+    assert "<small>部门 · finance</small>" in unit_page and "负责人" in unit_page
+    chart = run("render", "orgchart", str(root), "--format", "dot").output
+    assert "部门 · finance" in chart and "[冻结]" in chart and "frozen" not in chart

@@ -27,7 +27,7 @@ def test_example_marketing_spend_300k() -> None:
     assert status == 0
     assert out == (
         "营销活动费用审批 (marketing-spend), 300,000 CNY\n"
-        "band 2: from 100,000 CNY to 500,000 CNY inclusive\n"
+        "band 2: from 100,000 CNY up to 500,000 CNY inclusive\n"
         "mode: countersign (all must approve)\n"
         "approvers: marketing-director 市场总监, finance-director 财务总监\n"
         "escalation: after 24h to general-manager 总经理\n"
@@ -57,7 +57,7 @@ def test_json_has_the_same_data() -> None:
         "CNY",
     )
     band = answer["band"]
-    assert band["words"] == "above 500,000 CNY"
+    assert band["words"] == "over 500,000 CNY upward"
     assert band["interval"] == {"low": "500000", "lowInclusive": False, "high": None, "highInclusive": False}
     assert band["approvers"] == [
         {"name": "gm-office-meeting", "kind": "Unit", "entity": "Unit/gm-office-meeting", "title": "总经理办公会"}
@@ -109,7 +109,7 @@ def test_the_documents_are_where_opsgov_yaml_says(repo: Repo) -> None:
     root = repo(files, base=False)
     status, out, err = invoke("spend", "150000", str(root))
     assert (status, err) == (0, "")
-    assert "band 2: from 100,000 CNY to below 200,000 CNY" in out
+    assert "band 2: from 100,000 CNY and below 200,000 CNY" in out
 
 
 def test_unknown_matrix_suggests_the_closest(repo: Repo) -> None:

@@ -73,30 +73,42 @@ class Interval:
             return True
         return amount < self.high or (amount == self.high and self.high_inclusive)
 
-    def words(self, currency: str | None = None) -> str:
-        """The interval as a governance officer reads it: `exactly 100,000 CNY`, `below 100,000 CNY`."""
-        if self.point:
-            return f"exactly {money(self.low, currency)}"
-        starts_at_zero = self.low == ZERO and self.low_inclusive
-        low = money(self.low, currency)
-        if self.high is None:
-            if starts_at_zero:
-                return "any amount"
-            return f"from {low} upward" if self.low_inclusive else f"above {low}"
-        high = money(self.high, currency)
-        if starts_at_zero:
-            return f"up to {high} inclusive" if self.high_inclusive else f"below {high}"
-        if self.low_inclusive:
-            if self.high_inclusive:
-                return f"from {low} to {high} inclusive"
-            return f"from {low} to below {high}"
-        if self.high_inclusive:
-            return f"over {low} up to {high} inclusive"
-        return f"over {low} and below {high}"
+    def words(self, currency: str | None = None, chinese: bool = False) -> str:
+        """The interval in words; `interval_words` is the one wording every command uses."""
+        return interval_words(self, currency, chinese)
 
     def sort_key(self) -> tuple[Decimal, bool]:
         """Lower bounds in amount order; an inclusive bound starts before an exclusive one at the same value."""
         return (self.low, not self.low_inclusive)
+
+
+def interval_words(interval: Interval, currency: str | None = None, chinese: bool = False) -> str:
+    """The interval as a governance officer reads it, the same in every command and table.
+
+    Each bound keeps the word of the key that wrote it, so a reader can map the words back to
+    the YAML: `from` -> "from X" (含), `over` -> "over X" (不含), `upTo` -> "up to Y inclusive"
+    (含), `below` -> "below Y" (不含); a band without an upper bound runs "upward" (以上).
+    Examples: `exactly 100,000 CNY`, `below 100,000 CNY`, `over 500,000 CNY up to 1,000,000 CNY
+    inclusive`, `from 1,000,000 CNY upward`; in Chinese `500,000 CNY（不含）至 1,000,000 CNY（含）`.
+    """
+    low = money(interval.low, currency)
+    if interval.point:
+        return f"恰好 {low}" if chinese else f"exactly {low}"
+    starts_at_zero = interval.low == ZERO and interval.low_inclusive
+    if chinese:
+        lower = "" if starts_at_zero else f"{low}（{'含' if interval.low_inclusive else '不含'}）"
+        if interval.high is None:
+            return f"{lower}以上" if lower else "任意金额"
+        upper = f"{money(interval.high, currency)}（{'含' if interval.high_inclusive else '不含'}）"
+        return f"{lower}至 {upper}" if lower else f"{upper}以下"
+    lower = "" if starts_at_zero else f"{'from' if interval.low_inclusive else 'over'} {low}"
+    if interval.high is None:
+        return f"{lower} upward" if lower else "any amount"
+    high = money(interval.high, currency)
+    upper = f"up to {high} inclusive" if interval.high_inclusive else f"below {high}"
+    if not lower:
+        return upper
+    return f"{lower} {upper}" if interval.high_inclusive else f"{lower} and {upper}"
 
 
 def band_interval(band: Mapping[str, Any]) -> Interval:

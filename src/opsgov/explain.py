@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from opsgov.approvals import bands_table, matrix_currency
+from opsgov.approvals import BandRow, bands_table, matrix_currency
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.graph import Structure
@@ -126,6 +126,15 @@ def _not_found(model: Model, ref: str, name: str, kinds: Sequence[str]) -> NoRet
 
 
 # --- small words -------------------------------------------------------------------------------
+
+
+def _mode_words(row: BandRow, approvers: int) -> str:
+    """The mode as written; a countersign with one approver says so rather than hiding as "sole approver"."""
+    if approvers > 1:
+        return row.mode_words
+    if row.mode == "any":
+        return "sole approver"
+    return f"{row.mode_words}, with one approver only"
 
 
 def amount(value: Any) -> str:
@@ -298,7 +307,7 @@ class Explainer:
                 if key in approvers:
                     others = [a for a in approvers if a and a != key]
                     with_whom = f" with {', '.join(self.labels(others))}" if others else ""
-                    lines.append(f"approves {words}{with_whom}; {row.mode_words if others else 'sole approver'}")
+                    lines.append(f"approves {words}{with_whom}; {_mode_words(row, len(others) + 1)}")
                 if row.escalation is not None and row.escalation.to.key == key:
                     lines.append(f"receives escalations of {words} after {row.escalation.after}")
             if key in self.outgoing(matrix, "requester"):
@@ -476,7 +485,7 @@ class Explainer:
         for row in bands_table(self.model, entity):
             approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
             lines.append(f"{row.number}. {row.words}: {', '.join(approvers)}")
-            lines.append(f"   {row.mode_words if len(approvers) > 1 else 'sole approver'}")
+            lines.append(f"   {_mode_words(row, len(approvers))}")
             if row.escalation is not None:
                 to = row.escalation.to
                 lines.append(

@@ -47,10 +47,7 @@ def test_errors_are_one_line_and_leave_the_old_file(tmp_path: Path) -> None:
     out.write_text("old", encoding="utf-8")
     result = run("render", "orgchart", str(root), "--root", "nowhere", "-o", str(out))
     assert result.exit_code == 2
-    assert (
-        result.output.strip()
-        == "opsgov: --root 'nowhere' names no unit; `opsgov check` lists the units in the repository"
-    )
+    assert result.output.strip() == "opsgov: --root: no unit 'nowhere'; the units are: company, finance, ops"
     assert out.read_text(encoding="utf-8") == "old"
     assert list(tmp_path.glob(".chart.svg.*")) == []
     result = run("render", "orgchart", str(root), "--format", "png")
@@ -66,3 +63,21 @@ def test_process_command(tmp_path: Path) -> None:
     assert b"<svg" in out.read_bytes()
     result = run("render", "process", "nope", str(root))
     assert result.exit_code == 2 and "no process named 'nope'" in result.output
+
+
+def test_an_unknown_extension_is_a_usage_error_not_svg_in_a_jpg(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "repo", TINY)
+    out = tmp_path / "chart.jpg"
+    result = run("render", "orgchart", str(root), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"opsgov: cannot tell the format from {out}: write svg, png, pdf, dot as its extension, or give --format"
+    )
+    assert not out.exists()
+    result = run("render", "approvals", str(root), "-o", str(tmp_path / "table.xlsx"))
+    assert result.exit_code == 2 and "write md, csv, html as its extension" in result.output
+    # --format decides, whatever the extension; no extension takes the default
+    assert run("render", "orgchart", str(root), "-o", str(out), "--format", "dot").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("digraph")
+    assert run("render", "raci", str(root), "-o", str(tmp_path / "raci")).exit_code == 0
+    assert (tmp_path / "raci").read_text(encoding="utf-8").startswith("# RACI")

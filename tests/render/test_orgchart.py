@@ -83,8 +83,10 @@ def test_root_and_depth(tmp_path: Path) -> None:
     shallow = orgchart_graph(model, OrgChartOptions(depth=0)).source
     assert '"Unit/finance"' not in shallow
     assert "下设 3 个单元未展开" in shallow  # 3 more units below
-    with pytest.raises(RenderError, match="--root 'nowhere' names no unit"):
+    with pytest.raises(RenderError, match="--root: no unit 'nowhere'"):
         orgchart_graph(model, OrgChartOptions(root="nowhere"))
+    with pytest.raises(RenderError, match=r"^--root: no unit 'financ'; did you mean 'finance'\?$"):
+        orgchart_graph(model, OrgChartOptions(root="financ"))
 
 
 def test_without_organization_all_top_level_units_are_drawn(tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ def test_lanes_approval_sla_start_and_end(tmp_path: Path) -> None:
     assert finance_lane < source.index('"step-ask"') < ops_lane < source.index('"step-approve"')
     assert "shape=hexagon" in source.split('"step-approve"')[1].split("\n")[0]
     assert "审批: 费用审批" in source  # approval: the matrix title
-    assert "时限 2d" in source  # the SLA
+    assert "时限 2 天" in source  # the SLA `2d`, in the locale
+    assert "2d" not in source
     assert 'start -> "step-ask"' in source
     assert '"step-approve" -> end' in source
     assert '"step-ask" -> "step-approve"' in source

@@ -8,6 +8,7 @@ run anything). Links are relative. `fmt="md"` writes the same pages as Markdown 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from opsgov.engine import Report
 from opsgov.findings import LEVEL_RANK
@@ -26,10 +28,12 @@ from opsgov.render.process import render_process, responsible_posts
 from opsgov.render.raci import raci_table
 from opsgov.render.safe import RenderError
 from opsgov.render.table import md_cell
-from opsgov.render.words import words_for
+from opsgov.render.words import direction, duration, frequency, kpi_amount, unit_type, words_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
 HANDBOOK_FORMATS = ("html", "md")
+HANDBOOK_MARKER = ".opsgov-handbook"
+"""The file that marks a folder as a handbook opsgov may replace."""
 
 
 @dataclass(slots=True)
@@ -112,6 +116,7 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
         keep_trailing_newline=True,
     )
     env.filters["md"] = lambda value: md_cell("" if value is None else str(value))
+    env.filters["code"] = code_spans
 
     def page(template: str, path: str, depth: int, **context: Any) -> None:
         up = "../" * depth
@@ -175,7 +180,7 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
                     "approval": site.link(process.target(("spec", "steps", index, "approval")), 1)
                     if step.get("approval")
                     else None,
-                    "sla": step.get("sla") or "",
+                    "sla": duration(site.words, step["sla"]) if step.get("sla") else "",
                     "next": list(step.get("next") or []),
                 }
             )
@@ -203,6 +208,7 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
         )
     page("approvals", f"approvals.{fmt}", 0, matrices=matrices)
     kpis = []
+    currency = str(model.organizations[0].spec.get("currency") or "") if model.organizations else ""
     for kpi in sorted(model.entities("KPI"), key=lambda k: k.name):
         thresholds = kpi.spec.get("thresholds") or {}
         kpis.append(
@@ -210,9 +216,14 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
                 "entity": kpi,
                 "owner": site.link(kpi.target(("spec", "owner")), 0),
                 # every field but the owner is optional: the templates get "" for what is not declared
-                "spec": {k: kpi.spec.get(k, "") for k in ("target", "unit", "direction", "frequency", "method")},
-                "green": thresholds.get("green", ""),
-                "yellow": thresholds.get("yellow", ""),
+                "spec": {
+                    "target": kpi_amount(site.words, kpi.spec.get("target"), kpi.spec.get("unit"), currency),
+                    "direction": direction(site.words, kpi.spec.get("direction")),
+                    "frequency": frequency(site.words, kpi.spec.get("frequency")),
+                    "method": kpi.spec.get("method", ""),
+                },
+                "green": kpi_amount(site.words, thresholds.get("green"), kpi.spec.get("unit"), currency),
+                "yellow": kpi_amount(site.words, thresholds.get("yellow"), kpi.spec.get("unit"), currency),
                 "measures": [site.link(k, 0) for k in _refs(kpi, ("spec", "measures"))],
             }
         )
@@ -222,6 +233,15 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
     if fmt == "html":
         site.files["style.css"] = (TEMPLATES / "style.css").read_text(encoding="utf-8")
     return site.files
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(value: object) -> markupsafe.Markup:
+    """Escaped text whose `code` spans (as hints write YAML to type) show as <code>, not as raw backticks."""
+    escaped = str(markupsafe.escape("" if value is None else value))
+    return markupsafe.Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 
 def _org_title(model: Model) -> str:
@@ -271,7 +291,7 @@ def _unit_context(
         duties.extend((site.link(k, 1), Link(post.title)) for k in _refs(post, ("spec", "owns")))
     return {
         "unit": unit,
-        "type": unit.spec.get("type") or "",
+        "type": unit_type(site.words, unit.spec.get("type")),
         "parent": site.link(structure.parent.get(unit.key), 1) if structure.parent.get(unit.key) else None,
         "children": [site.link(k, 1) for k in sorted(structure.children.get(unit.key, ()))],
         "dotted": [site.link(k, 1) for k in _refs(unit, ("spec", "dottedLines"))],
@@ -288,13 +308,13 @@ def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
     """The handbook appears whole or not at all: written into a new folder beside DIR, then swapped in.
 
     A previous handbook in DIR is replaced as a whole, so pages of deleted units do not linger. A
-    folder that is not empty and holds no handbook (no index page) is refused rather than wiped.
+    folder that is not empty and holds no handbook is refused rather than wiped: only the marker file
+    opsgov writes says it is one (a site of your own with an index.html is not).
     """
     if out_dir.exists():
         if not out_dir.is_dir():
             raise RenderError(f"{out_dir} is a file; the handbook needs a folder")
-        is_handbook = any((out_dir / f"index.{ext}").is_file() for ext in HANDBOOK_FORMATS)
-        if not is_handbook and any(out_dir.iterdir()):
+        if not (out_dir / HANDBOOK_MARKER).is_file() and any(out_dir.iterdir()):
             raise RenderError(
                 f"{out_dir} is not empty and holds no handbook; choose a new or empty folder "
                 "(the handbook folder is replaced as a whole)"
@@ -305,6 +325,9 @@ def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
     old = parent / f".{out_dir.name}.{secrets.token_hex(6)}.old"
     staging.mkdir()
     try:
+        (staging / HANDBOOK_MARKER).write_text(
+            "written by opsgov handbook; this folder is replaced as a whole\n", encoding="utf-8"
+        )
         for rel in sorted(files):
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import graphviz
 
-from opsgov.model import Entity, Model
+from opsgov.model import Entity, Model, closest
 from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
-from opsgov.render.words import words_for
+from opsgov.render.words import unit_type, words_for
 
 MAX_UNITS = 300
 """More units than this make an unreadable chart and a slow layout: the user is asked to draw a part."""
@@ -52,7 +52,14 @@ def _resolve_root(model: Model, root: str) -> str:
     name = root.removeprefix("Unit/")
     if name in model.units:
         return model.units[name].key
-    raise RenderError(f"--root '{root}' names no unit; `opsgov check` lists the units in the repository")
+    if name in model.known["Unit"]:
+        raise RenderError(f"--root '{root}' is declared but its document is invalid; `opsgov check` says why")
+    close = closest(name, model.known["Unit"])
+    if close is not None:
+        raise RenderError(f"--root: no unit '{name}'; did you mean '{close}'?")
+    names = sorted(model.units)
+    listed = f"the units are: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}" if names else "there are none"
+    raise RenderError(f"--root: no unit '{name}'; {listed}")
 
 
 def drawn_units(model: Model, options: OrgChartOptions) -> tuple[list[str], dict[str, int]]:
@@ -118,7 +125,7 @@ def _unit_label(
     """The unit's box; each post row gets a port (p0, p1, ...), recorded in `ports` as post key -> "unit:port"."""
     rows = [f'<TR><TD><B><FONT POINT-SIZE="13">{text(unit.title)}</FONT></B></TD></TR>']
     kind = unit.spec.get("type")
-    meta = f"{kind} · {unit.name}" if kind else unit.name
+    meta = f"{unit_type(words, kind)} · {unit.name}" if kind else unit.name
     rows.append(f'<TR><TD><FONT POINT-SIZE="8" COLOR="#666666">{text(meta)}</FONT></TD></TR>')
     head = unit.target(("spec", "head"))
     if options.positions:

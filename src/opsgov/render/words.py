@@ -60,7 +60,7 @@ _EN = {
     "mode_any": "any one",
     "mode_all": "all (countersign)",
     "mode_sequential": "all, in order",
-    "after_to": "after {after} to {to}",
+    "title": "Title",
     "no_findings": "No findings.",
     "waived": "waived",
     "party": "Post or unit",
@@ -68,6 +68,20 @@ _EN = {
     "solid_line": "reports to",
     "dotted_line": "dotted (matrix) line",
     "reports_to": "Reports to",
+    # KPI units: "{n}" is the number; an undeclared unit prints the bare number
+    "kpi_unit.percent": "{n} percent",
+    "kpi_unit.count": "{n} count",
+    "kpi_unit.ratio": "{n} ratio",
+    "kpi_unit.hours": "{n} hours",
+    "kpi_unit.days": "{n} days",
+    "kpi_unit.minutes": "{n} minutes",
+    "kpi_unit.score": "{n} score",
+    "kpi_unit.currency": "{n} {currency}",
+    # durations (`30m`, `24h`, `2d`, `1w`), as the spec writes them in English
+    "duration.m": "{n}m",
+    "duration.h": "{n}h",
+    "duration.d": "{n}d",
+    "duration.w": "{n}w",
 }
 
 _ZH = {
@@ -122,7 +136,7 @@ _ZH = {
     "mode_any": "任一审批人",
     "mode_all": "会签",
     "mode_sequential": "依次审批",
-    "after_to": "{after} 后升级至 {to}",
+    "title": "名称",
     "no_findings": "没有发现问题。",
     "waived": "已豁免",
     "party": "岗位或单元",
@@ -130,12 +144,94 @@ _ZH = {
     "solid_line": "直线汇报",
     "dotted_line": "虚线（矩阵）汇报",
     "reports_to": "汇报上级",
+    "kpi_unit.percent": "{n}%",
+    "kpi_unit.count": "{n} 个",
+    "kpi_unit.ratio": "{n}",
+    "kpi_unit.hours": "{n} 小时",
+    "kpi_unit.days": "{n} 天",
+    "kpi_unit.minutes": "{n} 分钟",
+    "kpi_unit.score": "{n} 分",
+    "kpi_unit.currency": "{n} {currency}",
+    "direction.higher-is-better": "越高越好",
+    "direction.lower-is-better": "越低越好",
+    "frequency.daily": "每日",
+    "frequency.weekly": "每周",
+    "frequency.monthly": "每月",
+    "frequency.quarterly": "每季度",
+    "frequency.yearly": "每年",
+    "unit_type.company": "公司",
+    "unit_type.center": "中心",
+    "unit_type.division": "事业部",
+    "unit_type.department": "部门",
+    "unit_type.team": "团队",
+    "unit_type.region": "区域",
+    "unit_type.store": "门店",
+    "unit_type.office": "办公室",
+    "unit_type.committee": "委员会",
+    "duration.m": "{n} 分钟",
+    "duration.h": "{n} 小时",
+    "duration.d": "{n} 天",
+    "duration.w": "{n} 周",
 }
 
 
 def words_for(model: Model) -> dict[str, str]:
-    """The vocabulary for the model's Organization locale (English when unknown or absent)."""
+    """The vocabulary for the (first) Organization's locale (English when unknown or absent).
+
+    A repository with two Organizations is already reported by its rule; the labels still follow
+    the first one's locale rather than switching the whole handbook to English.
+    """
     locale = ""
-    if len(model.organizations) == 1:
+    if model.organizations:
         locale = str(model.organizations[0].spec.get("locale") or "")
     return _ZH if locale.lower().startswith("zh") else _EN
+
+
+def chinese(words: dict[str, str]) -> bool:
+    return words is _ZH
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+
+
+def join(*parts: str) -> str:
+    """Words joined by spaces, except between two CJK characters: "升级至运营副总监", "after 24h to CFO"."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out and not (_is_cjk(out[-1]) and _is_cjk(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def unit_type(words: dict[str, str], value: object) -> str:
+    """A unit's type in the locale; a custom type from Organization.unitTypes stays as written."""
+    return words.get(f"unit_type.{value}", str(value)) if value else ""
+
+
+def direction(words: dict[str, str], value: object) -> str:
+    return words.get(f"direction.{value}", str(value).replace("-", " ")) if value else ""
+
+
+def frequency(words: dict[str, str], value: object) -> str:
+    return words.get(f"frequency.{value}", str(value)) if value else ""
+
+
+def kpi_amount(words: dict[str, str], value: object, unit: object, currency: str | None = None) -> str:
+    """A KPI target or threshold with its unit: `48 hours` / `48 小时`, `85 percent` / `85%`."""
+    if value is None or value == "":
+        return ""
+    pattern = words.get(f"kpi_unit.{unit}", "{n} " + str(unit) if unit else "{n}")
+    return pattern.format(n=value, currency=currency or "").strip()
+
+
+def duration(words: dict[str, str], value: object) -> str:
+    """`1w` -> `1 周` in Chinese; anything not of the spec's form stays as written."""
+    text = str(value)
+    number, suffix = text[:-1], text[-1:]
+    if not (number.isascii() and number.isdigit()) or f"duration.{suffix}" not in words:
+        return text
+    return words[f"duration.{suffix}"].format(n=number)

@@ -1,0 +1,40 @@
+"""The printed words in the Organization's locale: no English left in a zh-CN page."""
+
+from __future__ import annotations
+
+from opsgov.render.words import _EN, _ZH, direction, duration, frequency, join, kpi_amount, unit_type
+
+
+def test_unit_types_in_chinese_and_custom_types_as_written() -> None:
+    assert [unit_type(_ZH, t) for t in ("department", "center", "team", "store", "region", "committee")] == [
+        "部门",
+        "中心",
+        "团队",
+        "门店",
+        "区域",
+        "委员会",
+    ]
+    assert unit_type(_ZH, "事业群") == "事业群"  # from Organization.unitTypes: nothing to translate
+    assert unit_type(_EN, "department") == "department"
+    assert unit_type(_ZH, None) == ""
+
+
+def test_kpi_values_direction_frequency_and_durations() -> None:
+    assert kpi_amount(_ZH, 48, "hours") == "48 小时"
+    assert kpi_amount(_ZH, 85, "percent") == "85%"
+    assert kpi_amount(_ZH, 3, "count") == "3 个"
+    assert kpi_amount(_ZH, 5, "currency", "CNY") == "5 CNY"
+    assert kpi_amount(_ZH, 7, "") == "7"
+    assert kpi_amount(_ZH, "", "hours") == ""
+    assert kpi_amount(_EN, 48, "hours") == "48 hours"
+    assert (direction(_ZH, "lower-is-better"), frequency(_ZH, "monthly")) == ("越低越好", "每月")
+    assert direction(_EN, "lower-is-better") == "lower is better"
+    assert [duration(_ZH, d) for d in ("1w", "2d", "24h", "30m")] == ["1 周", "2 天", "24 小时", "30 分钟"]
+    assert duration(_EN, "1w") == "1w"
+    assert duration(_ZH, "soon") == "soon"
+
+
+def test_join_drops_the_space_only_between_cjk_words() -> None:
+    assert join("24 小时", "后升级至", "运营副总监") == "24 小时后升级至运营副总监"
+    assert join("升级至", "CFO") == "升级至 CFO"
+    assert join("after", "", "1w") == "after 1w"
