@@ -174,6 +174,10 @@ def test_unknown_rule_is_a_one_line_usage_error(broken: Path, option: str) -> No
     result = run("check", str(broken), option, "dangling-reff")
     assert result.exit_code == 2
     assert result.output == "opsgov: unknown rule 'dangling-reff'; did you mean 'dangling-ref'?\n"
+    near_miss = run("check", str(broken), option, "dangling-rfe")
+    assert near_miss.output == "opsgov: unknown rule 'dangling-rfe'; did you mean 'dangling-ref'?\n"
+    nonsense = run("check", str(broken), option, "bogus-rule")
+    assert nonsense.output == "opsgov: unknown rule 'bogus-rule'; `opsgov rules` lists them\n"
 
 
 def test_output_file_is_written_whole_and_alone(broken: Path, tmp_path: Path) -> None:
@@ -224,11 +228,22 @@ def test_policies_folder_is_discovered(repo: Callable[..., Path]) -> None:
 def test_rules_lists_every_rule_with_level_and_description() -> None:
     result = run("rules")
     assert result.exit_code == 0
-    lines = result.output.splitlines()
+    *lines, blank, policies = result.output.splitlines()
     assert len(lines) == len(REGISTRY)
     for line, rule in zip(lines, REGISTRY.values(), strict=True):
         assert line.split()[:2] == [rule.id, rule.level]
         assert line.endswith(rule.description)
+    assert blank == ""
+    assert policies.startswith("policy/<name>") and "Policy documents" in policies
+    assert "`opsgov explain Policy/<name>`" in policies
+
+
+def test_rules_explains_a_policy_finding_id() -> None:
+    result = run("rules", "policy/报销-上限")
+    assert result.exit_code == 0
+    assert result.output.startswith("policy/报销-上限 (policy)\n")
+    assert "Policy document '报销-上限'" in result.output and "opsgov explain Policy/报销-上限" in result.output
+    assert "unknown rule" not in result.output
 
 
 def test_rules_prints_the_docs_of_one_rule() -> None:
@@ -250,7 +265,8 @@ def test_schema_writes_valid_json_schemas(tmp_path: Path) -> None:
     assert {p.name for p in written} >= {"opsgov.json", "envelope.json", "unit.json", "process.json"}
     for path in written:
         jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
-    assert "opsgov.json" in result.output
+    assert "opsgov.json" not in result.output  # the split files are not what an editor wants
+    assert f"opsgov schema --bundle -o {tmp_path / 'schemas'}" in result.output
 
 
 def test_schema_without_a_folder_lists_them() -> None:

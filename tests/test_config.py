@@ -71,6 +71,11 @@ def test_extends_none_switches_analysis_rules_off_but_not_reading(repo: Repo) ->
             "rules:\n  duty-overlapp: off\n",
             "opsgov.yaml:2:18: unknown rule 'duty-overlapp'; did you mean 'duty-overlap'?",
         ),
+        (
+            "rules:\n  dangling-rfe: off\n",
+            "opsgov.yaml:2:17: unknown rule 'dangling-rfe'; did you mean 'dangling-ref'?",
+        ),
+        ("rules:\n  bogus-rule: off\n", "opsgov.yaml:2:15: unknown rule 'bogus-rule'; `opsgov rules` lists them"),
         ("rules:\n  duty-overlap: loud\n", "opsgov.yaml:2:17: a rule takes a level (error, warning, info, off)"),
         (
             "rules:\n  vacant-key-post: {options: {scop: [owns]}}\n",

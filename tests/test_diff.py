@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import textwrap
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 
+from opsgov.bands import Interval
 from opsgov.cli import main
+from opsgov.diff import governance_diff, render_markdown
 from tests.gitutil import commit, init, needs_git
-from tests.util import doc, docs, write_repo
+from tests.util import check_repo, doc, docs, write_repo
 
 pytestmark = needs_git
 
@@ -257,3 +261,98 @@ def test_revision_labels_are_shown_literally(tmp_path: Path) -> None:
     assert status == 0
     assert out.startswith("### Governance changes: `HEAD~1` → `HEAD`\n")
     assert "- added `audit` 审计部" in out
+
+
+def amounts(low: int, high: int | None = None) -> str:
+    """The interval words of bands.py, which every command shares: the diff must say the same."""
+    return Interval(Decimal(low), True, None if high is None else Decimal(high), False).words("CNY")
+
+
+W_100K, W_100K_200K, W_100K_500K = amounts(0, 100000), amounts(100000, 200000), amounts(100000, 500000)
+W_500K_800K, W_500K_UP = amounts(500000, 800000), amounts(500000)
+
+
+MARKETING_POSTS = docs(
+    doc("Position", "marketing-director", "{unit: company, reportsTo: ceo}", title="市场总监"),
+    doc("Position", "finance-director", "{unit: company, reportsTo: ceo}", title="财务总监"),
+    doc("Position", "gm-office-meeting", "{unit: company, reportsTo: ceo}", title="总经理办公会"),
+)
+MARKETING_BANDS = """
+    - {below: 100000, approvers: [marketing-director]}
+    - {from: 100000, below: 500000, mode: all, approvers: [marketing-director, finance-director]}
+    - {from: 500000, approvers: [gm-office-meeting]}
+"""
+
+
+def marketing(bands: str) -> dict[str, str]:
+    body = "subject: marketing spend\nbands:\n" + textwrap.indent(textwrap.dedent(bands).strip(), "  ")
+    return {"ops/posts.yaml": MARKETING_POSTS, "ops/approvals.yaml": doc("ApprovalMatrix", "marketing-spend", body)}
+
+
+def amounts_change(tmp_path: Path, bands: str) -> tuple[dict[str, Any], list[str]]:
+    base = check_repo(write_repo(tmp_path / "base", marketing(MARKETING_BANDS)))
+    head = check_repo(write_repo(tmp_path / "head", marketing(bands)))
+    assert not base.findings and not head.findings, head.findings
+    change = governance_diff(base, head, "base", "head")
+    return change, [row["summary"] for row in change["approvalAmounts"]]
+
+
+def test_a_lower_band_reaching_higher_moves_amounts_between_approvers(tmp_path: Path) -> None:
+    change, sentences = amounts_change(
+        tmp_path,
+        """
+        - {below: 200000, approvers: [marketing-director]}
+        - {from: 200000, below: 500000, mode: all, approvers: [marketing-director, finance-director]}
+        - {from: 500000, approvers: [gm-office-meeting]}
+        """,
+    )
+    assert change["approvalAuthority"] == []  # nobody's highest amount changed
+    assert sentences == [
+        f"finance-director in marketing-spend: no longer approves {W_100K_200K} (countersign)",
+        f"marketing-director in marketing-spend: now approves {W_100K_200K} alone, was countersign",
+    ]
+    lost = change["approvalAmounts"][0]
+    assert lost["approver"] == "Position/finance-director" and lost["matrix"] == "marketing-spend"
+    assert (lost["change"], lost["was"], lost["now"]) == ("lost", "countersign", None)
+    assert lost["interval"] == {"from": 100000, "fromInclusive": True, "to": 200000, "toInclusive": False}
+
+
+def test_a_dropped_countersign_is_a_mode_change_for_every_approver_of_the_band(tmp_path: Path) -> None:
+    _, sentences = amounts_change(tmp_path, MARKETING_BANDS.replace("mode: all", "mode: any"))
+    assert sentences == [
+        f"{who} in marketing-spend: now approves {W_100K_500K} alone, was countersign"
+        for who in ("finance-director", "marketing-director")
+    ]
+
+
+def test_a_raised_lower_bound_is_lost_by_the_band_above(tmp_path: Path) -> None:
+    change, sentences = amounts_change(tmp_path, MARKETING_BANDS.replace("500000", "800000"))
+    assert sentences == [
+        f"finance-director in marketing-spend: now approves {W_500K_800K} (countersign)",
+        f"gm-office-meeting in marketing-spend: no longer approves {W_500K_800K} alone",
+        f"marketing-director in marketing-spend: now approves {W_500K_800K} (countersign)",
+    ]
+    assert [row["change"] for row in change["approvalAmounts"]] == ["gained", "lost", "gained"]
+    markdown = render_markdown(change)
+    assert f"- gm-office-meeting in marketing-spend: no longer approves {W_500K_800K} alone" in markdown
+
+
+def test_an_added_or_removed_matrix_shows_every_amount(tmp_path: Path) -> None:
+    base = check_repo(write_repo(tmp_path / "base", {"ops/posts.yaml": MARKETING_POSTS}))
+    head = check_repo(write_repo(tmp_path / "head", marketing(MARKETING_BANDS)))
+    sentences = [row["summary"] for row in governance_diff(base, head, "a", "b")["approvalAmounts"]]
+    assert f"gm-office-meeting in marketing-spend: now approves {W_500K_UP} alone" in sentences
+    assert f"marketing-director in marketing-spend: now approves {W_100K} alone" in sentences
+    removed = [row["summary"] for row in governance_diff(head, base, "b", "a")["approvalAmounts"]]
+    assert f"finance-director in marketing-spend: no longer approves {W_100K_500K} (countersign)" in removed
+
+
+def test_markdown_escapes_only_what_markdown_reads(tmp_path: Path) -> None:
+    base = check_repo(write_repo(tmp_path / "base", {}))
+    title = "# 预算 >= 100 & <b>粗</b> *星* a|b"
+    head = check_repo(
+        write_repo(tmp_path / "head", {"ops/u.yaml": doc("Unit", "x", "{parent: company}", title=json.dumps(title))})
+    )
+    markdown = render_markdown(governance_diff(base, head, "a", "b"))
+    assert "- added `x` \\# 预算 >= 100 & \\<b>粗\\</b> \\*星\\* a|b under `company`" in markdown
+    assert "&gt;" not in markdown and "&amp;" not in markdown and "&lt;" not in markdown

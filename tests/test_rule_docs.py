@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import textwrap
 
@@ -14,7 +15,9 @@ from opsgov.rules import REGISTRY
 from opsgov.rules.base import Rule
 
 RULES = list(REGISTRY.values())
-CHECKED = [r for r in RULES if r.check is not None]
+NO_EXAMPLE = {"file-unreadable", "internal-error"}
+"""An unreadable file or a bug in opsgov has no YAML that shows it; every other rule, reading ones too, has one."""
+EXAMPLED = [r for r in RULES if r.id not in NO_EXAMPLE]
 
 
 def examples(docs: str) -> dict[str, str]:
@@ -41,12 +44,16 @@ def test_opsgov_rules_id_prints_the_docs(rule: Rule) -> None:
     assert rule.docs.strip().splitlines()[0].strip() in result.output
 
 
-@pytest.mark.parametrize("rule", CHECKED, ids=[r.id for r in CHECKED])
-def test_every_checking_rule_shows_a_passing_and_a_failing_example_in_yaml(rule: Rule) -> None:
-    found = examples(rule.docs)
+@pytest.mark.parametrize("rule", EXAMPLED, ids=[r.id for r in EXAMPLED])
+def test_every_rule_shows_a_passing_and_a_failing_example_in_yaml(rule: Rule) -> None:
+    found = examples(inspect.cleandoc(rule.docs))  # as `opsgov rules ID` prints it
     assert set(found) == {"Passes", "Fails"}, f"{rule.id}: docs need indented 'Passes:' and 'Fails:' examples"
     for label, block in found.items():
         assert block.strip(), f"{rule.id}: the {label} example is empty"
+        if rule.id == "yaml-syntax" and label == "Fails":
+            with pytest.raises(yaml.YAMLError):  # the one example that must not parse
+                list(yaml.safe_load_all(block))
+            continue
         try:
             list(yaml.safe_load_all(block))
         except yaml.YAMLError as error:

@@ -29,6 +29,7 @@ from opsgov.model import Model
 from opsgov.project import load_settings
 from opsgov.reporters import REPORTERS
 from opsgov.reporters.markdown import render_markdown
+from opsgov.reporters.text import clean
 from opsgov.rules import REGISTRY, canonical
 from opsgov.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 
@@ -66,7 +67,8 @@ class _Group(click.Group):
 
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"opsgov: {message}", err=True)
+    """One line on stderr (a control character in a name or argument is shown escaped), exit status 2."""
+    click.echo(f"opsgov: {clean(message)}", err=True)
     sys.exit(2)
 
 
@@ -162,6 +164,12 @@ def check(
     sys.exit(report.exit_code(settings.fail_on))
 
 
+POLICY_RULES = (
+    "policy/<name>  findings from the Policy documents of the repository being checked; "
+    "`opsgov explain Policy/<name>` shows one"
+)
+
+
 @main.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
@@ -170,6 +178,14 @@ def rules(rule_id: str | None) -> None:
         width = max(len(r) for r in REGISTRY)
         for rule in REGISTRY.values():
             click.echo(f"{rule.id:<{width}}  {rule.level:<7}  {rule.description}")
+        click.echo(f"\n{POLICY_RULES}")
+        return
+    if rule_id.startswith("policy/") and rule_id != "policy/":
+        name = rule_id.partition("/")[2]
+        click.echo(
+            f"{rule_id} (policy)\n\nA finding of the Policy document '{name}' of the repository being checked, "
+            f"not a built-in rule.\n`opsgov explain Policy/{name} [PATH]` shows what it requires and why."
+        )
         return
     found = REGISTRY.get(canonical(rule_id))
     if found is None:
@@ -224,7 +240,10 @@ def schema(out_dir: Path | None, bundle: bool) -> None:
             write_atomic(out_dir / file.name, file.read_bytes())
     except OSError as error:
         fail(f"cannot write schemas to {out_dir}: {error.strerror or error}")
-    click.echo(f"wrote {len(files)} schemas to {out_dir}; point your editor at {out_dir / 'opsgov.json'}")
+    click.echo(
+        f"wrote {len(files)} schemas to {out_dir} (Draft 2020-12, for other tools); for VS Code's YAML extension "
+        f"write the Draft-07 bundle: opsgov schema --bundle -o {out_dir}"
+    )
 
 
 @main.command("who-approves")
@@ -324,12 +343,20 @@ def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
 
 
 def _render_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...], default: str) -> str:
-    """`--format` wins; otherwise the output file's extension, when it is one of the formats."""
+    """`--format` wins; otherwise the output file's extension (none: the default).
+
+    An extension that is none of the formats is a usage error rather than, say, SVG written into
+    chart.jpg: the reader would find out only when the file does not open.
+    """
     if fmt:
         return fmt
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
     suffix = {"markdown": "md", "htm": "html", "gv": "dot"}.get(suffix, suffix)
-    return suffix if suffix in allowed else default
+    if not suffix:
+        return default
+    if suffix not in allowed:
+        fail(f"cannot tell the format from {output}: write {', '.join(allowed)} as its extension, or give --format")
+    return suffix
 
 
 def _render_model(path: Path) -> tuple[Report, Model]:
@@ -426,7 +453,10 @@ def render_process_command(name: str, path: Path, output: Path | None, fmt: str 
 @click.option("--by", type=click.Choice(["post", "unit"]), default="post", show_default=True, help="Rows.")
 @click.option("--process", "process_name", metavar="NAME", help="Only this process.")
 def render_raci_command(path: Path, output: Path | None, fmt: str | None, by: str, process_name: str | None) -> None:
-    """The RACI matrix: posts x steps, or with --by unit, units x processes."""
+    """The RACI matrix: posts x steps, or with --by unit, units x processes.
+
+    CSV starts with a UTF-8 byte order mark, so Excel (also on Chinese Windows) opens it as UTF-8.
+    """
     from opsgov.render.raci import raci_table
     from opsgov.render.table import render_tables
 
@@ -441,13 +471,19 @@ def render_raci_command(path: Path, output: Path | None, fmt: str | None, by: st
 @OUTPUT_OPTION
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), help="Default: from -o, else md.")
 def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -> None:
-    """The delegation-of-authority table: per matrix, bands in words, approvers, mode, escalation."""
-    from opsgov.render.approvals_table import approvals_tables
+    """The delegation-of-authority table: per matrix, bands in words, approvers, mode, escalation.
+
+    Markdown and HTML give one table per matrix; CSV gives one table whose first columns name the
+    matrix (id and title), and starts with a UTF-8 byte order mark, so Excel (also on Chinese
+    Windows) opens it as UTF-8.
+    """
+    from opsgov.render.approvals_table import approvals_sheet, approvals_tables
     from opsgov.render.table import render_tables
     from opsgov.render.words import words_for
 
     def draw(model: Model, chosen: str) -> str:
-        return render_tables(approvals_tables(model), chosen, words_for(model)["approvals"])
+        tables = [approvals_sheet(model)] if chosen == "csv" else approvals_tables(model)
+        return render_tables(tables, chosen, words_for(model)["approvals"])
 
     _render(path, output, fmt, TABLE_FORMATS, draw)
 

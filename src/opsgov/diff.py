@@ -16,14 +16,13 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from opsgov.bands import band_interval, money
+from opsgov.bands import ZERO, Interval, band_interval, money
 from opsgov.config import Settings
 from opsgov.engine import Report, check
 from opsgov.findings import Finding
 from opsgov.fingerprint import fingerprint
 from opsgov.gitrev import tree_at
 from opsgov.model import Entity, Model
-from opsgov.reporters.markdown import cell
 
 WORKING_TREE = "working tree"
 
@@ -250,9 +249,13 @@ def _limit_json(limit: Limit | None) -> dict[str, Any] | None:
     return {"amount": None if amount is None else _number(amount), "inclusive": inclusive, "unlimited": amount is None}
 
 
+def _who(approver: str) -> str:
+    return (_short(approver) or approver) if approver.startswith("Position/") else approver
+
+
 def authority_sentence(approver: str, was: Limit | None, now: Limit | None, currency: str | None) -> str:
     """`finance-director: now approves up to 1,000,000 CNY, was 500,000`."""
-    who = _short(approver) if approver.startswith("Position/") else approver
+    who = _who(approver)
     if now is None:
         return f"{who}: no longer approves (was {limit_words(was, currency)})"
     if was is None:
@@ -284,6 +287,123 @@ def _approvals(base: Model, head: Model) -> list[dict[str, Any]]:
                 "summary": authority_sentence(approver, was, now, currency),
             }
         )
+    return rows
+
+
+ROLE_RANK = {"countersign": 0, "in sequence": 1, "alone": 2}
+"""How an approver takes part in a band: alone (mode any, or the only approver), or with the others."""
+
+Roles = dict[str, list[tuple[Interval, str]]]
+"""approver key -> the bands it sits in: (amounts, role)."""
+
+
+def _role(band: dict[str, Any]) -> str:
+    if len(band.get("approvers") or []) < 2:
+        return "alone"
+    return {"all": "countersign", "sequential": "in sequence"}.get(str(band.get("mode", "any")), "alone")
+
+
+def _roles(matrix: Entity | None) -> Roles:
+    roles: Roles = {}
+    if matrix is None:
+        return roles
+    for index, band in enumerate(matrix.spec.get("bands") or []):
+        interval, role = band_interval(band), _role(band)
+        for position in range(len(band.get("approvers") or [])):
+            approver = _ref(matrix, ("spec", "bands", index, "approvers", position))
+            if approver is not None:
+                roles.setdefault(approver, []).append((interval, role))
+    return roles
+
+
+def _pieces(bounds: Iterable[Decimal]) -> list[tuple[Interval, Decimal]]:
+    """Amounts from 0 upward cut at every band bound: each bound alone, then the open run to the next.
+
+    No band starts or ends inside a piece, so one amount in it (the second item) stands for all of it.
+    """
+    points = sorted({ZERO, *(b for b in bounds if b >= ZERO)})
+    pieces: list[tuple[Interval, Decimal]] = []
+    for low, high in zip(points, [*points[1:], None], strict=True):
+        pieces.append((Interval(low, True, low, True), low))
+        pieces.append((Interval(low, False, high, False), low + 1 if high is None else (low + high) / 2))
+    return pieces
+
+
+def _best(placed: list[tuple[Interval, str]], amount: Decimal) -> str | None:
+    roles = [role for interval, role in placed if amount in interval]
+    return max(roles, key=ROLE_RANK.__getitem__) if roles else None
+
+
+def _role_words(role: str) -> str:
+    return " alone" if role == "alone" else f" ({role})"
+
+
+def amount_sentence(approver: str, matrix: str, row: dict[str, Any]) -> str:
+    """`finance-director in marketing-spend: no longer approves from 100,000 CNY to below 200,000 CNY (countersign)`."""
+    who = f"{_who(approver)} in {matrix}: "
+    was, now, words = row["was"], row["now"], row["amounts"]
+    if was is None:
+        return f"{who}now approves {words}{_role_words(now)}"
+    if now is None:
+        return f"{who}no longer approves {words}{_role_words(was)}"
+    return f"{who}now approves {words}{_role_words(now)}, was {was}"
+
+
+def _interval_json(interval: Interval) -> dict[str, Any]:
+    return {
+        "from": _number(interval.low),
+        "fromInclusive": interval.low_inclusive,
+        "to": None if interval.high is None else _number(interval.high),
+        "toInclusive": interval.high_inclusive,
+    }
+
+
+def _amount_changes(base: Model, head: Model) -> list[dict[str, Any]]:
+    """Per approver and matrix, every run of amounts gained, lost, or approved in another mode.
+
+    A higher limit alone says nothing about a lowered band edge or a dropped countersign, so the
+    amounts are compared piece by piece between all band bounds of both versions of the matrix.
+    """
+    old, new = base.by_kind["ApprovalMatrix"], head.by_kind["ApprovalMatrix"]
+    rows: list[dict[str, Any]] = []
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        was_roles, now_roles = _roles(before), _roles(after)
+        currency = _currency(head, after) if after is not None else _currency(base, before) if before else None
+        bounds = [
+            bound
+            for placed in (*was_roles.values(), *now_roles.values())
+            for interval, _ in placed
+            for bound in (interval.low, interval.high)
+            if bound is not None
+        ]
+        pieces = _pieces(bounds)
+        for approver in sorted(set(was_roles) | set(now_roles)):
+            runs: list[tuple[Interval, str | None, str | None]] = []
+            for piece, amount in pieces:
+                was = _best(was_roles.get(approver, []), amount)
+                now = _best(now_roles.get(approver, []), amount)
+                if was == now:
+                    continue
+                last = runs[-1][0] if runs else None
+                touches = last is not None and last.high == piece.low and last.high_inclusive != piece.low_inclusive
+                if last is not None and touches and runs[-1][1:] == (was, now):
+                    runs[-1] = (Interval(last.low, last.low_inclusive, piece.high, piece.high_inclusive), was, now)
+                else:
+                    runs.append((piece, was, now))
+            for interval, was, now in runs:
+                row: dict[str, Any] = {
+                    "approver": approver,
+                    "matrix": name,
+                    "currency": currency,
+                    "change": "gained" if was is None else "lost" if now is None else "mode",
+                    "amounts": interval.words(currency),
+                    "interval": _interval_json(interval),
+                    "was": was,
+                    "now": now,
+                }
+                row["summary"] = amount_sentence(approver, name, row)
+                rows.append(row)
     return rows
 
 
@@ -342,6 +462,7 @@ def governance_diff(base: Report, head: Report, base_label: str, head_label: str
         "duties": _duties(old, new),
         "boundaries": _boundaries(old, new),
         "approvalAuthority": _approvals(old, new),
+        "approvalAmounts": _amount_changes(old, new),
         "kpis": _kpis(old, new),
         "entities": {kind: rows for kind, rows in others.items() if rows["added"] or rows["removed"]},
         "findings": _findings(base, head),
@@ -371,10 +492,19 @@ def code(value: object) -> str:
     return f"{fence}{padded}{fence}"
 
 
+_INLINE = re.compile(r"[\\`*_\[\]~<]|&(?=#?\w+;)|^[#>+=-]")
+"""Markup inside a list item: emphasis, code, links, HTML tags and entities, a block marker at the start."""
+
+
+def text(value: object) -> str:
+    """Data shown literally in one list item, escaped by backslashes only: `>=` stays `>=` in a terminal."""
+    return _INLINE.sub(lambda match: "\\" + match.group(), " ".join(str(value).splitlines()))
+
+
 def _name(row: dict[str, Any], key: str) -> str:
     title = row.get("title")
     name = row[key]
-    return f"{code(name)} {cell(title)}" if title and title != name else code(name)
+    return f"{code(name)} {text(title)}" if title and title != name else code(name)
 
 
 def _value(value: Any) -> str:
@@ -401,7 +531,7 @@ def _section(lines: list[str], title: str, body: list[str]) -> None:
 
 
 def _location(finding: dict[str, Any]) -> str:
-    return cell(f"{finding['file']}:{finding['line']}")
+    return text(f"{finding['file']}:{finding['line']}")
 
 
 def render_markdown(change: dict[str, Any]) -> str:
@@ -456,7 +586,8 @@ def render_markdown(change: dict[str, Any]) -> str:
     _section(
         lines,
         "Approval authority",
-        [f"- **{r['change']}** in {code(r['matrix'])}: {cell(r['summary'])}" for r in change["approvalAuthority"]],
+        [f"- **{r['change']}** in {code(r['matrix'])}: {text(r['summary'])}" for r in change["approvalAuthority"]]
+        + [f"- {text(r['summary'])}" for r in change["approvalAmounts"]],
     )
     _section(
         lines,
@@ -475,5 +606,5 @@ def render_markdown(change: dict[str, Any]) -> str:
     lines.append("")
     for label in ("introduced", "fixed"):
         for f in findings[label]:
-            lines.append(f"- {label}: {f['level']} {code(f['rule'])} {cell(f['message'])} ({_location(f)})")
+            lines.append(f"- {label}: {f['level']} {code(f['rule'])} {text(f['message'])} ({_location(f)})")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -73,7 +73,7 @@ def validate_selectors(selectors: Iterable[str]) -> None:
             continue
         if any(known.startswith(selector) for known in REGISTRY) and selector.endswith(("-", "/")):
             continue
-        close = difflib.get_close_matches(selector, list(REGISTRY), n=1)
+        close = difflib.get_close_matches(selector, list(REGISTRY), n=1, cutoff=0.75)  # typos only, as project.py
         hint = f"; did you mean '{close[0]}'?" if close else "; `opsgov rules` lists them"
         raise ConfigError(f"unknown rule '{selector}'{hint}")
 

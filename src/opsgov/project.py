@@ -40,7 +40,8 @@ def _error(document: Document, path: NodePath, message: str) -> ConfigError:
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
+    """Only a real near-miss (a typo, a swapped pair): a weak match like 'bogus-rule' -> 'ambiguous-ref' misleads."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -81,7 +82,8 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
         current = canonical(rule_id)
         known = REGISTRY.get(current)
         if known is None and not current.startswith("policy/"):
-            raise _error(document, path, f"unknown rule '{rule_id}'{_suggest(rule_id, list(REGISTRY))}")
+            hint = _suggest(rule_id, list(REGISTRY)) or "; `opsgov rules` lists them"
+            raise _error(document, path, f"unknown rule '{rule_id}'{hint}")
         entry: dict[str, Any] = {"level": value} if isinstance(value, str) else value
         if "level" in entry:
             settings.levels[current] = entry["level"]

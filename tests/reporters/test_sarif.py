@@ -4,11 +4,13 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
 
 from opsgov.engine import Report
+from opsgov.findings import Related
 from opsgov.fingerprint import fingerprint
 from opsgov.reporters import REPORTERS
 from opsgov.rules import REGISTRY
@@ -78,6 +80,20 @@ def test_waived_finding_is_a_suppressed_result_and_info_is_a_note(validator: jso
     assert by_rule["duty-overlap"]["suppressions"][0]["kind"] == "external"
     assert by_rule["policy/max-span"]["level"] == "note"
     assert "suppressions" not in by_rule["policy/max-span"]
+
+
+def test_uri_is_a_percent_encoded_relative_reference(validator: jsonschema.protocols.Validator) -> None:
+    file = "ops/财务 部.yaml"
+    finding = POLICY.replace(file=file, related=(Related(file, 3, 1, "the team"),))
+    log = sarif(handmade(finding))
+    assert not list(validator.iter_errors(log))
+    result = log["runs"][0]["results"][0]
+    uris = [
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+    ]
+    assert uris == ["ops/%E8%B4%A2%E5%8A%A1%20%E9%83%A8.yaml"] * 2
+    assert [unquote(uri) for uri in uris] == [file, file]
 
 
 def test_fingerprint_survives_a_line_shift() -> None:

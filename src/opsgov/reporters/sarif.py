@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 from typing import Any
+from urllib.parse import quote
 
 from opsgov import __version__
 from opsgov.engine import Report
@@ -53,8 +54,9 @@ def rule_descriptor(rule_id: str) -> dict[str, Any]:
 
 
 def _physical(file: str, line: int, column: int) -> dict[str, Any]:
+    """`uri` is a relative URI reference, so a space or a CJK file name is percent-encoded (UTF-8)."""
     return {
-        "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": {"uri": quote(file, safe="/"), "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": max(line, 1), "startColumn": max(column, 1)},
     }
 

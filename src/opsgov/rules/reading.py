@@ -17,6 +17,8 @@ RULES = (
         rest of the file is not read. A tab used for indentation gets a hint: YAML indents with
         spaces only.
 
+        Passes:
+            spec: {parent: finance}
         Fails:
             spec: {parent: finance      # the flow mapping is never closed
         """,
@@ -86,6 +88,19 @@ RULES = (
         docs="""
         Names are unique per kind. The second definition is reported, with the first as a
         related location; the first one is the one the analysis uses.
+
+        Passes:
+            kind: Unit
+            metadata: {name: finance, title: 财务部}
+            ---
+            kind: Unit
+            metadata: {name: finance-shared, title: 财务共享中心}
+        Fails:
+            kind: Unit
+            metadata: {name: finance, title: 财务部}
+            ---
+            kind: Unit
+            metadata: {name: finance, title: 财务共享中心}   # a second Unit called finance
         """,
     ),
     Rule(
@@ -98,6 +113,8 @@ RULES = (
         the closest existing name, and says so when the name belongs to another kind
         (`reportsTo: finance` where finance is a Unit: the hint names the unit's head).
 
+        Passes:
+            spec: {parent: finance}     # a Unit called finance exists
         Fails:
             spec: {parent: finanse}     # names no Unit; did you mean 'finance'?
         """,
