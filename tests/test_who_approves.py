@@ -112,6 +112,13 @@ def test_the_documents_are_where_opsgov_yaml_says(repo: Repo) -> None:
     assert "band 2: from 100,000 CNY and below 200,000 CNY" in out
 
 
+def test_the_matrix_can_be_named_by_its_title_or_kind_and_name() -> None:
+    by_name = invoke("marketing-spend", "300000", EXAMPLE)
+    assert invoke("营销活动费用审批", "300000", EXAMPLE) == by_name
+    assert invoke("ApprovalMatrix/marketing-spend", "300000", EXAMPLE) == by_name
+    assert by_name[0] == 0
+
+
 def test_unknown_matrix_suggests_the_closest(repo: Repo) -> None:
     status, _, err = invoke("marketing-spnd", "5", EXAMPLE)
     assert status == 2

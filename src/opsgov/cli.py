@@ -252,7 +252,7 @@ def schema(out_dir: Path | None, bundle: bool) -> None:
 @PATH_ARGUMENT
 @format_option("text", "json", help="Output format.")
 def who_approves(matrix: str, amount: str, path: Path, fmt: str) -> None:
-    """The band, approvers, mode and escalation of approval matrix MATRIX for AMOUNT (a plain number).
+    """The band, approvers, mode and escalation of approval matrix MATRIX (name or title) for AMOUNT (a plain number).
 
     Exit status 1 when no band or more than one band covers the amount.
     """
