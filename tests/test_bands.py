@@ -38,7 +38,7 @@ def test_every_boundary_combination_of_neighbouring_bands(
         ([{}], [], []),
         # open-ended top band versus a finite top
         ([{"below": 100}, {"from": 100}], [], []),
-        ([{"below": 100}, {"from": 100, "upTo": 1000000}], ["over 1,000,000 CNY upward"], []),
+        ([{"below": 100}, {"from": 100, "upTo": 1000000}], ["over 1,000,000 CNY"], []),
         ([{"below": 100}, {"from": 100, "below": 1000000}], ["from 1,000,000 CNY upward"], []),
         # the lowest band must start at 0 inclusive
         ([{"over": 0}], ["exactly 0 CNY"], []),

@@ -93,7 +93,7 @@ def test_other_kinds_of_the_example() -> None:
 
     matrix = run("marketing-spend", str(EXAMPLE)).output
     assert section(matrix, "Bands")[-2:] == [
-        "3. over 500,000 CNY upward: 总经理办公会 (Unit/gm-office-meeting)",
+        "3. over 500,000 CNY: 总经理办公会 (Unit/gm-office-meeting)",
         "sole approver",
     ]
     assert section(matrix, "Used in steps") == [

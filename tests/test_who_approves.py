@@ -57,7 +57,7 @@ def test_json_has_the_same_data() -> None:
         "CNY",
     )
     band = answer["band"]
-    assert band["words"] == "over 500,000 CNY upward"
+    assert band["words"] == "over 500,000 CNY"
     assert band["interval"] == {"low": "500000", "lowInclusive": False, "high": None, "highInclusive": False}
     assert band["approvers"] == [
         {"name": "gm-office-meeting", "kind": "Unit", "entity": "Unit/gm-office-meeting", "title": "总经理办公会"}

@@ -87,9 +87,10 @@ def interval_words(interval: Interval, currency: str | None = None, chinese: boo
 
     Each bound keeps the word of the key that wrote it, so a reader can map the words back to
     the YAML: `from` -> "from X" (含), `over` -> "over X" (不含), `upTo` -> "up to Y inclusive"
-    (含), `below` -> "below Y" (不含); a band without an upper bound runs "upward" (以上).
+    (含), `below` -> "below Y" (不含); a band from X without an upper bound runs "upward" (以上).
     Examples: `exactly 100,000 CNY`, `below 100,000 CNY`, `over 500,000 CNY up to 1,000,000 CNY
-    inclusive`, `from 1,000,000 CNY upward`; in Chinese `500,000 CNY（不含）至 1,000,000 CNY（含）`.
+    inclusive`, `from 1,000,000 CNY upward`, `over 1,000,000 CNY`; in Chinese
+    `500,000 CNY（不含）至 1,000,000 CNY（含）`.
     """
     low = money(interval.low, currency)
     if interval.point:
@@ -103,7 +104,9 @@ def interval_words(interval: Interval, currency: str | None = None, chinese: boo
         return f"{lower}至 {upper}" if lower else f"{upper}以下"
     lower = "" if starts_at_zero else f"{'from' if interval.low_inclusive else 'over'} {low}"
     if interval.high is None:
-        return f"{lower} upward" if lower else "any amount"
+        if not lower:
+            return "any amount"
+        return f"{lower} upward" if interval.low_inclusive else lower  # "over X" already runs upward
     high = money(interval.high, currency)
     upper = f"up to {high} inclusive" if interval.high_inclusive else f"below {high}"
     if not lower:

@@ -113,7 +113,7 @@ def test_gap_and_overlap_messages_read_in_band_order_with_it_or_them(repo: Repo)
     [gap] = run(repo, point, rule="approval-gap")
     assert gap.message == (
         "no band of spend covers the amount exactly 500,000 CNY, between band 2 (from 100,000 CNY and below "
-        "500,000 CNY) and band 3 (over 500,000 CNY upward): such a request has no approver"
+        "500,000 CNY) and band 3 (over 500,000 CNY): such a request has no approver"
     )
     assert (
         gap.hint == "write `upTo: 500000` in band 2 or `from: 500000` in band 3, so that exactly one of them covers it"
@@ -138,7 +138,7 @@ def test_gap_above_the_highest_finite_bound_uses_the_matrix_currency(repo: Repo)
         """)
     [finding] = run(repo, m, rule="approval-gap")
     assert finding.path == "$.spec.bands[0].upTo"
-    assert "amounts over 1,000,000 USD upward" in finding.message
+    assert "amounts over 1,000,000 USD, above" in finding.message
 
 
 def test_gap_below_the_first_band_and_a_range_between_bands(repo: Repo) -> None:
