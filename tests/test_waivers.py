@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -117,6 +118,15 @@ def test_a_built_in_rule_finding_is_waived(repo: Repo) -> None:
     )
     [overlap] = only(report, "duty-overlap")
     assert overlap.waived and report.exit_code("error") == 0
+    assert overlap.waived_by == "Waiver/sales-head: 负责人招聘中"
+    from opsgov.reporters import REPORTERS
+
+    [result] = [
+        r
+        for r in json.loads(REPORTERS["sarif"]().render(report))["runs"][0]["results"]
+        if r["ruleId"] == "duty-overlap"
+    ]
+    assert result["suppressions"][0]["justification"] == "waived by Waiver/sales-head: 负责人招聘中"
 
 
 def test_cli_today_decides_expiry(repo: Repo) -> None:
@@ -127,7 +137,7 @@ def test_cli_today_decides_expiry(repo: Repo) -> None:
     root = repo(files(waiver(expires="2027-01-31")))
     runner = CliRunner()
     before = runner.invoke(main, ["check", str(root), "--today", "2027-01-31"], catch_exceptions=False)
-    assert before.exit_code == 0 and "(waived)" in before.output
+    assert before.exit_code == 0 and "(waived by Waiver/sales-head)" in before.output
     after = runner.invoke(main, ["check", str(root), "--today", "2027-02-01"], catch_exceptions=False)
     assert after.exit_code == 1 and "waiver-expired" in after.output
     bad = runner.invoke(main, ["check", str(root), "--today", "2027-02-30"], catch_exceptions=False)

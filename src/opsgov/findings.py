@@ -45,6 +45,9 @@ class Finding:
     related: tuple[Related, ...] = ()
     hint: str = ""
     waived: bool = False
+    waived_by: str = ""
+    """The Waiver that covers the finding and its reason (`Waiver/x: reason`); not in the JSON
+    report, whose shape CLI.md fixes, but shown by the text and SARIF reporters."""
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)

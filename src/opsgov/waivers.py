@@ -107,7 +107,8 @@ def apply_waivers(
             if covering:
                 for waiver in covering:
                     waiver.covered += 1
-                finding = finding.replace(waived=True)
+                first = covering[0].entity
+                finding = finding.replace(waived=True, waived_by=f"{first.key}: {first.spec['reason']}")
         marked.append(finding)
     for waiver in waivers:
         entity = waiver.entity

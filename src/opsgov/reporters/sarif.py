@@ -85,7 +85,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     if finding.related:
         result["relatedLocations"] = [_related(i, r) for i, r in enumerate(finding.related, 1)]
     if finding.waived:
-        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": "waived by a Waiver"}]
+        justification = f"waived by {finding.waived_by}" if finding.waived_by else "waived by a Waiver"
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     properties: dict[str, Any] = {}
     if finding.path:
         properties["path"] = finding.path

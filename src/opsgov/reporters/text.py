@@ -32,7 +32,10 @@ class TextReporter(Reporter):
     def render(self, report: Report) -> str:
         lines: list[str] = []
         for finding in report.findings:
-            waived = " (waived)" if finding.waived else ""
+            waived = ""
+            if finding.waived:
+                waiver = finding.waived_by.partition(":")[0]
+                waived = f" (waived by {waiver})" if waiver else " (waived)"
             lines.append(
                 f"{clean(finding.file)}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
                 f"{clean(finding.message)}{waived}"
