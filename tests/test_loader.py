@@ -384,3 +384,12 @@ def test_yml_suffix_and_nested_folders_are_read(repo: Callable[..., Path]) -> No
     root = repo({"ops/a/b/c/bad.yml": "a: [\n"})
     [finding] = check_repo(root).findings
     assert (finding.rule, finding.file) == ("yaml-syntax", "ops/a/b/c/bad.yml")
+
+
+def test_a_pipe_named_yaml_is_reported_not_read(repo: Callable[..., Path]) -> None:
+    root = repo({})
+    os.mkfifo(root / "ops" / "queue.yaml")
+    report = check_repo(root)
+    [finding] = [f for f in report.findings if f.rule == "file-unreadable"]
+    assert (finding.file, finding.message) == ("ops/queue.yaml", "not a regular file; not read")
+    assert report.exit_code("never") == 1

@@ -505,8 +505,13 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
             try:
                 if entry.is_dir():
                     yield from walk(entry.path)
-                elif entry.name.endswith(YAML_SUFFIXES) and (entry.is_file() or not os.path.exists(entry.path)):
-                    found.setdefault(rel_of(entry.path), FsPath(entry.path))
+                elif entry.name.endswith(YAML_SUFFIXES):
+                    if entry.is_file() or not os.path.exists(entry.path):  # a dangling link: reading says why
+                        found.setdefault(rel_of(entry.path), FsPath(entry.path))
+                    else:  # a pipe or a device named *.yaml: reading it could block forever
+                        findings.append(
+                            Finding(rel_of(entry.path), 1, 1, "file-unreadable", "not a regular file; not read")
+                        )
             except OSError as error:
                 findings.append(
                     Finding(rel_of(entry.path), 1, 1, "file-unreadable", f"cannot read: {error.strerror or error}")
