@@ -82,24 +82,6 @@ def _matches(rule_id: str, selectors: Sequence[str]) -> bool:
     return any(rule_id == canonical(s) or (s.endswith(("-", "/")) and rule_id.startswith(s)) for s in selectors)
 
 
-def run_rules(model: Model, settings: Settings) -> list[Finding]:
-    """Every enabled rule over the model; a rule that raises becomes an internal-error finding."""
-    findings: list[Finding] = []
-    for rule in REGISTRY.values():
-        if rule.check is None or settings.levels.get(rule.id) == "off":
-            continue
-        if settings.select and not _matches(rule.id, settings.select):
-            continue
-        if _matches(rule.id, settings.ignore):
-            continue
-        options = {**rule.options, **settings.options.get(rule.id, {})}
-        try:
-            findings.extend(f.replace(rule=rule.id) for f in rule.check(model, options))
-        except Exception as error:  # a broken rule must be visible, never silent
-            findings.append(internal_error(f"rule {rule.id}", error))
-    return findings
-
-
 def runs(rule_id: str, settings: Settings) -> bool:
     """Whether a rule's findings can be reported at all: not switched off, selected, not ignored."""
     if settings.levels.get(rule_id) == "off":
@@ -107,6 +89,20 @@ def runs(rule_id: str, settings: Settings) -> bool:
     if settings.select and not _matches(rule_id, settings.select):
         return False
     return not _matches(rule_id, settings.ignore)
+
+
+def run_rules(model: Model, settings: Settings) -> list[Finding]:
+    """Every enabled rule over the model; a rule that raises becomes an internal-error finding."""
+    findings: list[Finding] = []
+    for rule in REGISTRY.values():
+        if rule.check is None or not runs(rule.id, settings):
+            continue
+        options = {**rule.options, **settings.options.get(rule.id, {})}
+        try:
+            findings.extend(f.replace(rule=rule.id) for f in rule.check(model, options))
+        except Exception as error:  # a broken rule must be visible, never silent
+            findings.append(internal_error(f"rule {rule.id}", error))
+    return findings
 
 
 def run_policy_stage(model: Model, settings: Settings) -> list[Finding]:
@@ -122,14 +118,9 @@ def finalize(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
     kept: list[Finding] = []
     for finding in findings:
         rule_id = finding.rule
-        if rule_id != "internal-error":
-            if settings.select and not _matches(rule_id, settings.select):
-                continue
-            if _matches(rule_id, settings.ignore):
-                continue
         configured = settings.levels.get(rule_id)
-        if configured == "off":
-            continue
+        if configured == "off" or (rule_id != "internal-error" and not runs(rule_id, settings)):
+            continue  # an internal error is shown whatever --select/--ignore say
         known = REGISTRY.get(rule_id)
         level = configured or finding.level or (known.level if known else "error")
         kept.append(finding if finding.level == level else finding.replace(level=level))
