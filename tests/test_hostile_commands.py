@@ -572,7 +572,7 @@ def test_jobs_beyond_a_few_per_core_are_not_forked(tmp_path: Path, monkeypatch: 
     """`check -j 100000` on a large repository would fork a process per file."""
     asked: list[int] = []
 
-    def record(files: object, limits: object, jobs: int) -> None:
+    def record(files: object, sizes: object, limits: object, jobs: int) -> None:
         asked.append(jobs)
 
     monkeypatch.setattr(opsgov.loader, "PARALLEL_MIN_BYTES", 0)

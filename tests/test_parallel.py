@@ -49,7 +49,7 @@ def test_chunks_deal_every_file_once_largest_first(tmp_path: Path) -> None:
         path = tmp_path / f"f{index}.yaml"
         path.write_text("x" * size)
         files.append((path, path.name))
-    chunks = loader._chunks(files, 2)
+    chunks = loader._chunks(files, [path.stat().st_size for path, _ in files], 2)
     dealt = sorted(index for chunk in chunks for index, _, _ in chunk)
     assert dealt == [0, 1, 2, 3, 4]
     assert chunks[0][0][0] == 1

@@ -10,7 +10,6 @@ come from the events we read anyway, so there is no second pass for line numbers
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
@@ -569,38 +568,34 @@ def _load_chunk(chunk: Sequence[tuple[int, FsPath, str]], limits: Limits) -> lis
     return [(index, load_file(path, rel, limits)) for index, path, rel in chunk]
 
 
-def _chunks(files: Sequence[tuple[FsPath, str]], jobs: int) -> list[list[tuple[int, FsPath, str]]]:
+def _size(path: FsPath) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported when the file is read
+        return 0
+
+
+def _chunks(
+    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], jobs: int
+) -> list[list[tuple[int, FsPath, str]]]:
     """Files dealt into `jobs` bins of about equal size, largest first."""
-    sized = []
-    for index, (path, rel) in enumerate(files):
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        sized.append((size, index, path, rel))
-    sized.sort(key=lambda item: (-item[0], item[1]))
+    order = sorted(range(len(files)), key=lambda index: (-sizes[index], index))
     bins: list[list[tuple[int, FsPath, str]]] = [[] for _ in range(jobs)]
     totals = [0] * jobs
-    for size, index, path, rel in sized:
+    for index in order:
         lightest = totals.index(min(totals))
-        bins[lightest].append((index, path, rel))
-        totals[lightest] += size
+        bins[lightest].append((index, *files[index]))
+        totals[lightest] += sizes[index]
     return [chunk for chunk in bins if chunk]
 
 
-def _total_bytes(files: Sequence[tuple[FsPath, str]]) -> int:
-    total = 0
-    for path, _ in files:
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    return total
-
-
-def _load_parallel(files: Sequence[tuple[FsPath, str]], limits: Limits, jobs: int) -> list[_FileResult] | None:
+def _load_parallel(
+    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], limits: Limits, jobs: int
+) -> list[_FileResult] | None:
     """Parse in this process and `jobs - 1` forked ones; None where that is not possible here."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    chunks = _chunks(files, jobs)
+    chunks = _chunks(files, sizes, jobs)
     results: list[_FileResult | None] = [None] * len(files)
     try:
         context = multiprocessing.get_context("fork")
@@ -627,9 +622,10 @@ def load_files(files: Sequence[tuple[FsPath, str]], limits: Limits = DEFAULT_LIM
     gc.disable()
     try:
         per_file: list[_FileResult] | None = None
-        if jobs > 1 and len(files) > 1 and _total_bytes(files) >= PARALLEL_MIN_BYTES:
+        sizes = [_size(path) for path, _ in files] if jobs > 1 and len(files) > 1 else []
+        if sizes and sum(sizes) >= PARALLEL_MIN_BYTES:
             # parsing is CPU-bound: processes beyond a few per core only cost forks (`-j 100000` is no fork bomb)
-            per_file = _load_parallel(files, limits, min(jobs, len(files), 4 * (os.cpu_count() or 1)))
+            per_file = _load_parallel(files, sizes, limits, min(jobs, len(files), 4 * (os.cpu_count() or 1)))
         if per_file is None:
             per_file = [load_file(path, rel, limits) for path, rel in files]
         for documents, findings in per_file:
