@@ -641,7 +641,7 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                 bad = [
                     (j, key)
                     for j, key in approvers
-                    if key.startswith("Position/") and target not in set(structure.chain(key))
+                    if key.startswith("Position/") and target not in structure.chain(key)
                 ]
                 reason = "it is not above " + _names([_label(key) for _, key in bad]) if bad else ""
                 if any(key == target for _, key in bad):

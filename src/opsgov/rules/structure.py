@@ -252,11 +252,7 @@ def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
 
 def _suggested_manager(model: Model, position: Entity) -> str | None:
     """The head of the post's own unit or, if it heads that itself, of the nearest unit above."""
-    structure = model.structure
-    unit = structure.unit_of.get(position.key)
-    if unit is None:
-        return None
-    for candidate in (unit, *structure.unit_ancestors(unit)):
+    for candidate in model.structure.containers(position.key):
         entity = model.get(candidate)
         head = entity.target(("spec", "head")) if entity is not None else None
         if head is not None and head != position.key:
@@ -357,44 +353,6 @@ def head_outside_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Find
         )
 
 
-class _Tree:
-    """Ancestor tests in O(1): entry/exit times of a depth-first walk over the unit forest.
-
-    Units in or under a parent cycle get no times; for them `contains` falls back to the
-    cycle-safe walk of Structure.
-    """
-
-    def __init__(self, model: Model) -> None:
-        structure = model.structure
-        self.structure = structure
-        self.enter: dict[str, int] = {}
-        self.leave: dict[str, int] = {}
-        clock = 0
-        for top, parent in structure.parent.items():
-            if parent is not None:
-                continue
-            stack: list[tuple[str, bool]] = [(top, False)]
-            while stack:
-                unit, done = stack.pop()
-                if done:
-                    self.leave[unit] = clock
-                    continue
-                if unit in self.enter:
-                    continue
-                self.enter[unit] = clock
-                clock += 1
-                stack.append((unit, True))
-                stack.extend((child, False) for child in structure.children.get(unit, ()))
-
-    def contains(self, outer: str, inner: str) -> bool:
-        """True when unit `outer` is unit `inner` or one of its ancestors."""
-        if inner in self.enter:
-            if outer not in self.enter:
-                return False
-            return self.enter[outer] <= self.enter[inner] and self.leave[inner] <= self.leave[outer]
-        return outer == inner or any(unit == outer for unit in self.structure.unit_ancestors(inner))
-
-
 @rule(
     "reporting-crosses-tree",
     "warning",
@@ -418,7 +376,6 @@ def reporting_crosses_tree(model: Model, options: Mapping[str, Any]) -> Iterator
         spec: {unit: ops, reportsTo: cfo}              # cfo is in finance, a sibling of ops
     """
     structure = model.structure
-    tree: _Tree | None = None
     for position in model.positions.values():
         manager = structure.reports_to.get(position.key)
         if manager is None:
@@ -427,9 +384,7 @@ def reporting_crosses_tree(model: Model, options: Mapping[str, Any]) -> Iterator
         manager_home = structure.unit_of.get(manager)
         if home is None or manager_home is None or home == manager_home:
             continue
-        if tree is None:
-            tree = _Tree(model)
-        if tree.contains(manager_home, home):
+        if structure.contains(manager_home, home):
             continue
         boss = model.get(manager)
         related = (boss.doc.related(("spec", "unit"), f"{_name(manager)} is in {_name(manager_home)}"),) if boss else ()
