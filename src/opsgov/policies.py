@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import cel
-
 from opsgov.documents import Path
 from opsgov.facts import compute_facts
 from opsgov.findings import Finding
@@ -99,13 +97,21 @@ def cel_error(error: BaseException) -> str:
     return re.sub(r"^Failed to parse expression .*?ERROR: <input>:", "at ", text) or type(error).__name__
 
 
+def _cel() -> Any:
+    """The CEL library, imported on first use: importing it costs about 0.1 s (it loads a CLI of
+    its own), which every command paid at start-up although only a check with policies needs it."""
+    import cel
+
+    return cel
+
+
 def _invalid(policy: Entity, path: Path, message: str, hint: str) -> Finding:
     return policy.finding(path, message, hint=hint).replace(rule="policy-invalid", level="error")
 
 
 def _compile(policy: Entity, source: str, path: Path, findings: list[Finding]) -> Expression | None:
     try:
-        program = cel.compile(source)
+        program = _cel().compile(source)
     except Exception as error:  # the library raises ValueError, but a bad expression must never abort the run
         findings.append(
             _invalid(
@@ -198,7 +204,7 @@ def _bind(context: Any, needs: Needs, entity: Entity, facts: dict[str, Any] | No
 
 
 def _fresh(needs: Needs, entity: Entity, facts: dict[str, Any] | None, params: dict[str, Any]) -> Any:
-    return _bind(cel.Context({"params": params}), needs, entity, facts)
+    return _bind(_cel().Context({"params": params}), needs, entity, facts)
 
 
 def _evaluate(expression: Expression, context: Any, entity: Entity) -> tuple[bool, Any]:
@@ -266,7 +272,7 @@ def run_policies(model: Model, skip: Sequence[str] = ()) -> list[Finding]:
         labels = policy.labels.items()
         params = policy.params
         # One context per policy, params converted once; each entity's variables overwrite the last one's.
-        context = cel.Context({"params": params})
+        context = _cel().Context({"params": params})
         for kind in policy.kinds:
             for entity in model.entities(kind):
                 if labels and any(entity.labels.get(k) != v for k, v in labels):
