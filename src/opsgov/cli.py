@@ -27,6 +27,8 @@ from opsgov.engine import Report
 from opsgov.engine import check as run_check
 from opsgov.model import Model
 from opsgov.project import load_settings
+from opsgov.render.safe import DOT_FORMATS
+from opsgov.render.table import TABLE_FORMATS
 from opsgov.reporters import REPORTERS
 from opsgov.reporters.markdown import render_markdown
 from opsgov.reporters.text import clean
@@ -370,8 +372,7 @@ def _render_model(path: Path) -> tuple[Report, Model]:
     return report, report.model
 
 
-DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
-TABLE_FORMATS = ("md", "csv", "html")
+DIAGRAM_FORMATS = DOT_FORMATS
 
 
 def _render(

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import networkx as nx
 
 from opsgov.model import Model
+from opsgov.reporters.text import xml_text
 
 FORMATS = ("graphml", "json")
 
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot carry at all, even escaped; a file name could hold one."""
 
 
@@ -33,9 +32,7 @@ def _plain(value: Any) -> str | int:
 
 
 def _xml_safe(value: str | int) -> str | int:
-    if isinstance(value, str):
-        return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-    return value
+    return xml_text(value) if isinstance(value, str) else value
 
 
 def _attributes(data: Mapping[str, Any], convert: Callable[[str | int], str | int]) -> dict[str, str | int]:

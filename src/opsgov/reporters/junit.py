@@ -7,21 +7,14 @@ to the place.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.reporters.base import Reporter
+from opsgov.reporters.text import xml_text
 from opsgov.rules import REGISTRY
-
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    """XML 1.0 cannot carry most control characters at all, even escaped: they are shown as `\\xNN`."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _line(finding: Finding) -> str:

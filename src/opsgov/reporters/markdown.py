@@ -14,6 +14,7 @@ from urllib.parse import quote
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.reporters.base import Reporter
+from opsgov.reporters.text import plural
 
 MAX_ROWS = 200
 """GitHub cuts comments at 65,536 characters; the rest is counted, not listed."""
@@ -39,20 +40,16 @@ def line_link(file: str, line: int, env: Mapping[str, str]) -> str:
     return f"[{label}]({url})"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def counts_line(report: Report) -> str:
     counts = report.counts()
     parts = [
-        f"**{_plural(counts['error'], 'error')}**",
-        _plural(counts["warning"], "warning"),
+        f"**{plural(counts['error'], 'error')}**",
+        plural(counts["warning"], "warning"),
         f"{counts['info']} info",
     ]
     if counts["waived"]:
         parts.append(f"{counts['waived']} waived")
-    return f"{' · '.join(parts)} in {_plural(report.files, 'file')}, {_plural(report.documents, 'document')}"
+    return f"{' · '.join(parts)} in {plural(report.files, 'file')}, {plural(report.documents, 'document')}"
 
 
 def _row(finding: Finding, env: Mapping[str, str]) -> str:
@@ -78,7 +75,7 @@ def render_markdown(report: Report, env: Mapping[str, str], title: str = "opsgov
     else:
         lines.append(":white_check_mark: No findings.")
     if waived:
-        lines.extend(["", f"<details><summary>{_plural(len(waived), 'waived finding')}</summary>", ""])
+        lines.extend(["", f"<details><summary>{plural(len(waived), 'waived finding')}</summary>", ""])
         lines.extend(_table(waived, env))
         lines.extend(["", "</details>"])
     return "\n".join(lines) + "\n"

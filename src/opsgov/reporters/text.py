@@ -10,20 +10,28 @@ from opsgov.reporters.base import Reporter
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """XML 1.0 cannot carry most control characters at all, even escaped: they are shown as `\\xNN`."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def clean(text: str) -> str:
     """Control characters from the data are shown escaped, never sent to the terminal."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary_line(report: Report) -> str:
     counts = report.counts()
-    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"), f"{counts['info']} info"]
+    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning"), f"{counts['info']} info"]
     waived = f", {counts['waived']} waived" if counts["waived"] else ""
-    return f"{_plural(report.files, 'file')}, {_plural(report.documents, 'document')}: {', '.join(parts)}{waived}"
+    return f"{plural(report.files, 'file')}, {plural(report.documents, 'document')}: {', '.join(parts)}{waived}"
 
 
 class TextReporter(Reporter):
