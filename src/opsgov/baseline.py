@@ -23,25 +23,26 @@ MAX_BASELINE_BYTES = 256 * 1024 * 1024
 """Far above the baseline of 100,000 findings (about 30 MB)."""
 
 
-def render_baseline(findings: Iterable[Finding]) -> str:
-    """The baseline file's text: unwaived findings only (a waiver already accounts for the others), sorted."""
+def _entries(findings: Iterable[Finding]) -> list[dict[str, str]]:
+    """Unwaived findings only (a waiver already accounts for the others), sorted, one per fingerprint."""
     entries = {
-        fingerprint(f): {"fingerprint": fingerprint(f), "rule": f.rule, "entity": f.entity, "message": f.message}
+        key: {"fingerprint": key, "rule": f.rule, "entity": f.entity, "message": f.message}
         for f in findings
         if not f.waived and f.rule != "internal-error"
+        for key in (fingerprint(f),)
     }
-    ordered = [entries[key] for key in sorted(entries, key=lambda k: (entries[k]["rule"], entries[k]["entity"], k))]
-    return json.dumps({FORMAT_KEY: VERSION, "findings": ordered}, ensure_ascii=False, indent=2) + "\n"
+    return [entries[key] for key in sorted(entries, key=lambda k: (entries[k]["rule"], entries[k]["entity"], k))]
 
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
     """Write the baseline atomically; the number of findings recorded."""
-    text = render_baseline(findings)
+    entries = _entries(findings)
+    text = json.dumps({FORMAT_KEY: VERSION, "findings": entries}, ensure_ascii=False, indent=2) + "\n"
     try:
         write_atomic(path, text)
     except OSError as error:
         raise ConfigError(f"cannot write baseline {path}: {error.strerror or error}") from None
-    return len(json.loads(text)["findings"])
+    return len(entries)
 
 
 def load_baseline(path: Path) -> frozenset[str]:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+from opsgov.approvals import matrix_currency
 from opsgov.bands import ZERO, Interval, band_interval, money
 from opsgov.config import Settings
 from opsgov.engine import Report, check
@@ -205,18 +206,11 @@ def _limit_rank(limit: Limit) -> tuple[int, Decimal, bool]:
     return (1, Decimal(0), True) if amount is None else (0, amount, inclusive)
 
 
-def _currency(model: Model, matrix: Entity) -> str | None:
-    currency = matrix.spec.get("currency")
-    if not currency and len(model.organizations) == 1:
-        currency = model.organizations[0].spec.get("currency")
-    return str(currency) if currency else None
-
-
 def _authority(model: Model) -> dict[tuple[str, str], tuple[Limit, str | None]]:
     """(approver key, matrix name) -> the approver's highest limit in that matrix, and the currency."""
     limits: dict[tuple[str, str], tuple[Limit, str | None]] = {}
     for matrix in model.entities("ApprovalMatrix"):
-        currency = _currency(model, matrix)
+        currency = matrix_currency(model, matrix)
         for index, band in enumerate(matrix.spec.get("bands") or []):
             interval = band_interval(band)
             limit: Limit = (interval.high, interval.high_inclusive)
@@ -369,7 +363,10 @@ def _amount_changes(base: Model, head: Model) -> list[dict[str, Any]]:
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
         was_roles, now_roles = _roles(before), _roles(after)
-        currency = _currency(head, after) if after is not None else _currency(base, before) if before else None
+        if after is not None:
+            currency = matrix_currency(head, after)
+        else:
+            currency = matrix_currency(base, before) if before else None
         bounds = [
             bound
             for placed in (*was_roles.values(), *now_roles.values())
