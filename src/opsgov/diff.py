@@ -51,9 +51,8 @@ def wanted(settings: Settings) -> tuple[str, ...]:
 
 def check_since(settings: Settings, rev: str) -> tuple[Report, int]:
     """The check of the working tree at `settings.root` less what was already found at `rev`, and how many that was."""
-    with tree_at(settings.root, rev, wanted(settings)) as old_root:
-        base = check(dataclasses.replace(settings, root=old_root))
-    head = check(settings)
+    with checked(settings, rev) as base:
+        head = check(settings)
     new = new_findings(head.findings, base.findings)
     return dataclasses.replace(head, findings=new), len(head.findings) - len(new)
 

@@ -146,11 +146,6 @@ class Structure:
             yield current
             stack.extend(reversed(self.children.get(current, ())))
 
-    def posts_below(self, unit: str) -> Iterator[str]:
-        """Every position in the unit or any unit under it."""
-        for current in self.units_below(unit):
-            yield from self.posts_in.get(current, ())
-
     def containers(self, key: str) -> Iterator[str]:
         """What contains an entity: a post's unit and that unit's ancestors; a unit's ancestors."""
         if key.startswith("Position/"):
