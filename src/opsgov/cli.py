@@ -23,7 +23,7 @@ from opsgov.baseline import write_baseline as save_baseline
 from opsgov.config import ConfigError
 from opsgov.diff import check_since, diff_revisions, render_json
 from opsgov.diff import render_markdown as render_diff_markdown
-from opsgov.engine import Report
+from opsgov.engine import Report, load_model
 from opsgov.engine import check as run_check
 from opsgov.model import Model
 from opsgov.project import load_settings
@@ -361,17 +361,6 @@ def _render_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
     return suffix
 
 
-def _render_model(path: Path) -> tuple[Report, Model]:
-    """The check of PATH (with its opsgov.yaml) and its model.
-
-    Rendering goes on when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
-    """
-    report = run_check(load_settings(path))
-    if report.model is None:
-        fail(f"cannot load the repository at {path}")
-    return report, report.model
-
-
 DIAGRAM_FORMATS = DOT_FORMATS
 
 
@@ -386,7 +375,8 @@ def _render(
     from opsgov.render.safe import RenderError
 
     chosen = _render_format(fmt, output, formats, formats[0])
-    _, model = _render_model(path)
+    # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
+    model = load_model(load_settings(path))
     try:
         content = draw(model, chosen)
     except RenderError as error:
@@ -505,7 +495,7 @@ def handbook(path: Path, out_dir: Path, fmt: str) -> None:
     from opsgov.render.handbook import build_site, write_site
     from opsgov.render.safe import RenderError
 
-    report, _ = _render_model(path)
+    report = run_check(load_settings(path))
     try:
         files = build_site(report, fmt)
         write_site(files, out_dir)

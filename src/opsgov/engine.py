@@ -7,7 +7,8 @@ import gc
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from opsgov.baseline import apply_baseline, load_baseline
@@ -169,20 +170,34 @@ def check(settings: Settings) -> Report:
     """
     validate_selectors((*settings.select, *settings.ignore))
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
-    root = settings.root
-    if not root.is_dir():
-        raise ConfigError(f"{root}: not a folder")
+    with _collector_paused():
+        return _pipeline(settings, baseline)
+
+
+def load_model(settings: Settings) -> Model:
+    """Load, validate and build the model only: what the diagram and table commands draw.
+
+    Rules, policies and waivers do not change the model, so a render does not run them.
+    """
+    with _collector_paused():
+        return _read(settings, _Stopwatch())[3]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _pipeline(settings, baseline)
+        yield
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _pipeline(settings: Settings, baseline: frozenset[str] | None) -> Report:
-    clock = _Stopwatch()
+def _read(settings: Settings, clock: _Stopwatch) -> tuple[int, int, list[Finding], Model]:
+    """Files, documents, the findings of reading them, and the model built from the valid ones."""
+    if not settings.root.is_dir():
+        raise ConfigError(f"{settings.root}: not a folder")
     files, findings = discover(settings.root, settings.paths)
     loaded = load_files(files, settings.limits, jobs=settings.jobs)
     findings.extend(loaded.findings)
@@ -195,6 +210,12 @@ def _pipeline(settings: Settings, baseline: frozenset[str] | None) -> Report:
     model = build_model(valid, invalid)
     findings.extend(model.findings)
     clock.lap("model")
+    return len(files), len(loaded.documents), findings, model
+
+
+def _pipeline(settings: Settings, baseline: frozenset[str] | None) -> Report:
+    clock = _Stopwatch()
+    files, documents, findings, model = _read(settings, clock)
     findings.extend(run_rules(model, settings))
     clock.lap("rules")
     findings.extend(run_policy_stage(model, settings))
@@ -208,8 +229,8 @@ def _pipeline(settings: Settings, baseline: frozenset[str] | None) -> Report:
         findings, baselined = apply_baseline(findings, baseline)
     clock.lap("report")
     return Report(
-        files=len(files),
-        documents=len(loaded.documents),
+        files=files,
+        documents=documents,
         findings=findings,
         model=model,
         baselined=baselined,
