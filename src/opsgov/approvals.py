@@ -226,11 +226,7 @@ def answer_who_approves(root: Path, matrix_name: str, amount_text: str, fmt: str
     report = check(load_settings(root))
     model = report.model
     assert model is not None
-    matrices = model.by_kind["ApprovalMatrix"]
-    matrix = matrices.get(matrix_name.removeprefix("ApprovalMatrix/"))
-    if matrix is None:  # a title works too, as in `opsgov explain`: 营销活动费用审批
-        titled = [m for m in matrices.values() if m.title == matrix_name]
-        matrix = titled[0] if len(titled) == 1 else None
+    matrix = model.find(matrix_name, "ApprovalMatrix")
     if matrix is None:
         if matrix_name in model.known["ApprovalMatrix"]:
             raise ConfigError(f"approval matrix '{matrix_name}' is not valid; `opsgov check` says why")

@@ -39,6 +39,13 @@ def test_unknown_process_is_a_clear_error(tmp_path: Path) -> None:
         find_process(model, "nope")
 
 
+def test_a_process_is_found_by_name_kind_and_name_or_title(tmp_path: Path) -> None:
+    model = tiny_model(tmp_path)
+    buy = find_process(model, "buy")
+    assert find_process(model, "Process/buy") is buy
+    assert find_process(model, buy.title) is buy
+
+
 def test_renders_svg(tmp_path: Path) -> None:
     model = tiny_model(tmp_path)
     assert b"<svg" in render_process(model, find_process(model, "buy"), "svg")

@@ -49,9 +49,10 @@ def top_units(model: Model) -> list[str]:
 
 
 def _resolve_root(model: Model, root: str) -> str:
+    unit = model.find(root, "Unit")
+    if unit is not None:
+        return unit.key
     name = root.removeprefix("Unit/")
-    if name in model.units:
-        return model.units[name].key
     if name in model.known["Unit"]:
         raise RenderError(f"--root '{root}' is declared but its document is invalid; `opsgov check` says why")
     close = closest(name, model.known["Unit"])

@@ -19,7 +19,7 @@ MAX_STEPS = 400
 
 
 def find_process(model: Model, name: str) -> Entity:
-    process = model.by_kind["Process"].get(name.removeprefix("Process/"))
+    process = model.find(name, "Process")
     if process is None:
         if name.removeprefix("Process/") in model.known["Process"]:
             raise RenderError(f"process '{name}' is declared but its document is invalid; `opsgov check` says why")
