@@ -157,7 +157,7 @@ def duty_unowned(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         metadata: {name: budgeting, title: 预算管理}   # no unit or post owns it
         spec: {}
     """
-    owners = duty_owners(model)
+    owners = model.structure.owners
     for duty in model.entities("Responsibility"):
         if duty.key not in owners:
             yield duty.finding(
