@@ -20,11 +20,12 @@ from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.graph import Structure
 from opsgov.model import Entity, Model
+from opsgov.render.raci import LETTERS, step_roles
 from opsgov.reporters.text import clean
 from opsgov.schema import KINDS
 
-RACI_EDGES = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
-LETTERS = "RACI"
+RACI_EDGES = ("responsible", "accountable", "consulted", "informed")
+"""The graph edges by which an entity takes part in a process step."""
 RACI_LEGEND = "R responsible, A accountable, C consulted, I informed"
 
 
@@ -272,15 +273,12 @@ class Explainer:
             process = self.model.get(process_key)
             if process is None:
                 continue
-            letters: dict[int, set[str]] = {}
-            for path, ref in process.refs.items():
-                if ref.target == key and ref.edge in RACI_EDGES and path[1] == "steps":
-                    letters.setdefault(int(path[2]), set()).add(RACI_EDGES[ref.edge])
             steps = process.spec.get("steps") or []
-            if process.target(("spec", "owner")) == key:
-                for index, step in enumerate(steps):
-                    if "accountable" not in step:
-                        letters.setdefault(index, set()).add("A")
+            letters: dict[int, set[str]] = {}
+            for index, step in enumerate(steps):
+                for letter, party in step_roles(process, index, step):
+                    if party == key:
+                        letters.setdefault(index, set()).add(letter)
             taking_part = [
                 (steps[index], ", ".join(letter for letter in LETTERS if letter in letters[index]))
                 for index in sorted(letters)
@@ -427,9 +425,9 @@ class Explainer:
             at = ("spec", "steps", index)
             marks = [" (start)" if step["id"] == start else "", f", SLA {step['sla']}" if "sla" in step else ""]
             lines.append(f"{index + 1}. {step.get('title', '')} ({step['id']}){''.join(marks)}")
-            refs = [(path, ref) for path, ref in entity.refs.items() if path[: len(at)] == at]
-            for edge, letter in RACI_EDGES.items():
-                who = self.labels(ref.target for _, ref in refs if ref.edge == edge)
+            roles = step_roles(entity, index, step)
+            for letter in LETTERS:
+                who = self.labels(party for role, party in roles if role == letter)
                 if letter == "A" and "accountable" not in step and owner:
                     who = [f"{self.label(owner)} (process owner)"]
                 if who:
