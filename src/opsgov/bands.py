@@ -77,6 +77,13 @@ class Interval:
         """The interval in words; `interval_words` is the one wording every command uses."""
         return interval_words(self, currency, chinese)
 
+    def notation(self) -> str:
+        """`[0, 100000]`, `(500000, inf)`: the interval as mathematics writes it, without words or currency."""
+        high = "inf" if self.high is None else f"{self.high.normalize():f}"
+        opening = "[" if self.low_inclusive else "("
+        closing = "]" if self.high_inclusive else ")"
+        return f"{opening}{self.low.normalize():f}, {high}{closing}"
+
     def sort_key(self) -> tuple[Decimal, bool]:
         """Lower bounds in amount order; an inclusive bound starts before an exclusive one at the same value."""
         return (self.low, not self.low_inclusive)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from opsgov.findings import Finding, Related
+from opsgov.fingerprint import item_path, plain_message
 
 Path = tuple[str | int, ...]
 """A node's place in a document: keys and list indexes from the root, e.g. ("spec", "owns", 0)."""
@@ -90,8 +91,12 @@ class Document:
         hint: str = "",
         related: tuple[Related, ...] = (),
         at_key: bool = False,
+        identity: tuple[str, ...] | None = None,
     ) -> Finding:
+        """A finding at `path`; without `identity` (fingerprint.py): the entity, path by list items, message."""
         line, column = self.where(path, key=at_key)
+        if identity is None:
+            identity = (entity, item_path(self.data, path), plain_message(message))
         return Finding(
             file=self.file,
             line=line,
@@ -102,6 +107,7 @@ class Document:
             path=json_path(path),
             related=related,
             hint=hint,
+            identity=identity,
         )
 
     def related(self, path: Path, message: str) -> Related:

@@ -48,6 +48,11 @@ class Finding:
     waived_by: str = ""
     """The Waiver that covers the finding and its reason (`Waiver/x: reason`); not in the JSON
     report, whose shape CLI.md fixes, but shown by the text and SARIF reporters."""
+    identity: tuple[str, ...] = ()
+    """What the finding is about beyond its rule and entity (the other owners of a duty, a band's
+    interval, a cycle's members, a reference's field and target), in an order that does not depend
+    on list order, files or lines. The fingerprint (fingerprint.py) is made from it; not in the
+    JSON report."""
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)

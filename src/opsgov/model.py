@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from opsgov.documents import Document, Path
 from opsgov.findings import Finding
+from opsgov.fingerprint import item_path
 from opsgov.schema import KINDS
 
 if TYPE_CHECKING:
@@ -50,10 +51,16 @@ class Entity:
         ref = self.refs.get(path)
         return ref.target if ref is not None else None
 
-    def finding(self, path: Path, message: str, **kwargs: Any) -> Finding:
-        """A finding at `path` of this entity's document, about this entity unless told otherwise."""
+    def finding(self, path: Path, message: str, *, identity: tuple[str, ...] | None = None, **kwargs: Any) -> Finding:
+        """A finding at `path` of this entity's document, about this entity unless told otherwise.
+
+        `identity` names what else the finding is about (fingerprint.py); the finding's entity is
+        put in front of it.
+        """
         kwargs.setdefault("entity", self.key)
-        return self.doc.finding("", path, message, **kwargs)
+        if identity is not None:
+            identity = (kwargs["entity"], *identity)
+        return self.doc.finding("", path, message, identity=identity, **kwargs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +261,7 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document]) -> Model
                     entity=entity.key,
                     hint="rename one of them; names are unique per kind",
                     related=(first.doc.related(("metadata", "name"), "first defined here"),),
+                    identity=(entity.key,),  # not where the first one is: that depends on file order
                 )
             )
             continue
@@ -291,6 +299,7 @@ def _check_unit_types(model: Model) -> None:
                     f"unit type '{unit_type}' is not in the vocabulary: {', '.join(vocabulary)}",
                     entity=unit.key,
                     hint=hint,
+                    identity=(unit.key, "unit type", str(unit_type)),
                 )
             )
 
@@ -307,6 +316,7 @@ def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefF
                     path,
                     f"{label} '{raw}' names a {kind}, but only a {_kinds_words(kinds)} is allowed here",
                     entity=entity.key,
+                    identity=(entity.key, item_path(entity.doc.data, path), raw, "kind not allowed"),
                     hint=_other_kind_hint(model, kinds, kind, name),
                 )
             )
@@ -329,6 +339,7 @@ def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefF
                 path,
                 f"{label} '{raw}' could be {options}",
                 entity=entity.key,
+                identity=(entity.key, item_path(entity.doc.data, path), raw, *candidates),
                 hint=f"write {options} to say which",
             )
         )
@@ -346,7 +357,10 @@ def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefF
         close = closest(name, [n for k in searched for n in model.known[k]])
         if close:
             message += f"; did you mean '{close}'?"
-    model.findings.append(entity.doc.finding("dangling-ref", path, message, entity=entity.key, hint=hint))
+    identity = (entity.key, item_path(entity.doc.data, path), raw)  # not the "did you mean": other names change it
+    model.findings.append(
+        entity.doc.finding("dangling-ref", path, message, entity=entity.key, hint=hint, identity=identity)
+    )
 
 
 def _other_kind_hint(model: Model, allowed: Sequence[str], kind: str, name: str) -> str:

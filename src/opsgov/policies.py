@@ -22,6 +22,7 @@ from typing import Any
 from opsgov.documents import Path
 from opsgov.facts import compute_facts
 from opsgov.findings import Finding
+from opsgov.fingerprint import item_path
 from opsgov.model import Entity, Model
 from opsgov.schema import KINDS
 
@@ -105,8 +106,8 @@ def _cel() -> Any:
     return cel
 
 
-def _invalid(policy: Entity, path: Path, message: str, hint: str) -> Finding:
-    return policy.finding(path, message, hint=hint).replace(rule="policy-invalid", level="error")
+def _invalid(policy: Entity, path: Path, message: str, hint: str, identity: tuple[str, ...] | None = None) -> Finding:
+    return policy.finding(path, message, hint=hint, identity=identity).replace(rule="policy-invalid", level="error")
 
 
 def _compile(policy: Entity, source: str, path: Path, findings: list[Finding]) -> Expression | None:
@@ -251,6 +252,8 @@ def _failure_finding(policy: CompiledPolicy, expression: Expression) -> Finding:
         expression.path,
         f"policy {policy.entity.name}: CEL failed on {count} (first {first_entity}): {first_error}",
         "guard optional fields with has(object.spec.field), and compare values of the same type",
+        # Not the count or the first entity it failed on: those depend on what else changed and on file order.
+        identity=(item_path(policy.entity.doc.data, expression.path), "fails at run time"),
     )
 
 

@@ -56,9 +56,11 @@ def _unknown_rule(waiver: Entity, rule_id: str, model: Model) -> Finding | None:
     return _own(waiver, ("spec", "rule"), "waiver-unused", f"waiver {waiver.name} covers nothing: {what}", hint)
 
 
-def _own(waiver: Entity, path: Path, rule: str, message: str, hint: str) -> Finding:
+def _own(
+    waiver: Entity, path: Path, rule: str, message: str, hint: str, identity: tuple[str, ...] | None = None
+) -> Finding:
     """A finding of the waiver stage itself, about the waiver document."""
-    return waiver.finding(path, message, hint=hint).replace(rule=rule)
+    return waiver.finding(path, message, hint=hint, identity=identity).replace(rule=rule)
 
 
 def apply_waivers(
@@ -125,6 +127,7 @@ def apply_waivers(
                     "waiver-expired",
                     f"waiver {entity.name} for {waiver.rule} expired on {waiver.expires.isoformat()}{covered}",
                     "fix the findings, or renew the waiver with a new approval and expiry date",
+                    identity=(waiver.rule, waiver.expires.isoformat()),  # not how many findings it covered
                 )
             )
         elif not waiver.covered and ran(waiver.rule):

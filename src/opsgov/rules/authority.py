@@ -58,6 +58,11 @@ def _approvers(matrix: Entity, index: int) -> list[tuple[int, str]]:
     return found
 
 
+def _band_id(interval: Interval) -> str:
+    """A band as its findings' identity names it: by its interval, never by its place in the list."""
+    return f"band {interval.notation()}"
+
+
 def _band_words(number: int, interval: Interval, currency: str | None) -> str:
     return f"band {number + 1} ({interval.words(currency)})"
 
@@ -140,6 +145,7 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 f"band {index + 1} of {matrix.name} covers no amount: its lower bound "
                 f"{money(interval.low, currency)} is not below its upper bound {high}",
                 hint="swap or correct the bounds",
+                identity=("empty", _band_id(interval)),
             )
         for gap in result.gaps:
             what = _amounts(gap.interval, currency)
@@ -170,6 +176,7 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                     else "leave out the upper bound of the highest band, or add a band above it"
                 ),
                 related=related,
+                identity=("uncovered", gap.interval.notation()),
             )
 
 
@@ -213,6 +220,11 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 f"{_amounts(overlap.interval, currency)} {'is' if point else 'are'} in two bands of {matrix.name}: "
                 f"{named}",
                 hint=_meet_hint(bands, first, second, overlap.interval),
+                identity=(
+                    "covered twice",
+                    overlap.interval.notation(),
+                    *sorted(_band_id(intervals[i]) for i in (first, second)),
+                ),
                 related=(
                     matrix.doc.related(
                         _bound_path(bands[first], first, _HIGH),
@@ -339,6 +351,7 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                         hint="list only posts that do not approve as requesters, "
                         "or set allowSelfApproval: true if this is intended",
                         related=(matrix.doc.related(("spec", "requesters", reason[0]), "requester here"),),
+                        identity=(key, _band_id(band_interval(_bands(matrix)[index])), reason[1]),
                     )
                     flagged.add((index, j))
         if not multi_post:
@@ -374,6 +387,8 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                         matrix.doc.related(("spec", "requesters", found), "requester here"),
                         person.doc.related(("spec", "holds", hold_index), "holds the requesting post here"),
                     ),
+                    # Not the band or the requesting post: which are named first depends on list order.
+                    identity=(person_key, post, key),
                 )
 
 
@@ -468,6 +483,7 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                         subject = f"{_label(post)} prepares a request it can approve"
                         detail = ", and it approves"
                         hint = "let a post that does not approve this matrix prepare the request"
+                        how: tuple[str, ...] = ()
                     else:
                         holder = _holder_approving(post, approvers, structure.holders, person_posts)
                         if holder is None:
@@ -476,11 +492,14 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                         subject = f"{person_key} prepares a request they can approve"
                         detail = f"; they hold {_label(post)} and {_label(other)}, which approves"
                         hint = "give the preparing and the approving post to different people"
+                        how = ("through a holder",)
                     band, j = found
+                    # Not the band, nor which holder: the first found depends on list and file order.
                     yield process.finding(
                         path,
                         f"{subject}: {where}{detail} band {band + 1} of {matrix.name}",
                         hint=hint,
+                        identity=(steps[before]["id"], step["id"], post, matrix.key, *how),
                         related=(matrix.doc.related(("spec", "bands", band, "approvers", j), "approver here"),),
                     )
 
@@ -557,6 +576,7 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
                     related=(
                         matrix.doc.related(("spec", "bands", band, "approvers", j), "approver of the lower band"),
                     ),
+                    identity=(_band_id(intervals[index]), *sorted({key for key, _ in outranked})),
                 )
 
 
@@ -587,6 +607,7 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                     f"band {index + 1} of {matrix.name} is {'countersigned' if mode == 'all' else 'sequential'} "
                     f"(mode: {mode}) but has a single approver, {approvers[0]}",
                     hint="add the other approvers, or write mode: any",
+                    identity=(_band_id(band_interval(band)), str(mode), str(approvers[0])),
                 )
 
 
@@ -651,6 +672,7 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                     path,
                     f"band {index + 1} of {matrix.name} escalates to {_label(target)}, but {reason}",
                     hint="escalate to a post above every approver of the band, e.g. their common manager",
+                    identity=(_band_id(band_interval(band)), target, *sorted({key for _, key in bad})),
                     related=tuple(
                         matrix.doc.related(("spec", "bands", index, "approvers", j), "approver not below the target")
                         for j, _ in bad
@@ -676,6 +698,7 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                 f"escalations of {matrix.name} loop: {' -> '.join([*cycle, cycle[0]])} "
                 f"(bands {_names([str(b + 1) for b in looped])})",
                 hint="let every escalation end at a post above all of them",
+                identity=("loop", *sorted(component)),
                 related=tuple(
                     matrix.doc.related(("spec", "bands", b, "escalation", "to"), "part of the loop") for b in looped[1:]
                 ),

@@ -119,6 +119,9 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         sharing = listed([f"{key} (lead)" if key == lead else key for key in parties])
         names = sorted(o.owner.key for o in top) if len(top) <= SHOWN else []
         nobody = "neither contains the other" if len(top) == 2 else "none of them contains another"
+        # Identity: the owners as a set. Without a declaration, which owner is "rightful" (and so
+        # not reported) depends on file order, so the findings are told apart by nothing else.
+        owner_set = tuple(sorted({o.owner.key for o in top}))
         for item in reported:
             rest = list(islice((other for other in top if other is not item), SHOWN))
             if declared:
@@ -139,6 +142,7 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 entity=duty.key,
                 hint=hint,
                 related=tuple(other.owner.doc.related(other.path, "also owned here") for other in rest),
+                identity=(item.owner.key, "outside", *sorted(party_set)) if declared else owner_set,
             )
 
 
@@ -164,6 +168,7 @@ def duty_unowned(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 ("metadata", "name"),
                 f"responsibility {duty.name} ({duty.title}) is owned by no unit or post",
                 hint="add it to the owns list of the unit or post accountable for it, or remove it from the catalogue",
+                identity=(),
             )
 
 
@@ -209,6 +214,7 @@ def boundary_contradiction(model: Model, options: Mapping[str, Any]) -> Iterator
                         f"{entity.key} excludes responsibility {duty.partition('/')[2]}, which it also owns",
                         hint="remove it from owns or from excludes, whichever is not true",
                         related=(entity.doc.related(owned[duty], "owned here"),),
+                        identity=(duty,),
                     )
 
 
@@ -264,6 +270,7 @@ def boundary_mismatch(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                     f"{entity.key} says responsibility {name} is owned by {named}, but {named} does not own it",
                     hint=hint,
                     related=tuple(item.owner.doc.related(item.path, "owned here") for item in owned[:SHOWN]),
+                    identity=(duty, named),
                 )
 
 

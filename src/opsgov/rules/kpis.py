@@ -58,6 +58,7 @@ def kpi_thresholds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                     f"KPI {kpi.name} is {direction}, so green must be {need} yellow, "
                     f"but green is {_number(green)} and yellow {_number(yellow)}",
                     hint="swap green and yellow, or correct the direction",
+                    identity=(direction, f"green {_number(green)}", f"yellow {_number(yellow)}"),
                 )
         if spec.get("unit") == "percent":
             values: list[tuple[Path, str, Any]] = [(("spec", "target"), "target", spec.get("target"))]
@@ -70,6 +71,7 @@ def kpi_thresholds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                         path,
                         f"the {label} of KPI {kpi.name} is {_number(value)}, outside 0..100 for a percent",
                         hint="write percentages as 0..100 (98 for 98%), or choose another unit such as ratio",
+                        identity=(label, _number(value)),
                     )
 
 
@@ -100,6 +102,7 @@ def kpi_target_not_green(model: Model, options: Mapping[str, Any]) -> Iterator[F
                 f"the target {_number(target)} of KPI {kpi.name} would be rated {light} "
                 f"({direction}: green needs {need} {_number(green)})",
                 hint=f"set the green threshold to the target ({_number(target)}), or correct the target",
+                identity=(direction, f"target {_number(target)}", f"green {_number(green)}", light),
             )
 
 
@@ -126,6 +129,7 @@ def kpi_unlinked(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             ("metadata", "name"),
             f"KPI {kpi.name} ({kpi.title}) measures nothing and no process lists it",
             hint="add spec.measures (a Process, Responsibility or Unit), or list it in a process's kpis",
+            identity=(),
         )
 
 

@@ -77,6 +77,7 @@ def process_orphaned(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 ("spec", "owner"),
                 f"process {process.name} ({process.title}) is orphaned: {reason}",
                 hint="make a staffed post, or a unit of the organisation, the owner of the process",
+                identity=(reason,),
             )
 
 
@@ -157,6 +158,7 @@ def step_unreachable(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                     ("spec", "steps", position, "id"),
                     f"step '{step['id']}' of process {process.name} cannot be reached from the start step '{start_id}'",
                     hint="add it to the next list of the step that comes before it, or remove it",
+                    identity=(step["id"], start_id),
                 )
 
 
@@ -187,6 +189,7 @@ def step_no_end(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                     ("spec", "steps", position, "next"),
                     f"from step '{step['id']}' of process {process.name} no end step can be reached",
                     hint="give the loop a way out: a next step that leads to a step without next",
+                    identity=(step["id"],),
                 )
 
 
@@ -221,6 +224,7 @@ def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 ("spec", "start"),
                 f"start '{start}' names no step of process {process.name}{_did_you_mean(start, ids)}",
                 hint="start must be the id of one of the process's steps",
+                identity=("start", str(start)),
             )
         for position in graph.duplicates:
             step_id = graph.steps[position]["id"]
@@ -229,6 +233,7 @@ def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 f"step id '{step_id}' is used twice in process {process.name}",
                 hint="give every step of a process its own id",
                 related=(process.doc.related(("spec", "steps", ids[step_id], "id"), "first used here"),),
+                identity=("duplicate step", step_id),
             )
         for position, step in enumerate(graph.steps):
             if not graph.leads_nowhere[position]:
@@ -241,6 +246,7 @@ def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                         f"next '{name}' of step '{step['id']}' names no step of process {process.name}"
                         + _did_you_mean(name, ids),
                         hint="next lists ids of steps of the same process",
+                        identity=("next", step["id"], str(name)),
                     )
 
 
@@ -296,6 +302,7 @@ def process_duty_owner(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             f"but its owner {owner} is neither {which}",
             hint="make the duty's owner (or a post inside it) own the process, or correct the responsibility",
             related=tuple(item.owner.doc.related(item.path, "the duty is owned here") for item in owned[:SHOWN]),
+            identity=(duty, owner, *sorted(keys)),
         )
 
 

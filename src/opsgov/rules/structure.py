@@ -92,7 +92,9 @@ def _cycle_finding(model: Model, cycle: list[str], field: str, feeding: int) -> 
         if member is not None:
             following = cycle[(index + 1) % len(cycle)]
             related.append(member.doc.related(("spec", field), f"{_name(key)} -> {_name(following)}"))
-    return entity.finding(("spec", field), message, related=tuple(related), hint=_CYCLE_HINTS[field])
+    return entity.finding(
+        ("spec", field), message, related=tuple(related), hint=_CYCLE_HINTS[field], identity=tuple(sorted(cycle))
+    )
 
 
 _CYCLE_WORDS = {
@@ -133,20 +135,26 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         first = min(model, key=lambda e: (e.doc.file, e.doc.index), default=None)
         message = "the repository declares no Organization; exactly one is needed, naming the root unit"
         hint = "add an Organization document with spec.root naming the top unit"
+        identity = ("no Organization",)  # not the file it is reported in: that depends on which file sorts first
         if first is None:
-            yield Finding(".", 1, 1, "", message, hint=hint)
+            yield Finding(".", 1, 1, "", message, hint=hint, identity=identity)
         else:
-            yield Finding(first.doc.file, 1, 1, "", message, hint=hint)
+            yield Finding(first.doc.file, 1, 1, "", message, hint=hint, identity=identity)
         return
     organizations = model.organizations
     if organizations:
         first_org = organizations[0]
+        # Which one is "first" depends on file order: the identity is the set of all of them.
+        every = tuple(sorted(org.key for org in organizations))
         for extra in organizations[1:]:
-            yield extra.finding(
+            yield extra.doc.finding(
+                "",
                 ("metadata", "name"),
                 f"a second Organization '{extra.name}': the repository already declares '{first_org.name}'",
+                entity=extra.key,
                 hint="keep exactly one Organization per repository",
                 related=(first_org.doc.related(("metadata", "name"), "first Organization"),),
+                identity=every,
             )
     root = model.get(model.structure.root)
     if root is not None:
@@ -156,6 +164,7 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 ("spec", "parent"),
                 f"{root.key} is the root unit of the Organization but has a parent, {parent}",
                 hint="remove spec.parent from the root unit, or make the Organization's root the top unit",
+                identity=(parent,),
                 related=(organizations[0].doc.related(("spec", "root"), "named as root here"),),
             )
 
@@ -247,6 +256,7 @@ def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
             f"{unit.key} has no parent and is not the root unit {_name(root)}: it is detached from the "
             f"organisation{under}",
             hint="add spec.parent naming the unit it belongs to",
+            identity=(),
         )
 
 
@@ -297,25 +307,34 @@ def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         hint = "remove spec.reportsTo from the top post (usually the head of the root unit)"
         if root_head is not None:
             yield root_head.finding(
-                ("spec", "reportsTo"), message + f"; {root_head.key} heads the root unit", hint=hint
+                ("spec", "reportsTo"), message + f"; {root_head.key} heads the root unit", hint=hint, identity=()
             )
         elif model.organizations:
-            yield model.organizations[0].finding(("metadata", "name"), message, hint=hint)
-        else:
-            yield next(iter(positions.values())).finding(("spec", "reportsTo"), message, hint=hint)
+            yield model.organizations[0].finding(("metadata", "name"), message, hint=hint, identity=())
+        else:  # the first post read: not an identity that survives moving documents, so none is kept
+            post = next(iter(positions.values()))
+            yield post.doc.finding(
+                "", ("spec", "reportsTo"), message, entity=post.key, hint=hint, identity=("no top position",)
+            )
         return
     kept = root_head if root_head is not None and root_head in tops else tops[0]
+    # The head of the root unit is kept whatever the order; otherwise the first top read is, and
+    # which one that is depends on file order: then every finding's identity is the set of tops.
+    chosen = () if kept is root_head else tuple(sorted(top.key for top in tops))
     for top in tops:
         if top is kept:
             continue
         manager = _suggested_manager(model, top)
         hint = f"add spec.reportsTo: {_name(manager)}" if manager is not None else "add spec.reportsTo"
-        yield top.finding(
+        yield top.doc.finding(
+            "",
             ("metadata", "name"),
             f"{top.key} has no reportsTo, but {kept.key} is already the top position; only one post may have no "
             "manager",
+            entity=top.key,
             hint=hint,
             related=(kept.doc.related(("metadata", "name"), "the top position"),),
+            identity=chosen or (top.key,),
         )
 
 
@@ -350,6 +369,7 @@ def head_outside_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Find
             f"the head of {unit.key} is {head}, a position of {home}",
             hint=f"name a position of {_name(unit.key)} as head, or move {_name(head)} into it",
             related=related,
+            identity=(head, home),
         )
 
 
@@ -393,6 +413,7 @@ def reporting_crosses_tree(model: Model, options: Mapping[str, Any]) -> Iterator
             f"{position.key} of {home} reports to {manager} of {manager_home}, which is neither its unit nor above it",
             hint="report to a post of the own unit or a unit above it; write a matrix link as spec.dottedLines",
             related=related,
+            identity=(manager, home, manager_home),
         )
 
 
@@ -444,6 +465,7 @@ def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             message,
             hint="raise spec.headcount to the approved establishment, or end an appointment",
             related=tuple(related),
+            identity=(f"headcount {headcount}", *sorted(persons)),
         )
 
 
@@ -524,6 +546,7 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
             f"{position.key} is vacant (no Person holds it) but {shown}",
             hint="appoint a Person (spec.holds), or move these duties and roles to a held post",
             related=tuple(where for _, where in found[:_RELATED_CAP]),
+            identity=tuple(sorted({reason for reason, _ in found})),
         )
 
 
