@@ -25,7 +25,7 @@ def test_write_then_check_against_the_baseline_reports_only_new_findings(repo: R
     status, _, err = run("check", str(root), "--write-baseline", str(baseline))
     assert status == 0 and "recorded 2 finding(s)" in err
     data = json.loads(baseline.read_text(encoding="utf-8"))
-    assert data["opsgov-baseline"] == 1
+    assert data["opsgov-baseline"] == 2
     assert [(e["rule"], e["entity"]) for e in data["findings"]] == [
         ("duty-unowned", "Responsibility/hiring"),
         ("duty-unowned", "Responsibility/pricing"),
@@ -67,3 +67,13 @@ def test_waived_findings_are_not_recorded(repo: Repo, tmp_path: Path) -> None:
     run("check", str(root), "--write-baseline", str(baseline))
     entities = [e["entity"] for e in json.loads(baseline.read_text(encoding="utf-8"))["findings"]]
     assert entities == ["Responsibility/hiring"]
+
+
+def test_a_version_1_baseline_is_refused_with_what_to_do(repo: Repo, tmp_path: Path) -> None:
+    """Version 1 fingerprints hashed list indexes; matching them now would report every finding as new."""
+    root = repo({"ops/duties.yaml": UNOWNED})
+    old = tmp_path / "old.json"
+    old.write_text('{"opsgov-baseline": 1, "findings": []}', encoding="utf-8")
+    status, _, err = run("check", str(root), "--baseline", str(old))
+    assert status == 2
+    assert "written by an older opsgov (version 1)" in err and "write it again with --write-baseline" in err

@@ -1,9 +1,13 @@
 """Baselines: adopt opsgov on a large existing organisation without fixing everything first.
 
 `opsgov check --write-baseline FILE` records today's findings; `--baseline FILE` then reports
-only findings not in it. Findings are recorded by fingerprint (rule, entity, JSON path and the
-message without line numbers), so moving a document or adding lines above it does not bring an
-accepted finding back, while a new problem of the same rule on another entity is reported.
+only findings not in it. Findings are recorded by fingerprint (fingerprint.py: the rule and what
+the finding is about, never list indexes, lines, file names or document order), so reordering a
+list, moving a document to another file or adding lines above it does not bring an accepted
+finding back, while a new problem of the same rule, or a change to what it is about, is reported.
+
+Version 1 baselines hashed the JSON path with its list indexes; their fingerprints cannot be
+matched any more, so reading one is a usage error that says to write the baseline again.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from opsgov.findings import Finding
 from opsgov.fingerprint import fingerprint
 
 FORMAT_KEY = "opsgov-baseline"
-VERSION = 1
+VERSION = 2
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
 """Far above the baseline of 100,000 findings (about 30 MB)."""
 
@@ -59,6 +63,11 @@ def load_baseline(path: Path) -> frozenset[str]:
         raise ConfigError(f"baseline {path}: cannot read: {error.strerror or error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ConfigError(f"baseline {path}: not a JSON baseline file: {error}") from None
+    if type(data) is dict and type(data.get(FORMAT_KEY)) is int and data[FORMAT_KEY] < VERSION:
+        raise ConfigError(
+            f"baseline {path}: written by an older opsgov (version {data[FORMAT_KEY]}), whose fingerprints "
+            "depended on list order; write it again with --write-baseline"
+        )
     if type(data) is not dict or data.get(FORMAT_KEY) != VERSION or type(data.get("findings")) is not list:
         raise ConfigError(f'baseline {path}: not an opsgov baseline (expected {{"{FORMAT_KEY}": {VERSION}, ...}})')
     prints: set[str] = set()

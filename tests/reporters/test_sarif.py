@@ -47,7 +47,7 @@ def test_real_report_is_valid_sarif(findings_report: Report, validator: jsonsche
     location = dangling["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "ops/units.yaml"
     assert location["region"] == {"startLine": 9, "startColumn": 32}
-    assert dangling["partialFingerprints"] == {"opsgov/v1": fingerprint(findings_report.findings[0])}
+    assert dangling["partialFingerprints"] == {"opsgov/v2": fingerprint(findings_report.findings[0])}
     duplicate = results[1]
     related = duplicate["relatedLocations"][0]
     assert related["physicalLocation"]["region"]["startLine"] == 8

@@ -21,7 +21,8 @@ from opsgov.rules import REGISTRY
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-FINGERPRINT_KEY = "opsgov/v1"
+FINGERPRINT_KEY = "opsgov/v2"
+"""v2: the fingerprint is made from what a finding is about (fingerprint.py); v1 hashed list indexes."""
 
 
 def _first_paragraph(docs: str) -> str:
