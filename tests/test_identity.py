@@ -357,3 +357,13 @@ def test_diff_still_sees_a_genuine_change_of_owners(tmp_path: Path) -> None:
     overlap = [(f["rule"], f["entity"]) for f in findings["introduced"]]
     assert overlap and set(overlap) == {("duty-overlap", "Responsibility/pricing")}
     assert [(f["rule"], f["entity"]) for f in findings["fixed"]] == [("duty-overlap", "Responsibility/pricing")]
+
+
+def test_a_yaml_strict_finding_inside_a_named_document_follows_the_document_to_another_file(tmp_path: Path) -> None:
+    twice = doc("Position", "clerk", "unit: company\nreportsTo: ceo\nunit: company\n")
+    before = _one(write_repo(tmp_path / "a", {"ops/posts.yaml": twice}), "yaml-strict")
+    assert len(before) == 1  # duplicate key 'unit'
+    moved = {"ops/other/x.yaml": "# moved\n\n" + doc("Responsibility", "audit") + "---\n" + twice}
+    assert _one(write_repo(tmp_path / "b", moved), "yaml-strict") == before
+    elsewhere = {"ops/posts.yaml": twice.replace("clerk", "buyer")}
+    assert _one(write_repo(tmp_path / "c", elsewhere), "yaml-strict") != before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import gc
 import time
@@ -15,11 +16,12 @@ from opsgov.baseline import apply_baseline, load_baseline
 from opsgov.config import ConfigError, Settings
 from opsgov.documents import Document
 from opsgov.findings import LEVEL_RANK, LEVELS, Finding
+from opsgov.fingerprint import in_document
 from opsgov.loader import discover, load_files
 from opsgov.model import Model, build_model
 from opsgov.policies import run_policies
 from opsgov.rules import REGISTRY, canonical
-from opsgov.schema import Validator
+from opsgov.schema import Validator, entity_key
 from opsgov.waivers import apply_waivers
 
 
@@ -200,7 +202,7 @@ def _read(settings: Settings, clock: _Stopwatch) -> tuple[int, int, list[Finding
         raise ConfigError(f"{settings.root}: not a folder")
     files, findings = discover(settings.root, settings.paths)
     loaded = load_files(files, settings.limits, jobs=settings.jobs)
-    findings.extend(loaded.findings)
+    findings.extend(_identified_by_documents(loaded.findings, loaded.documents))
     clock.lap("load")
 
     valid, invalid, problems = validate_documents(loaded.documents, Validator(fast=not settings.reference))
@@ -211,6 +213,24 @@ def _read(settings: Settings, clock: _Stopwatch) -> tuple[int, int, list[Finding
     findings.extend(model.findings)
     clock.lap("model")
     return len(files), len(loaded.documents), findings, model
+
+
+def _identified_by_documents(findings: Sequence[Finding], documents: Sequence[Document]) -> list[Finding]:
+    """Loader findings inside a document that names its Kind/name get that entity as identity (fingerprint.py)."""
+    starts: dict[str, tuple[list[int], list[str]]] = {}
+    for document in documents:  # in file order, so each file's start lines ascend
+        lines, keys = starts.setdefault(document.file, ([], []))
+        lines.append(document.line)
+        keys.append(entity_key(document.data))
+    identified: list[Finding] = []
+    for finding in findings:
+        place = starts.get(finding.file)
+        if place is not None and not finding.identity and not finding.entity:
+            index = bisect.bisect_right(place[0], finding.line) - 1
+            if index >= 0 and place[1][index]:
+                finding = in_document(finding, place[1][index])
+        identified.append(finding)
+    return identified
 
 
 def _pipeline(settings: Settings, baseline: frozenset[str] | None) -> Report:

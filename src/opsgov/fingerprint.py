@@ -10,10 +10,12 @@ is about (one more owner, another band bound) makes a new one. `--baseline`, `ch
 
 Where the maker does not say (the default of `Document.finding`), the identity is the entity, the
 JSON path with each list index replaced by the identity of the list item (`item_path`), and the
-message without positions and list indexes. Findings without an identity, made by the loader
-before any entity is known (yaml-syntax, yaml-strict, file-unreadable), are about a file: the
-file, the JSON path without list indexes and the message without numbers, so such a finding is
-new when its file is renamed or its document moves to another file.
+message without positions and list indexes. A loader finding (yaml-strict) inside a document that
+names its Kind/name is identified by that entity, its JSON path without list indexes and its
+message without numbers (`in_document`). The other loader findings (yaml-syntax, which stops
+the file before its document is read; yaml-strict outside any named document; file-unreadable)
+are about a file: the file, the path without list indexes and the message without numbers, so
+such a finding is new when its file is renamed.
 """
 
 from __future__ import annotations
@@ -89,6 +91,14 @@ def item_path(data: Any, path: Sequence[str | int]) -> str:
 def plain_message(message: str) -> str:
     """A message without positions (`line 3`, `:3:5`) and list indexes (`owns[2]`)."""
     return _INDEXES.sub("[]", _POSITIONS.sub("", message))
+
+
+def in_document(finding: Finding, entity: str) -> Finding:
+    """A loader finding inside the document of `entity` (Kind/name), identified by that entity, not the file.
+
+    The finding's reported `entity` stays empty: the JSON report is what the loader saw.
+    """
+    return finding.replace(identity=(entity, _INDEXES.sub("[]", finding.path), _NUMBERS.sub("#", finding.message)))
 
 
 def fingerprint(finding: Finding) -> str:
