@@ -1,8 +1,9 @@
 """What a change does to the organisation: the governance diff between two trees, and new findings only.
 
 Both trees are checked by the same engine; the comparison works on the two models (entities by
-`Kind/name`) and on finding fingerprints (fingerprint.py), which survive line shifts, so moving
-a block of YAML neither hides an old problem nor reports it as new.
+`Kind/name`) and on finding fingerprints (fingerprint.py), made from what a finding is about,
+so reordering a list, moving a document to another file or shifting lines neither hides an old
+problem nor reports it as new.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """SARIF 2.1.0, the format code-scanning services read: one run, every rule described, stable fingerprints.
 
 GitHub code scanning matches results across commits by `partialFingerprints`, so a finding
-that only moved lines stays the same alert; opsgov's own fingerprint (fingerprint.py) is
+that only moved (lines, list order, another file) stays the same alert; opsgov's own fingerprint (fingerprint.py) is
 exactly that identity.
 """
 
