@@ -122,15 +122,43 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     Organization's). A band whose bounds leave no amount between them (`from: 500000` with
     `upTo: 100000`) is reported here too: it covers nothing. The entity is the ApprovalMatrix.
 
+    Given:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, head: marketing-director}
+        ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: campaign-specialist, title: 活动专员}
+        spec: {unit: marketing, reportsTo: marketing-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
     Passes:
-        bands:
-          - {below: 100000, approvers: [marketing-director]}
-          - {from: 100000, upTo: 500000, approvers: [finance-director]}
-          - {over: 500000, approvers: [general-manager]}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {below: 100000, approvers: [marketing-director]}
+            - {from: 100000, upTo: 500000, approvers: [finance-director]}
+            - {over: 500000, approvers: [ceo]}
     Fails:
-        bands:
-          - {below: 100000, approvers: [marketing-director]}
-          - {over: 100000, approvers: [finance-director]}     # exactly 100,000 is uncovered
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {below: 100000, approvers: [marketing-director]}
+            - {over: 100000, approvers: [finance-director]}   # exactly 100,000 is uncovered
     """
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
@@ -198,14 +226,42 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
     band that overlaps several others is reported once, against the band reaching highest. The
     entity is the ApprovalMatrix.
 
+    Given:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, head: marketing-director}
+        ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: campaign-specialist, title: 活动专员}
+        spec: {unit: marketing, reportsTo: marketing-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
     Passes:
-        bands:
-          - {upTo: 100000, approvers: [marketing-director]}
-          - {over: 100000, approvers: [finance-director]}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {upTo: 100000, approvers: [marketing-director]}
+            - {over: 100000, approvers: [finance-director]}
     Fails:
-        bands:
-          - {upTo: 100000, approvers: [marketing-director]}
-          - {from: 100000, approvers: [finance-director]}     # exactly 100,000 is in both
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {upTo: 100000, approvers: [marketing-director]}
+            - {from: 100000, approvers: [finance-director]}   # exactly 100,000 is in both
     """
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
@@ -311,14 +367,42 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
     item (and for persons, their `holds` item) as related locations. The entity is the
     ApprovalMatrix.
 
+    Given:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, head: marketing-director}
+        ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: campaign-specialist, title: 活动专员}
+        spec: {unit: marketing, reportsTo: marketing-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
     Passes:
-        requesters: [campaign-specialist]
-        bands:
-          - {approvers: [marketing-director]}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          requesters: [campaign-specialist]
+          bands:
+            - {approvers: [marketing-director]}
     Fails:
-        requesters: [marketing]             # a Unit: includes marketing-director
-        bands:
-          - {approvers: [marketing-director]}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          requesters: [marketing]           # a Unit: includes marketing-director
+          bands:
+            - {approvers: [marketing-director]}
     """
     structure = model.structure
     # Only a person with two or more posts can be on both sides through different posts.
@@ -441,14 +525,49 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     The finding stands at the preparing step's `responsible` item, with the approver item of
     the matrix as related location. The entity is the Process.
 
+    Given:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, head: marketing-director}
+        ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: campaign-specialist, title: 活动专员}
+        spec: {unit: marketing, reportsTo: marketing-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+        ---
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {approvers: [marketing-director]}
     Passes:
-        steps:
-          - {id: draft, responsible: campaign-specialist, next: [approve]}
-          - {id: approve, responsible: marketing-director, approval: marketing-spend}
+        kind: Process
+        metadata: {name: campaign-approval, title: 活动审批}
+        spec:
+          owner: marketing-director
+          steps:
+            - {id: draft, title: 起草, responsible: campaign-specialist, next: [approve]}
+            - {id: approve, title: 审批, responsible: marketing-director, approval: marketing-spend}
     Fails:
-        steps:
-          - {id: draft, responsible: marketing-director, next: [approve]}   # approves marketing-spend
-          - {id: approve, responsible: marketing-director, approval: marketing-spend}
+        kind: Process
+        metadata: {name: campaign-approval, title: 活动审批}
+        spec:
+          owner: marketing-director
+          steps:
+            - {id: draft, title: 起草, responsible: marketing-director, next: [approve]}   # approves marketing-spend
+            - {id: approve, title: 审批, responsible: marketing-director, approval: marketing-spend}
     """
     structure = model.structure
     person_posts = _person_posts(model)
@@ -526,14 +645,42 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
     The finding stands at the higher band's `approvers`, with the outranking approver of the
     lower band as related location. The entity is the ApprovalMatrix.
 
+    Given:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, head: marketing-director}
+        ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: campaign-specialist, title: 活动专员}
+        spec: {unit: marketing, reportsTo: marketing-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
     Passes:
-        bands:
-          - {below: 100000, approvers: [marketing-director]}
-          - {from: 100000, approvers: [general-manager]}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {below: 100000, approvers: [marketing-director]}
+            - {from: 100000, approvers: [ceo]}
     Fails:
-        bands:
-          - {below: 100000, approvers: [general-manager]}
-          - {from: 100000, approvers: [marketing-director]}   # reports to general-manager
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {below: 100000, approvers: [ceo]}
+            - {from: 100000, approvers: [marketing-director]}   # reports to ceo
     """
     structure = model.structure
     for matrix in model.entities("ApprovalMatrix"):
@@ -592,10 +739,40 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     approver was forgotten. A single Unit approver counts as one approver: the body decides
     as one. The finding stands at the band's `mode`; the entity is the ApprovalMatrix.
 
+    Given:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, head: marketing-director}
+        ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: campaign-specialist, title: 活动专员}
+        spec: {unit: marketing, reportsTo: marketing-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
     Passes:
-        - {approvers: [marketing-director, finance-director], mode: all}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {approvers: [marketing-director, finance-director], mode: all}
     Fails:
-        - {approvers: [finance-director], mode: all}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {approvers: [finance-director], mode: all}
     """
     for matrix in model.entities("ApprovalMatrix"):
         for index, band in enumerate(_bands(matrix)):
@@ -638,10 +815,40 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
 
     The entity is the ApprovalMatrix.
 
+    Given:
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, head: marketing-director}
+        ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: campaign-specialist, title: 活动专员}
+        spec: {unit: marketing, reportsTo: marketing-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
     Passes:
-        - {approvers: [marketing-director], escalation: {after: 24h, to: general-manager}}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {approvers: [marketing-director], escalation: {after: 24h, to: ceo}}
     Fails:
-        - {approvers: [general-manager], escalation: {after: 24h, to: marketing-director}}
+        kind: ApprovalMatrix
+        metadata: {name: marketing-spend, title: 营销费用审批}
+        spec:
+          subject: marketing activity spend
+          bands:
+            - {approvers: [ceo], escalation: {after: 24h, to: marketing-director}}
     """
     structure = model.structure
     for matrix in model.entities("ApprovalMatrix"):

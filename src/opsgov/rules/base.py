@@ -1,4 +1,22 @@
-"""What a rule is: an id, a default level, a description, docs with examples, and a check."""
+"""What a rule is: an id, a default level, a description, docs with examples, and a check.
+
+A rule's docs are its user manual (`opsgov rules ID`), and their examples are executed by the
+tests (tests/test_rule_docs.py), so the manual cannot drift from behaviour. The convention:
+
+- The docs end with indented YAML blocks under `Passes:` and `Fails:`, and optionally `Given:`
+  before them. Each block holds whole documents (kind, metadata, spec), separated by `---`;
+  `apiVersion: opsgov/v1` is implied and left out.
+- Each example is checked as a repository of its own: the standard organisation (Organization
+  `acme`, whose root Unit `company` of type company is headed by the Position `ceo`), then
+  the `Given:` documents (what both examples need around them), then the example. A document
+  of the example with the kind and name of a standard or Given document replaces it (the
+  org-root example redefines `company`).
+- The Fails example must raise the rule; the Passes example must not, and must be read in full
+  (no yaml-syntax, yaml-strict, schema, duplicate-name, dangling-ref or ambiguous-ref finding:
+  a Passes example that is left out of the analysis would pass for the wrong reason). Other
+  rules may fire on either.
+- Only file-unreadable and internal-error have no examples: no YAML shows them.
+"""
 
 from __future__ import annotations
 

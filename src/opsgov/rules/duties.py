@@ -77,6 +77,14 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     three give two. The finding's entity is the Responsibility: one Waiver on it covers the
     conflict.
 
+    Given:
+        kind: Unit
+        metadata: {name: supply-chain, title: 供应链部}
+        spec: {parent: company, owns: [inventory-management]}
+        ---
+        kind: Responsibility
+        metadata: {name: inventory-management, title: 库存管理}
+        spec: {}
     Passes:
         kind: Responsibility
         metadata: {name: inventory-management, title: 库存管理}
@@ -87,10 +95,6 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         metadata: {name: sales, title: 销售部}
         spec: {parent: company, owns: [inventory-management]}
     Fails:
-        kind: Unit
-        metadata: {name: supply-chain, title: 供应链部}
-        spec: {parent: company, owns: [inventory-management]}
-        ---
         kind: Unit
         metadata: {name: sales, title: 销售部}
         spec: {parent: company, owns: [inventory-management]}   # no shared declaration
@@ -152,14 +156,18 @@ def duty_unowned(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     answer for (责任不清). A `shared` declaration alone does not own it: the parties must also
     list it in their `owns`.
 
+    Given:
+        kind: Responsibility
+        metadata: {name: budgeting, title: 预算管理}
+        spec: {}
     Passes:
         kind: Unit
         metadata: {name: finance, title: 财务部}
         spec: {parent: company, owns: [budgeting]}
     Fails:
-        kind: Responsibility
-        metadata: {name: budgeting, title: 预算管理}   # no unit or post owns it
-        spec: {}
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}           # no unit or post owns budgeting
     """
     owners = model.structure.owners
     for duty in model.entities("Responsibility"):
@@ -177,11 +185,28 @@ def boundary_contradiction(model: Model, options: Mapping[str, Any]) -> Iterator
     """A unit or post that both owns a duty and declares, in its `excludes`, that it does not,
     leaves the boundary unreadable: which of the two statements holds?
 
+    Given:
+        kind: Unit
+        metadata: {name: operations, title: 运营部}
+        spec: {parent: company}
+        ---
+        kind: Unit
+        metadata: {name: execution-team, title: 执行组}
+        spec: {type: team, parent: operations, owns: [frontline-execution]}
+        ---
+        kind: Responsibility
+        metadata: {name: frontline-execution, title: 一线执行}
+        spec: {}
+        ---
+        kind: Responsibility
+        metadata: {name: ops-coordination, title: 运营协调}
+        spec: {}
     Passes:
         kind: Position
         metadata: {name: ops-manager, title: 运营经理}
         spec:
           unit: operations
+          reportsTo: ceo
           owns: [ops-coordination]
           excludes:
             - {responsibility: frontline-execution, ownedBy: execution-team}
@@ -190,7 +215,8 @@ def boundary_contradiction(model: Model, options: Mapping[str, Any]) -> Iterator
         metadata: {name: ops-manager, title: 运营经理}
         spec:
           unit: operations
-          owns: [frontline-execution]
+          reportsTo: ceo
+          owns: [ops-coordination, frontline-execution]
           excludes:
             - {responsibility: frontline-execution, ownedBy: execution-team}
     """
@@ -225,16 +251,24 @@ def boundary_mismatch(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     between two chairs. The named entity must own the duty itself; a unit that merely contains
     the owner does not count.
 
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
+        ---
+        kind: Unit
+        metadata: {name: supply-chain, title: 供应链部}
+        spec: {parent: company, owns: [inventory-management]}
+        ---
+        kind: Responsibility
+        metadata: {name: inventory-management, title: 库存管理}
+        spec: {}
     Passes:
         kind: Unit
         metadata: {name: operations, title: 运营部}
         spec:
           parent: company
           excludes: [{responsibility: inventory-management, ownedBy: supply-chain}]
-        ---
-        kind: Unit
-        metadata: {name: supply-chain, title: 供应链部}
-        spec: {parent: company, owns: [inventory-management]}
     Fails:
         kind: Unit
         metadata: {name: operations, title: 运营部}

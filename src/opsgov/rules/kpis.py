@@ -41,9 +41,25 @@ def kpi_thresholds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
     target and thresholds within 0..100. A KPI without a direction is only checked for percent.
 
     Passes:
-        spec: {unit: percent, direction: higher-is-better, target: 98, thresholds: {green: 98, yellow: 90}}
+        kind: KPI
+        metadata: {name: on-time-delivery, title: 准时交付率}
+        spec:
+          owner: ceo
+          measures: [company]
+          unit: percent
+          direction: higher-is-better
+          target: 98
+          thresholds: {green: 98, yellow: 90}
     Fails:
-        spec: {unit: percent, direction: higher-is-better, target: 98, thresholds: {green: 90, yellow: 98}}
+        kind: KPI
+        metadata: {name: on-time-delivery, title: 准时交付率}
+        spec:
+          owner: ceo
+          measures: [company]
+          unit: percent
+          direction: higher-is-better
+          target: 98
+          thresholds: {green: 90, yellow: 98}   # green below yellow
     """
     for kpi in model.entities("KPI"):
         spec = kpi.spec
@@ -82,9 +98,25 @@ def kpi_target_not_green(model: Model, options: Mapping[str, Any]) -> Iterator[F
     which. Needs a direction, a target and thresholds; otherwise there is nothing to compare.
 
     Passes:
-        spec: {direction: lower-is-better, target: 48, thresholds: {green: 48, yellow: 57.6}}
+        kind: KPI
+        metadata: {name: approval-lead-time, title: 审批时效}
+        spec:
+          owner: ceo
+          measures: [company]
+          unit: hours
+          direction: lower-is-better
+          target: 48
+          thresholds: {green: 48, yellow: 57.6}
     Fails:
-        spec: {direction: lower-is-better, target: 48, thresholds: {green: 40, yellow: 57.6}}  # 48 is yellow
+        kind: KPI
+        metadata: {name: approval-lead-time, title: 审批时效}
+        spec:
+          owner: ceo
+          measures: [company]
+          unit: hours
+          direction: lower-is-better
+          target: 48
+          thresholds: {green: 40, yellow: 57.6}   # 48 is yellow
     """
     for kpi in model.entities("KPI"):
         spec = kpi.spec
@@ -114,12 +146,12 @@ def kpi_unlinked(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
 
     Passes:
         kind: KPI
-        metadata: {name: kpi-approval-lead-time, title: 营销审批时效}
-        spec: {owner: marketing-director, measures: [marketing-activity-approval]}
+        metadata: {name: approval-lead-time, title: 审批时效}
+        spec: {owner: ceo, measures: [company]}
     Fails:
         kind: KPI
-        metadata: {name: kpi-approval-lead-time, title: 营销审批时效}
-        spec: {owner: marketing-director}   # and no Process lists it in kpis
+        metadata: {name: approval-lead-time, title: 审批时效}
+        spec: {owner: ceo}                  # measures nothing, and no Process lists it in kpis
     """
     listed = {ref.target for process in model.entities("Process") for ref in process.refs.values() if ref.edge == "kpi"}
     for kpi in model.entities("KPI"):

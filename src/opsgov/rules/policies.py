@@ -22,13 +22,27 @@ RULES = (
         once per expression, with how many entities it failed on and the first of them. The
         run carries on; the other policies still apply.
 
+        Given:
+            kind: Unit
+            metadata: {name: finance, title: 财务部}
+            spec: {parent: company}
         Passes:
-            validations:
-              - expression: "!has(object.spec.head) || object.spec.head != ''"
+            kind: Policy
+            metadata: {name: unit-head, title: 部门负责人}
+            spec:
+              severity: warning
+              match: {kinds: [Unit]}
+              validations:
+                - expression: "!has(object.spec.head) || object.spec.head != ''"
         Fails:
-            validations:
-              - expression: "object.spec.head != ''"    # fails on a unit without a head
-              - expression: "facts.directReports <= max"  # unknown variable: params.max
+            kind: Policy
+            metadata: {name: unit-head, title: 部门负责人}
+            spec:
+              severity: warning
+              match: {kinds: [Unit]}
+              validations:
+                - expression: "object.spec.head != ''"      # fails on finance: it has no head
+                - expression: "facts.directReports <= max"  # unknown variable: params.max
         """,
     ),
     Rule(
@@ -42,12 +56,26 @@ RULES = (
         this error, at its `expires`, until it is renewed or deleted. `opsgov check --today
         YYYY-MM-DD` fixes the date for reproducible CI runs and tests.
 
+        Given:
+            kind: Responsibility
+            metadata: {name: pricing, title: 定价}
+            spec: {}
+            ---
+            kind: Unit
+            metadata: {name: sales, title: 销售部}
+            spec: {parent: company, owns: [pricing]}
+            ---
+            kind: Unit
+            metadata: {name: marketing, title: 市场部}
+            spec: {parent: company, owns: [pricing]}
         Passes:
             kind: Waiver
+            metadata: {name: pricing-overlap, title: 定价过渡期}
             spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
                    approvedBy: ceo, expires: 2099-12-31}
         Fails:
             kind: Waiver
+            metadata: {name: pricing-overlap, title: 定价过渡期}
             spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
                    approvedBy: ceo, expires: 2020-01-31}
         """,
@@ -65,12 +93,28 @@ RULES = (
         off in opsgov.yaml, or left out by --select/--ignore) is not judged. The findings of
         the waiver stage itself, and internal errors, cannot be waived.
 
+        Given:
+            kind: Responsibility
+            metadata: {name: pricing, title: 定价}
+            spec: {}
+            ---
+            kind: Unit
+            metadata: {name: sales, title: 销售部}
+            spec: {parent: company, owns: [pricing]}
         Passes:
+            kind: Unit
+            metadata: {name: marketing, title: 市场部}
+            spec: {parent: company, owns: [pricing]}
+            ---
             kind: Waiver
-            spec: {rule: duty-overlap, targets: [Responsibility/pricing], ...}  # pricing overlaps
+            metadata: {name: pricing-overlap, title: 定价过渡期}
+            spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+                   approvedBy: ceo, expires: 2099-12-31}   # pricing overlaps
         Fails:
             kind: Waiver
-            spec: {rule: duty-overlap, targets: [Responsibility/pricing], ...}  # pricing is fine now
+            metadata: {name: pricing-overlap, title: 定价过渡期}
+            spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+                   approvedBy: ceo, expires: 2099-12-31}   # pricing has one owner
         """,
     ),
 )

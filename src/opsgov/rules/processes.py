@@ -53,22 +53,24 @@ def process_orphaned(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
     that no Person holds (checked only when Persons are declared) leaves the process with nobody
     to answer for it.
 
-    Passes:
-        kind: Process
-        metadata: {name: monthly-review, title: 月度复盘}
-        spec:
-          owner: ops-manager
-          steps: [{id: review, title: 复盘会, responsible: ops-manager}]
-    Fails:
-        kind: Position
-        metadata: {name: ops-manager, title: 运营经理}
-        spec: {unit: operations, reportsTo: ceo, headcount: 0}   # frozen
+    Given:
+        kind: Unit
+        metadata: {name: operations, title: 运营部}
+        spec: {parent: company}
         ---
         kind: Process
         metadata: {name: monthly-review, title: 月度复盘}
         spec:
           owner: ops-manager
           steps: [{id: review, title: 复盘会, responsible: ops-manager}]
+    Passes:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec: {unit: operations, reportsTo: ceo}
+    Fails:
+        kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec: {unit: operations, reportsTo: ceo, headcount: 0}   # frozen
     """
     for process in model.entities("Process"):
         reason = _orphaned_because(model, process)
@@ -136,14 +138,30 @@ def step_unreachable(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
     first step (also when `start` names no step: that is reported as step-unknown). A step with
     a duplicate id is reported as step-unknown only.
 
+    Given:
+        kind: Position
+        metadata: {name: planner, title: 计划员}
+        spec: {unit: company, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: manager, title: 经理}
+        spec: {unit: company, reportsTo: ceo}
     Passes:
-        steps:
-          - {id: draft, title: 编制方案, responsible: planner, next: [approve]}
-          - {id: approve, title: 审批, responsible: manager}
+        kind: Process
+        metadata: {name: budget-planning, title: 预算编制}
+        spec:
+          owner: ceo
+          steps:
+            - {id: draft, title: 编制方案, responsible: planner, next: [approve]}
+            - {id: approve, title: 审批, responsible: manager}
     Fails:
-        steps:
-          - {id: draft, title: 编制方案, responsible: planner}
-          - {id: approve, title: 审批, responsible: manager}   # nothing leads here
+        kind: Process
+        metadata: {name: budget-planning, title: 预算编制}
+        spec:
+          owner: ceo
+          steps:
+            - {id: draft, title: 编制方案, responsible: planner}
+            - {id: approve, title: 审批, responsible: manager}   # nothing leads here
     """
     for process in model.entities("Process"):
         graph = _Steps(process)
@@ -168,15 +186,31 @@ def step_no_end(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     no `next`) is a process that can never finish. The finding stands at the step's `next`. A
     step whose `next` names an unknown step is taken to reach an end (step-unknown reports it).
 
+    Given:
+        kind: Position
+        metadata: {name: auditor, title: 审计员}
+        spec: {unit: company, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: manager, title: 经理}
+        spec: {unit: company, reportsTo: ceo}
     Passes:
-        steps:
-          - {id: review, title: 复核, responsible: auditor, next: [fix, close]}
-          - {id: fix, title: 整改, responsible: manager, next: [review]}
-          - {id: close, title: 结案, responsible: auditor}
+        kind: Process
+        metadata: {name: budget-planning, title: 预算编制}
+        spec:
+          owner: ceo
+          steps:
+            - {id: review, title: 复核, responsible: auditor, next: [fix, close]}
+            - {id: fix, title: 整改, responsible: manager, next: [review]}
+            - {id: close, title: 结案, responsible: auditor}
     Fails:
-        steps:
-          - {id: review, title: 复核, responsible: auditor, next: [fix]}
-          - {id: fix, title: 整改, responsible: manager, next: [review]}   # no way out
+        kind: Process
+        metadata: {name: budget-planning, title: 预算编制}
+        spec:
+          owner: ceo
+          steps:
+            - {id: review, title: 复核, responsible: auditor, next: [fix]}
+            - {id: fix, title: 整改, responsible: manager, next: [review]}   # no way out
     """
     for process in model.entities("Process"):
         graph = _Steps(process)
@@ -204,16 +238,32 @@ def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     the closest step id. Two steps with the same id are reported here too (at the second), since
     a `next` naming that id could not say which step it means.
 
+    Given:
+        kind: Position
+        metadata: {name: planner, title: 计划员}
+        spec: {unit: company, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: manager, title: 经理}
+        spec: {unit: company, reportsTo: ceo}
     Passes:
-        start: draft
-        steps:
-          - {id: draft, title: 编制方案, responsible: planner, next: [approve]}
-          - {id: approve, title: 审批, responsible: manager}
+        kind: Process
+        metadata: {name: budget-planning, title: 预算编制}
+        spec:
+          owner: ceo
+          start: draft
+          steps:
+            - {id: draft, title: 编制方案, responsible: planner, next: [approve]}
+            - {id: approve, title: 审批, responsible: manager}
     Fails:
-        start: draft
-        steps:
-          - {id: draft, title: 编制方案, responsible: planner, next: [aprove]}   # typo
-          - {id: approve, title: 审批, responsible: manager}
+        kind: Process
+        metadata: {name: budget-planning, title: 预算编制}
+        spec:
+          owner: ceo
+          start: draft
+          steps:
+            - {id: draft, title: 编制方案, responsible: planner, next: [aprove]}   # typo
+            - {id: approve, title: 审批, responsible: manager}
     """
     for process in model.entities("Process"):
         graph = _Steps(process)
@@ -263,17 +313,40 @@ def process_duty_owner(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     result that someone else's process produces. Duties that nobody owns are left to
     duty-unowned.
 
-    Passes:
+    Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, owns: [marketing-campaigns]}
+        spec: {parent: company, head: marketing-director, owns: [marketing-campaigns]}
         ---
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: marketing-director, title: 市场总监}
+        spec: {unit: marketing, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+        ---
+        kind: Responsibility
+        metadata: {name: marketing-campaigns, title: 营销活动}
+        spec: {}
+    Passes:
         kind: Process
-        spec: {owner: marketing-director, responsibility: marketing-campaigns, steps: [...]}
-        # marketing-director is a post of marketing
+        metadata: {name: campaign-launch, title: 活动上线}
+        spec:
+          owner: marketing-director       # a post of marketing, which owns the duty
+          responsibility: marketing-campaigns
+          steps: [{id: launch, title: 上线, responsible: marketing-director}]
     Fails:
         kind: Process
-        spec: {owner: finance-director, responsibility: marketing-campaigns, steps: [...]}
+        metadata: {name: campaign-launch, title: 活动上线}
+        spec:
+          owner: finance-director         # outside marketing
+          responsibility: marketing-campaigns
+          steps: [{id: launch, title: 上线, responsible: marketing-director}]
     """
     owners = None
     owner_sets: dict[str, set[str]] = {}

@@ -18,9 +18,13 @@ RULES = (
         spaces only.
 
         Passes:
-            spec: {parent: finance}
+            kind: Unit
+            metadata: {name: finance, title: 财务部}
+            spec: {parent: company}
         Fails:
-            spec: {parent: finance      # the flow mapping is never closed
+            kind: Unit
+            metadata: {name: finance, title: 财务部}
+            spec: {parent: company      # the flow mapping is never closed
         """,
     ),
     Rule(
@@ -39,11 +43,16 @@ RULES = (
         analysis.
 
         Passes:
-            spec: {headcount: 2, reportsTo: ops-director}
+            kind: Position
+            metadata: {name: cfo, title: 财务总监}
+            spec: {unit: company, reportsTo: ceo, headcount: 2}
         Fails:
+            kind: Position
+            metadata: {name: cfo, title: 财务总监}
             spec:
-              reportsTo: ops-director
-              reportsTo: center-director   # duplicate key
+              unit: company
+              reportsTo: ceo
+              reportsTo: cfo                # duplicate key
         """,
     ),
     Rule(
@@ -74,10 +83,12 @@ RULES = (
 
         Passes:
             kind: Position
-            spec: {unit: ops, headcount: 2}
+            metadata: {name: cfo, title: 财务总监}
+            spec: {unit: company, reportsTo: ceo, headcount: 2}
         Fails:
             kind: Position
-            spec: {unit: ops, headcount: two, reportTo: ops-director}
+            metadata: {name: cfo, title: 财务总监}
+            spec: {unit: company, headcount: two, reportTo: ceo}
         """,
     ),
     Rule(
@@ -92,15 +103,19 @@ RULES = (
         Passes:
             kind: Unit
             metadata: {name: finance, title: 财务部}
+            spec: {parent: company}
             ---
             kind: Unit
             metadata: {name: finance-shared, title: 财务共享中心}
+            spec: {parent: company}
         Fails:
             kind: Unit
             metadata: {name: finance, title: 财务部}
+            spec: {parent: company}
             ---
             kind: Unit
             metadata: {name: finance, title: 财务共享中心}   # a second Unit called finance
+            spec: {parent: company}
         """,
     ),
     Rule(
@@ -113,10 +128,18 @@ RULES = (
         the closest existing name, and says so when the name belongs to another kind
         (`reportsTo: finance` where finance is a Unit: the hint names the unit's head).
 
+        Given:
+            kind: Unit
+            metadata: {name: finance, title: 财务部}
+            spec: {parent: company}
         Passes:
-            spec: {parent: finance}     # a Unit called finance exists
+            kind: Unit
+            metadata: {name: payroll, title: 薪酬组}
+            spec: {type: team, parent: finance}
         Fails:
-            spec: {parent: finanse}     # names no Unit; did you mean 'finance'?
+            kind: Unit
+            metadata: {name: payroll, title: 薪酬组}
+            spec: {type: team, parent: finanse}   # names no Unit; did you mean 'finance'?
         """,
     ),
     Rule(
@@ -128,10 +151,22 @@ RULES = (
         Where a field accepts several kinds (Unit or Position), a name that exists as both must
         be written Kind/name.
 
+        Given:
+            kind: Unit
+            metadata: {name: finance, title: 财务部}
+            spec: {parent: company}
+            ---
+            kind: Position
+            metadata: {name: finance, title: 财务岗}
+            spec: {unit: finance, reportsTo: ceo}
         Passes:
-            owner: Unit/finance
+            kind: KPI
+            metadata: {name: closing-days, title: 月结天数}
+            spec: {owner: Unit/finance, measures: [finance]}
         Fails:
-            owner: finance              # both a Unit and a Position are called finance
+            kind: KPI
+            metadata: {name: closing-days, title: 月结天数}
+            spec: {owner: finance, measures: [Unit/finance]}   # a Unit and a Position are called finance
         """,
     ),
 )

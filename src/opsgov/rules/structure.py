@@ -130,6 +130,10 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         kind: Unit
         metadata: {name: company, title: 总公司}
         spec: {type: company, head: ceo, parent: holding}   # the root unit has a parent
+        ---
+        kind: Unit
+        metadata: {name: holding, title: 集团}
+        spec: {type: company}
     """
     if not model.known["Organization"]:
         first = min(model, key=lambda e: (e.doc.file, e.doc.index), default=None)
@@ -208,14 +212,26 @@ def reporting_cycle(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
     the message counts them, and they are not counted as top positions either (they do have a
     manager).
 
+    Given:
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department, parent: company}
+        ---
+        kind: Position
+        metadata: {name: ops-director, title: 运营总监}
+        spec: {unit: ops, reportsTo: ceo}
     Passes:
         kind: Position
         metadata: {name: ops-manager, title: 运营经理}
         spec: {unit: ops, reportsTo: ops-director}
     Fails:
         kind: Position
+        metadata: {name: ops-manager, title: 运营经理}
+        spec: {unit: ops, reportsTo: ops-director}
+        ---
+        kind: Position
         metadata: {name: ops-director, title: 运营总监}
-        spec: {unit: ops, reportsTo: ops-manager}     # and ops-manager reports to ops-director
+        spec: {unit: ops, reportsTo: ops-manager}     # ops-director -> ops-manager -> ops-director
     """
     found = _Cycles(model.structure.reports_to)
     for cycle, feeding in zip(found.cycles, found.feeding, strict=True):
@@ -283,11 +299,11 @@ def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     a cycle): reported at the `reportsTo` of the root unit's head, where the line should end, or
     else at the Organization. A repository with no positions is not reported.
 
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
     Passes:
-        kind: Position
-        metadata: {name: ceo, title: 总经理}
-        spec: {unit: company}
-        ---
         kind: Position
         metadata: {name: cfo, title: 财务总监}
         spec: {unit: finance, reportsTo: ceo}
@@ -345,14 +361,26 @@ def head_outside_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     usually means the post's `unit` or the unit's `head` was copied from elsewhere. Reported at
     the unit's `spec.head`, with the post's `spec.unit` related.
 
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
+        ---
+        kind: Position
+        metadata: {name: cfo, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: ops-director, title: 运营总监}
+        spec: {unit: ops, reportsTo: ceo}
     Passes:
         kind: Unit
         metadata: {name: ops, title: 运营部}
-        spec: {type: department, parent: company, head: ops-director}   # ops-director has unit: ops
+        spec: {type: department, parent: company, head: ops-director}
     Fails:
         kind: Unit
         metadata: {name: ops, title: 运营部}
-        spec: {type: department, parent: company, head: cfo}            # cfo has unit: finance
+        spec: {type: department, parent: company, head: cfo}   # cfo has unit: finance
     """
     structure = model.structure
     for unit in model.units.values():
@@ -386,14 +414,30 @@ def reporting_crosses_tree(model: Model, options: Mapping[str, Any]) -> Iterator
     (often a matrix link written as a solid line). Reported at the post's `spec.reportsTo`,
     with the manager's `spec.unit` related.
 
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
+        ---
+        kind: Position
+        metadata: {name: cfo, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+        ---
+        kind: Unit
+        metadata: {name: ops, title: 运营部}
+        spec: {type: department, parent: company}
+        ---
+        kind: Position
+        metadata: {name: ops-director, title: 运营总监}
+        spec: {unit: ops, reportsTo: ceo}
     Passes:
         kind: Position
         metadata: {name: ops-manager, title: 运营经理}
-        spec: {unit: ops, reportsTo: ops-director}     # ops-director is in ops, or above it
+        spec: {unit: ops, reportsTo: ops-director}
     Fails:
         kind: Position
         metadata: {name: ops-manager, title: 运营经理}
-        spec: {unit: ops, reportsTo: cfo}              # cfo is in finance, a sibling of ops
+        spec: {unit: ops, reportsTo: cfo}    # cfo is in finance, a sibling of ops
     """
     structure = model.structure
     for position in model.positions.values():
@@ -426,14 +470,26 @@ def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     name when the default applies), with each holder's `holds` item related. Only checked when
     Person documents exist.
 
+    Given:
+        kind: Unit
+        metadata: {name: purchasing, title: 采购部}
+        spec: {parent: company}
+        ---
+        kind: Person
+        metadata: {name: wang-fang, title: 王芳}
+        spec: {holds: [buyer]}
+        ---
+        kind: Person
+        metadata: {name: zhao-lei, title: 赵磊}
+        spec: {holds: [buyer]}
     Passes:
         kind: Position
         metadata: {name: buyer, title: 采购专员}
-        spec: {unit: purchasing, headcount: 2}        # held by two Persons
+        spec: {unit: purchasing, reportsTo: ceo, headcount: 2}
     Fails:
         kind: Position
         metadata: {name: buyer, title: 采购专员}
-        spec: {unit: purchasing}                      # headcount 1, held by two Persons
+        spec: {unit: purchasing, reportsTo: ceo}     # headcount 1, held by two Persons
     """
     if not model.persons_declared:
         return
@@ -491,14 +547,30 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
     Without Person documents vacancy is unknown and nothing is reported. A frozen post
     (headcount 0) that is vacant is reported too: the roles still need a holder.
 
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
+        ---
+        kind: Responsibility
+        metadata: {name: budgeting, title: 预算管理}
+        spec: {}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo, owns: [budgeting]}
     Passes:
+        kind: Person
+        metadata: {name: zhang-wei, title: 张伟}
+        spec: {holds: [ceo]}
+        ---
         kind: Person
         metadata: {name: li-min, title: 李敏}
         spec: {holds: [finance-director]}
     Fails:
-        kind: Position
-        metadata: {name: finance-director, title: 财务总监}
-        spec: {unit: finance, owns: [budgeting]}      # and no Person holds it
+        kind: Person
+        metadata: {name: zhang-wei, title: 张伟}
+        spec: {holds: [ceo]}              # and nobody holds finance-director
     """
     if not model.persons_declared:
         return
