@@ -142,3 +142,4 @@ def test_cli_today_decides_expiry(repo: Repo) -> None:
     assert after.exit_code == 1 and "waiver-expired" in after.output
     bad = runner.invoke(main, ["check", str(root), "--today", "2027-02-30"], catch_exceptions=False)
     assert bad.exit_code == 2
+    assert "Invalid value for '--today': '2027-02-30' does not match the format '%Y-%m-%d'" in bad.output

@@ -67,3 +67,12 @@ def doc(kind: str, name: str, spec: str = "{}", title: str | None = None) -> str
 
 def docs(*documents: str) -> str:
     return "---\n".join(documents)
+
+
+def usage_error(result: Any, *expected: str) -> None:
+    """Exit status 2 for the reason the test means (one of `expected` is in the message): every crash
+    is exit 2 too ("internal error"), so a bare `exit_code == 2` would pass when the command broke.
+    `result` is a click Result."""
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.stderr, result.stderr
+    assert any(text in result.stderr for text in expected), result.stderr
