@@ -491,11 +491,17 @@ def code(value: object) -> str:
 
 _INLINE = re.compile(r"[\\`*_\[\]~<]|&(?=#?\w+;)|^[#>+=-]")
 """Markup inside a list item: emphasis, code, links, HTML tags and entities, a block marker at the start."""
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+"""`1.` or `1)` at the start opens an ordered list (CommonMark: at most 9 digits)."""
 
 
 def text(value: object) -> str:
-    """Data shown literally in one list item, escaped by backslashes only: `>=` stays `>=` in a terminal."""
-    return _INLINE.sub(lambda match: "\\" + match.group(), " ".join(str(value).splitlines()))
+    """Data shown literally in one list item, escaped by backslashes only: `>=` stays `>=` in a terminal.
+
+    Leading spaces are dropped: four of them would make the item's text a code block.
+    """
+    line = " ".join(str(value).splitlines()).lstrip()
+    return _ORDERED.sub(r"\1\\\2", _INLINE.sub(lambda match: "\\" + match.group(), line))
 
 
 def _name(row: dict[str, Any], key: str) -> str:
