@@ -125,19 +125,15 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, head: marketing-director}
-        ---
-        kind: Unit
-        metadata: {name: finance, title: 财务部}
-        spec: {parent: company, head: finance-director}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: marketing-director, title: 市场总监}
         spec: {unit: marketing, reportsTo: ceo}
         ---
-        kind: Position
-        metadata: {name: campaign-specialist, title: 活动专员}
-        spec: {unit: marketing, reportsTo: marketing-director}
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: finance-director, title: 财务总监}
@@ -229,19 +225,15 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
     Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, head: marketing-director}
-        ---
-        kind: Unit
-        metadata: {name: finance, title: 财务部}
-        spec: {parent: company, head: finance-director}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: marketing-director, title: 市场总监}
         spec: {unit: marketing, reportsTo: ceo}
         ---
-        kind: Position
-        metadata: {name: campaign-specialist, title: 活动专员}
-        spec: {unit: marketing, reportsTo: marketing-director}
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: finance-director, title: 财务总监}
@@ -370,11 +362,7 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
     Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, head: marketing-director}
-        ---
-        kind: Unit
-        metadata: {name: finance, title: 财务部}
-        spec: {parent: company, head: finance-director}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: marketing-director, title: 市场总监}
@@ -383,10 +371,6 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
         kind: Position
         metadata: {name: campaign-specialist, title: 活动专员}
         spec: {unit: marketing, reportsTo: marketing-director}
-        ---
-        kind: Position
-        metadata: {name: finance-director, title: 财务总监}
-        spec: {unit: finance, reportsTo: ceo}
     Passes:
         kind: ApprovalMatrix
         metadata: {name: marketing-spend, title: 营销费用审批}
@@ -528,11 +512,7 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, head: marketing-director}
-        ---
-        kind: Unit
-        metadata: {name: finance, title: 财务部}
-        spec: {parent: company, head: finance-director}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: marketing-director, title: 市场总监}
@@ -541,10 +521,6 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
         kind: Position
         metadata: {name: campaign-specialist, title: 活动专员}
         spec: {unit: marketing, reportsTo: marketing-director}
-        ---
-        kind: Position
-        metadata: {name: finance-director, title: 财务总监}
-        spec: {unit: finance, reportsTo: ceo}
         ---
         kind: ApprovalMatrix
         metadata: {name: marketing-spend, title: 营销费用审批}
@@ -648,23 +624,11 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
     Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, head: marketing-director}
-        ---
-        kind: Unit
-        metadata: {name: finance, title: 财务部}
-        spec: {parent: company, head: finance-director}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: marketing-director, title: 市场总监}
         spec: {unit: marketing, reportsTo: ceo}
-        ---
-        kind: Position
-        metadata: {name: campaign-specialist, title: 活动专员}
-        spec: {unit: marketing, reportsTo: marketing-director}
-        ---
-        kind: Position
-        metadata: {name: finance-director, title: 财务总监}
-        spec: {unit: finance, reportsTo: ceo}
     Passes:
         kind: ApprovalMatrix
         metadata: {name: marketing-spend, title: 营销费用审批}
@@ -742,19 +706,15 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, head: marketing-director}
-        ---
-        kind: Unit
-        metadata: {name: finance, title: 财务部}
-        spec: {parent: company, head: finance-director}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: marketing-director, title: 市场总监}
         spec: {unit: marketing, reportsTo: ceo}
         ---
-        kind: Position
-        metadata: {name: campaign-specialist, title: 活动专员}
-        spec: {unit: marketing, reportsTo: marketing-director}
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: finance-director, title: 财务总监}
@@ -818,23 +778,11 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     Given:
         kind: Unit
         metadata: {name: marketing, title: 市场部}
-        spec: {parent: company, head: marketing-director}
-        ---
-        kind: Unit
-        metadata: {name: finance, title: 财务部}
-        spec: {parent: company, head: finance-director}
+        spec: {parent: company}
         ---
         kind: Position
         metadata: {name: marketing-director, title: 市场总监}
         spec: {unit: marketing, reportsTo: ceo}
-        ---
-        kind: Position
-        metadata: {name: campaign-specialist, title: 活动专员}
-        spec: {unit: marketing, reportsTo: marketing-director}
-        ---
-        kind: Position
-        metadata: {name: finance-director, title: 财务总监}
-        spec: {unit: finance, reportsTo: ceo}
     Passes:
         kind: ApprovalMatrix
         metadata: {name: marketing-spend, title: 营销费用审批}
