@@ -144,7 +144,7 @@ def test_a_non_boolean_result_is_policy_invalid(repo: Repo) -> None:
     text = policy("count", "{severity: info, match: {kinds: [Unit]}, validations: [{expression: 'facts.children'}]}")
     root = repo({"policies/p.yaml": text})
     [invalid] = only(check_repo(root), "policy-invalid")
-    assert "gave 0, not true or false" in invalid.message
+    assert "gave an int 0, not true or false" in invalid.message
 
 
 def test_facts_of_units_and_positions(repo: Repo) -> None:
