@@ -20,12 +20,13 @@ import click
 from opsgov import __version__
 from opsgov.atomic import write_atomic
 from opsgov.baseline import write_baseline as save_baseline
-from opsgov.config import ConfigError
+from opsgov.config import ConfigError, Settings
 from opsgov.diff import check_since, diff_revisions, render_json
 from opsgov.diff import render_markdown as render_diff_markdown
 from opsgov.engine import Report, load_model
 from opsgov.engine import check as run_check
 from opsgov.model import Model
+from opsgov.outputs import guard_output, inside_target, repository_inputs
 from opsgov.project import load_settings
 from opsgov.render.safe import DOT_FORMATS
 from opsgov.render.table import TABLE_FORMATS
@@ -72,6 +73,12 @@ def fail(message: str) -> NoReturn:
     """One line on stderr (a control character in a name or argument is shown escaped), exit status 2."""
     click.echo(f"opsgov: {clean(message)}", err=True)
     sys.exit(2)
+
+
+def guard(settings: Settings, output: Path | None) -> None:
+    """Before any work: refuse an output file that is an input or lies among the documents (outputs.py)."""
+    if output is not None:
+        guard_output(output, repository_inputs(settings))
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -151,6 +158,12 @@ def check(
     day = today.date() if today is not None else None
     settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
     settings.jobs = jobs or os.cpu_count() or 1
+    if output is not None or write_baseline is not None:
+        inputs = repository_inputs(settings)
+        if output is not None:
+            guard_output(output, inputs)
+        if write_baseline is not None:
+            guard_output(write_baseline, inputs if baseline is None else inputs.but(baseline))
     report, known = check_since(settings, base) if base is not None else (run_check(settings), 0)
     emit(REPORTERS[fmt]().render(report), output)
     if fmt == "github":
@@ -217,6 +230,8 @@ def rules(rule_id: str | None) -> None:
 )
 def schema(out_dir: Path | None, bundle: bool) -> None:
     """The JSON Schemas of every kind, for editors (yaml-language-server) and other tools."""
+    if out_dir is not None:
+        guard_output(out_dir, repository_inputs(_here()), folder=True, what="the schemas")
     if bundle:
         text = json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n"
         if out_dir is None:
@@ -224,7 +239,7 @@ def schema(out_dir: Path | None, bundle: bool) -> None:
             return
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            write_atomic(out_dir / BUNDLE_NAME, text.encode("utf-8"))
+            write_atomic(inside_target(out_dir, BUNDLE_NAME), text.encode("utf-8"))
         except OSError as error:
             fail(f"cannot write the schema to {out_dir}: {error.strerror or error}")
         click.echo(f"wrote {out_dir / BUNDLE_NAME}; point your editor at it")
@@ -236,16 +251,26 @@ def schema(out_dir: Path | None, bundle: bool) -> None:
         for file in files:
             click.echo(file.name)
         return
+    for file in files:
+        inside_target(out_dir, file.name)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for file in files:
-            write_atomic(out_dir / file.name, file.read_bytes())
+            write_atomic(inside_target(out_dir, file.name), file.read_bytes())
     except OSError as error:
         fail(f"cannot write schemas to {out_dir}: {error.strerror or error}")
     click.echo(
         f"wrote {len(files)} schemas to {out_dir} (Draft 2020-12, for other tools); for VS Code's YAML extension "
         f"write the Draft-07 bundle: opsgov schema --bundle -o {out_dir}"
     )
+
+
+def _here() -> Settings:
+    """The repository in the current folder, whose documents `schema -o` must not land among."""
+    try:
+        return load_settings(Path("."))
+    except ConfigError:  # a broken opsgov.yaml here: its default folders are still the documents
+        return Settings(root=Path("."))
 
 
 @main.command("who-approves")
@@ -278,7 +303,9 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
     from opsgov.export import export
 
-    report = run_check(load_settings(path))
+    settings = load_settings(path)
+    guard(settings, output)
+    report = run_check(settings)
     assert report.model is not None
     errors = report.counts()["error"]
     if errors:
@@ -337,7 +364,9 @@ def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
             path = Path(revisions[1])
         else:
             head = revisions[1]
-    change = diff_revisions(load_settings(path), base, head)
+    settings = load_settings(path)
+    guard(settings, output)
+    change = diff_revisions(settings, base, head)
     emit(render_json(change) if fmt == "json" else render_diff_markdown(change), output)
 
 
@@ -375,8 +404,10 @@ def _render(
     from opsgov.render.safe import RenderError
 
     chosen = _render_format(fmt, output, formats, formats[0])
+    settings = load_settings(path)
+    guard(settings, output)
     # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
-    model = load_model(load_settings(path))
+    model = load_model(settings)
     try:
         content = draw(model, chosen)
     except RenderError as error:
@@ -495,7 +526,9 @@ def handbook(path: Path, out_dir: Path, fmt: str) -> None:
     from opsgov.render.handbook import build_site, write_site
     from opsgov.render.safe import RenderError
 
-    report = run_check(load_settings(path))
+    settings = load_settings(path)
+    guard_output(out_dir, repository_inputs(settings), folder=True, what="the handbook")
+    report = run_check(settings)
     try:
         files = build_site(report, fmt)
         write_site(files, out_dir)

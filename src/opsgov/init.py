@@ -16,7 +16,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from opsgov.atomic import write_atomic
-from opsgov.config import ConfigError
+from opsgov.config import ConfigError, Settings
+from opsgov.outputs import Inputs, guard_output, inside_target, repository_inputs
 from opsgov.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 
 RENAMES = {"vscode-settings.json": ".vscode/settings.json"}
@@ -34,31 +35,47 @@ def _template_files(folder: Traversable, prefix: str = "") -> list[tuple[str, Tr
     return files
 
 
+def _starter(expires: datetime.date) -> list[tuple[str, str | bytes]]:
+    """(relative path, content) of every file of the starter."""
+    files: list[tuple[str, str | bytes]] = []
+    templates = resources.files("opsgov").joinpath("templates").joinpath("init")
+    for rel, source in _template_files(templates):
+        files.append((rel, source.read_text(encoding="utf-8").replace("{{expires}}", expires.isoformat())))
+    for schema in sorted(schema_dir().glob("*.json")):
+        files.append((f".opsgov/schemas/{schema.name}", schema.read_bytes()))
+    # yaml-language-server validates with Draft 7: the editor settings point at this bundle.
+    files.append((f".opsgov/schemas/{BUNDLE_NAME}", json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n"))
+    return files
+
+
+def _documents_in(target: Path) -> Inputs:
+    """The governance documents already in `target`, by the default folders (its opsgov.yaml is one)."""
+    inputs = repository_inputs(Settings(root=target))
+    inputs.folders.clear()  # an empty ops/ is no document: only files count
+    return inputs
+
+
 def scaffold(target: Path, *, today: datetime.date, force: bool = False) -> list[str]:
-    """Write the starter into `target`; the relative paths written. Refuses a non-empty folder unless `force`."""
+    """Write the starter into `target`; the relative paths written. Refuses a non-empty folder unless `force`.
+
+    Even with `force`, a folder that already holds governance documents (opsgov.yaml, YAML under
+    ops/ or policies/) is refused, and so is a file whose way into `target` leaves it through a
+    symbolic link: both are checked before the first file is written (outputs.py).
+    """
     if target.exists() and not target.is_dir():
         raise ConfigError(f"{target}: exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise ConfigError(f"{target}: the folder is not empty; choose another, or pass --force to overwrite")
-    expires = today + datetime.timedelta(days=365)
+    guard_output(target, _documents_in(target), folder=True, what="the starter")
+    files = _starter(today + datetime.timedelta(days=365))
+    destinations = [(rel, inside_target(target, rel), content) for rel, content in files]
     created = not target.exists()
     written: list[str] = []
-    templates = resources.files("opsgov").joinpath("templates").joinpath("init")
     try:
-        for rel, source in _template_files(templates):
-            text = source.read_text(encoding="utf-8").replace("{{expires}}", expires.isoformat())
-            destination = target / rel
+        for rel, destination, content in destinations:
             destination.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(destination, text)
+            write_atomic(destination, content)
             written.append(rel)
-        schemas = target / ".opsgov" / "schemas"
-        schemas.mkdir(parents=True, exist_ok=True)
-        for schema in sorted(schema_dir().glob("*.json")):
-            write_atomic(schemas / schema.name, schema.read_bytes())
-            written.append(f".opsgov/schemas/{schema.name}")
-        # yaml-language-server validates with Draft 7: the editor settings point at this bundle.
-        write_atomic(schemas / BUNDLE_NAME, json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n")
-        written.append(f".opsgov/schemas/{BUNDLE_NAME}")
     except OSError as error:
         if created:  # no half-written starter left behind
             shutil.rmtree(target, ignore_errors=True)

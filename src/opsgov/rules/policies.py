@@ -22,6 +22,15 @@ RULES = (
         once per expression, with how many entities it failed on and the first of them. The
         run carries on; the other policies still apply.
 
+        No policy can take the run down. Refused before CEL runs, at the expression: more than
+        4,000 characters, brackets nested more than 32 deep, comprehensions (all, exists,
+        exists_one, map, filter) nested more than 2 deep or more than 8 in one expression; at
+        spec.params: params larger than 16,000 (values plus characters) or nested more than 8
+        deep. A policy that runs longer than 20 s over the organisation, or crashes the CEL
+        library, is stopped and reported at its spec.validations. A result that is not a bool
+        is named by its type (and size, for a list or a map), the same on every run. A
+        `facts.chain` or `facts.ancestors` longer than 200 names is a failure on that entity.
+
         Given:
             kind: Unit
             metadata: {name: finance, title: 财务部}
