@@ -147,10 +147,12 @@ def test_a_result_that_is_not_a_bool_gives_the_same_message_on_every_run(repo: R
     mapping = policy("mapping", "{'a': 1, 'b': 2, 'c': 3, 'd': 4}")
     listing = policy("listing", "[{'x': 1, 'y': 2}]")
     text = policy("text", "'yes'")
-    root = repo({"policies/p.yaml": docs(mapping, listing, text, OK)})
+    nothing = policy("nothing", "null")
+    root = repo({"policies/p.yaml": docs(mapping, listing, text, nothing, OK)})
     expected = [
         "policy mapping: CEL failed on 1 entity (first Unit/company): gave a map of 4, not true or false",
         "policy listing: CEL failed on 1 entity (first Unit/company): gave a list of 1, not true or false",
         "policy text: CEL failed on 1 entity (first Unit/company): gave a string 'yes', not true or false",
+        "policy nothing: CEL failed on 1 entity (first Unit/company): gave null, not true or false",
     ]
     assert [message for _, _, _, message in invalid(root)] == expected

@@ -261,8 +261,12 @@ def describe(value: Any) -> str:
     name = _TYPE_NAMES.get(type(value), f"a {type(value).__name__}")
     if isinstance(value, list | dict):
         return f"{name} of {len(value)}"
-    if isinstance(value, bool | int | float) or value is None:
-        return f"{name} {str(value).lower() if isinstance(value, bool) or value is None else value}".rstrip()
+    if value is None:
+        return name
+    if isinstance(value, bool):
+        return f"{name} {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"{name} {value}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:40] + "..."
         return f"{name} {shown!r}" if shown else "an empty string"
