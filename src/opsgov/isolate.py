@@ -39,6 +39,10 @@ def _send(fd: int, payload: object) -> None:
 
 def _child(fd: int, items: Sequence[T], run: Callable[[T], R]) -> None:
     gc.disable()
+    import resource  # Unix only, as fork is
+
+    with contextlib.suppress(ValueError, OSError):  # a crash is reported as a finding: no core file of a big process
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     status = 0
     try:
         for item in items:
