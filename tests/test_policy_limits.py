@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import opsgov.celguard
 import opsgov.policies
 from opsgov.celguard import expression_problem, params_problem
 from opsgov.isolate import run_isolated
@@ -156,3 +158,22 @@ def test_a_result_that_is_not_a_bool_gives_the_same_message_on_every_run(repo: R
         "policy nothing: CEL failed on 1 entity (first Unit/company): gave null, not true or false",
     ]
     assert [message for _, _, _, message in invalid(root)] == expected
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or resource.getrlimit(resource.RLIMIT_STACK)[0] != 8 << 20,
+    reason="measured with an 8 MB stack: a smaller one could crash compiling it, a larger one not at all",
+)
+def test_a_crash_of_the_cel_library_is_the_policy_s_finding(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past the length limit (lifted here), 15,000 terms compile but overflow the interpreter's stack
+    # when run; the forked worker dies of it, not this process.
+    monkeypatch.setattr(opsgov.celguard, "MAX_CHARACTERS", 100_000)
+    root = repo({"policies/p.yaml": docs(policy("long", "1" + "+1" * 15000 + " > 0"), OK)})
+    assert invalid(root) == [
+        (
+            "policies/p.yaml",
+            8,
+            "$.spec.validations",
+            "policy long: crashed the CEL library (signal 11, SIGSEGV); it was stopped and reports nothing",
+        )
+    ]
