@@ -14,6 +14,7 @@ the static limits of `opsgov.celguard` still apply.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import os
 import pickle
@@ -39,6 +40,7 @@ def _send(fd: int, payload: object) -> None:
 
 def _child(fd: int, items: Sequence[T], run: Callable[[T], R]) -> None:
     gc.disable()
+    faulthandler.disable()  # a crash is reported as a finding, not as a dump on the shared stderr
     import resource  # Unix only, as fork is
 
     with contextlib.suppress(ValueError, OSError):  # a crash is reported as a finding: no core file of a big process
