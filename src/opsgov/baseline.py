@@ -61,8 +61,12 @@ def load_baseline(path: Path) -> frozenset[str]:
         raise ConfigError(f"baseline {path}: no such file (write one with --write-baseline)") from None
     except OSError as error:
         raise ConfigError(f"baseline {path}: cannot read: {error.strerror or error}") from None
+    except RecursionError:  # a baseline is three levels deep; `[[[[...` 100,000 deep is not one
+        raise ConfigError(f"baseline {path}: nested too deeply; not an opsgov baseline") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ConfigError(f"baseline {path}: not a JSON baseline file: {error}") from None
+    except ValueError:  # json refuses an integer of over 4,300 digits
+        raise ConfigError(f"baseline {path}: holds a number with too many digits; not an opsgov baseline") from None
     if type(data) is dict and type(data.get(FORMAT_KEY)) is int and data[FORMAT_KEY] < VERSION:
         raise ConfigError(
             f"baseline {path}: written by an older opsgov (version {data[FORMAT_KEY]}), whose fingerprints "

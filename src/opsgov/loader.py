@@ -252,10 +252,18 @@ class _FileReader:
                         self.refuse_tag(line, column, event.tag)
                         value: Any = raw
                     elif event.implicit[0]:
-                        value = resolve_plain(raw)
-                        if type(value) is not str and value is not None and len(raw) > max_number:
+                        if len(raw) > max_number and raw[0] in _NUMBER_START and _NUMBER.match(raw):
+                            # measured before converting: int() refuses over 4,300 digits with a ValueError
                             ok = False
-                            self.strict(line, column, f"number with {len(raw)} characters is too long")
+                            self.strict(
+                                line,
+                                column,
+                                f"number with {len(raw)} characters is too long",
+                                hint=f"write at most {max_number} characters; no amount or count needs more",
+                            )
+                            value = raw
+                        else:
+                            value = resolve_plain(raw)
                     else:
                         value = raw
                     anchor = event.anchor
@@ -469,7 +477,10 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
     seen_dirs: set[str] = set()
 
     def rel_of(path: str) -> str:
-        return os.path.relpath(path, root).replace(os.sep, "/")
+        # A name is shown, never opened again: its bytes read as UTF-8 whatever the locale (PYTHONUTF8=0
+        # under LC_ALL=C decodes them to lone surrogates, which no output can encode); others as \xNN.
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
     def inside(path: str) -> bool:
         real = os.path.realpath(path)

@@ -240,10 +240,11 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document]) -> Model
     model = Model(documents=len(valid) + len(invalid))
     for document in invalid:
         data = document.data
-        if type(data) is dict and data.get("kind") in model.known and type(data.get("metadata")) is dict:
-            name = data["metadata"].get("name")
-            if type(name) is str:
-                model.known[data["kind"]].add(name)
+        if type(data) is not dict or type(data.get("metadata")) is not dict:
+            continue
+        kind, name = data.get("kind"), data["metadata"].get("name")
+        if type(kind) is str and kind in model.known and type(name) is str:  # a mapping as kind is unhashable
+            model.known[kind].add(name)
     for document in valid:
         data = document.data
         kind = data["kind"]

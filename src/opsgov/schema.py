@@ -250,6 +250,8 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
                 continue
             hint = _suggest(key, allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else "")
             yield _Problem((*path, key), f"unknown field '{key}' in {where}", hint, at_key=True)
+    elif keyword == "enum" and isinstance(instance, (dict, list)) and "type" in error.schema:
+        return  # `kind: {a: 1}`: "must be text, not a mapping" says it; the list of kinds would be noise
     elif keyword == "enum":
         options = [str(v) for v in value]
         hint = _suggest(str(instance), options) if isinstance(instance, str) else ""
@@ -336,7 +338,7 @@ class Validator:
                 )
             ]
         kind = data.get("kind")
-        if kind not in self._fast:
+        if type(kind) is not str or kind not in self._fast:  # a mapping or list as kind is not hashable
             kind = None
         fast = self._fast[kind] if kind else self._fast_envelope
         if self.fast and fast.is_valid(data):
