@@ -354,5 +354,5 @@ def test_markdown_escapes_only_what_markdown_reads(tmp_path: Path) -> None:
         write_repo(tmp_path / "head", {"ops/u.yaml": doc("Unit", "x", "{parent: company}", title=json.dumps(title))})
     )
     markdown = render_markdown(governance_diff(base, head, "a", "b"))
-    assert "- added `x` \\# 预算 >= 100 & \\<b>粗\\</b> \\*星\\* a|b under `company`" in markdown
+    assert "- added `x` \\# 预算 >= 100 & \\<b\\>粗\\</b\\> \\*星\\* a\\|b under `company`" in markdown
     assert "&gt;" not in markdown and "&amp;" not in markdown and "&lt;" not in markdown

@@ -18,13 +18,14 @@ import pytest
 from markdown_it import MarkdownIt
 
 from opsgov.diff import text as diff_text
+from opsgov.escape import github_data, github_property
+from opsgov.escape import text as clean
+from opsgov.escape import xml as xml_text
 from opsgov.render.handbook import code_spans
 from opsgov.render.safe import RenderError, check_svg, html_text, svg_problems
 from opsgov.render.safe import text as dot_text
 from opsgov.render.table import csv_cell, md_cell
-from opsgov.reporters.github import escape_data, escape_property
 from opsgov.reporters.markdown import cell as markdown_cell
-from opsgov.reporters.text import clean, xml_text
 from tests.render.test_hostile import inert
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">{}</svg>'
@@ -195,7 +196,7 @@ def test_terminal_text_shows_control_characters_escaped(raw: str, shown: str) ->
 def test_xml_text_keeps_junit_and_graphml_well_formed() -> None:
     raw = "a\x00b\x08c\x0bd\x1be\ufffef\ttab\nline"
     safe = xml_text(raw)
-    assert safe == "a\\x00b\\x08c\\x0bd\\x1be\\xfffef\ttab\nline"
+    assert safe == "a\\x00b\\x08c\\x0bd\\x1be\\ufffef\ttab\nline"
     element = ET.Element("failure", message=safe)
     element.text = safe
     assert ET.fromstring(ET.tostring(element)).get("message") == safe
@@ -203,8 +204,8 @@ def test_xml_text_keeps_junit_and_graphml_well_formed() -> None:
 
 def test_github_commands_cannot_be_injected_through_a_message() -> None:
     forged = "done\n::error file=x.yaml::forged%0A"
-    data = escape_data(forged)
+    data = github_data(forged)
     assert "\n" not in data and "\r" not in data and data.count("%") == 2
     assert data == "done%0A::error file=x.yaml::forged%250A"
-    prop = escape_property("a.yaml,line=1::x")
+    prop = github_property("a.yaml,line=1::x")
     assert "," not in prop and ":" not in prop

@@ -8,7 +8,6 @@ authority table (`opsgov render approvals`) are one call each: `bands_table(mode
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from opsgov import escape
 from opsgov.bands import Interval, band_interval, money
 from opsgov.config import ConfigError
 from opsgov.model import Entity, Model
@@ -242,5 +242,5 @@ def answer_who_approves(root: Path, matrix_name: str, amount_text: str, fmt: str
     answer = who_approves(model, matrix, amount)
     status = 0 if len(answer.bands) == 1 else 1
     if fmt == "json":
-        return json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n", status
-    return "".join(line + "\n" for line in answer.lines()), status
+        return escape.json_dumps(answer.to_dict()), status
+    return "".join(escape.text(line) + "\n" for line in answer.lines()), status

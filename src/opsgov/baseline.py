@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from opsgov import escape
 from opsgov.atomic import write_atomic
 from opsgov.config import ConfigError
 from opsgov.findings import Finding
@@ -41,7 +42,7 @@ def _entries(findings: Iterable[Finding]) -> list[dict[str, str]]:
 def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
     """Write the baseline atomically; the number of findings recorded."""
     entries = _entries(findings)
-    text = json.dumps({FORMAT_KEY: VERSION, "findings": entries}, ensure_ascii=False, indent=2) + "\n"
+    text = escape.json_dumps({FORMAT_KEY: VERSION, "findings": entries})
     try:
         write_atomic(path, text)
     except OSError as error:

@@ -6,8 +6,10 @@ on stderr and exit status 2.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import inspect
+import io
 import json
 import os
 import sys
@@ -17,7 +19,7 @@ from typing import Any, NoReturn
 
 import click
 
-from opsgov import __version__
+from opsgov import __version__, escape
 from opsgov.atomic import write_atomic
 from opsgov.baseline import write_baseline as save_baseline
 from opsgov.config import ConfigError, Settings
@@ -32,7 +34,6 @@ from opsgov.render.safe import DOT_FORMATS
 from opsgov.render.table import TABLE_FORMATS
 from opsgov.reporters import REPORTERS
 from opsgov.reporters.markdown import render_markdown
-from opsgov.reporters.text import clean
 from opsgov.rules import REGISTRY, canonical
 from opsgov.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 
@@ -52,8 +53,26 @@ OUTPUT_OPTION = click.option(
 )
 
 
+def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """To the stream as the environment set it up (see `_lenient_streams`), not Click's UTF-8 guess."""
+    click.echo(message, file=sys.stderr if err else sys.stdout, nl=nl)
+
+
+def _lenient_streams() -> None:
+    """Standard output and error keep their encoding; what it cannot encode is shown as `\\uXXXX`.
+
+    With `PYTHONIOENCODING=ascii`, `LC_ALL=C` (and PYTHONUTF8=0) or a Latin-1 terminal, a Chinese
+    title would otherwise end the run with a UnicodeEncodeError halfway through the report.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        _lenient_streams()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -71,7 +90,7 @@ class _Group(click.Group):
 
 def fail(message: str) -> NoReturn:
     """One line on stderr (a control character in a name or argument is shown escaped), exit status 2."""
-    click.echo(f"opsgov: {clean(message)}", err=True)
+    echo(f"opsgov: {escape.text(message)}", err=True)
     sys.exit(2)
 
 
@@ -83,7 +102,7 @@ def guard(settings: Settings, output: Path | None) -> None:
 
 def emit(text: str, output: Path | None) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     try:
         write_atomic(output, text)
@@ -169,12 +188,12 @@ def check(
     if fmt == "github":
         append_step_summary(report)
     if report.baselined:
-        click.echo(f"opsgov: {report.baselined} finding(s) recorded in {baseline} not shown", err=True)
+        echo(f"opsgov: {report.baselined} finding(s) recorded in {baseline} not shown", err=True)
     if known:
-        click.echo(f"opsgov: {known} finding(s) also found at {base} not shown", err=True)
+        echo(f"opsgov: {known} finding(s) also found at {base} not shown", err=True)
     if write_baseline is not None:
         recorded = save_baseline(write_baseline, report.findings)
-        click.echo(f"opsgov: recorded {recorded} finding(s) in {write_baseline}", err=True)
+        echo(f"opsgov: recorded {recorded} finding(s) in {write_baseline}", err=True)
         sys.exit(2 if any(f.rule == "internal-error" for f in report.findings) else 0)
     sys.exit(report.exit_code(settings.fail_on))
 
@@ -192,12 +211,12 @@ def rules(rule_id: str | None) -> None:
     if rule_id is None:
         width = max(len(r) for r in REGISTRY)
         for rule in REGISTRY.values():
-            click.echo(f"{rule.id:<{width}}  {rule.level:<7}  {rule.description}")
-        click.echo(f"\n{POLICY_RULES}")
+            echo(f"{rule.id:<{width}}  {rule.level:<7}  {rule.description}")
+        echo(f"\n{POLICY_RULES}")
         return
     if rule_id.startswith("policy/") and rule_id != "policy/":
         name = rule_id.partition("/")[2]
-        click.echo(
+        echo(
             f"{rule_id} (policy)\n\nA finding of the Policy document '{name}' of the repository being checked, "
             f"not a built-in rule.\n`opsgov explain Policy/{name} [PATH]` shows what it requires and why."
         )
@@ -206,13 +225,13 @@ def rules(rule_id: str | None) -> None:
     if found is None:
         fail(f"unknown rule '{rule_id}'; `opsgov rules` lists them")
     rule = found
-    click.echo(f"{rule.id} ({rule.level}, {rule.family})\n\n{rule.description}\n")
+    echo(f"{rule.id} ({rule.level}, {rule.family})\n\n{rule.description}\n")
     if rule.docs:
-        click.echo(inspect.cleandoc(rule.docs))
+        echo(inspect.cleandoc(rule.docs))
     if rule.options:
-        click.echo("\nOptions (opsgov.yaml rules.<id>.options):")
+        echo("\nOptions (opsgov.yaml rules.<id>.options):")
         for name, default in rule.options.items():
-            click.echo(f"  {name}: {default!r}")
+            echo(f"  {name}: {default!r}")
 
 
 @main.command()
@@ -235,21 +254,21 @@ def schema(out_dir: Path | None, bundle: bool) -> None:
     if bundle:
         text = json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n"
         if out_dir is None:
-            click.echo(text, nl=False)
+            echo(text, nl=False)
             return
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             write_atomic(inside_target(out_dir, BUNDLE_NAME), text.encode("utf-8"))
         except OSError as error:
             fail(f"cannot write the schema to {out_dir}: {error.strerror or error}")
-        click.echo(f"wrote {out_dir / BUNDLE_NAME}; point your editor at it")
+        echo(f"wrote {out_dir / BUNDLE_NAME}; point your editor at it")
         return
     source = schema_dir()
     files = sorted(source.glob("*.json"))
     if out_dir is None:
-        click.echo(f"# the schemas are in {source}; write them elsewhere with -o DIR")
+        echo(f"# the schemas are in {source}; write them elsewhere with -o DIR")
         for file in files:
-            click.echo(file.name)
+            echo(file.name)
         return
     for file in files:
         inside_target(out_dir, file.name)
@@ -259,7 +278,7 @@ def schema(out_dir: Path | None, bundle: bool) -> None:
             write_atomic(inside_target(out_dir, file.name), file.read_bytes())
     except OSError as error:
         fail(f"cannot write schemas to {out_dir}: {error.strerror or error}")
-    click.echo(
+    echo(
         f"wrote {len(files)} schemas to {out_dir} (Draft 2020-12, for other tools); for VS Code's YAML extension "
         f"write the Draft-07 bundle: opsgov schema --bundle -o {out_dir}"
     )
@@ -286,7 +305,7 @@ def who_approves(matrix: str, amount: str, path: Path, fmt: str) -> None:
     from opsgov.approvals import answer_who_approves
 
     text, status = answer_who_approves(path, matrix, amount, fmt)
-    click.echo(text, nl=False)
+    echo(text, nl=False)
     sys.exit(status)
 
 
@@ -310,7 +329,7 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     errors = report.counts()["error"]
     if errors:
         note = f"{errors} errors in {path} (see `opsgov check`); documents that failed validation are not in the graph"
-        click.echo(f"opsgov: note: {note}", err=True)
+        echo(f"opsgov: note: {note}", err=True)
     emit(export(report.model, fmt), output)
 
 
@@ -328,7 +347,7 @@ def explain(ref: str, path: Path, fmt: str) -> None:
         page = explain_entity(report, ref)
     except ExplainError as error:
         fail(str(error))
-    click.echo(page.to_json() if fmt == "json" else page.text(), nl=False)
+    echo(page.to_json() if fmt == "json" else page.text(), nl=False)
 
 
 def append_step_summary(report: Report) -> None:
@@ -419,7 +438,7 @@ def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
     if output is None:
         if isinstance(content, bytes) and fmt in ("png", "pdf"):
             fail(f"{fmt} is binary: write it to a file with -o FILE")
-        click.echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
+        echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
         return
     try:
         write_atomic(output, content)
@@ -536,7 +555,7 @@ def handbook(path: Path, out_dir: Path, fmt: str) -> None:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write the handbook to {out_dir}: {error.strerror or error}")
-    click.echo(f"wrote {len(files)} files to {out_dir}; open {out_dir / ('index.' + fmt)}")
+    echo(f"wrote {len(files)} files to {out_dir}; open {out_dir / ('index.' + fmt)}")
 
 
 @main.command()
@@ -547,4 +566,4 @@ def init(directory: Path, force: bool) -> None:
     from opsgov.init import scaffold
 
     written = scaffold(directory, today=datetime.date.today(), force=force)
-    click.echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")
+    echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")

@@ -9,7 +9,6 @@ problem nor reports it as new.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +16,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+from opsgov import escape
 from opsgov.approvals import matrix_currency
 from opsgov.bands import ZERO, Interval, band_interval, money
 from opsgov.config import Settings
@@ -473,7 +473,7 @@ def diff_revisions(settings: Settings, base_rev: str, head_rev: str | None) -> d
 
 
 def render_json(change: dict[str, Any]) -> str:
-    return json.dumps(change, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return escape.json_dumps(change)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,27 +481,17 @@ def render_json(change: dict[str, Any]) -> str:
 
 
 def code(value: object) -> str:
-    """A code span for any text: a fence longer than any backtick run inside, on one line."""
-    text = " ".join(str(value).splitlines())
+    """A code span for any text: a fence longer than any backtick run inside, on one line, controls shown escaped."""
+    text = escape.text(" ".join(str(value).splitlines()))
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     padded = f" {text} " if longest or text.startswith("`") or text.endswith("`") else text
     return f"{fence}{padded}{fence}"
 
 
-_INLINE = re.compile(r"[\\`*_\[\]~<]|&(?=#?\w+;)|^[#>+=-]")
-"""Markup inside a list item: emphasis, code, links, HTML tags and entities, a block marker at the start."""
-_ORDERED = re.compile(r"^(\d{1,9})([.)])")
-"""`1.` or `1)` at the start opens an ordered list (CommonMark: at most 9 digits)."""
-
-
 def text(value: object) -> str:
-    """Data shown literally in one list item, escaped by backslashes only: `>=` stays `>=` in a terminal.
-
-    Leading spaces are dropped: four of them would make the item's text a code block.
-    """
-    line = " ".join(str(value).splitlines()).lstrip()
-    return _ORDERED.sub(r"\1\\\2", _INLINE.sub(lambda match: "\\" + match.group(), line))
+    """Data shown literally in one list item (markup escaped by backslashes, controls shown escaped)."""
+    return escape.markdown(" ".join(str(value).splitlines()), line_start=True)
 
 
 def _name(row: dict[str, Any], key: str) -> str:

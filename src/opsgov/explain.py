@@ -9,19 +9,18 @@ rules see. The page is data (sections of lines) so the same content renders as t
 from __future__ import annotations
 
 import difflib
-import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from opsgov import escape
 from opsgov.approvals import BandRow, bands_table, matrix_currency
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.graph import Structure
 from opsgov.model import Entity, Model
 from opsgov.render.raci import LETTERS, step_roles
-from opsgov.reporters.text import clean
 from opsgov.schema import KINDS
 
 RACI_EDGES = ("responsible", "accountable", "consulted", "informed")
@@ -52,12 +51,12 @@ class Page:
 
     def text(self) -> str:
         """Plain text for the terminal; every line goes through `clean`, titles are user data."""
-        out = [clean(f"{self.title} ({self.key})")]
-        out.extend(f"  {clean(fact)}" for fact in self.facts)
+        out = [escape.text(f"{self.title} ({self.key})")]
+        out.extend(f"  {escape.text(fact)}" for fact in self.facts)
         for section in self.sections:
             out.append("")
             out.append(f"{section.heading}:")
-            out.extend(f"  {clean(line)}" for line in section.lines or ["none"])
+            out.extend(f"  {escape.text(line)}" for line in section.lines or ["none"])
         out.append("")
         out.append("Findings:")
         if not self.findings:
@@ -65,7 +64,7 @@ class Page:
         for finding in self.findings:
             waived = " (waived)" if finding.waived else ""
             out.append(
-                clean(
+                escape.text(
                     f"  {finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
                     f"{finding.message}{waived}"
                 )
@@ -83,7 +82,7 @@ class Page:
             "sections": [{"heading": s.heading, "lines": s.lines} for s in self.sections],
             "findings": [f.to_dict() for f in self.findings],
         }
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return escape.json_dumps(data)
 
 
 # --- resolving REF -----------------------------------------------------------------------------

@@ -8,14 +8,13 @@ attribute; GraphML readers (yEd, Gephi, networkx) see plain string and integer a
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import networkx as nx
 
+from opsgov import escape
 from opsgov.model import Model
-from opsgov.reporters.text import xml_text
 
 FORMATS = ("graphml", "json")
 
@@ -32,7 +31,7 @@ def _plain(value: Any) -> str | int:
 
 
 def _xml_safe(value: str | int) -> str | int:
-    return xml_text(value) if isinstance(value, str) else value
+    return escape.xml(value) if isinstance(value, str) else value
 
 
 def _attributes(data: Mapping[str, Any], convert: Callable[[str | int], str | int]) -> dict[str, str | int]:
@@ -78,7 +77,7 @@ def _node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
 def to_json(graph: nx.MultiDiGraph) -> str:
     """networkx node-link JSON (`nx.node_link_graph(data, edges="links")` reads it back)."""
     data = _node_link(sorted_copy(graph))
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return escape.json_dumps(data, sort_keys=True)
 
 
 def export(model: Model, fmt: str) -> str:

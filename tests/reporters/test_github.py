@@ -7,15 +7,16 @@ from click.testing import CliRunner
 
 from opsgov.cli import main
 from opsgov.engine import Report
+from opsgov.escape import github_data, github_property
 from opsgov.findings import Finding
 from opsgov.reporters import REPORTERS
-from opsgov.reporters.github import escape_data, escape_property
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 
 
 def test_escaping_follows_the_runner() -> None:
-    assert escape_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
-    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert github_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
+    assert github_property("a:b,c%") == "a%3Ab%2Cc%25"
+    assert github_property("a\nb\x1b") == "a\\nb\\x1b"  # data: control characters are shown, not sent
 
 
 def test_levels_become_error_warning_notice() -> None:
@@ -33,7 +34,7 @@ def test_data_from_the_documents_cannot_forge_a_command() -> None:
     )
     (line, summary) = REPORTERS["github"]().render(handmade(sneaky)).splitlines()
     assert line.startswith("::error file=ops/a%2Cb%3Ac.yaml,line=2,col=3,title=opsgov schema::")
-    assert line.endswith("::bad%0A::error file=x::forged 100%25%0Ahint: fix it, now")
+    assert line.endswith("::bad\\n::error file=x::forged 100%25%0Ahint: fix it, now")
     assert summary.startswith("1 file, 1 document: 1 error")
 
 

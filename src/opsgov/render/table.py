@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
+from opsgov import escape
 from opsgov.render.safe import RenderError
 from opsgov.render.safe import html_text as text
-from opsgov.reporters.text import clean
 
 TABLE_FORMATS = ("md", "csv", "html")
 CSV_BOM = "\ufeff"
 """Excel, above all on Chinese Windows, reads a CSV without it in the local code page (GBK): 中文 turns to mojibake."""
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
 
 
 @dataclass(slots=True)
@@ -30,12 +28,12 @@ class Table:
 
 def md_cell(value: str) -> str:
     """Markdown-escaped text on one line (a table cell cannot hold a line break); control characters shown escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", clean(" ".join(str(value).split())))
+    return escape.markdown(" ".join(str(value).split()))
 
 
 def csv_cell(value: str) -> str:
     """A formula-looking cell is prefixed with a quote; a control character (an escape to a terminal) shown escaped."""
-    value = value if value.isprintable() else "\n".join(clean(line) for line in value.split("\n"))
+    value = value if value.isprintable() else "\n".join(escape.text(line) for line in value.split("\n"))
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 

@@ -2,25 +2,21 @@
 
 The runner parses `::command key=value,...::data` lines, so whatever comes from the governance
 data is escaped as the runner requires: `%`, CR and LF everywhere, and `:` and `,` too inside a
-property (file, title), where they would end the value.
+property (file, title), where they would end the value. Before that, each piece of data (a file
+name, a message, a hint) has its control and bidirectional characters shown escaped
+(`escape.text`), so an ESC from a policy message cannot colour or rewrite the log, and only the
+line breaks opsgov puts between message, related locations and hint become lines.
 """
 
 from __future__ import annotations
 
+from opsgov import escape
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.reporters.base import Reporter
 from opsgov.reporters.text import summary_line
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
-
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(finding: Finding) -> str:
@@ -31,12 +27,12 @@ def annotation(finding: Finding) -> str:
         "col": str(finding.column),
         "title": f"opsgov {finding.rule}",
     }
-    body = [finding.message]
-    body.extend(f"{r.file}:{r.line}:{r.column}: {r.message}" for r in finding.related)
+    body = [escape.text(finding.message)]
+    body.extend(f"{escape.text(r.file)}:{r.line}:{r.column}: {escape.text(r.message)}" for r in finding.related)
     if finding.hint:
-        body.append(f"hint: {finding.hint}")
-    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{command} {joined}::{escape_data(chr(10).join(body))}"
+        body.append(f"hint: {escape.text(finding.hint)}")
+    joined = ",".join(f"{key}={escape.github_property(value)}" for key, value in properties.items())
+    return f"::{command} {joined}::{escape.github_data(chr(10).join(body))}"
 
 
 class GithubReporter(Reporter):

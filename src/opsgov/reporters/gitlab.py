@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 
+from opsgov import escape
 from opsgov.engine import Report
 from opsgov.fingerprint import fingerprint
 from opsgov.reporters.base import Reporter
@@ -25,6 +25,7 @@ def code_quality(report: Report) -> list[dict[str, Any]]:
         seen[base] += 1
         unique = base if seen[base] == 1 else hashlib.sha256(f"{base}#{seen[base]}".encode()).hexdigest()[:32]
         description = finding.message if not finding.hint else f"{finding.message} (hint: {finding.hint})"
+        description = escape.text(description)  # shown to people; the path stays exact (lossless JSON)
         issues.append(
             {
                 "type": "issue",
@@ -43,4 +44,4 @@ class GitlabReporter(Reporter):
     name = "gitlab"
 
     def render(self, report: Report) -> str:
-        return json.dumps(code_quality(report), ensure_ascii=False, indent=2) + "\n"
+        return escape.json_dumps(code_quality(report))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from opsgov import escape
 from opsgov.engine import Report
 from opsgov.reporters.base import Reporter
 
@@ -23,4 +23,4 @@ class JsonReporter(Reporter):
     name = "json"
 
     def render(self, report: Report) -> str:
-        return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+        return escape.json_dumps(report_dict(report))

@@ -10,19 +10,21 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from opsgov import escape
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.reporters.base import Reporter
-from opsgov.reporters.text import xml_text
 from opsgov.rules import REGISTRY
 
 
 def _line(finding: Finding) -> str:
-    line = f"{finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.message}"
+    """Data is shown escaped (a newline in a file name is `\\n`); only the hint starts a line of its own."""
+    where = f"{escape.text(finding.file)}:{finding.line}:{finding.column}"
+    line = f"{where}: {finding.level} {escape.text(finding.message)}"
     if finding.entity:
-        line += f" [{finding.entity}]"
+        line += f" [{escape.text(finding.entity)}]"
     if finding.hint:
-        line += f"\n    hint: {finding.hint}"
+        line += f"\n    hint: {escape.text(finding.hint)}"
     return line
 
 
@@ -50,18 +52,18 @@ def junit_tree(report: Report) -> ET.Element:
         case = ET.SubElement(suite, "testcase", classname="opsgov", name=rule_id, time="0")
         if active:
             first = active[0]
-            case.set("file", first.file)
+            case.set("file", escape.xml(first.file))
             case.set("line", str(first.line))
             more = f" (and {len(active) - 1} more)" if len(active) > 1 else ""
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=xml_text(f"{first.file}:{first.line}: {first.message}{more}"),
+                message=escape.text(f"{first.file}:{first.line}: {first.message}{more}"),
                 type=first.level,
             )
-            failure.text = xml_text("\n".join(_line(f) for f in active))
+            failure.text = "\n".join(_line(f) for f in active)
         elif findings:
-            ET.SubElement(case, "skipped", message=xml_text(f"{len(findings)} waived"))
+            ET.SubElement(case, "skipped", message=f"{len(findings)} waived")
     return suites
 
 

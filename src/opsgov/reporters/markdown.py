@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from opsgov import escape
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.reporters.base import Reporter
@@ -20,19 +21,16 @@ MAX_ROWS = 200
 """GitHub cuts comments at 65,536 characters; the rest is counted, not listed."""
 
 ICONS = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def cell(text: str) -> str:
-    """Text that stays inside one table cell and renders literally."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"\r\n|\r|\n", "<br>", text)
+    """Text that stays inside one table cell and renders literally; its lines are joined by `<br>`."""
+    return "<br>".join(escape.markdown(line) for line in re.split(r"\r\n|\r|\n", text))
 
 
 def line_link(file: str, line: int, env: Mapping[str, str]) -> str:
     """A link to the line on GitHub when the Actions variables say where, else plain `file:line`."""
-    label = cell(f"{file}:{line}")
+    label = escape.markdown(f"{file}:{line}")
     server, repository, sha = (env.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
     if not (server and repository and sha):
         return label

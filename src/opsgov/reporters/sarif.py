@@ -8,11 +8,10 @@ exactly that identity.
 from __future__ import annotations
 
 import inspect
-import json
 from typing import Any
 from urllib.parse import quote
 
-from opsgov import __version__
+from opsgov import __version__, escape
 from opsgov.engine import Report
 from opsgov.findings import Finding, Related
 from opsgov.fingerprint import fingerprint
@@ -66,12 +65,14 @@ def _related(index: int, related: Related) -> dict[str, Any]:
     return {
         "id": index,
         "physicalLocation": _physical(related.file, related.line, related.column),
-        "message": {"text": related.message or "related location"},
+        "message": {"text": escape.sarif_text(related.message) or "related location"},
     }
 
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
-    text = finding.message if not finding.hint else f"{finding.message}\nHint: {finding.hint}"
+    text = escape.sarif_text(finding.message)
+    if finding.hint:
+        text += f"\nHint: {escape.sarif_text(finding.hint)}"
     location: dict[str, Any] = {"physicalLocation": _physical(finding.file, finding.line, finding.column)}
     if finding.entity:
         location["logicalLocations"] = [{"fullyQualifiedName": finding.entity, "kind": "object"}]
@@ -128,4 +129,4 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def render(self, report: Report) -> str:
-        return json.dumps(sarif_log(report), ensure_ascii=False, indent=2) + "\n"
+        return escape.json_dumps(sarif_log(report))
