@@ -344,3 +344,23 @@ def test_renamed_files_report_their_own_name(tmp_path: Path, name: str) -> None:
     report = check_repo(tmp_path, today=TODAY)
     [finding] = [f for f in report.findings if f.rule == "dangling-ref"]
     assert (finding.file, finding.line, finding.column) == (f"ops/{name}", 7, 9)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="loader.py positions (issue 12 item 4, the loader's owner): a file cut short without a final newline "
+    "gets its yaml-syntax finding one line past the end of the file (line 5 of 4)",
+)
+def test_a_file_cut_short_keeps_its_positions_inside(tmp_path: Path) -> None:
+    """A careless edit: the file ends inside a flow collection, without a final newline."""
+    files = copy.deepcopy(SMALL)
+    files["ops/cut.yaml"] = []
+    write(tmp_path, files)
+    (tmp_path / "ops" / "cut.yaml").write_text(
+        "apiVersion: opsgov/v1\nkind: Unit\nmetadata: {name: x, title: x}\nspec: {parent: [", encoding="utf-8"
+    )
+    report = check_repo(tmp_path, today=TODAY)
+    cut = [f for f in report.findings if f.file == "ops/cut.yaml"]
+    assert "yaml-syntax" in {f.rule for f in cut}
+    for finding in cut:
+        assert_inside(tmp_path, finding.file, finding.line, finding.column)
