@@ -37,6 +37,7 @@ def test_levels_options_paths_and_fail_on(repo: Repo) -> None:
           vacant-key-post: {level: error, options: {scope: [owns, head]}}
           policy/max-span-of-control: info
         """,
+        **{"governance/org.yaml": BASE["ops/org.yaml"]},
     )
     settings = load_settings(root)
     assert settings.paths == ("governance",)

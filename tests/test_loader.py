@@ -258,7 +258,8 @@ def test_overlong_number_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("text", "line", "column"),
-    [("spec: {parent: finance\n", 2, 1), ("a: b: c\n", 1, 5), ("- a\nb: c\n", 2, 1), ("a: 'open\n", 2, 1)],
+    # at the end of the file: the end of its last line, never a line after it
+    [("spec: {parent: finance\n", 1, 23), ("a: b: c\n", 1, 5), ("- a\nb: c\n", 2, 1), ("a: 'open\n", 1, 9)],
 )
 def test_syntax_errors_are_located(text: str, line: int, column: int) -> None:
     documents, [finding] = load(text)
@@ -278,12 +279,14 @@ def test_a_tab_indent_gets_a_hint_and_other_syntax_errors_none() -> None:
 def test_syntax_error_after_good_documents_keeps_them() -> None:
     documents, [finding] = load("a: 1\n---\nb: [\n")
     assert [d.data for d in documents] == [{"a": 1}]
-    assert (finding.rule, finding.line) == ("yaml-syntax", 4)
+    assert (finding.rule, finding.line) == ("yaml-syntax", 3)
 
 
-def test_empty_documents_are_skipped() -> None:
-    assert load("# only a comment\n") == ([], [])
-    assert load("---\n---\na: 1\n")[0][0].data == {"a": 1}
+def test_empty_documents_are_kept_for_the_schema_stage_to_refuse() -> None:
+    documents, findings = load("a: 1\n---\n# nothing\n---\nnull\n---\n")
+    assert findings == []
+    shown = [(d.data, d.line, d.column) for d in documents]
+    assert shown == [({"a": 1}, 1, 1), (None, 2, 1), (None, 4, 1), (None, 6, 1)]
 
 
 # --- YAML 1.2 scalars -----------------------------------------------------------------------
