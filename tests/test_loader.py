@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -396,3 +398,145 @@ def test_a_pipe_named_yaml_is_reported_not_read(repo: Callable[..., Path]) -> No
     [finding] = [f for f in report.findings if f.rule == "file-unreadable"]
     assert (finding.file, finding.message) == ("ops/queue.yaml", "not a regular file; not read")
     assert report.exit_code("never") == 1
+
+
+# --- hidden line breaks, line ends and the end of the file ----------------------------------
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of `text` as a reader counts them: LF, CRLF and a bare CR end a line; a final break opens none."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    return lines[:-1] if len(lines) > 1 and lines[-1] == "" else lines
+
+
+def assert_within(text: str, findings: list[Finding]) -> None:
+    lines = lines_of(text)
+    for finding in findings:
+        for line, column in [(finding.line, finding.column), *((r.line, r.column) for r in finding.related)]:
+            assert 1 <= line <= len(lines), (finding, lines)
+            assert 1 <= column <= len(lines[line - 1]) + 1, (finding, lines)
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_a_hidden_line_break_in_a_value_is_refused_and_hides_no_key(char: str) -> None:
+    """`level: M1<U+2028>  headcount: 0` would freeze the post where the character breaks the line."""
+    text = f"spec:\n  unit: ops\n  level: M1{char}  headcount: 0\n"
+    documents, findings = load(text)
+    hidden = [f for f in findings if f.rule == "yaml-strict"]
+    assert [(f.line, f.column) for f in hidden] == [(3, 12)]
+    assert f"hidden character {_describe(char)} in a key or value" in hidden[0].message
+    assert "YAML 1.2 does not read it as a line break" in hidden[0].message
+    assert not any(d.ok and "headcount" in str(d.data) for d in documents)
+    assert_within(text, findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("spec:\n  level: M1\u2028senior\n", 2, 12),  # parses as one value: refused all the same
+        ("spec:\n  le\x85vel: M1\n", 2, 5),  # in a key
+        ('spec: {title: "a\u2029b"}\n', 1, 17),  # in a quoted value
+        ("spec:\n  note: |\n    one\u2028two\n", 3, 8),  # in a block scalar
+    ],
+)
+def test_a_hidden_line_break_is_refused_at_its_own_line_and_column(text: str, line: int, column: int) -> None:
+    documents, findings = load(text)
+    assert [(f.rule, f.line, f.column) for f in findings] == [("yaml-strict", line, column)]
+    assert [d.ok for d in documents] == [False]
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_a_hidden_line_break_in_a_comment_is_harmless_and_shifts_no_line(char: str) -> None:
+    [document], findings = load(f"# note{char}evil: 1\nspec: {{a: 1}}\nother: 2\n")
+    assert findings == []
+    assert document.data == {"spec": {"a": 1}, "other": 2}  # `evil` stays comment text
+    assert document.where(("other",)) == (3, 8)
+    _, [finding] = load(f"# note{char}x\na: 1\na: 2\n")
+    assert (finding.line, finding.column) == (3, 1)
+
+
+CR_TEXTS = {
+    "event": ("a: 1\rb: 2\ra: 3\r", "yaml-strict", 3, 1),
+    "control character": ("a: 1\rb: x\x01\r", "yaml-strict", 2, 5),
+    "syntax at the end": ("a: 1\rb: [1, 2\r", "yaml-syntax", 2, 9),
+    "syntax inside": ("a: 1\r\nb: c: d\r\n", "yaml-syntax", 2, 5),
+    "mixed breaks": ("a: 1\r\nb: 2\rc: 3\nb: 4\n", "yaml-strict", 4, 1),
+}
+
+
+@pytest.mark.parametrize("case", list(CR_TEXTS))
+def test_every_position_counts_a_bare_cr_and_a_crlf_as_one_line_break(case: str) -> None:
+    text, rule, line, column = CR_TEXTS[case]
+    _, [finding] = load(text)
+    assert (finding.rule, finding.line, finding.column) == (rule, line, column)
+    assert_within(text, [finding])
+
+
+def test_a_non_utf8_byte_after_a_bare_cr_is_located_on_its_line() -> None:
+    _, [finding] = load_bytes(b"a: 1\rb: \xff\n", "ops/x.yaml")
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 2, 4)
+    assert finding.message == "file is not UTF-8 (byte 0xff at offset 8)"
+
+
+def test_a_tab_hint_finds_its_line_after_a_bare_cr() -> None:
+    _, [finding] = load("a:\r\t- 1\r")
+    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 2, 1)
+    assert finding.hint.startswith("indent with spaces")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: [1, 2", "a: [1, 2\n", "a: [1, 2\r\n", "a: 'open", "spec: {a: 1,\n\n", "a:\n  - [", "- a\n- {b: ", 'a: "x\\\n'],
+)
+def test_an_error_at_the_end_of_the_file_is_within_the_file(text: str) -> None:
+    _, findings = load(text)
+    assert findings and all(f.rule == "yaml-syntax" for f in findings)
+    assert_within(text, findings)
+    last = lines_of(text)[-1]
+    assert (findings[0].line, findings[0].column) == (len(lines_of(text)), len(last) + 1)
+
+
+DIRECTIVE = "directive is not allowed: opsgov reads YAML 1.2 with JSON-like values"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("%YAML 1.1\n---\na: yes\n", [(1, 1, f"%YAML {DIRECTIVE}")]),
+        ("%YAML 1.2\n---\na: 1\n", [(1, 1, f"%YAML {DIRECTIVE}")]),
+        ("%TAG !e! tag:example.com,2000:\n---\na: 1\n", [(1, 1, f"%TAG {DIRECTIVE}")]),
+        (
+            "a: 1\n---\n# two\n%TAG ! tag:x,2000:\n%YAML 1.1\n---\nb: 1\n",
+            [(4, 1, f"%TAG {DIRECTIVE}"), (5, 1, f"%YAML {DIRECTIVE}")],
+        ),
+    ],
+)
+def test_directives_are_refused_at_their_line(text: str, found: list[tuple[int, int, str]]) -> None:
+    documents, findings = load(text)
+    assert [(f.rule, f.line, f.column, f.message) for f in findings] == [("yaml-strict", *where) for where in found]
+    assert documents[-1].data is not None and not documents[-1].ok
+    assert all(d.ok for d in documents[:-1])
+
+
+@pytest.mark.parametrize("text", ["", "\n", "   \n\n", "# only a comment\n", "# a\r# b", "\ufeff"])
+def test_a_file_without_a_document_is_a_finding(text: str) -> None:
+    documents, [finding] = load_bytes(text.encode("utf-8"), "ops/x.yaml")
+    assert documents == []
+    assert (finding.rule, finding.file, finding.line, finding.column) == ("schema", "ops/x.yaml", 1, 1)
+    assert finding.message == "the file holds no document (it is empty or only comments)"
+
+
+def test_empty_and_null_documents_are_schema_findings_at_their_line(repo: Callable[..., Path]) -> None:
+    root = repo({"ops/empty.yaml": "", "ops/nulls.yaml": "null\n---\n---\n~\n"})
+    found = [(f.rule, f.file, f.line, f.column, f.message) for f in check_repo(root).findings]
+    empty = "the document is empty (null): a document is a mapping with apiVersion, kind, metadata and spec"
+    assert found == [
+        ("schema", "ops/empty.yaml", 1, 1, "the file holds no document (it is empty or only comments)"),
+        ("schema", "ops/nulls.yaml", 1, 1, empty),
+        ("schema", "ops/nulls.yaml", 2, 1, empty),
+        ("schema", "ops/nulls.yaml", 3, 1, empty),
+    ]
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()

@@ -299,7 +299,7 @@ class _FileReader:
             opened = error.context_mark
             if opened is not None and error.context:
                 # An unclosed bracket is found at the end of the file; where it opened is what to fix.
-                what = error.context.removeprefix("while parsing ").removeprefix("a ").removeprefix("an ")
+                what = re.sub(r"^while (parsing|scanning) (an? )?", "", error.context)
                 opened_line, opened_column = self._within(opened.line + 1, opened.column + 1)
                 if (opened_line, opened_column) != (line, column):
                     related = (Related(self.rel, opened_line, opened_column, f"the {what} starts here"),)

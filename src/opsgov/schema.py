@@ -330,6 +330,15 @@ class Validator:
 
     def validate(self, document: Document) -> list[Finding]:
         data = document.data
+        if data is None:  # `null`, `~`, or nothing between two `---`
+            return [
+                document.finding(
+                    "schema",
+                    (),
+                    "the document is empty (null): a document is a mapping with apiVersion, kind, metadata and spec",
+                    hint="remove the empty document (a stray `---`) or write its content",
+                )
+            ]
         if type(data) is not dict:
             return [
                 document.finding(
