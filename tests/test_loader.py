@@ -14,8 +14,8 @@ import pytest
 
 from opsgov.documents import Document
 from opsgov.findings import Finding, Related
-from opsgov.loader import Limits, load_bytes, load_text
-from tests.util import check_repo, only
+from opsgov.loader import Limits, load_bytes, load_file, load_text
+from tests.util import BASE, check_repo, only
 
 
 def load(text: str, limits: Limits | None = None) -> tuple[list[Document], list[Finding]]:
@@ -540,3 +540,46 @@ def test_empty_and_null_documents_are_schema_findings_at_their_line(repo: Callab
 
 def _describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+
+
+# --- the repository is the boundary -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry", ["leak.yaml", "via/ops", "ops"])
+def test_a_read_path_leaving_the_repository_is_reported_not_read(
+    tmp_path: Path, repo: Callable[..., Path], entry: str
+) -> None:
+    """What settings name (a file, a folder reached through a linked folder) is held to the repository too."""
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    (outside / "ops").mkdir(parents=True)
+    (outside / "secret.yaml").write_text("secretkey: hunter2\n", encoding="utf-8")
+    (outside / "ops" / "secret.yaml").write_text("secretkey: hunter2\n", encoding="utf-8")
+    root = repo({"governance/org.yaml": BASE["ops/org.yaml"]}, base=False)
+    target = {"leak.yaml": outside / "secret.yaml", "via/ops": outside, "ops": outside / "ops"}[entry]
+    (root / entry.split("/")[0]).symlink_to(target)
+    report = check_repo(root, paths=("governance", entry))
+    found = [(f.rule, f.file, f.line, f.column, f.message) for f in report.findings]
+    assert found == [("yaml-strict", entry, 1, 1, "symbolic link points outside the repository; not followed")]
+    assert report.documents == 3
+
+
+def test_a_fifo_named_in_paths_is_unreadable_and_never_blocks(repo: Callable[..., Path]) -> None:
+    root = repo({})
+    os.mkfifo(root / "queue.yaml")
+    report = check_repo(root, paths=("ops", "queue.yaml"))
+    [finding] = report.findings
+    assert (finding.rule, finding.file, finding.message) == (
+        "file-unreadable",
+        "queue.yaml",
+        "not a regular file; not read",
+    )
+
+
+def test_reading_a_fifo_or_a_folder_never_blocks(tmp_path: Path) -> None:
+    """Even if a pipe replaces a file between discovery and reading, it is opened non-blocking and refused."""
+    os.mkfifo(tmp_path / "queue.yaml")
+    (tmp_path / "folder.yaml").mkdir()
+    for name, what in [("queue.yaml", "a named pipe (FIFO)"), ("folder.yaml", "a folder")]:
+        documents, [finding] = load_file(tmp_path / name, name)
+        assert documents == []
+        assert (finding.rule, finding.message) == ("file-unreadable", f"{what}, not a regular file; not read")
