@@ -61,7 +61,7 @@ _NUMBER_LOOKALIKE = re.compile(
 _NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 _KIND_PREFIX = "(?:Organization|Unit|Position|Person|Responsibility|Process|ApprovalMatrix|KPI|Policy|Waiver)/"
 _LOCALE = (
-    "^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    "^[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
     "(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
     "(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?$"
 )
