@@ -287,6 +287,15 @@ class _FileReader:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = self._within(mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if "maximum nesting depth" in (error.problem or ""):
+                # libyaml 0.2.6 scans ahead and stops deep flow nesting itself, before our own limit is met
+                self.strict(
+                    line,
+                    column,
+                    f"nesting deeper than {self.limits.max_depth} levels",
+                    hint="governance documents never need this depth",
+                )
+                return
             if mark is not None and self.hidden:
                 # A hidden break in text that no longer parses (`a: x<U+2028>  b: 1`): it is the cause.
                 for index in self.hidden:
@@ -335,6 +344,7 @@ class _FileReader:
         max_number = limits.max_number_chars
         shift = LINE_SHIFT
         key_shift = COLUMN_BITS
+        text_end = len(self.text)
         index = -1
         while True:
             event = get_event()
@@ -369,6 +379,8 @@ class _FileReader:
                 if kind is ScalarEvent:
                     nodes += 1
                     raw = event.value
+                    if not raw and mark.index >= text_end:  # an empty value at the end: libyaml's mark is past it
+                        line, column = self._within(line, column)
                     if event.tag is not None:
                         ok = False
                         self.refuse_tag(line, column, event.tag)
