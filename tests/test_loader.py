@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from opsgov.documents import Document, unpack
 from opsgov.findings import Finding, Related
 from opsgov.loader import Limits, load_bytes, load_file, load_text
-from tests.test_properties import FRAGMENTS
 from tests.util import BASE, check_repo, only
 
 
@@ -591,6 +590,9 @@ def test_reading_a_fifo_or_a_folder_never_blocks(tmp_path: Path) -> None:
 
 
 LINE_ENDS = ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "# c", "a: ", "- ", "[", "{", "'", '"', "x", "  ", "\t"]
+FRAGMENTS = ["---\n", "...\n", "]", "}", ": ", ", ", "? ", "&a ", "*a", "!x ", "|\n", ">-\n", "运营"]
+FRAGMENTS += ["\x07", "%YAML 1.1\n"]
+FRAGMENTS += ["metadata: {name: a, title: 销售部}\n", "spec:\n", "  unit: company\n", "null", "~", "\ufeff"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -585,7 +585,8 @@ def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[st
 
 
 def load_text(text: str, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
-    reader = _FileReader(rel, text, limits)
+    # libyaml skips a leading BOM without counting it: so do the positions counted here
+    reader = _FileReader(rel, text.removeprefix("\ufeff"), limits)
     reader.read()
     return reader.documents, reader.findings
 
