@@ -222,7 +222,7 @@ def test_repository_without_ops_is_clean_and_empty(tmp_path: Path) -> None:
 
 def test_policies_folder_is_discovered(repo: Callable[..., Path]) -> None:
     root = repo({"policies/bad.yaml": "a: [\n"})
-    assert "policies/bad.yaml:2:1: error yaml-syntax" in run("check", str(root)).output
+    assert "policies/bad.yaml:1:5: error yaml-syntax" in run("check", str(root)).output
 
 
 def test_rules_lists_every_rule_with_level_and_description() -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +38,7 @@ def test_levels_options_paths_and_fail_on(repo: Repo) -> None:
           vacant-key-post: {level: error, options: {scope: [owns, head]}}
           policy/max-span-of-control: info
         """,
+        **{"governance/org.yaml": BASE["ops/org.yaml"]},
     )
     settings = load_settings(root)
     assert settings.paths == ("governance",)
@@ -145,3 +147,88 @@ def test_the_config_schema_is_draft_2020_12_and_closed() -> None:
     schema = config_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["additionalProperties"] is False
+
+
+# --- opsgov.yaml and its paths: what is not there, not a file, or not inside the repository ---
+
+
+def outside_folder(root: Path) -> Path:
+    """A folder beside the repository, holding a document whose unknown key must never be printed."""
+    outside = root.parent / f"{root.name}-outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.yaml").write_text("secretkey: hunter2\n", encoding="utf-8")
+    return outside
+
+
+def config_error(root: Path) -> str:
+    result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert "hunter2" not in result.output and "secretkey" not in result.output
+    return result.output.strip().removeprefix("opsgov: ")
+
+
+def test_a_paths_entry_that_does_not_exist_is_a_configuration_error(repo: Repo) -> None:
+    root = configured(repo, "paths:\n  - ops\n  - polices\n", **{"policies/p.yaml": "a: [\n"})
+    assert config_error(root) == "opsgov.yaml:3:5: paths entry 'polices' does not exist; did you mean 'policies'?"
+
+
+def test_a_paths_entry_that_is_a_fifo_is_a_configuration_error_and_never_blocks(repo: Repo) -> None:
+    root = configured(repo, "paths: [ops, queue.yaml]\n")
+    os.mkfifo(root / "queue.yaml")
+    assert (
+        config_error(root)
+        == "opsgov.yaml:1:14: paths entry 'queue.yaml' is a named pipe (FIFO), not a folder or a file"
+    )
+
+
+@pytest.mark.parametrize("entry", ["elsewhere", "elsewhere.yaml", "via/ops"])
+def test_a_paths_entry_linking_out_of_the_repository_is_a_configuration_error(repo: Repo, entry: str) -> None:
+    root = configured(repo, f"paths: [ops, {entry}]\n")
+    outside = outside_folder(root)
+    if entry == "elsewhere":
+        (root / "elsewhere").symlink_to(outside)
+    elif entry == "elsewhere.yaml":
+        (root / "elsewhere.yaml").symlink_to(outside / "secret.yaml")
+    else:  # a folder on the way is the link
+        (outside / "ops").mkdir(exist_ok=True)
+        (outside / "ops" / "secret.yaml").write_text("secretkey: hunter2\n", encoding="utf-8")
+        (root / "via").symlink_to(outside)
+    assert config_error(root) == (
+        f"opsgov.yaml:1:14: paths entry '{entry}' is a symbolic link to outside the repository; it is not read"
+    )
+
+
+def test_opsgov_yaml_as_a_folder_is_a_configuration_error(repo: Repo) -> None:
+    root = repo({"opsgov.yaml/x.yaml": "paths: [ops]\n"})
+    assert config_error(root) == "opsgov.yaml is a folder, not a file"
+
+
+def test_opsgov_yaml_as_a_fifo_is_a_configuration_error_and_never_blocks(repo: Repo) -> None:
+    root = repo({})
+    os.mkfifo(root / "opsgov.yaml")
+    assert config_error(root) == "opsgov.yaml is a named pipe (FIFO), not a file"
+
+
+def test_opsgov_yaml_linking_out_of_the_repository_is_not_read(repo: Repo) -> None:
+    root = repo({})
+    (root / "opsgov.yaml").symlink_to(outside_folder(root) / "secret.yaml")
+    assert config_error(root) == "opsgov.yaml is a symbolic link to outside the repository; it is not read"
+
+
+def test_opsgov_yaml_linking_inside_the_repository_is_read(repo: Repo) -> None:
+    root = repo({"config/opsgov.yaml": "failOn: warning\n"})
+    (root / "opsgov.yaml").symlink_to(root / "config" / "opsgov.yaml")
+    assert load_settings(root).fail_on == "warning"
+
+
+@pytest.mark.parametrize("text", ["", "# every setting commented out\n# failOn: warning\n"])
+def test_an_empty_opsgov_yaml_means_the_defaults(repo: Repo, text: str) -> None:
+    settings = load_settings(configured(repo, text))
+    assert settings.paths == ("ops", "policies") and settings.fail_on == "error"
+
+
+def test_default_paths_may_be_missing(repo: Repo) -> None:
+    """Without opsgov.yaml nobody named `policies`: a repository without that folder is fine."""
+    root = repo({})
+    assert not (root / "policies").exists()
+    assert CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False).exit_code == 0

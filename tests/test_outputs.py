@@ -25,7 +25,8 @@ def refused(result: Result, text: str) -> None:
 
 @pytest.fixture
 def root(repo: Repo) -> Path:
-    return repo({"policies/p.yaml": "# no policy yet\n", "opsgov.yaml": "failOn: error\n"})
+    # a hidden file keeps the folder without a document in it (a comment-only file is a finding)
+    return repo({"policies/.gitkeep": "", "opsgov.yaml": "failOn: error\n"})
 
 
 def test_check_output_over_a_document_is_refused_and_the_document_kept(root: Path) -> None:

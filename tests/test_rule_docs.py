@@ -86,6 +86,8 @@ def example_repository(found: dict[str, str], label: str) -> dict[str, str]:
     files: dict[str, str] = {}
     for rel, text in (*BASE.items(), ("ops/given.yaml", found.get("Given", "")), ("ops/example.yaml", found[label])):
         kept = [d for d in _documents(textwrap.dedent(text)) if d in mine or _identity(d) not in redefined]
+        if not kept:  # an empty file is a finding of its own (schema: the file holds no document)
+            continue
         files[rel] = "---\n".join(d if d.startswith("apiVersion:") else "apiVersion: opsgov/v1\n" + d for d in kept)
     return files
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from opsgov import schema as schema_module
 from opsgov.findings import Finding
 from opsgov.schema import DRAFT_07, KIND_FILES, Validator, bundle_schemas, load_schemas, schema_dir
 from tests.util import check_repo, doc, docs, only
@@ -244,3 +245,60 @@ def test_the_editor_bundle_is_one_draft_07_file_that_judges_like_the_schemas() -
     band = {"from": 1, "over": 1, "approvers": ["ceo"]}  # dependentSchemas, as Draft 7 dependencies
     matrix = {**unit, "kind": "ApprovalMatrix", "spec": {"subject": "费用", "bands": [band]}}
     assert [list(e.absolute_path) for e in validator.iter_errors(matrix)] == [["spec", "bands", 0]]
+
+
+# --- locale (BCP 47) and currency (ISO 4217) ----------------------------------------------------
+
+
+def organization(locale: str, currency: str) -> str:
+    return doc("Organization", "other", f"root: company\ncurrency: {currency}\nlocale: '{locale}'", "Other")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en", "zh-Hans-CN", "de-CH-1996", "es-419", "en-US-x-twain", "sr-Latn"])
+@pytest.mark.parametrize("currency", ["CNY", "USD", "EUR", "XAU"])
+def test_real_locales_and_currencies_pass(repo: Callable[..., Path], locale: str, currency: str) -> None:
+    assert schema_findings(repo, organization(locale, currency)) == []
+
+
+def test_a_made_up_locale_and_currency_are_schema_errors_at_their_place(repo: Callable[..., Path]) -> None:
+    found = [
+        (f.line, f.column, f.message, f.hint) for f in schema_findings(repo, organization("not a locale!!", "ABC"))
+    ]
+    assert found == [
+        (6, 13, "spec.currency: 'ABC' is not an ISO 4217 currency code in use (e.g. CNY, USD, EUR)", ""),
+        (7, 11, "spec.locale: 'not a locale!!' is not a BCP 47 language tag (e.g. zh-CN, en, zh-Hans-CN)", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("currency", "hint"), [("cny", "did you mean 'CNY'?"), ("DEM", ""), ("RMB", ""), ("US", ""), ("'100'", "")]
+)
+def test_currencies_not_in_use_are_refused(repo: Callable[..., Path], currency: str, hint: str) -> None:
+    [finding] = schema_findings(repo, organization("zh-CN", currency))
+    assert (finding.line, finding.column, finding.hint) == (6, 13, hint)
+    assert "is not an ISO 4217 currency code in use" in finding.message
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "chinese", "c", "en-", "zh-CN-", "en--US", "中文", "en-US-x"])
+def test_malformed_locales_are_refused(repo: Callable[..., Path], locale: str) -> None:
+    [finding] = schema_findings(repo, organization(locale, "CNY"))
+    assert (finding.line, finding.column) == (7, 11)
+    assert finding.message == f"spec.locale: '{locale}' is not a BCP 47 language tag (e.g. zh-CN, en, zh-Hans-CN)"
+
+
+def test_an_approval_matrix_currency_is_checked_too(repo: Callable[..., Path]) -> None:
+    text = doc("ApprovalMatrix", "m", "subject: spend\ncurrency: ABC\nbands:\n  - approvers: [ceo]")
+    [finding] = schema_findings(repo, text)
+    assert (finding.line, finding.column, finding.entity) == (6, 13, "ApprovalMatrix/m")
+    assert finding.message == "spec.currency: 'ABC' is not an ISO 4217 currency code in use (e.g. CNY, USD, EUR)"
+
+
+def test_the_fast_and_the_reference_validator_agree_on_locales_and_currencies(repo: Callable[..., Path]) -> None:
+    root = repo({"ops/x.yaml": organization("not a locale!!", "ABC"), "ops/y.yaml": organization("zh-Hant-TW", "TWD")})
+    fast = check_repo(root, select=READING)
+    assert fast.findings == check_repo(root, select=READING, reference=True).findings
+    assert len(only(fast, "schema")) == 2
+
+
+def test_the_message_table_knows_the_schema_s_locale_pattern() -> None:
+    assert load_schemas()["envelope.json"]["$defs"]["locale"]["pattern"] in schema_module._PATTERN_WORDS

@@ -14,8 +14,10 @@ import gc
 import multiprocessing
 import os
 import re
+import stat
 import unicodedata
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -73,6 +75,25 @@ _BAD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _NAME_KEYS = frozenset(("name", "title", "id"))
 _NO_KEY = object()
+_HIDDEN_BREAKS = "\x85\u2028\u2029"
+"""NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to libyaml (YAML 1.1), ordinary characters in YAML 1.2."""
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+NO_DOCUMENT = "the file holds no document (it is empty or only comments)"
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character `index` of `text`, counted as every position is counted.
+
+    A line break is LF, CRLF (one break) or a bare CR, as in YAML 1.2 and libyaml; NEL, U+2028
+    and U+2029 are not breaks. The end of the text is the end of its last line: a final line
+    break does not open a line after it, so no position lies past the file.
+    """
+    index = max(0, min(index, len(text)))
+    if index == len(text) and text.endswith(("\n", "\r")):
+        index -= 2 if text.endswith("\r\n") else 1
+    line = text.count("\n", 0, index) + text.count("\r", 0, index) - text.count("\r\n", 0, index) + 1
+    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    return line, index - start + 1
 
 
 @dataclass(slots=True)
@@ -122,6 +143,11 @@ class _FileReader:
         self.findings: list[Finding] = []
         self.aliases = 0
         self.alias_nodes = 0
+        self.hidden: list[int] = []
+        """Indexes of NEL/U+2028/U+2029 characters, each masked for the parser by a placeholder."""
+        self.hidden_reported: set[int] = set()
+        self.spoiled = False
+        """A hidden break was found in a scalar of the current document."""
 
     def strict(
         self, line: int, column: int, message: str, path: Path = (), hint: str = "", related: tuple[Related, ...] = ()
@@ -157,41 +183,143 @@ class _FileReader:
             line, column, f"explicit tag {tag} is not allowed", hint="remove the tag; values are read as plain data"
         )
 
+    def _line_text(self, line: int) -> str:
+        lines = _LINE_BREAK.split(self.text, line)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
     def _syntax_hint(self, line: int, column: int) -> str:
         """The one syntax mistake worth a hint: a tab, which YAML never accepts as indentation."""
-        lines = self.text.split("\n", line)
-        text = lines[line - 1] if line <= len(lines) else ""
-        if "\t" in text[: max(column, 1)]:
+        if "\t" in self._line_text(line)[: max(column, 1)]:
             return "indent with spaces: YAML does not allow tabs for indentation"
         return ""
 
+    def _within(self, line: int, column: int) -> tuple[int, int]:
+        """libyaml puts the end of the stream on a line after the last one: that is the end of the last line."""
+        last, end = line_column(self.text, len(self.text))
+        if line > last or (line == last and column > end):
+            return last, end
+        return line, column
+
+    def _mask_hidden_breaks(self) -> str:
+        """The text with each NEL/U+2028/U+2029 replaced by a private-use character the text does not hold.
+
+        libyaml follows YAML 1.1 and breaks lines at them, which would let one hide a key after a
+        value (`level: M1<U+2028>  headcount: 0`) or text after a comment, and would shift every
+        position after them. Masked one character for one, they are ordinary characters, as in
+        YAML 1.2: positions stay true, and a scalar that holds one is refused (`_watch`).
+        """
+        text = self.text
+        table: dict[int, str] = {}
+        candidate = 0xE000
+        for char in _HIDDEN_BREAKS:
+            while chr(candidate) in text:
+                candidate += 1
+            table[ord(char)] = chr(candidate)
+            candidate += 1
+        self.hidden = [match.start() for match in re.finditer(f"[{_HIDDEN_BREAKS}]", text)]
+        return text.translate(table)
+
+    def _report_hidden(self, index: int) -> None:
+        if index in self.hidden_reported:
+            return
+        self.hidden_reported.add(index)
+        line, column = line_column(self.text, index)
+        self.strict(
+            line,
+            column,
+            f"hidden character {_describe_char(self.text[index])} in a key or value: YAML 1.2 does not read it as "
+            "a line break, though some tools do, so the text after it would mean different things",
+            hint="retype the text without hidden characters (a comment may hold them)",
+        )
+
+    def _watch(self, get_event: Callable[[], Any]) -> Callable[[], Any]:
+        """`get_event` that refuses every scalar (key or value) spanning a masked hidden break."""
+        hidden = self.hidden
+
+        def get() -> Any:
+            event = get_event()
+            if type(event) is ScalarEvent:
+                start: Any = event.start_mark  # a parsed event always has both marks
+                stop: Any = event.end_mark
+                end = stop.index
+                index = bisect_left(hidden, start.index)
+                while index < len(hidden) and hidden[index] < end:
+                    self._report_hidden(hidden[index])
+                    self.spoiled = True
+                    index += 1
+            return event
+
+        return get
+
+    def _directives(self, first: int, last: int) -> None:
+        """`%YAML 1.1` asks for other scalar rules (yes = true), `%TAG` for other tags: both are refused."""
+        for number in range(first, last + 1):
+            text = self._line_text(number)
+            if text.startswith("%"):
+                name = text.split()[0]
+                self.strict(
+                    number,
+                    1,
+                    f"{name} directive is not allowed: opsgov reads YAML 1.2 with JSON-like values",
+                    hint="remove the directive line",
+                )
+
     def read(self) -> None:
-        parser = _Parser(self.text)
+        text = self.text
+        masked = "\x85" in text or "\u2028" in text or "\u2029" in text
+        source = self._mask_hidden_breaks() if masked else text
+        parser = _Parser(source)
         try:
-            self._events(parser)
+            self._events(self._watch(parser.get_event) if masked else parser.get_event)
+            if not self.documents and not self.findings:
+                self.findings.append(
+                    Finding(
+                        self.rel,
+                        1,
+                        1,
+                        "schema",
+                        NO_DOCUMENT,
+                        hint="write an opsgov document in it (apiVersion, kind, metadata, spec) or delete the file",
+                    )
+                )
         except _Abort:
             pass
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            line, column = self._within(mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if "maximum nesting depth" in (error.problem or ""):
+                # libyaml 0.2.6 scans ahead and stops deep flow nesting itself, before our own limit is met
+                self.strict(
+                    line,
+                    column,
+                    f"nesting deeper than {self.limits.max_depth} levels",
+                    hint="governance documents never need this depth",
+                )
+                return
+            if mark is not None and self.hidden:
+                # A hidden break in text that no longer parses (`a: x<U+2028>  b: 1`): it is the cause.
+                for index in self.hidden:
+                    if index < mark.index and line_column(text, index)[0] == line:
+                        self._report_hidden(index)
             problem = error.problem or "invalid YAML"
             context = f" ({error.context})" if error.context else ""
             hint = self._syntax_hint(line, column)
             related: tuple[Related, ...] = ()
             opened = error.context_mark
-            if opened is not None and error.context and (opened.line, opened.column) != (line - 1, column - 1):
+            if opened is not None and error.context:
                 # An unclosed bracket is found at the end of the file; where it opened is what to fix.
-                what = error.context.removeprefix("while parsing ").removeprefix("a ").removeprefix("an ")
-                related = (Related(self.rel, opened.line + 1, opened.column + 1, f"the {what} starts here"),)
+                what = re.sub(r"^while (parsing|scanning) (an? )?", "", error.context)
+                opened_line, opened_column = self._within(opened.line + 1, opened.column + 1)
+                if (opened_line, opened_column) != (line, column):
+                    related = (Related(self.rel, opened_line, opened_column, f"the {what} starts here"),)
             self.findings.append(
                 Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}", hint=hint, related=related)
             )
         except yaml.YAMLError as error:
             position = getattr(error, "position", 0) or 0
             if HAVE_LIBYAML:  # libyaml reports a byte offset into the UTF-8 text
-                position = len(self.text.encode("utf-8")[:position].decode("utf-8", "ignore"))
-            line = self.text.count("\n", 0, position) + 1
-            column = position - (self.text.rfind("\n", 0, position) + 1) + 1
+                position = len(source.encode("utf-8")[:position].decode("utf-8", "ignore"))
+            line, column = line_column(self.text, position)
             reason = getattr(error, "reason", None) or str(error).splitlines()[0]
             if isinstance(error, yaml.reader.ReaderError) and 0 <= position < len(self.text):
                 # libyaml refuses control characters anywhere in the stream: a strictness finding.
@@ -210,13 +338,13 @@ class _FileReader:
             if dispose is not None:
                 dispose()
 
-    def _events(self, parser: Any) -> None:  # one hot loop, kept flat for speed
-        get_event = parser.get_event
+    def _events(self, get_event: Callable[[], Any]) -> None:  # one hot loop, kept flat for speed
         limits = self.limits
         max_depth = limits.max_depth
         max_number = limits.max_number_chars
         shift = LINE_SHIFT
         key_shift = COLUMN_BITS
+        text_end = len(self.text)
         index = -1
         while True:
             event = get_event()
@@ -231,7 +359,11 @@ class _FileReader:
             open_anchors: set[str] = set()
             ok = True
             root: Any = None
-            root_line, root_column = event.start_mark.line + 1, event.start_mark.column + 1
+            start_line, start_column = event.start_mark.line + 1, event.start_mark.column + 1
+            root_line, root_column = start_line, start_column
+            if event.version is not None or event.tags:
+                ok = False
+                self._directives(start_line, event.end_mark.line + 1)
             have_root = False
             # A frame: [container, path, pending key, anchor, nodes counted at start]
             stack: list[list[Any]] = []
@@ -247,6 +379,8 @@ class _FileReader:
                 if kind is ScalarEvent:
                     nodes += 1
                     raw = event.value
+                    if not raw and mark.index >= text_end:  # an empty value at the end: libyaml's mark is past it
+                        line, column = self._within(line, column)
                     if event.tag is not None:
                         ok = False
                         self.refuse_tag(line, column, event.tag)
@@ -421,7 +555,11 @@ class _FileReader:
                 if anchor is not None and len(anchors) + len(open_anchors) > limits.max_aliases:
                     self.strict(line, column, f"more than {limits.max_aliases} anchors in one document")
                     raise _Abort
-            if have_root and root is not None:
+            if self.spoiled:
+                ok = self.spoiled = False
+            if root is None:  # `null`, `~` or nothing after `---`: kept, the schema stage says what is wrong
+                root_line, root_column = start_line, start_column
+            if have_root:
                 self.documents.append(Document(self.rel, index, root_line, root_column, root, locations, ok))
 
 
@@ -439,9 +577,8 @@ def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[st
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        start = raw.rfind(b"\n", 0, error.start) + 1
-        column = len(raw[start : error.start].decode("utf-8", "replace")) + 1
+        before = raw[: error.start].decode("utf-8").removeprefix("\ufeff")  # valid up to the error
+        line, column = line_column(before + "?", len(before))
         return None, Finding(
             rel,
             line,
@@ -456,7 +593,8 @@ def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[st
 
 
 def load_text(text: str, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
-    reader = _FileReader(rel, text, limits)
+    # libyaml skips a leading BOM without counting it: so do the positions counted here
+    reader = _FileReader(rel, text.removeprefix("\ufeff"), limits)
     reader.read()
     return reader.documents, reader.findings
 
@@ -467,6 +605,13 @@ def load_bytes(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[l
         assert problem is not None
         return [], [problem]
     return load_text(text, rel, limits)
+
+
+def inside_repository(real_root: FsPath, path: str | FsPath) -> bool:
+    """Whether `path`, every symbolic link on its way followed, stays under `real_root` (a resolved path)."""
+    real = os.path.realpath(path)
+    base = str(real_root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, str]], list[Finding]]:
@@ -483,8 +628,7 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
         return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
     def inside(path: str) -> bool:
-        real = os.path.realpath(path)
-        return real == str(real_root) or real.startswith(str(real_root) + os.sep)
+        return inside_repository(real_root, path)
 
     def walk(directory: str) -> Iterator[None]:
         real = os.path.realpath(directory)
@@ -529,10 +673,8 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
 
     for folder in folders:
         start = root / folder
-        if start.is_file() or (start.suffix in YAML_SUFFIXES and not start.exists()):
-            found.setdefault(rel_of(str(start)), start)
-        elif start.is_dir():
-            if start.is_symlink() and not inside(str(start)):
+        if not inside(str(start)):  # the entry or a folder on its way is a link out of the repository
+            if os.path.lexists(start):
                 findings.append(
                     Finding(
                         rel_of(str(start)),
@@ -542,7 +684,12 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
                         "symbolic link points outside the repository; not followed",
                     )
                 )
-                continue
+            continue
+        if start.is_file() or (start.suffix in YAML_SUFFIXES and not start.exists()):
+            found.setdefault(rel_of(str(start)), start)
+        elif start.exists() and not start.is_dir():  # a pipe or a device: reading it could block forever
+            findings.append(Finding(rel_of(str(start)), 1, 1, "file-unreadable", "not a regular file; not read"))
+        elif start.is_dir():
             for _ in walk(str(start)):
                 pass
     return [(found[rel], rel) for rel in sorted(found)], findings
@@ -550,22 +697,59 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
 
 def load_file(path: FsPath, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            return [], [
-                Finding(
-                    rel,
-                    1,
-                    1,
-                    "yaml-strict",
-                    f"file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}",
-                    hint="split it into several files",
-                )
-            ]
-        raw = path.read_bytes()
+        raw = read_regular(path, limits.max_file_bytes)
+    except _Oversize as size:
+        return [], [
+            Finding(
+                rel,
+                1,
+                1,
+                "yaml-strict",
+                f"file is {size.args[0]:,} bytes, over the limit of {limits.max_file_bytes:,}",
+                hint="split it into several files",
+            )
+        ]
+    except NotRegularError as error:
+        return [], [Finding(rel, 1, 1, "file-unreadable", f"{error}; not read")]
     except OSError as error:
         return [], [Finding(rel, 1, 1, "file-unreadable", f"cannot read file: {error.strerror or error}")]
     return load_bytes(raw, rel, limits)
+
+
+class NotRegularError(OSError):
+    """A folder, pipe, socket or device where a file was expected."""
+
+
+class _Oversize(Exception):
+    pass
+
+
+def file_type(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def read_regular(path: FsPath, max_bytes: int) -> bytes:
+    """The bytes of a regular file; never blocks on a FIFO (opened non-blocking, then checked by fstat)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularError(f"{file_type(status.st_mode)}, not a regular file")
+        if status.st_size > max_bytes:
+            raise _Oversize(status.st_size)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read(max_bytes + 1)
+    finally:
+        os.close(descriptor)
 
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
+import os
+import stat
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -21,7 +23,7 @@ import jsonschema
 from opsgov.config import ConfigError, Settings
 from opsgov.documents import Document
 from opsgov.documents import Path as NodePath
-from opsgov.loader import load_file
+from opsgov.loader import NO_DOCUMENT, file_type, inside_repository, load_file
 from opsgov.rules import REGISTRY, canonical
 from opsgov.schema import schema_dir
 
@@ -120,12 +122,53 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
         settings.options[current] = dict(options)
 
 
+def _kind_of(path: Path) -> str:
+    """'' for a regular file or a folder; else what the entry is, in words (never opened, so a FIFO cannot block)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    return file_type(mode)
+
+
+def _check_paths(root: Path, document: Document, paths: Sequence[str]) -> None:
+    """Every `paths` entry names a folder or file inside the repository: a typo must not skip a folder silently."""
+    real_root = root.resolve()
+    for index, entry in enumerate(paths):
+        path = root / entry
+        where: NodePath = ("paths", index)
+        if not os.path.lexists(path):
+            present = sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) if root.is_dir() else []
+            raise _error(document, where, f"paths entry '{entry}' does not exist{_suggest(entry, present)}")
+        if not inside_repository(real_root, path):
+            raise _error(
+                document,
+                where,
+                f"paths entry '{entry}' is a symbolic link to outside the repository; it is not read",
+            )
+        kind = _kind_of(path)
+        if kind:
+            raise _error(document, where, f"paths entry '{entry}' is {kind}, not a folder or a file")
+
+
 def read_config(root: Path, settings: Settings) -> bool:
-    """Apply `root/opsgov.yaml` to `settings`; False when there is no such file."""
+    """Apply `root/opsgov.yaml` to `settings`; False when there is no such file.
+
+    opsgov.yaml must be a regular file inside the repository: a folder, a FIFO or a link to
+    outside is a configuration error, never silently skipped nor read (nor blocked on).
+    """
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return False
+    if not inside_repository(root.resolve(), path):
+        raise ConfigError(f"{CONFIG_FILE} is a symbolic link to outside the repository; it is not read")
+    kind = _kind_of(path)
+    if kind or path.is_dir():
+        raise ConfigError(f"{CONFIG_FILE} is {kind or 'a folder'}, not a file")
     documents, problems = load_file(path, CONFIG_FILE)
+    problems = [p for p in problems if p.message != NO_DOCUMENT]  # an empty or all-comment config: the defaults
     if problems:
         first = problems[0]
         raise ConfigError(f"{first.file}:{first.line}:{first.column}: {first.message}")
@@ -144,6 +187,7 @@ def read_config(root: Path, settings: Settings) -> bool:
             if rule.check is not None:
                 settings.levels[rule.id] = "off"
     if "paths" in data:
+        _check_paths(root, document, data["paths"])
         settings.paths = tuple(data["paths"])
     if "failOn" in data:
         settings.fail_on = data["failOn"]

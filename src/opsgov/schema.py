@@ -60,6 +60,12 @@ _NUMBER_LOOKALIKE = re.compile(
 )
 _NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 _KIND_PREFIX = "(?:Organization|Unit|Position|Person|Responsibility|Process|ApprovalMatrix|KPI|Policy|Waiver)/"
+_LOCALE = (
+    "^[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    "(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    "(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?$"
+)
+"""The locale pattern of envelope.json (RFC 5646 well-formed tags; a test keeps the two equal)."""
 _PATTERN_WORDS = {
     f"^{_NAME}": "is not a valid name: use lower-case ASCII letters, digits and '-', 1 to 63 characters, "
     "not starting or ending with '-'",
@@ -67,6 +73,7 @@ _PATTERN_WORDS = {
     f"^{_KIND_PREFIX}{_NAME}": "is not a Kind/name reference (e.g. Position/ops-manager)",
     "^[1-9][0-9]*(m|h|d|w)$": "is not a duration: write a whole number and m, h, d or w (30m, 24h, 2d, 1w)",
     "^[A-Z]{3}$": "is not an ISO 4217 currency code (three capital letters, e.g. CNY)",
+    _LOCALE: "is not a BCP 47 language tag (e.g. zh-CN, en, zh-Hans-CN)",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "is not a date: write YYYY-MM-DD",
     "^(policy/)?[a-z0-9]+(-[a-z0-9]+)*$": "is not a rule id (e.g. duty-overlap or policy/max-span-of-control)",
 }
@@ -252,6 +259,13 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
             yield _Problem((*path, key), f"unknown field '{key}' in {where}", hint, at_key=True)
     elif keyword == "enum" and isinstance(instance, (dict, list)) and "type" in error.schema:
         return  # `kind: {a: 1}`: "must be text, not a mapping" says it; the list of kinds would be noise
+    elif keyword == "enum" and "ISO 4217" in error.schema.get("description", ""):
+        # 178 codes: name the standard, not the list
+        respelled = instance.strip().upper() if isinstance(instance, str) else ""
+        hint = f"did you mean '{respelled}'?" if respelled in value and respelled != instance else ""
+        yield _Problem(
+            path, f"{where}: {_describe(instance)} is not an ISO 4217 currency code in use (e.g. CNY, USD, EUR)", hint
+        )
     elif keyword == "enum":
         options = [str(v) for v in value]
         hint = _suggest(str(instance), options) if isinstance(instance, str) else ""
@@ -318,6 +332,15 @@ class Validator:
 
     def validate(self, document: Document) -> list[Finding]:
         data = document.data
+        if data is None:  # `null`, `~`, or nothing between two `---`
+            return [
+                document.finding(
+                    "schema",
+                    (),
+                    "the document is empty (null): a document is a mapping with apiVersion, kind, metadata and spec",
+                    hint="remove the empty document (a stray `---`) or write its content",
+                )
+            ]
         if type(data) is not dict:
             return [
                 document.finding(

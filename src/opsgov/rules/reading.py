@@ -39,8 +39,12 @@ RULES = (
         (!!python/..., !include), more than a small budget of anchors/aliases or nesting depth,
         keys that are not text, files that are not UTF-8, control or bidirectional characters
         in names and titles, titles not in Unicode NFC, files over the size cap, symbolic links
-        that point outside the repository. A document with such a problem is left out of the
-        analysis.
+        that point outside the repository (nothing behind them is read), `%YAML` and `%TAG`
+        directives, and NEL, U+2028 or U+2029 in a key or value: YAML 1.2 does not break a line
+        there but older parsers do, so `level: M1<U+2028>  headcount: 0` could hide a key (in a
+        comment they are harmless). Positions count LF, CRLF and a bare CR as one line break
+        each and never lie past the end of the file. A document with such a problem is left out
+        of the analysis.
 
         Passes:
             kind: Position
@@ -77,9 +81,12 @@ RULES = (
         mistake is known: `no` where a boolean is wanted, `1_000` or `10万` where a number is.
         A name or reference in the wrong case or with spaces gets its fixed spelling as a hint
         (`Finance` -> `finance`, `unit/finance` -> `Unit/finance`). A YAML document with neither
-        apiVersion nor kind (a stray CI file in ops/) is one finding, not one per field. A unit
-        type outside the vocabulary (the default one, or the Organization's unitTypes) is
-        reported here too. A document with schema errors is left out of the analysis.
+        apiVersion nor kind (a stray CI file in ops/) is one finding, not one per field. A file
+        with no document at all (empty, or only comments) and an empty or `null` document (a
+        stray `---`) are findings too. A unit type outside the vocabulary (the default one, or
+        the Organization's unitTypes) is reported here too, and so are a `locale` that is not a
+        BCP 47 language tag (zh-CN, en, zh-Hans-CN) and a `currency` that is not an ISO 4217
+        code in use. A document with schema errors is left out of the analysis.
 
         Passes:
             kind: Position
