@@ -346,11 +346,6 @@ def test_renamed_files_report_their_own_name(tmp_path: Path, name: str) -> None:
     assert (finding.file, finding.line, finding.column) == (f"ops/{name}", 7, 9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="loader.py positions (issue 12 item 4, the loader's owner): a file cut short without a final newline "
-    "gets its yaml-syntax finding one line past the end of the file (line 5 of 4)",
-)
 def test_a_file_cut_short_keeps_its_positions_inside(tmp_path: Path) -> None:
     """A careless edit: the file ends inside a flow collection, without a final newline."""
     files = copy.deepcopy(SMALL)
