@@ -19,7 +19,7 @@ from opsgov.approvals import BandRow, bands_table, matrix_currency
 from opsgov.engine import Report
 from opsgov.findings import Finding
 from opsgov.graph import Structure
-from opsgov.model import Entity, Model
+from opsgov.model import Entity, Model, next_items
 from opsgov.render.raci import LETTERS, step_roles
 from opsgov.schema import KINDS
 
@@ -435,7 +435,8 @@ class Explainer:
             if matrix:
                 lines.append(f"   approval: {self.label(matrix)}")
             if step.get("next"):
-                lines.append(f"   next: {', '.join(str(n) for n in step['next'])}")
+                shown = (item.step + (f" (when {item.when})" if item.when else "") for item in next_items(step))
+                lines.append(f"   next: {', '.join(shown)}")
         page.section("Steps", lines)
         matrices = sorted({ref.target for ref in entity.refs.values() if ref.edge == "approval"})
         page.section("Approvals", self.labels(matrices))

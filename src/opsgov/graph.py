@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from opsgov.documents import Path, json_path
-from opsgov.model import Entity, Model
+from opsgov.model import Entity, Model, next_items
 
 
 def step_node(process: Entity | str, step_id: str) -> str:
@@ -74,10 +74,10 @@ def _build_graph(model: Model) -> nx.MultiDiGraph:
             edges.append(_edge(process.key, node, "step", ("spec", "steps", index)))
         ids = {step["id"] for step in steps}
         for index, step in enumerate(steps):
-            for position, following in enumerate(step.get("next") or ()):
-                if following in ids:
-                    source, target = step_node(process, step["id"]), step_node(process, following)
-                    edges.append(_edge(source, target, "next", ("spec", "steps", index, "next", position)))
+            for item in next_items(step):
+                if item.step in ids:
+                    source, target = step_node(process, step["id"]), step_node(process, item.step)
+                    edges.append(_edge(source, target, "next", ("spec", "steps", index, *item.path)))
     for entity in model:
         steps = entity.spec.get("steps") if entity.kind == "Process" else None
         for path, ref in entity.refs.items():

@@ -134,6 +134,29 @@ REFERENCES: dict[str, tuple[RefField, ...]] = {
 }
 
 
+class NextItem(NamedTuple):
+    """One item of a process step's `next`: the step it leads to, its condition, and where the id stands."""
+
+    step: str
+    when: str | None
+    path: Path
+    """From the step: ("next", i) for a plain id, ("next", i, "step") for a branch {step, when}."""
+
+
+def next_items(step: dict[str, Any]) -> list[NextItem]:
+    """A step's `next` items, plain ids (v1) and conditional branches {step, when} (1.1) alike.
+
+    Every reader of `next` goes through here, so a branch is never mistaken for an id.
+    """
+    items = []
+    for position, item in enumerate(step.get("next") or ()):
+        if isinstance(item, dict):
+            items.append(NextItem(str(item["step"]), str(item["when"]), ("next", position, "step")))
+        else:
+            items.append(NextItem(str(item), None, ("next", position)))
+    return items
+
+
 def _walk(spec: dict[str, Any], pattern: tuple[str, ...]) -> list[tuple[Path, Any]]:
     """Every (path, value) that `pattern` selects in a spec, breadth first.
 

@@ -216,3 +216,74 @@ def test_process_of_a_duty_that_the_root_owns(repo: Repo) -> None:
         }
     )
     assert rules_of(check_repo(root)) == []
+
+
+TRIAGE = process(
+    """
+    owner: ops-manager
+    steps:
+      - id: triage
+        title: 事件分级
+        responsible: ops-manager
+        next:
+          - {step: level-1, when: 一级事件}
+          - {step: level-2, when: 二级事件}
+      - {id: level-1, title: 一级响应, responsible: ops-manager, next: [close]}
+      - {id: level-2, title: 二级响应, responsible: ops-manager, next: [close]}
+      - {id: close, title: 结案, responsible: ops-manager}
+    """,
+    name="triage",
+)
+
+
+def test_conditional_branches_are_clean(repo: Repo) -> None:
+    root = repo({"ops/ops.yaml": OPS, "ops/process.yaml": TRIAGE})
+    assert rules_of(check_repo(root)) == []
+
+
+def test_unknown_step_in_a_branch_is_located_at_its_step(repo: Repo) -> None:
+    typo = TRIAGE.replace("{step: level-2, when: 二级事件}", "{step: levle-2, when: 二级事件}")
+    root = repo({"ops/ops.yaml": OPS, "ops/process.yaml": typo})
+    report = check_repo(root)
+    [finding] = only(report, "step-unknown")
+    assert (finding.entity, finding.file, finding.line, finding.column, finding.path) == (
+        "Process/triage",
+        "ops/process.yaml",
+        12,
+        18,  # the value of `step`, in `        - {step: levle-2, when: 二级事件}`
+        "$.spec.steps[0].next[1].step",
+    )
+    assert finding.message == (
+        "next 'levle-2' (branch when '二级事件') of step 'triage' names no step of process triage; "
+        "did you mean 'level-2'?"
+    )
+    # level-2 is now reached by nothing; the branch's unknown step is not a loop without end
+    assert [f.path for f in only(report, "step-unreachable")] == ["$.spec.steps[2].id"]
+    assert only(report, "step-no-end") == []
+
+
+def test_branches_count_for_reachability_and_ends(repo: Repo) -> None:
+    looped = TRIAGE.replace(
+        "{id: level-1, title: 一级响应, responsible: ops-manager, next: [close]}",
+        ("{id: level-1, title: 一级响应, responsible: ops-manager, next: [{step: triage, when: 重新分级}]}"),
+    )
+    root = repo({"ops/ops.yaml": OPS, "ops/process.yaml": looped})
+    assert rules_of(check_repo(root)) == []
+    closed = looped.replace(
+        "{id: level-2, title: 二级响应, responsible: ops-manager, next: [close]}",
+        ("{id: level-2, title: 二级响应, responsible: ops-manager, next: [{step: level-1, when: 升级}]}"),
+    )
+    report = check_repo(repo({"ops/ops.yaml": OPS, "ops/process.yaml": closed}))
+    assert [f.path for f in only(report, "step-no-end")] == [
+        "$.spec.steps[0].next",
+        "$.spec.steps[1].next",
+        "$.spec.steps[2].next",
+    ]
+    assert [f.path for f in only(report, "step-unreachable")] == ["$.spec.steps[3].id"]
+
+
+def test_a_branch_without_its_condition_is_a_schema_error(repo: Repo) -> None:
+    bare = TRIAGE.replace("{step: level-2, when: 二级事件}", "{step: level-2}")
+    [finding] = only(check_repo(repo({"ops/ops.yaml": OPS, "ops/process.yaml": bare})), "schema")
+    assert (finding.file, finding.line) == ("ops/process.yaml", 12)
+    assert "next[1]" in finding.path

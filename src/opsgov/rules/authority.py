@@ -23,7 +23,7 @@ from opsgov.bands import Interval, band_interval, coverage, money
 from opsgov.documents import Path
 from opsgov.findings import Finding, Related
 from opsgov.graph import Structure
-from opsgov.model import Entity, Model
+from opsgov.model import Entity, Model, next_items
 from opsgov.rules.base import Rule, rule
 
 FAMILY = "authority"
@@ -552,7 +552,7 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
         steps = process.spec.get("steps") or []
         preparers: dict[str, list[int]] = {}
         for index, step in enumerate(steps):
-            for following in dict.fromkeys(step.get("next") or ()):
+            for following in dict.fromkeys(item.step for item in next_items(step)):
                 preparers.setdefault(following, []).append(index)
         for index, step in enumerate(steps):
             matrix = model.get(process.target(("spec", "steps", index, "approval")))

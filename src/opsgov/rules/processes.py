@@ -8,7 +8,7 @@ from typing import Any
 
 from opsgov.documents import Path
 from opsgov.findings import Finding
-from opsgov.model import Entity, Model, closest
+from opsgov.model import Entity, Model, closest, next_items
 from opsgov.rules.base import Rule, rule
 from opsgov.rules.duties import SHOWN, duty_owners, listed
 
@@ -99,9 +99,10 @@ class _Steps:
         self.leads_nowhere: list[bool] = []
         """A step with an unknown `next`: it was reported as step-unknown, and may lead to an end."""
         for step in self.steps:
-            known = [self.index[name] for name in step.get("next") or () if name in self.index]
+            items = next_items(step)
+            known = [self.index[item.step] for item in items if item.step in self.index]
             self.following.append(known)
-            self.leads_nowhere.append(len(known) < len(step.get("next") or ()))
+            self.leads_nowhere.append(len(known) < len(items))
         start = process.spec.get("start")
         self.start = self.index.get(start, 0) if start is not None else 0
 
@@ -234,9 +235,10 @@ def _did_you_mean(name: str, ids: Mapping[str, int]) -> str:
 
 @rule("step-unknown", "error", "start or next names no step of the process", family=FAMILY)
 def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """`start` and every `next` item must name a step of the same process; the message suggests
-    the closest step id. Two steps with the same id are reported here too (at the second), since
-    a `next` naming that id could not say which step it means.
+    """`start` and every `next` item (a step id, or the `step` of a branch `{step, when}`) must
+    name a step of the same process; the message suggests the closest step id. Two steps with
+    the same id are reported here too (at the second), since a `next` naming that id could not
+    say which step it means.
 
     Given:
         kind: Position
@@ -288,15 +290,16 @@ def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         for position, step in enumerate(graph.steps):
             if not graph.leads_nowhere[position]:
                 continue
-            for item, name in enumerate(step["next"]):
-                if name not in ids:
-                    path: Path = ("spec", "steps", position, "next", item)
+            for item in next_items(step):
+                if item.step not in ids:
+                    path: Path = ("spec", "steps", position, *item.path)
+                    branch = f" (branch when '{item.when}')" if item.when is not None else ""
                     yield process.finding(
                         path,
-                        f"next '{name}' of step '{step['id']}' names no step of process {process.name}"
-                        + _did_you_mean(name, ids),
-                        hint="next lists ids of steps of the same process",
-                        identity=("next", step["id"], str(name)),
+                        f"next '{item.step}'{branch} of step '{step['id']}' names no step of process {process.name}"
+                        + _did_you_mean(item.step, ids),
+                        hint="next lists ids of steps of the same process (or {step: id, when: condition})",
+                        identity=("next", step["id"], item.step),
                     )
 
 
