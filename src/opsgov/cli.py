@@ -30,7 +30,7 @@ from opsgov.engine import check as run_check
 from opsgov.model import Model
 from opsgov.outputs import guard_output, inside_target, repository_inputs
 from opsgov.project import load_settings
-from opsgov.render.safe import DOT_FORMATS
+from opsgov.render.safe import DOT_FORMATS, Drawing
 from opsgov.render.table import TABLE_FORMATS
 from opsgov.reporters import REPORTERS
 from opsgov.reporters.markdown import render_markdown
@@ -410,6 +410,9 @@ def _render_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
 
 
 DIAGRAM_FORMATS = DOT_FORMATS
+ORGCHART_LAYOUTS = ("tree", "compact", "left-right")
+"""render.orgchart.LAYOUTS, named here: `opsgov --help` does not import the renderer (a test keeps them equal)."""
+PAGE_SIZES = ("A4", "A3")
 
 
 def _render(
@@ -417,12 +420,19 @@ def _render(
     output: Path | None,
     fmt: str | None,
     formats: tuple[str, ...],
-    draw: Callable[[Model, str], str | bytes],
+    draw: Callable[[Model, str], str | bytes | Drawing],
+    check: Callable[[str], None] | None = None,
 ) -> None:
-    """Load PATH, draw in the chosen format (the first of `formats` by default) and write or print it."""
-    from opsgov.render.safe import RenderError
+    """Load PATH, draw in the chosen format (the first of `formats` by default) and write or print it.
+
+    `check` refuses options that do not fit the chosen format before anything is loaded; a
+    drawing's warnings (a PNG scaled down to fit) go to stderr.
+    """
+    from opsgov.render.safe import Drawing, RenderError
 
     chosen = _render_format(fmt, output, formats, formats[0])
+    if check is not None:
+        check(chosen)
     settings = load_settings(path)
     guard(settings, output)
     # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
@@ -431,6 +441,10 @@ def _render(
         content = draw(model, chosen)
     except RenderError as error:
         fail(str(error))
+    if isinstance(content, Drawing):
+        for warning in content.warnings:
+            echo(f"opsgov: warning: {escape.text(warning)}", err=True)
+        content = content.data
     _render_emit(content, output, chosen)
 
 
@@ -459,14 +473,53 @@ def render() -> None:
 @click.option("--depth", type=click.IntRange(min=0), metavar="N", help="Levels below the root to draw.")
 @click.option("--positions/--no-positions", default=True, show_default=True, help="List the posts in each unit.")
 @click.option("--people", is_flag=True, help="Name the holders of each post.")
+@click.option(
+    "--layout",
+    type=click.Choice(ORGCHART_LAYOUTS),
+    default="tree",
+    show_default=True,
+    help="tree: leaf units in columns, wide levels wrapped; compact: leaf units stacked in one box; "
+    "left-right: every level a column.",
+)
+@click.option("--dpi", type=click.IntRange(min=10, max=1200), metavar="N", help="Resolution of a PNG (default 96).")
+@click.option(
+    "--page",
+    type=click.Choice(PAGE_SIZES),
+    help="A PDF for printing: an overview page, then one page per subtree, each fitted to this paper size.",
+)
 def render_orgchart_command(
-    path: Path, output: Path | None, fmt: str | None, root: str | None, depth: int | None, positions: bool, people: bool
+    path: Path,
+    output: Path | None,
+    fmt: str | None,
+    root: str | None,
+    depth: int | None,
+    positions: bool,
+    people: bool,
+    layout: str,
+    dpi: int | None,
+    page: str | None,
 ) -> None:
-    """The org chart of PATH: the unit tree top-down, dotted lines dashed, vacant and frozen posts marked."""
-    from opsgov.render.orgchart import OrgChartOptions, render_orgchart
+    """The org chart of PATH: the unit tree top-down, dotted lines dashed, vacant and frozen posts marked.
 
-    options = OrgChartOptions(root, depth, positions, people)
-    _render(path, output, fmt, DIAGRAM_FORMATS, lambda model, chosen: render_orgchart(model, chosen, options))
+    A chart that Graphviz has to scale down to fit its bitmap limit (32,767 pixels a side) is
+    written with a warning on stderr.
+    """
+    from opsgov.render.orgchart import OrgChartOptions, draw_orgchart, orgchart_pages
+
+    options = OrgChartOptions(root, depth, positions, people, layout=layout)
+
+    def check(chosen: str) -> None:
+        if page is not None and chosen != "pdf":
+            fail(f"--page makes a PDF: write -o FILE.pdf or give --format pdf (not {chosen})")
+        if dpi is not None and chosen != "png":
+            fail(f"--dpi sets the resolution of a PNG: write -o FILE.png or give --format png (not {chosen})")
+
+    def draw(model: Model, chosen: str) -> Drawing:
+        if page is not None:
+            return orgchart_pages(model, options, page)
+        return draw_orgchart(model, chosen, options, dpi=dpi)
+
+    _render(path, output, fmt, DIAGRAM_FORMATS, draw, check)
 
 
 @render.command("process")

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from pytest import MonkeyPatch
 
-from opsgov.cli import main
+from opsgov.cli import ORGCHART_LAYOUTS, main
+from opsgov.render.orgchart import LAYOUTS
+from opsgov.render.safe import Drawing
 from tests.render.fixtures import TINY
 from tests.util import doc, write_repo
 
@@ -81,3 +84,42 @@ def test_an_unknown_extension_is_a_usage_error_not_svg_in_a_jpg(tmp_path: Path) 
     assert out.read_text(encoding="utf-8").startswith("digraph")
     assert run("render", "raci", str(root), "-o", str(tmp_path / "raci")).exit_code == 0
     assert (tmp_path / "raci").read_text(encoding="utf-8").startswith("# RACI")
+
+
+def test_orgchart_layout_dpi_and_pages(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "repo", TINY)
+    result = run("render", "orgchart", str(root), "--format", "dot", "--layout", "left-right")
+    assert result.exit_code == 0 and "rankdir=LR" in result.output
+    low, high = tmp_path / "low.png", tmp_path / "high.png"
+    assert run("render", "orgchart", str(root), "-o", str(low), "--dpi", "48").exit_code == 0
+    assert run("render", "orgchart", str(root), "-o", str(high), "--dpi", "192").exit_code == 0
+    width = [int.from_bytes(path.read_bytes()[16:20], "big") for path in (low, high)]
+    assert width[1] > 3 * width[0]  # 4x the resolution (a few pixels of margin are fixed)
+    pages = tmp_path / "print.pdf"
+    result = run("render", "orgchart", str(root), "-o", str(pages), "--page", "A3")
+    assert result.exit_code == 0 and pages.read_bytes().startswith(b"%PDF")
+    for option, fmt, message in (
+        ("--dpi=300", "svg", "opsgov: --dpi sets the resolution of a PNG: write -o FILE.png or give --format png"),
+        ("--page=A4", "png", "opsgov: --page makes a PDF: write -o FILE.pdf or give --format pdf (not png)"),
+    ):
+        result = run("render", "orgchart", str(root), option, "-o", str(tmp_path / f"x.{fmt}"))
+        assert result.exit_code == 2 and result.output.startswith(message), result.output
+        assert not (tmp_path / f"x.{fmt}").exists()
+
+
+def test_a_scaled_down_chart_is_written_with_a_warning_on_stderr(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    import opsgov.render.orgchart as orgchart
+
+    def scaled(model: object, fmt: str, options: object, *, dpi: int | None = None) -> Drawing:
+        return Drawing(b"\x89PNG fake", ("the drawing is larger than Graphviz's limit ... scaled down by 0.72",))
+
+    monkeypatch.setattr(orgchart, "draw_orgchart", scaled)
+    out = tmp_path / "chart.png"
+    result = run("render", "orgchart", str(write_repo(tmp_path / "repo", TINY)), "-o", str(out))
+    assert result.exit_code == 0
+    assert result.stderr == "opsgov: warning: the drawing is larger than Graphviz's limit ... scaled down by 0.72\n"
+    assert out.read_bytes() == b"\x89PNG fake"
+
+
+def test_the_cli_offers_every_layout() -> None:
+    assert ORGCHART_LAYOUTS == LAYOUTS

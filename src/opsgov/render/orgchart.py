@@ -11,13 +11,15 @@ and marks mean.
 
 from __future__ import annotations
 
+import io
+import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import graphviz
 
 from opsgov.model import Entity, Model, closest
-from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
+from opsgov.render.safe import CJK_FONT, Drawing, RenderError, draw_dot, label, run_dot, text
 from opsgov.render.words import unit_type, words_for
 
 MAX_UNITS = 300
@@ -38,6 +40,7 @@ class OrgChartOptions:
     positions: bool = True
     people: bool = False
     max_units: int = MAX_UNITS
+    layout: str = "tree"
 
 
 def top_units(model: Model) -> list[str]:
@@ -124,6 +127,18 @@ def _unit_label(
     model: Model, unit: Entity, options: OrgChartOptions, hidden: int, words: dict[str, str], ports: dict[str, str]
 ) -> str:
     """The unit's box; each post row gets a port (p0, p1, ...), recorded in `ports` as post key -> "unit:port"."""
+    return label(_unit_table(model, unit, options, hidden, words, ports))
+
+
+def _unit_table(
+    model: Model,
+    unit: Entity,
+    options: OrgChartOptions,
+    hidden: int,
+    words: dict[str, str],
+    ports: dict[str, str],
+    prefix: str = "p",
+) -> str:
     rows = [f'<TR><TD><B><FONT POINT-SIZE="13">{text(unit.title)}</FONT></B></TD></TR>']
     kind = unit.spec.get("type")
     meta = f"{unit_type(words, kind)} · {unit.name}" if kind else unit.name
@@ -134,12 +149,12 @@ def _unit_label(
     else:
         posts = [entity] if head is not None and (entity := model.get(head)) is not None else []
     for number, post in enumerate(posts):
-        ports[post.key] = f"{unit.key}:p{number}"
-        rows.append(_post_row(model, post, post.key == head, options.people, words, f"p{number}"))
+        ports[post.key] = f"{unit.key}:{prefix}{number}"
+        rows.append(_post_row(model, post, post.key == head, options.people, words, f"{prefix}{number}"))
     if hidden:
         more = words["more_below"].format(n=hidden)
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#666666">▼ {text(more)}</FONT></TD></TR>')
-    return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>')
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>'
 
 
 def _dotted(entity: Entity) -> Iterator[str]:
@@ -150,8 +165,124 @@ def _dotted(entity: Entity) -> Iterator[str]:
             yield target
 
 
+LAYOUTS = ("tree", "compact", "left-right")
+"""tree: leaf units in a column under their parent, wide levels wrapped into rows (a printed org
+chart); compact: the same with the leaf units of a parent stacked in one box; left-right: the
+plain tree from left to right (every level a column)."""
+TARGET_RATIO = 1.41
+"""Width over height the wrapping aims at: a landscape A-series page."""
+_COLUMN_PT = 175.0
+"""Estimated width of one column of unit boxes, points (a box plus the space between boxes)."""
+_RANKSEP_PT = 22.0
+
+
+@dataclass(slots=True)
+class _Shape:
+    """The planned shape of a drawn unit's subtree: its leaf children in columns, the others in rows."""
+
+    columns: list[list[str]]
+    rows: list[list[str]]
+    width: float
+    height: float
+
+
+def _tree(model: Model, order: list[str]) -> dict[str, list[str]]:
+    """The drawn children of each drawn unit in name order; never a unit drawn before it (a cycle under --root)."""
+    position = {unit: number for number, unit in enumerate(order)}
+    return {
+        key: [c for c in sorted(model.structure.children.get(key, ())) if position.get(c, -1) > here]
+        for here, key in enumerate(order)
+    }
+
+
+def _box_height(model: Model, key: str, options: OrgChartOptions, hidden: dict[str, int]) -> float:
+    """Estimated height of a unit's box in points: its title, its type line and one line per post."""
+    posts = len(model.structure.posts_in.get(key, ())) if options.positions else 1
+    return 34.0 + 17.0 * posts + (14.0 if hidden.get(key) else 0.0)
+
+
+def _plan(
+    model: Model,
+    order: list[str],
+    tree: dict[str, list[str]],
+    hidden: dict[str, int],
+    options: OrgChartOptions,
+    limit: float,
+    tall: int,
+) -> dict[str, _Shape]:
+    """Every unit's shape when no row of children is wider than `limit` columns and no column of
+    leaf units longer than `tall` (bottom up)."""
+    shapes: dict[str, _Shape] = {}
+    gap = _RANKSEP_PT if options.layout != "compact" else 0.0
+    for key in reversed(order):
+        children = tree[key]
+        leaves = [c for c in children if not shapes[c].rows and not shapes[c].columns]
+        stacked = leaves if len(leaves) >= 2 else []
+        count = -(-len(stacked) // tall)
+        columns = []
+        for number in range(count):  # lengths differ by one at most: 30 in 4 columns are 8, 8, 7, 7
+            begin = number * len(stacked) // count
+            columns.append(stacked[begin : (number + 1) * len(stacked) // count])
+        # Narrow subtrees fill the first rows, the widest comes last: a wrapped level reads as
+        # rows of departments over the one large division spread across the page.
+        branches = sorted((c for c in children if c not in stacked), key=lambda c: (shapes[c].width, c))
+        rows: list[list[str]] = []
+        width = 0.0
+        for child in branches:
+            if rows and width + shapes[child].width <= limit:
+                rows[-1].append(child)
+                width += shapes[child].width
+            else:
+                rows.append([child])
+                width = shapes[child].width
+        widths = [len(columns) + sum(shapes[c].width for c in row) for row in rows] or [float(len(columns))]
+        rows_height = sum(max(shapes[c].height for c in row) + _RANKSEP_PT for row in rows)
+        stack_height = max(
+            (sum(_box_height(model, c, options, hidden) + gap for c in column) for column in columns), default=0.0
+        )
+        own = _box_height(model, key, options, hidden)
+        below = max(rows_height, stack_height + _RANKSEP_PT) if children else 0.0
+        shapes[key] = _Shape(columns, rows, max(1.0, *widths), own + below)
+    return shapes
+
+
+_TALL = (2, 3, 4, 5, 6, 8, 10, 12, 16, 24, 1000)
+"""Candidate lengths of a column of leaf units."""
+_FREE_RATIO = math.log(1.6)
+"""Charts within 1.6 times TARGET_RATIO either way (about 0.9 to 2.3) are not wrapped further."""
+
+
+def _choose_plan(
+    model: Model, order: list[str], tree: dict[str, list[str]], hidden: dict[str, int], options: OrgChartOptions
+) -> dict[str, _Shape]:
+    """The row and column limits that keep the estimated chart near TARGET_RATIO with the least folding.
+
+    A chart already near a page's shape is left as it is (a wrapped row or an extra column costs
+    a little); one far from it is folded until it comes near.
+    """
+    drawn = set(order)
+    roots = [key for key in order if model.structure.parent.get(key) not in drawn]
+    best: tuple[float, dict[str, _Shape]] | None = None
+    for tall in _TALL:
+        for limit in range(1, 41):
+            shapes = _plan(model, order, tree, hidden, options, float(limit), tall)
+            width = sum(shapes[r].width for r in roots) * _COLUMN_PT
+            height = max(shapes[r].height for r in roots)
+            off = max(0.0, abs(math.log(width / height / TARGET_RATIO)) - _FREE_RATIO)
+            folds = sum(max(0, len(s.rows) - 1) + max(0, len(s.columns) - 1) for s in shapes.values())
+            cost = off + 0.02 * folds
+            if best is None or cost < best[0] - 1e-9:
+                best = (cost, shapes)
+            if all(len(shape.rows) <= 1 for shape in shapes.values()):
+                break  # a larger limit changes nothing
+    assert best is not None
+    return best[1]
+
+
 def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> graphviz.Digraph:
     options = options or OrgChartOptions()
+    if options.layout not in LAYOUTS:
+        raise RenderError(f"unknown layout '{options.layout}'; use one of {', '.join(LAYOUTS)}")
     words = words_for(model)
     order, hidden = drawn_units(model, options)
     if len(order) > options.max_units:
@@ -160,51 +291,149 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
             "draw part of it with --root UNIT and/or --depth N"
         )
     drawn = set(order)
+    left_right = options.layout == "left-right"
     graph = graphviz.Digraph("orgchart")
-    graph.attr(rankdir="TB", fontname=CJK_FONT, nodesep="0.25", ranksep="0.55", newrank="true", charset="UTF-8")
-    graph.attr(splines="polyline")
+    graph.attr(rankdir="LR" if left_right else "TB", fontname=CJK_FONT, newrank="true", charset="UTF-8")
+    graph.attr(nodesep="0.25", ranksep="0.3", splines="polyline")
     title = model.organizations[0].title if len(model.organizations) == 1 and not options.root else None
     graph.attr(label=_legend(title, words), labelloc="t", fontsize="10")
     graph.attr("node", shape="box", style="rounded,filled", fillcolor="#f7f9fc", color=SOLID_COLOR, fontname=CJK_FONT)
     graph.attr("node", fontsize="11", margin="0.05")
     graph.attr("edge", color=SOLID_COLOR, arrowhead="none", fontname=CJK_FONT)
-    ports: dict[str, str] = {}
-    for key in order:
-        unit = model.get(key)
-        if unit is not None:
-            graph.node(key, _unit_label(model, unit, options, hidden.get(key, 0), words, ports))
+    tail, head = ("e", "w") if left_right else ("s", "n")
     structure = model.structure
+    tree = _tree(model, order)
+    if left_right:
+        shapes = {key: _Shape([], [children] if children else [], 1.0, 0.0) for key, children in tree.items()}
+    else:
+        shapes = _choose_plan(model, order, tree, hidden, options)
+    ports: dict[str, str] = {}
+    stacks: dict[str, str] = {}
+    """A unit drawn inside its parent's stack (compact layout) -> the stack node."""
+
+    def emit(container: graphviz.Digraph, key: str) -> None:
+        """A unit, and below it its subtree inside an invisible cluster: dot keeps a cluster's nodes
+        together, so each unit's columns and rows stay under it instead of mixing with a cousin's."""
+        unit = model.get(key)
+        shape = shapes[key]
+        if not shape.columns and not shape.rows:
+            if unit is not None:
+                container.node(key, _unit_label(model, unit, options, hidden.get(key, 0), words, ports))
+            return
+        with container.subgraph(name=f"cluster_{key}") as box:
+            box.attr(label="", peripheries="0", margin="4")
+            if unit is not None:
+                box.node(key, _unit_label(model, unit, options, hidden.get(key, 0), words, ports))
+            for column_number, column in enumerate(shape.columns):
+                if options.layout == "compact":
+                    node = f"stack-{key}-{column_number}"
+                    box.node(node, _stack_label(model, column, options, hidden, words, ports, node), shape="plain")
+                    stacks.update((child, node) for child in column)
+                    graph.edge(key, node, tailport=tail, headport=head)
+                    continue
+                # A bus down the left of the column: a point beside each leaf unit, one under the
+                # other; the column is a cluster of its own, so nothing is placed between a point
+                # and its unit (the short line joining them would cross it).
+                previous = key
+                with box.subgraph(name=f"cluster_{key}-{column_number}") as lane:
+                    lane.attr(label="", peripheries="0", margin="0")
+                    for number, child in enumerate(column):
+                        point = f"bus-{key}-{column_number}-{number}"
+                        with lane.subgraph() as level:
+                            level.attr(rank="same")
+                            level.node(point, label="", shape="point", width="0.01", color=SOLID_COLOR)
+                            emit(level, child)
+                        graph.edge(previous, point, **({"tailport": tail} if previous == key else {}))
+                        graph.edge(point, child, headport="w")
+                        previous = point
+            for number, row in enumerate(shape.rows):
+                source = key
+                if number:
+                    # A wrapped row hangs from a junction under the rows above it, not from long edges.
+                    source = f"row-{key}-{number}"
+                    box.node(source, label="", shape="point", width="0.01", color=SOLID_COLOR)
+                    depth = sum(max(_ranks(shapes, c) for c in above) for above in shape.rows[:number])
+                    graph.edge(key, source, tailport=tail, minlen=str(depth))
+                for child in row:
+                    emit(box, child)
+                    graph.edge(source, child, **({"tailport": tail} if source == key else {}), headport=head)
+
     for key in order:
-        children = [c for c in sorted(structure.children.get(key, ())) if c in drawn]
-        stagger = len(children) > WIDE
-        leaves = 0
-        for child in children:
-            if stagger and not structure.children.get(child):
-                leaves += 1
-                graph.edge(key, child, minlen=str(1 + leaves % 2), tailport="s", headport="n")
-            else:
-                graph.edge(key, child, tailport="s", headport="n")
+        if structure.parent.get(key) not in drawn or key == order[0]:
+            emit(graph, key)
+    _dotted_edges(model, graph, order, drawn, ports, stacks, words)
+    return graph
+
+
+def _ranks(shapes: dict[str, _Shape], key: str) -> int:
+    """How many ranks a unit's subtree takes in the tree layout (its box, then its column or rows)."""
+    shape = shapes[key]
+    rows = sum(max(_ranks(shapes, c) for c in row) for row in shape.rows)
+    return 1 + max(rows, max((len(column) for column in shape.columns), default=0))
+
+
+def _stack_label(
+    model: Model,
+    keys: list[str],
+    options: OrgChartOptions,
+    hidden: dict[str, int],
+    words: dict[str, str],
+    ports: dict[str, str],
+    node: str,
+) -> str:
+    """Leaf units one under the other in one box (compact layout); their post rows keep their ports."""
+    rows = []
+    for number, key in enumerate(keys):
+        unit = model.get(key)
+        if unit is None:
+            continue
+        inner: dict[str, str] = {}
+        body = _unit_table(model, unit, options, hidden.get(key, 0), words, inner, prefix=f"u{number}p")
+        ports.update((post, f"{node}:{port.rsplit(':', 1)[1]}") for post, port in inner.items())
+        rows.append(f'<TR><TD BORDER="1" STYLE="rounded" COLOR="{SOLID_COLOR}" BGCOLOR="#f7f9fc">{body}</TD></TR>')
+    return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{"".join(rows)}</TABLE>')
+
+
+def _dotted_edges(
+    model: Model,
+    graph: graphviz.Digraph,
+    order: list[str],
+    drawn: set[str],
+    ports: dict[str, str],
+    stacks: dict[str, str],
+    words: dict[str, str],
+) -> None:
+    """Dotted lines, from the post (or unit) that has one to its dotted-line manager: arrowed and labelled.
+
+    They never change a unit's place (`constraint=false`): the chart keeps the solid-line tree.
+    """
+    dotted = {
+        "style": "dashed",
+        "color": DOTTED_COLOR,
+        "fontcolor": DOTTED_COLOR,
+        "constraint": "false",
+        "arrowhead": "vee",
+        "fontsize": "8",
+        # An external label: a plain edge label becomes a node in the ranking, and with clusters
+        # and constraint=false Graphviz 2.43 then fails ("trouble in init_rank").
+        "xlabel": label(text(words["dotted_edge"])),
+    }
     post_lines: list[tuple[str, str]] = []
     for post_key in sorted(ports):
         post = model.get(post_key)
         for target in sorted(set(_dotted(post))) if post is not None else ():
-            tail, head = ports.get(target), ports[post_key]
-            if tail is not None and _unit_of_port(tail) != _unit_of_port(head):
-                post_lines.append((tail, head))
+            if target in ports and model.structure.unit_of.get(target) != model.structure.unit_of.get(post_key):
+                post_lines.append((post_key, target))
     # A post's dotted line says more than its unit's: the unit line between the same two units is left out.
-    covered = {(_unit_of_port(tail), _unit_of_port(head)) for tail, head in post_lines}
+    unit_of = model.structure.unit_of
+    covered = {(unit_of.get(source), unit_of.get(manager)) for source, manager in post_lines}
     for key in order:
         unit = model.get(key)
         for target in sorted(set(_dotted(unit))) if unit is not None else ():
-            if target in drawn and target != key and (target, key) not in covered:
-                graph.edge(target, key, style="dashed", color=DOTTED_COLOR, constraint="false")
-    for tail, head in post_lines:
-        graph.edge(tail, head, style="dashed", color=DOTTED_COLOR, constraint="false")
-    return graph
-
-
-def _unit_of_port(port: str) -> str:
-    return port.rsplit(":", 1)[0]
+            if target in drawn and target != key and (key, target) not in covered:
+                graph.edge(stacks.get(key, key), stacks.get(target, target), **dotted)
+    for source, manager in post_lines:
+        graph.edge(ports[source], ports[manager], **dotted)
 
 
 def _legend(title: str | None, words: dict[str, str]) -> str:
@@ -223,3 +452,87 @@ def _legend(title: str | None, words: dict[str, str]) -> str:
 
 def render_orgchart(model: Model, fmt: str, options: OrgChartOptions | None = None) -> bytes:
     return run_dot(orgchart_graph(model, options).source, fmt)
+
+
+def draw_orgchart(model: Model, fmt: str, options: OrgChartOptions | None = None, *, dpi: int | None = None) -> Drawing:
+    """The org chart with what the reader should know about it (a PNG scaled down to fit Graphviz's limit)."""
+    return draw_dot(orgchart_graph(model, options).source, fmt, dpi=dpi)
+
+
+PAPER = {"A4": (595.28, 841.89), "A3": (841.89, 1190.55)}
+"""Portrait paper sizes in points; a page is turned to landscape when its chart is wider than tall."""
+_MARGIN = 28.0
+MIN_SCALE = 0.45
+"""Below this a chart's 11-point text prints under 5 points: its subtree is split over more pages."""
+
+
+def orgchart_pages(model: Model, options: OrgChartOptions | None = None, paper: str = "A4") -> Drawing:
+    """A PDF for printing: an overview page (the top levels), then one page per subtree.
+
+    Each level-1 unit with units below gets its own page; a subtree too large to print legibly
+    on one sheet is itself drawn one level deep, and each of its children with units below gets
+    a page (recursively). Pages are scaled down to fit the paper (never up) and turned to
+    landscape for wide charts; the PDF's outline (bookmarks) names each page's unit.
+    Merging and placing pages is pypdf's job: a pure-Python, maintained library, where PDF
+    objects written by hand would be fragile.
+    """
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    options = options or OrgChartOptions()
+    if paper not in PAPER:
+        raise RenderError(f"unknown page size '{paper}'; use one of {', '.join(PAPER)}")
+    words = words_for(model)
+    structure = model.structure
+    roots = [_resolve_root(model, options.root)] if options.root else top_units(model)
+    writer = PdfWriter()
+    warnings: list[str] = []
+
+    def has_units_below(key: str) -> bool:
+        return bool(structure.children.get(key))
+
+    def place(title: str, chart: OrgChartOptions, last_resort: bool) -> float:
+        """Draw one page; returns its scale (the page is not added when it is too small and can be split)."""
+        data = run_dot(orgchart_graph(model, chart).source, "pdf")
+        drawn = PdfReader(io.BytesIO(data)).pages[0]
+        width, height = float(drawn.mediabox.width), float(drawn.mediabox.height)
+        page_width, page_height = PAPER[paper] if width <= height else PAPER[paper][::-1]
+        scale = min(1.0, (page_width - 2 * _MARGIN) / width, (page_height - 2 * _MARGIN) / height)
+        if scale < MIN_SCALE and not last_resort:
+            return scale
+        if scale < MIN_SCALE:
+            warnings.append(
+                f"page {len(writer.pages) + 1} ({title}) is printed at {scale:.0%} of its size on {paper}: "
+                "use a larger --page, or draw it with --root and fewer posts (--no-positions)"
+            )
+        sheet = writer.add_blank_page(page_width, page_height)
+        left, bottom = (page_width - width * scale) / 2, (page_height - height * scale) / 2
+        sheet.merge_transformed_page(drawn, Transformation().scale(scale).translate(left, bottom))
+        writer.add_outline_item(title=title, page_number=len(writer.pages) - 1)
+        return scale
+
+    overview = options.depth if options.depth is not None and options.depth < 1 else 1
+    named = [unit.title for unit in (model.get(root) for root in roots) if unit is not None]
+    place(f"{words['overview']}: {'、'.join(named)}", replace(options, depth=overview), True)
+    pending = [(child, 1) for root in roots for child in sorted(structure.children.get(root, ()))]
+    while pending:
+        key, level = pending.pop(0)
+        if not has_units_below(key) or (options.depth is not None and level >= options.depth):
+            continue
+        unit = model.get(key)
+        title = unit.title if unit is not None else key
+        depth = options.depth - level if options.depth is not None else None
+        split = [(child, level + 1) for child in sorted(structure.children.get(key, ()))]
+        splittable = any(has_units_below(child) for child, _ in split) and depth != 1
+        chart = replace(options, root=key, depth=depth)
+        try:
+            scale = place(title, chart, not splittable)
+        except RenderError:
+            if not splittable:
+                raise
+            scale = 0.0  # too many units for one drawing: split it
+        if scale < MIN_SCALE and splittable:
+            place(title, replace(options, root=key, depth=1), True)
+            pending[:0] = split
+    out = io.BytesIO()
+    writer.write(out)
+    return Drawing(out.getvalue(), tuple(warnings))

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
 
 CJK_FONT = "Noto Sans CJK SC"
 """The font every label names; Debian's fonts-noto-cjk provides it (README's setup step)."""
@@ -72,22 +73,54 @@ def _limits() -> None:  # pragma: no cover - runs in the child process
         resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES))
 
 
+MAX_BITMAP_PX = 32767
+"""Graphviz's cairo renderer draws no bitmap wider or taller than this: a larger PNG is scaled down."""
+_SCALING = re.compile(r"Scaling by ([0-9.]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """What `dot` drew, and what the reader should be told about it (e.g. that it was scaled down)."""
+
+    data: bytes
+    warnings: tuple[str, ...] = ()
+
+
 def run_dot(source: str, fmt: str, *, timeout: float = DOT_TIMEOUT, max_bytes: int = MAX_OUTPUT_BYTES) -> bytes:
     """Lay out and draw `source` with Graphviz's `dot`; `fmt` is svg, png or pdf (dot returns the source)."""
+    return draw_dot(source, fmt, timeout=timeout, max_bytes=max_bytes).data
+
+
+def draw_dot(
+    source: str,
+    fmt: str,
+    *,
+    dpi: int | None = None,
+    timeout: float = DOT_TIMEOUT,
+    max_bytes: int = MAX_OUTPUT_BYTES,
+) -> Drawing:
+    """`run_dot` with Graphviz's warnings kept: a PNG that Graphviz shrinks to fit its size limit says so.
+
+    `dpi` sets the resolution of a PNG (Graphviz's default is 96); it is passed on the command
+    line, so the DOT source stays the same.
+    """
     if fmt not in DOT_FORMATS:
         raise RenderError(f"unknown diagram format '{fmt}'; use one of {', '.join(DOT_FORMATS)}")
     data = source.encode("utf-8")
     if fmt == "dot":
-        return data
+        return Drawing(data)
     if len(data) > MAX_SOURCE_BYTES:
         raise RenderError("the diagram is too large to lay out; draw part of it (e.g. --root UNIT or --depth N)")
     executable = shutil.which("dot")
     if executable is None:
         raise RenderError("Graphviz is not installed: `dot` was not found (install the Debian package graphviz)")
     preexec: Callable[[], None] | None = _limits
+    command = [executable, f"-T{fmt}"]
+    if dpi is not None and fmt == "png":
+        command.append(f"-Gdpi={int(dpi)}")
     try:
         result = subprocess.run(
-            [executable, f"-T{fmt}"],
+            command,
             input=data,
             capture_output=True,
             timeout=timeout,
@@ -102,12 +135,26 @@ def run_dot(source: str, fmt: str, *, timeout: float = DOT_TIMEOUT, max_bytes: i
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1] if detail else f"exit status {result.returncode}"
+        if "cairo surface" in reason:
+            reason += f" (the {fmt.upper()} is too large to draw: lower --dpi, or draw part of it with --root/--depth)"
         raise RenderError(f"Graphviz failed: {reason}")
     if len(result.stdout) > max_bytes:
         raise RenderError(f"the drawing exceeds {max_bytes // (1024 * 1024)} MB; draw part of the graph")
     if fmt == "svg":
         check_svg(result.stdout)
-    return result.stdout
+    return Drawing(result.stdout, _warnings(result.stderr.decode("utf-8", "replace")))
+
+
+def _warnings(stderr: str) -> tuple[str, ...]:
+    """Graphviz's "Scaling by F" (the drawing was over its bitmap limit) in words a reader can act on."""
+    found = _SCALING.search(stderr)
+    if found is None:
+        return ()
+    return (
+        f"the drawing is larger than Graphviz's limit of {MAX_BITMAP_PX:,} pixels a side and was scaled down by "
+        f"{float(found.group(1)):.2f}: small text may be unreadable; lower --dpi, draw part of it (--root, --depth), "
+        "or write SVG or PDF",
+    )
 
 
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)

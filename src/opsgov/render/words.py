@@ -67,6 +67,8 @@ _EN = {
     "home": "Home",
     "solid_line": "reports to",
     "dotted_line": "dotted (matrix) line",
+    "dotted_edge": "dotted",
+    "overview": "Overview",
     "reports_to": "Reports to",
     # KPI units: "{n}" is the number; an undeclared unit prints the bare number
     "kpi_unit.percent": "{n} percent",
@@ -143,6 +145,8 @@ _ZH = {
     "home": "首页",
     "solid_line": "直线汇报",
     "dotted_line": "虚线（矩阵）汇报",
+    "dotted_edge": "虚线",
+    "overview": "总览",
     "reports_to": "汇报上级",
     "kpi_unit.percent": "{n}%",
     "kpi_unit.count": "{n} 个",
