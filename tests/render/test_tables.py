@@ -24,7 +24,9 @@ def run(*args: str) -> Result:
 
 def test_raci_by_post_rows_are_parties_columns_are_steps(tmp_path: Path) -> None:
     table = raci_table(tiny_model(tmp_path))
-    assert table.header == ["岗位或单元", "采购流程 / 提出申请", "采购流程 / 审批"]
+    assert table.header == ["岗位或单元", "提出申请", "审批"]
+    assert table.groups == [("采购流程", 2)]  # the process once, over its steps
+    assert table.flat_header() == ["岗位或单元", "采购流程 / 提出申请", "采购流程 / 审批"]
     rows = {row[0]: row[1:] for row in table.rows}
     assert rows["财务总监"] == ["R", ""]
     assert rows["运营总监"] == ["A", "R/A"]  # the process owner is accountable where no step says
@@ -68,7 +70,7 @@ def test_formats_escape_their_syntax() -> None:
     assert rows == [["a|b", "'=x"], ["*em* <b>", "'-1+1"]]
     assert csv_cell("plain") == "plain"
     page = render_tables([table], "html", "T")
-    assert "<td>*em* &lt;b&gt;</td>" in page and page.startswith("<!DOCTYPE html>")
+    assert '<td class="first">*em* &lt;b&gt;</td><td>-1+1</td>' in page and page.startswith("<!DOCTYPE html>")
 
 
 def test_cli_raci_and_approvals_formats_from_extension(tmp_path: Path) -> None:
@@ -107,3 +109,44 @@ def test_approvals_csv_is_one_table_led_by_the_matrix(tmp_path: Path) -> None:
     # Markdown keeps one table per matrix, each under its heading
     markdown = run("render", "approvals", str(root)).output
     assert "## 费用审批 (费用)" in markdown and "## 差旅审批 (差旅)" in markdown
+
+
+def _second_process() -> dict[str, str]:
+    steps = "".join(
+        f"\n  - {{id: s{i}, title: 第{i}步, responsible: coo{', next: [s' + str(i + 1) + ']' if i < 11 else ''}}}"
+        for i in range(12)
+    )
+    return {"ops/long.yaml": doc("Process", "long", "owner: cfo\nsteps:" + steps, title="长流程")}
+
+
+def test_raci_html_has_processes_over_steps_coloured_letters_a_legend_and_a_first_column_that_does_not_wrap(
+    tmp_path: Path,
+) -> None:
+    model = tiny_model(tmp_path, _second_process())
+    table = raci_table(model)
+    assert table.groups == [("采购流程", 2), ("长流程", 12)]
+    page = render_tables([table], "html", "RACI")
+    # two header rows: each process once, spanning its steps; then the steps
+    assert '<tr><th rowspan="2" class="first">岗位或单元</th><th colspan="2" class="group">采购流程</th>' in page
+    assert '<th colspan="12" class="group">长流程</th></tr><tr><th>提出申请</th><th>审批</th><th>第0步</th>' in page
+    assert "采购流程 / " not in page
+    # each letter coloured by its role, its meaning on hover and in the legend
+    assert '<td><span class="role role-R" title="负责：执行">R</span>/<span class="role role-A"' in page
+    assert '<li><span class="role role-C" title="咨询：事前征询">C</span> 咨询：事前征询</li>' in page
+    assert ".role-R{color:#1d4ed8" in page
+    # the first column does not wrap and stays in view; step headers wrap; a wide table scrolls
+    assert "th.first,td.first{white-space:nowrap;min-width:8em;position:sticky" in page
+    assert "thead th:not(.first){min-width:4em;max-width:9em;white-space:normal}" in page
+    assert '<div class="scroll"><table class="grid raci">' in page and ".scroll{overflow-x:auto" in page
+
+
+def test_raci_markdown_gives_each_process_its_table_and_csv_one_header_row(tmp_path: Path) -> None:
+    model = tiny_model(tmp_path, _second_process())
+    md = render_tables([raci_table(model)], "md", "RACI")
+    assert "## 采购流程\n" in md and "## 长流程\n" in md
+    assert "| 岗位或单元 | 提出申请 | 审批 |" in md
+    assert "**R** 负责：执行; **A** 批准：对结果负责" in md
+    long_table = md.split("## 长流程")[1]
+    assert "财务部" not in long_table  # a party with no letter in a process is not a row of its table
+    rows = list(csv.reader(io.StringIO(render_tables([raci_table(model)], "csv", "RACI").removeprefix("\ufeff"))))
+    assert rows[0][:3] == ["岗位或单元", "采购流程 / 提出申请", "采购流程 / 审批"] and rows[0][3] == "长流程 / 第0步"

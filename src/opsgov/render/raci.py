@@ -1,8 +1,9 @@
 """The RACI matrix: who is Responsible, Accountable, Consulted and Informed, step by step.
 
 By post (the default) rows are the posts and units a step names and columns the steps of each
-process; `by="unit"` folds posts into their unit and steps into their process, the view a
-department head asks for. A step without `accountable` is accounted for by the process owner.
+process, under a header row naming the process; `by="unit"` folds posts into their unit and
+steps into their process, the view a department head asks for (and the one that fits a page
+when processes are long). A step without `accountable` is accounted for by the process owner.
 """
 
 from __future__ import annotations
@@ -43,18 +44,22 @@ def _name(model: Model, key: str) -> str:
 
 
 def raci_table(model: Model, *, by: str = "post", process: str | None = None) -> Table:
+    """By post: a header row of processes over their steps (`groups`), one column per step; by
+    unit: one column per process. Letters carry their meanings (`letters`) for the legend."""
     words = words_for(model)
     processes = [find_process(model, process)] if process else sorted(model.entities("Process"), key=lambda p: p.name)
     columns: list[str] = []
+    groups: list[tuple[str, int]] = []
     cells: dict[str, dict[int, set[str]]] = {}
     for entity in processes:
         steps = entity.spec.get("steps") or []
         if by == "unit":
             columns.append(entity.title)
+        else:
+            groups.append((entity.title, len(steps)))
         for index, step in enumerate(steps):
             if by != "unit":
-                step_title = str(step.get("title") or step["id"])
-                columns.append(step_title if process else f"{entity.title} / {step_title}")
+                columns.append(str(step.get("title") or step["id"]))
             column = len(columns) - 1
             for letter, key in step_roles(entity, index, step):
                 if by == "unit" and key.startswith("Position/"):
@@ -67,4 +72,5 @@ def raci_table(model: Model, *, by: str = "post", process: str | None = None) ->
     for key in sorted(cells, key=lambda k: (not k.startswith("Unit/") if by == "unit" else k.startswith("Unit/"), k)):
         rows.append([_name(model, key), *(_cell(cells[key].get(c, set())) for c in range(len(columns)))])
     first = words["unit"] if by == "unit" else words["party"]
-    return Table([first, *columns], rows)
+    letters = {letter: words[f"raci_{letter}"] for letter in LETTERS}
+    return Table([first, *columns], rows, groups=groups, letters=letters)
