@@ -86,6 +86,8 @@ def test_other_kinds_of_the_example() -> None:
         "R: 数据监控岗 (Position/data-monitor)",
         "A: 中心总监 (Position/center-director) (process owner)",
     ]
+    # a conditional branch shows its condition
+    assert "next: level-1 (when 一级事件), level-2 (when 二级事件), level-3 (when 三级事件)" in process
 
     duty = run("inventory-management", str(EXAMPLE)).output
     assert section(duty, "Shared") == ["lead: 供应链部 (Unit/supply-chain)", "with: 销售部 (Unit/sales)"]
