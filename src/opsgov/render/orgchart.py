@@ -262,6 +262,8 @@ def _choose_plan(
     """
     drawn = set(order)
     roots = [key for key in order if model.structure.parent.get(key) not in drawn]
+    if not roots:
+        return {}
     best: tuple[float, dict[str, _Shape]] | None = None
     for tall in _TALL:
         for limit in range(1, 41):
