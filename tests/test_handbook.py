@@ -115,7 +115,9 @@ def test_a_posts_manager_and_dotted_line_managers_are_listed(site: Path, tmp_pat
 def test_process_page_has_diagram_and_raci(site: Path) -> None:
     page = (site / "processes" / "marketing-activity-approval.html").read_text(encoding="utf-8")
     assert '<img src="marketing-activity-approval.svg"' in page
-    assert "<h2>RACI</h2>" in page and "<td>R/A</td>" in page
+    assert "<h2>RACI</h2>" in page
+    assert '<td><span class="role role-R" title="负责：执行">R</span>/<span class="role role-A"' in page
+    assert '<th colspan="5" class="group">营销活动审批流程</th>' in page and '<ul class="legend">' in page
 
 
 def test_approvals_kpis_and_findings_pages(site: Path, tmp_path: Path) -> None:

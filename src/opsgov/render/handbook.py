@@ -27,7 +27,7 @@ from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart
 from opsgov.render.process import render_process, responsible_posts
 from opsgov.render.raci import raci_table
 from opsgov.render.safe import RenderError
-from opsgov.render.table import md_cell
+from opsgov.render.table import md_cell, to_html_fragment
 from opsgov.render.words import direction, duration, frequency, kpi_amount, unit_type, words_for
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
@@ -184,6 +184,7 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
                     "next": list(step.get("next") or []),
                 }
             )
+        raci = raci_table(model, process=process.name)
         page(
             "process",
             f"processes/{process.name}.{fmt}",
@@ -193,7 +194,8 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
             diagram=f"{process.name}.svg" if svg is not None else "",
             diagram_error=error,
             steps=steps,
-            raci=raci_table(model, process=process.name),
+            raci=raci,
+            raci_html=to_html_fragment([raci]),  # every title escaped there: coloured letters, a legend
             kpis=[site.link(k, 1) for k in _refs(process, ("spec", "kpis"))],
         )
     matrices = []

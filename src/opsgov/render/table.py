@@ -140,7 +140,7 @@ TABLE_CSS = (
     ".role-C{color:#166534;background:#dcfce7}.role-I{color:#4b5563;background:#eceef1}"
     "ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:0.4em 1.5em}"
 )
-"""The tables' style: also what the handbook's stylesheet needs for a RACI matrix (roles, legend, first column)."""
+"""A standalone table page's style; the handbook's style.css repeats the RACI part (roles, legend, first column)."""
 
 
 def to_html(tables: list[Table], title: str) -> str:
