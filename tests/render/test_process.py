@@ -133,3 +133,27 @@ def test_a_step_with_branches_leads_into_a_decision_with_each_condition(tmp_path
     # every end step leads to an end mark in its own lane
     assert '"step-small" -> "end-small"' in source and '"step-done" -> "end-done"' in source
     assert b"<svg" in render_process(model, find_process(model, "triage"), "svg")
+
+
+def test_a_branch_condition_is_text_never_markup(tmp_path: Path) -> None:
+    hostile = '<b>x</b> & "y" \\N'
+    branched = doc(
+        "Process",
+        "gate",
+        f"""
+        owner: coo
+        steps:
+          - id: a
+            title: 甲
+            responsible: coo
+            next: [{{step: b, when: '{hostile}'}}, c]
+          - {{id: b, title: 乙, responsible: coo}}
+          - {{id: c, title: 丙, responsible: coo}}
+        """,
+    )
+    model = tiny_model(tmp_path, {"ops/gate.yaml": branched})
+    source = process_graph(model, find_process(model, "gate")).source
+    assert '"gateway-a" -> "step-b" [label=<&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot; \\\\N>]' in source
+    assert '"gateway-a" -> "step-c"\n' in source  # a plain id: a branch with no condition
+    svg = render_process(model, find_process(model, "gate"), "svg").decode()
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot; \\N" in svg
