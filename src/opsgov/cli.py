@@ -478,7 +478,7 @@ def render() -> None:
     type=click.Choice(ORGCHART_LAYOUTS),
     default="tree",
     show_default=True,
-    help="tree: leaf units in columns, wide levels wrapped; compact: leaf units stacked in one box; "
+    help="tree: leaf units in columns, wide levels wrapped; compact: leaf units in a shaded panel; "
     "left-right: every level a column.",
 )
 @click.option("--dpi", type=click.IntRange(min=10, max=1200), metavar="N", help="Resolution of a PNG (default 96).")

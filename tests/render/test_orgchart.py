@@ -128,7 +128,7 @@ def test_long_lists_of_leaf_units_stack_in_columns(tmp_path: Path) -> None:
     assert source.count("rank=same") >= 30
 
 
-def test_compact_layout_stacks_leaf_units_in_one_box_keeping_dotted_lines(tmp_path: Path) -> None:
+def test_compact_layout_puts_leaf_units_in_a_panel_keeping_dotted_lines(tmp_path: Path) -> None:
     extra = {
         "ops/teams.yaml": docs(
             doc("Unit", "payables", "{type: team, parent: finance}", title="应付组"),
@@ -138,10 +138,15 @@ def test_compact_layout_stacks_leaf_units_in_one_box_keeping_dotted_lines(tmp_pa
     }
     model = tiny_model(tmp_path, extra)
     source = orgchart_graph(model, OrgChartOptions(layout="compact")).source
-    assert re.search(r'"stack-Unit/finance-0" \[label=<.*应付组.*应收组.*> shape=plain\]', source)
-    assert '"Unit/finance" -> "stack-Unit/finance-0" [headport=n tailport=s]' in source
-    # the post in the stacked team keeps its row port, inside the stack
-    assert re.search(r'"stack-Unit/finance-0":u1p0 -> "Unit/ops":p0 \[[^\]]*xlabel=<虚线>', source)
+    panel = source.split('subgraph "cluster_Unit/finance-0" {')[1].split("}")[0]
+    assert 'style="rounded,filled"' in panel and '"Unit/payables" [label=' in panel
+    assert '"Unit/receivables" [label=' in panel
+    # one line from the parent into the panel, the units ranked one under the other, no bus
+    assert '"Unit/finance" -> "Unit/payables" [headport=n lhead="cluster_Unit/finance-0" tailport=s]' in source
+    assert '"Unit/payables" -> "Unit/receivables" [style=invis weight=10]' in source
+    assert "bus-" not in source and "compound=true" in source
+    # the post in the team keeps its row port for its dotted line
+    assert re.search(r'"Unit/receivables":p0 -> "Unit/ops":p0 \[[^\]]*xlabel=<虚线>', source)
     assert b"<svg" in render_orgchart(model, "svg", OrgChartOptions(layout="compact"))
     with pytest.raises(RenderError, match="unknown layout 'spiral'; use one of tree, compact, left-right"):
         orgchart_graph(model, OrgChartOptions(layout="spiral"))
@@ -159,13 +164,13 @@ def _svg_size(svg: bytes) -> tuple[float, float]:
     return float(found.group(1)), float(found.group(2))
 
 
-@pytest.mark.parametrize("units", [35, 123, 271])
-def test_a_realistic_organisation_keeps_a_readable_shape(tmp_path: Path, units: int) -> None:
+@pytest.mark.parametrize(("units", "layout"), [(35, "tree"), (123, "tree"), (271, "tree"), (271, "compact")])
+def test_a_realistic_organisation_keeps_a_readable_shape(tmp_path: Path, units: int, layout: str) -> None:
     """Issue 16: 271 units once drew a 32,767 x 453 px strip; now the chart stays near a page's shape."""
     report = check_repo(write(units, tmp_path))
     assert report.model is not None and len(report.model.units) == units
     assert [f.rule for f in report.findings] == []
-    drawing = draw_orgchart(report.model, "svg")
+    drawing = draw_orgchart(report.model, "svg", OrgChartOptions(layout=layout))
     width, height = _svg_size(drawing.data)
     assert 1 / 4 <= width / height <= 4, (width, height)
     assert max(width, height) * 96 / 72 < 32767  # a PNG at the default 96 dpi is not scaled down

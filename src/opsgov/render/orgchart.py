@@ -127,18 +127,6 @@ def _unit_label(
     model: Model, unit: Entity, options: OrgChartOptions, hidden: int, words: dict[str, str], ports: dict[str, str]
 ) -> str:
     """The unit's box; each post row gets a port (p0, p1, ...), recorded in `ports` as post key -> "unit:port"."""
-    return label(_unit_table(model, unit, options, hidden, words, ports))
-
-
-def _unit_table(
-    model: Model,
-    unit: Entity,
-    options: OrgChartOptions,
-    hidden: int,
-    words: dict[str, str],
-    ports: dict[str, str],
-    prefix: str = "p",
-) -> str:
     rows = [f'<TR><TD><B><FONT POINT-SIZE="13">{text(unit.title)}</FONT></B></TD></TR>']
     kind = unit.spec.get("type")
     meta = f"{unit_type(words, kind)} · {unit.name}" if kind else unit.name
@@ -149,12 +137,12 @@ def _unit_table(
     else:
         posts = [entity] if head is not None and (entity := model.get(head)) is not None else []
     for number, post in enumerate(posts):
-        ports[post.key] = f"{unit.key}:{prefix}{number}"
-        rows.append(_post_row(model, post, post.key == head, options.people, words, f"{prefix}{number}"))
+        ports[post.key] = f"{unit.key}:p{number}"
+        rows.append(_post_row(model, post, post.key == head, options.people, words, f"p{number}"))
     if hidden:
         more = words["more_below"].format(n=hidden)
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#666666">▼ {text(more)}</FONT></TD></TR>')
-    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>'
+    return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>')
 
 
 def _dotted(entity: Entity) -> Iterator[str]:
@@ -167,7 +155,8 @@ def _dotted(entity: Entity) -> Iterator[str]:
 
 LAYOUTS = ("tree", "compact", "left-right")
 """tree: leaf units in a column under their parent, wide levels wrapped into rows (a printed org
-chart); compact: the same with the leaf units of a parent stacked in one box; left-right: the
+chart); compact: the same with a parent's leaf units in a shaded panel, no lines between them;
+left-right: the
 plain tree from left to right (every level a column)."""
 TARGET_RATIO = 1.41
 """Width over height the wrapping aims at: a landscape A-series page."""
@@ -213,7 +202,7 @@ def _plan(
     """Every unit's shape when no row of children is wider than `limit` columns and no column of
     leaf units longer than `tall` (bottom up)."""
     shapes: dict[str, _Shape] = {}
-    gap = _RANKSEP_PT if options.layout != "compact" else 0.0
+    gap = _RANKSEP_PT if options.layout != "compact" else _RANKSEP_PT / 2
     for key in reversed(order):
         children = tree[key]
         leaves = [c for c in children if not shapes[c].rows and not shapes[c].columns]
@@ -296,7 +285,8 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     left_right = options.layout == "left-right"
     graph = graphviz.Digraph("orgchart")
     graph.attr(rankdir="LR" if left_right else "TB", fontname=CJK_FONT, newrank="true", charset="UTF-8")
-    graph.attr(nodesep="0.25", ranksep="0.3", splines="polyline")
+    graph.attr(nodesep="0.25", ranksep="0.2" if options.layout == "compact" else "0.3", splines="polyline")
+    graph.attr(compound="true")  # the compact layout's line into a panel ends at the panel
     title = model.organizations[0].title if len(model.organizations) == 1 and not options.root else None
     graph.attr(label=_legend(title, words), labelloc="t", fontsize="10")
     graph.attr("node", shape="box", style="rounded,filled", fillcolor="#f7f9fc", color=SOLID_COLOR, fontname=CJK_FONT)
@@ -310,8 +300,6 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     else:
         shapes = _choose_plan(model, order, tree, hidden, options)
     ports: dict[str, str] = {}
-    stacks: dict[str, str] = {}
-    """A unit drawn inside its parent's stack (compact layout) -> the stack node."""
 
     def emit(container: graphviz.Digraph, key: str) -> None:
         """A unit, and below it its subtree inside an invisible cluster: dot keeps a cluster's nodes
@@ -328,10 +316,16 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
                 box.node(key, _unit_label(model, unit, options, hidden.get(key, 0), words, ports))
             for column_number, column in enumerate(shape.columns):
                 if options.layout == "compact":
-                    node = f"stack-{key}-{column_number}"
-                    box.node(node, _stack_label(model, column, options, hidden, words, ports, node), shape="plain")
-                    stacks.update((child, node) for child in column)
-                    graph.edge(key, node, tailport=tail, headport=head)
+                    # The units one under the other (invisible edges rank them) in a shaded panel
+                    # that the parent's line points into.
+                    panel = f"cluster_{key}-{column_number}"
+                    with box.subgraph(name=panel) as lane:
+                        lane.attr(label="", style="rounded,filled", fillcolor="#eef3fa", color="#c9d4e5", margin="6")
+                        for number, child in enumerate(column):
+                            emit(lane, child)
+                            if number:
+                                graph.edge(column[number - 1], child, style="invis", weight="10")
+                    graph.edge(key, column[0], tailport=tail, headport=head, lhead=panel)
                     continue
                 # A bus down the left of the column: a point beside each leaf unit, one under the
                 # other; the column is a cluster of its own, so nothing is placed between a point
@@ -363,7 +357,7 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     for key in order:
         if structure.parent.get(key) not in drawn or key == order[0]:
             emit(graph, key)
-    _dotted_edges(model, graph, order, drawn, ports, stacks, words)
+    _dotted_edges(model, graph, order, drawn, ports, words)
     return graph
 
 
@@ -374,35 +368,12 @@ def _ranks(shapes: dict[str, _Shape], key: str) -> int:
     return 1 + max(rows, max((len(column) for column in shape.columns), default=0))
 
 
-def _stack_label(
-    model: Model,
-    keys: list[str],
-    options: OrgChartOptions,
-    hidden: dict[str, int],
-    words: dict[str, str],
-    ports: dict[str, str],
-    node: str,
-) -> str:
-    """Leaf units one under the other in one box (compact layout); their post rows keep their ports."""
-    rows = []
-    for number, key in enumerate(keys):
-        unit = model.get(key)
-        if unit is None:
-            continue
-        inner: dict[str, str] = {}
-        body = _unit_table(model, unit, options, hidden.get(key, 0), words, inner, prefix=f"u{number}p")
-        ports.update((post, f"{node}:{port.rsplit(':', 1)[1]}") for post, port in inner.items())
-        rows.append(f'<TR><TD BORDER="1" STYLE="rounded" COLOR="{SOLID_COLOR}" BGCOLOR="#f7f9fc">{body}</TD></TR>')
-    return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{"".join(rows)}</TABLE>')
-
-
 def _dotted_edges(
     model: Model,
     graph: graphviz.Digraph,
     order: list[str],
     drawn: set[str],
     ports: dict[str, str],
-    stacks: dict[str, str],
     words: dict[str, str],
 ) -> None:
     """Dotted lines, from the post (or unit) that has one to its dotted-line manager: arrowed and labelled.
@@ -433,7 +404,7 @@ def _dotted_edges(
         unit = model.get(key)
         for target in sorted(set(_dotted(unit))) if unit is not None else ():
             if target in drawn and target != key and (key, target) not in covered:
-                graph.edge(stacks.get(key, key), stacks.get(target, target), **dotted)
+                graph.edge(key, target, **dotted)
     for source, manager in post_lines:
         graph.edge(ports[source], ports[manager], **dotted)
 
