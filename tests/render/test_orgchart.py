@@ -164,7 +164,9 @@ def _svg_size(svg: bytes) -> tuple[float, float]:
     return float(found.group(1)), float(found.group(2))
 
 
-@pytest.mark.parametrize(("units", "layout"), [(35, "tree"), (123, "tree"), (271, "tree"), (271, "compact")])
+@pytest.mark.parametrize(
+    ("units", "layout"), [(35, "tree"), (123, "tree"), (271, "tree"), (271, "compact"), (271, "left-right")]
+)
 def test_a_realistic_organisation_keeps_a_readable_shape(tmp_path: Path, units: int, layout: str) -> None:
     """Issue 16: 271 units once drew a 32,767 x 453 px strip; now the chart stays near a page's shape."""
     report = check_repo(write(units, tmp_path))

@@ -156,8 +156,7 @@ def _dotted(entity: Entity) -> Iterator[str]:
 LAYOUTS = ("tree", "compact", "left-right")
 """tree: leaf units in a column under their parent, wide levels wrapped into rows (a printed org
 chart); compact: the same with a parent's leaf units in a shaded panel, no lines between them;
-left-right: the
-plain tree from left to right (every level a column)."""
+left-right: every level a column from left to right, a long one wrapped into several."""
 TARGET_RATIO = 1.41
 """Width over height the wrapping aims at: a landscape A-series page."""
 _COLUMN_PT = 175.0
@@ -200,13 +199,19 @@ def _plan(
     tall: int,
 ) -> dict[str, _Shape]:
     """Every unit's shape when no row of children is wider than `limit` columns and no column of
-    leaf units longer than `tall` (bottom up)."""
+    leaf units longer than `tall` (bottom up).
+
+    Sizes are in columns across the levels (`width`) and points along them (`height`). Drawn
+    left to right the axes turn: a unit's box is about a column along the levels, and its height
+    across them; leaf units are not stacked (siblings already stand one under the other).
+    """
     shapes: dict[str, _Shape] = {}
     gap = _RANKSEP_PT if options.layout != "compact" else _RANKSEP_PT / 2
+    sideways = options.layout == "left-right"
     for key in reversed(order):
         children = tree[key]
         leaves = [c for c in children if not shapes[c].rows and not shapes[c].columns]
-        stacked = leaves if len(leaves) >= 2 else []
+        stacked = leaves if len(leaves) >= 2 and not sideways else []
         count = -(-len(stacked) // tall)
         columns = []
         for number in range(count):  # lengths differ by one at most: 30 in 4 columns are 8, 8, 7, 7
@@ -230,8 +235,11 @@ def _plan(
             (sum(_box_height(model, c, options, hidden) + gap for c in column) for column in columns), default=0.0
         )
         own = _box_height(model, key, options, hidden)
+        across = 1.0
+        if sideways:
+            own, across = _COLUMN_PT, (own + 18.0) / _COLUMN_PT
         below = max(rows_height, stack_height + _RANKSEP_PT) if children else 0.0
-        shapes[key] = _Shape(columns, rows, max(1.0, *widths), own + below)
+        shapes[key] = _Shape(columns, rows, max(across, *widths), own + below)
     return shapes
 
 
@@ -254,11 +262,14 @@ def _choose_plan(
     if not roots:
         return {}
     best: tuple[float, dict[str, _Shape]] | None = None
-    for tall in _TALL:
+    sideways = options.layout == "left-right"
+    for tall in _TALL[-1:] if sideways else _TALL:
         for limit in range(1, 41):
             shapes = _plan(model, order, tree, hidden, options, float(limit), tall)
             width = sum(shapes[r].width for r in roots) * _COLUMN_PT
             height = max(shapes[r].height for r in roots)
+            if sideways:
+                width, height = height, width
             off = max(0.0, abs(math.log(width / height / TARGET_RATIO)) - _FREE_RATIO)
             folds = sum(max(0, len(s.rows) - 1) + max(0, len(s.columns) - 1) for s in shapes.values())
             cost = off + 0.02 * folds
@@ -295,10 +306,7 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     tail, head = ("e", "w") if left_right else ("s", "n")
     structure = model.structure
     tree = _tree(model, order)
-    if left_right:
-        shapes = {key: _Shape([], [children] if children else [], 1.0, 0.0) for key, children in tree.items()}
-    else:
-        shapes = _choose_plan(model, order, tree, hidden, options)
+    shapes = _choose_plan(model, order, tree, hidden, options)
     ports: dict[str, str] = {}
 
     def emit(container: graphviz.Digraph, key: str) -> None:
