@@ -46,9 +46,9 @@ print(json.dumps({"seconds": seconds, "rss_mb": rss, "documents": documents}))
 CHECK = """
 import json, resource, sys, time
 from pathlib import Path
-from opsgov.config import Settings
-from opsgov.engine import check
-from opsgov.reporters import REPORTERS
+from opsgov.config.settings import Settings
+from opsgov.pipeline import check
+from opsgov.report.formats import REPORTERS
 root = Path(sys.argv[1])
 extra = json.loads(sys.argv[2])
 start = time.perf_counter()
@@ -117,9 +117,9 @@ def measure(size: int, repeat: int, out: Path, jobs: int) -> dict[str, Any]:
 COMPARE = """
 import json, sys
 from pathlib import Path
-from opsgov.config import Settings
-from opsgov.engine import check
-from opsgov.reporters import REPORTERS
+from opsgov.config.settings import Settings
+from opsgov.pipeline import check
+from opsgov.report.formats import REPORTERS
 import datetime
 root = Path(sys.argv[1])
 settings = dict(root=root, today=datetime.date(2026, 1, 1))

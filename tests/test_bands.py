@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from opsgov.bands import Interval, band_interval, coverage, money, to_decimal
+from opsgov.model.bands import Interval, band_interval, coverage, money, to_decimal
 
 D = Decimal
 

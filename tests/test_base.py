@@ -9,7 +9,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.gitrev import tree_at
+from opsgov.commands.gitrev import tree_at
 from tests.gitutil import commit, git, init, needs_git
 from tests.util import doc, docs, write_repo
 

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.config import ConfigError
-from opsgov.project import load_settings
+from opsgov.config.project import load_settings
+from opsgov.config.settings import ConfigError
 from tests.util import BASE, doc, docs
 
 Repo = Callable[..., Path]
@@ -142,7 +142,7 @@ def test_paths_from_the_file_decide_what_is_read(repo: Repo) -> None:
 
 
 def test_the_config_schema_is_draft_2020_12_and_closed() -> None:
-    from opsgov.project import config_schema
+    from opsgov.config.project import config_schema
 
     schema = config_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"

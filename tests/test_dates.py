@@ -1,6 +1,6 @@
 from datetime import date
 
-from opsgov.dates import ALWAYS, Window, change_dates, document_window, holding_window, parse_date
+from opsgov.model.dates import ALWAYS, Window, change_dates, document_window, holding_window, parse_date
 
 
 def test_impossible_and_malformed_dates_read_as_none() -> None:

@@ -10,9 +10,9 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from opsgov.bands import Interval
 from opsgov.cli import main
-from opsgov.diff import governance_diff, render_markdown
+from opsgov.commands.diff import governance_diff, render_markdown
+from opsgov.model.bands import Interval
 from tests.gitutil import commit, init, needs_git
 from tests.util import check_repo, doc, docs, write_repo
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from opsgov import rules as rules_module
 from opsgov.cli import main
-from opsgov.findings import Finding
-from opsgov.model import Model
+from opsgov.model.entities import Model
+from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule
 from tests.util import check_repo, doc, docs, only
 
@@ -25,7 +25,7 @@ def _broken(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
 @pytest.fixture
 def broken_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     registry = {**rules_module.REGISTRY, "broken-rule": Rule("broken-rule", "error", "raises", "test", _broken)}
-    monkeypatch.setattr("opsgov.engine.REGISTRY", registry)
+    monkeypatch.setattr("opsgov.pipeline.REGISTRY", registry)
 
 
 @pytest.mark.usefixtures("broken_rule")

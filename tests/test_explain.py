@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from opsgov.cli import main
-from opsgov.explain import Explainer, Page, Section
+from opsgov.commands.explain import Explainer, Page, Section
 from tests.util import check_repo, doc, docs
 
 EXAMPLE = Path(__file__).resolve().parents[1]

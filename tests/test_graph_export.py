@@ -12,10 +12,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
 
-import opsgov.graph as graph_module
+import opsgov.model.structure as graph_module
 from opsgov.cli import main
-from opsgov.export import to_graphml
-from opsgov.model import Model
+from opsgov.commands.export import to_graphml
+from opsgov.model.entities import Model
 from tests.util import check_repo, doc, docs
 
 EXAMPLE = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import opsgov.atomic
-import opsgov.init
-import opsgov.loader
+import opsgov.commands.init
+import opsgov.load.loader
 from opsgov.cli import main
 from opsgov.render.handbook import HANDBOOK_MARKER
 from opsgov.render.safe import svg_problems
@@ -570,7 +570,7 @@ def test_init_names_the_file_it_cannot_write_and_leaves_no_half_starter(
             raise OSError(28, "No space left on device", str(path))
         opsgov.atomic.write_atomic(path, content)
 
-    monkeypatch.setattr(opsgov.init, "write_atomic", failing)
+    monkeypatch.setattr(opsgov.commands.init, "write_atomic", failing)
     fresh = tmp_path / "fresh"
     result = run("init", str(fresh))
     assert result.exit_code == 2 and "No space left on device" in result.output
@@ -584,13 +584,13 @@ def test_jobs_beyond_a_few_per_core_are_not_forked(tmp_path: Path, monkeypatch: 
     def record(files: object, sizes: object, limits: object, jobs: int) -> None:
         asked.append(jobs)
 
-    monkeypatch.setattr(opsgov.loader, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(opsgov.loader, "_load_parallel", record)
-    monkeypatch.setattr(opsgov.loader.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(opsgov.load.loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(opsgov.load.loader, "_load_parallel", record)
+    monkeypatch.setattr(opsgov.load.loader.os, "cpu_count", lambda: 2)
     files = []
     for index in range(20):
         path = tmp_path / f"u{index}.yaml"
         path.write_text(doc("Unit", f"u{index}", "{parent: company}"), encoding="utf-8")
         files.append((path, path.name))
-    result = opsgov.loader.load_files(files, jobs=100_000)
+    result = opsgov.load.loader.load_files(files, jobs=100_000)
     assert asked == [8] and len(result.documents) == 20

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from opsgov import escape
 from opsgov.cli import main
-from opsgov.reporters import REPORTERS
-from opsgov.reporters.markdown import render_markdown
+from opsgov.report.formats import REPORTERS
+from opsgov.report.formats.markdown import render_markdown
 from tests.util import check_repo, doc, docs, only, write_repo
 
 # --- item 3: no internal error ---------------------------------------------------------------

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opsgov.cli import main
-from opsgov.engine import Report
-from opsgov.fingerprint import fingerprint, item_path
-from opsgov.loader import load_text
+from opsgov.load.loader import load_text
+from opsgov.pipeline import Report
+from opsgov.report.fingerprint import fingerprint, item_path
 from opsgov.rules import REGISTRY
 from tests.gitutil import commit, init, needs_git
 from tests.util import check_repo, doc, docs, write_repo

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.config import ConfigError
-from opsgov.init import scaffold
+from opsgov.commands.init import scaffold
+from opsgov.config.settings import ConfigError
 from tests.util import check_repo
 
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opsgov.documents import Document, unpack
-from opsgov.findings import Finding, Related
-from opsgov.loader import Limits, load_bytes, load_file, load_text
+from opsgov.load.documents import Document, unpack
+from opsgov.load.loader import Limits, load_bytes, load_file, load_text
+from opsgov.report.finding import Finding, Related
 from tests.util import BASE, check_repo, only
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from opsgov.facts import MAX_CHAIN
+from opsgov.model.facts import MAX_CHAIN
 from tests.util import check_repo, doc, only
 
 Repo = Callable[..., Path]

@@ -26,7 +26,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opsgov.reporters import REPORTERS
+from opsgov.report.formats import REPORTERS
 from tests.util import TODAY, check_repo
 
 REPOSITORY = Path(__file__).resolve().parents[1]

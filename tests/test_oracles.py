@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 
-from opsgov.diff import text as diff_text
+from opsgov.commands.diff import text as diff_text
 from opsgov.escape import github_data, github_property
 from opsgov.escape import text as clean
 from opsgov.escape import xml as xml_text
@@ -25,7 +25,7 @@ from opsgov.render.handbook import code_spans
 from opsgov.render.safe import RenderError, check_svg, html_text, svg_problems
 from opsgov.render.safe import text as dot_text
 from opsgov.render.table import csv_cell, md_cell
-from opsgov.reporters.markdown import cell as markdown_cell
+from opsgov.report.formats.markdown import cell as markdown_cell
 from tests.render.test_hostile import inert
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">{}</svg>'

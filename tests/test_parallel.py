@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from opsgov import loader
-from opsgov.reporters import REPORTERS
+from opsgov.load import loader
+from opsgov.report.formats import REPORTERS
 from tests.util import check_repo, doc, docs
 
 

@@ -4,7 +4,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from opsgov.facts import compute_facts
+from opsgov.model.facts import compute_facts
 from tests.util import check_repo, doc, docs, only
 
 Repo = Callable[..., Path]

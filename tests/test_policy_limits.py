@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import opsgov.celguard
-import opsgov.policies
-from opsgov.celguard import expression_problem, params_problem
-from opsgov.isolate import run_isolated
+import opsgov.policy.cel
+import opsgov.policy.celguard
+from opsgov.policy.celguard import expression_problem, params_problem
+from opsgov.policy.isolate import run_isolated
 from tests.util import check_repo, doc, docs, only
 
 Repo = Callable[..., Path]
@@ -42,7 +42,7 @@ def invalid(root: Path) -> list[tuple[str, int, str, str]]:
 def test_a_30_kb_operator_chain_is_refused_before_the_parser(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     # 15,000 terms crash the library's interpreter with SIGSEGV (measured); compiling it is not even tried.
     compiled: list[str] = []
-    real = opsgov.policies._cel
+    real = opsgov.policy.cel._cel
 
     class Spy:
         Context = real().Context
@@ -52,7 +52,7 @@ def test_a_30_kb_operator_chain_is_refused_before_the_parser(repo: Repo, monkeyp
             compiled.append(source)
             return real().compile(source)
 
-    monkeypatch.setattr(opsgov.policies, "_cel", Spy)
+    monkeypatch.setattr(opsgov.policy.cel, "_cel", Spy)
     expression = "1" + "+1" * 15000 + " > 0"
     root = repo({"policies/p.yaml": docs(policy("long", expression), OK)})
     assert invalid(root) == [
@@ -110,7 +110,7 @@ def test_params_too_big_or_too_deep_are_refused(repo: Repo) -> None:
 def test_a_policy_past_the_time_limit_is_stopped_and_the_others_report(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(opsgov.policies, "POLICY_SECONDS", 1.0)
+    monkeypatch.setattr(opsgov.policy.cel, "POLICY_SECONDS", 1.0)
     big = "[" + ",".join(["1"] * 900) + "]"
     slow = f"{big}.all(a, {big}.all(b, a == b))"  # 0.6 s for each unit (3.6 s in all), within the static limits
     units = docs(*(doc("Unit", f"u{i}", "{parent: company}") for i in range(6)))
@@ -167,7 +167,7 @@ def test_a_result_that_is_not_a_bool_gives_the_same_message_on_every_run(repo: R
 def test_a_crash_of_the_cel_library_is_the_policy_s_finding(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     # Past the length limit (lifted here), 15,000 terms compile but overflow the interpreter's stack
     # when run; the forked worker dies of it, not this process.
-    monkeypatch.setattr(opsgov.celguard, "MAX_CHARACTERS", 100_000)
+    monkeypatch.setattr(opsgov.policy.celguard, "MAX_CHARACTERS", 100_000)
     root = repo({"policies/p.yaml": docs(policy("long", "1" + "+1" * 15000 + " > 0"), OK)})
     assert invalid(root) == [
         (

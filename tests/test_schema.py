@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from opsgov import schema as schema_module
-from opsgov.findings import Finding
-from opsgov.schema import DRAFT_07, KIND_FILES, Validator, bundle_schemas, load_schemas, schema_dir
+from opsgov.load import schema as schema_module
+from opsgov.load.schema import DRAFT_07, KIND_FILES, Validator, bundle_schemas, load_schemas, schema_dir
+from opsgov.report.finding import Finding
 from tests.util import check_repo, doc, docs, only
 
 READING = ("yaml-", "schema", "duplicate-name", "dangling-ref", "ambiguous-ref", "file-unreadable")
@@ -212,7 +212,7 @@ def test_validator_works_without_network_or_files(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr("urllib.request.urlopen", refuse)
     monkeypatch.setattr("builtins.open", refuse)
-    from opsgov.loader import load_text
+    from opsgov.load.loader import load_text
 
     [document], _ = load_text(doc("Process", "p", "{owner: x, steps: [{id: a, title: A, responsible: 5}]}"), "x.yaml")
     [finding] = validator.validate(document)

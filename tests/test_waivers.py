@@ -119,7 +119,7 @@ def test_a_built_in_rule_finding_is_waived(repo: Repo) -> None:
     [overlap] = only(report, "duty-overlap")
     assert overlap.waived and report.exit_code("error") == 0
     assert overlap.waived_by == "Waiver/sales-head: 负责人招聘中"
-    from opsgov.reporters import REPORTERS
+    from opsgov.report.formats import REPORTERS
 
     [result] = [
         r

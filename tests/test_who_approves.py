@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from opsgov.approvals import bands_table, who_approves
 from opsgov.cli import main
+from opsgov.model.approvals import bands_table, who_approves
 from tests.util import BASE, check_repo, doc, docs
 
 EXAMPLE = str(Path(__file__).resolve().parents[1])

@@ -7,9 +7,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from opsgov.config import Settings
-from opsgov.engine import Report, check
-from opsgov.findings import Finding
+from opsgov.config.settings import Settings
+from opsgov.pipeline import Report, check
+from opsgov.report.finding import Finding
 
 TODAY = datetime.date(2026, 11, 23)
 

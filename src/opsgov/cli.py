@@ -21,21 +21,21 @@ import click
 
 from opsgov import __version__, escape
 from opsgov.atomic import write_atomic
-from opsgov.baseline import write_baseline as save_baseline
-from opsgov.config import ConfigError, Settings
-from opsgov.diff import check_since, diff_revisions, render_json
-from opsgov.diff import render_markdown as render_diff_markdown
-from opsgov.engine import Report, load_model
-from opsgov.engine import check as run_check
-from opsgov.model import Model
+from opsgov.commands.diff import check_since, diff_revisions, render_json
+from opsgov.commands.diff import render_markdown as render_diff_markdown
+from opsgov.config.project import load_settings
+from opsgov.config.settings import ConfigError, Settings
+from opsgov.load.schema import BUNDLE_NAME, bundle_schemas, schema_dir
+from opsgov.model.entities import Model
 from opsgov.outputs import guard_output, inside_target, repository_inputs
-from opsgov.project import load_settings
+from opsgov.pipeline import Report, load_model
+from opsgov.pipeline import check as run_check
 from opsgov.render.safe import DOT_FORMATS, Drawing
 from opsgov.render.table import TABLE_FORMATS
-from opsgov.reporters import REPORTERS
-from opsgov.reporters.markdown import render_markdown
+from opsgov.report.baseline import write_baseline as save_baseline
+from opsgov.report.formats import REPORTERS
+from opsgov.report.formats.markdown import render_markdown
 from opsgov.rules import REGISTRY, canonical
-from opsgov.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 
 PATH_ARGUMENT = click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -302,7 +302,7 @@ def who_approves(matrix: str, amount: str, path: Path, fmt: str) -> None:
 
     Exit status 1 when no band or more than one band covers the amount.
     """
-    from opsgov.approvals import answer_who_approves
+    from opsgov.model.approvals import answer_who_approves
 
     text, status = answer_who_approves(path, matrix, amount, fmt)
     echo(text, nl=False)
@@ -320,7 +320,7 @@ def graph() -> None:
 @OUTPUT_OPTION
 def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
-    from opsgov.export import export
+    from opsgov.commands.export import export
 
     settings = load_settings(path)
     guard(settings, output)
@@ -339,8 +339,8 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
 @format_option("text", "json", help="Output format.")
 def explain(ref: str, path: Path, fmt: str) -> None:
     """Everything about one entity (REF: a name, Kind/name or title): place, duties, processes, approvals, KPIs."""
-    from opsgov.explain import ExplainError
-    from opsgov.explain import explain as explain_entity
+    from opsgov.commands.explain import ExplainError
+    from opsgov.commands.explain import explain as explain_entity
 
     report = run_check(load_settings(path))
     try:
@@ -616,7 +616,7 @@ def handbook(path: Path, out_dir: Path, fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty (overwrites the starter's files).")
 def init(directory: Path, force: bool) -> None:
     """A small starter repository in DIRECTORY that checks clean: organisation, policy, waiver, opsgov.yaml, README."""
-    from opsgov.init import scaffold
+    from opsgov.commands.init import scaffold
 
     written = scaffold(directory, today=datetime.date.today(), force=force)
     echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")

@@ -25,9 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opsgov.config import ConfigError, Settings
-from opsgov.loader import discover
-from opsgov.project import CONFIG_FILE
+from opsgov.config.project import CONFIG_FILE
+from opsgov.config.settings import ConfigError, Settings
+from opsgov.load.loader import discover
 
 
 class OutputRefused(ConfigError):

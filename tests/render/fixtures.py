@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from opsgov.model import Model
+from opsgov.model.entities import Model
 from tests.util import check_repo, doc, docs, write_repo
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from opsgov.model import Model
+from opsgov.model.entities import Model
 from opsgov.render.approvals_table import approvals_tables
 from opsgov.render.handbook import build_site
 from opsgov.render.orgchart import OrgChartOptions, orgchart_graph, render_orgchart

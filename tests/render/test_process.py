@@ -11,8 +11,8 @@ from typing import Any, cast
 
 import pytest
 
-from opsgov.engine import load_model
-from opsgov.project import load_settings
+from opsgov.config.project import load_settings
+from opsgov.pipeline import load_model
 from opsgov.render.process import find_process, process_graph, render_process
 from opsgov.render.safe import RenderError
 from tests.render.fixtures import assert_golden, tiny_model

@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.engine import Report
 from opsgov.escape import github_data, github_property
-from opsgov.findings import Finding
-from opsgov.reporters import REPORTERS
+from opsgov.pipeline import Report
+from opsgov.report.finding import Finding
+from opsgov.report.formats import REPORTERS
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 
 

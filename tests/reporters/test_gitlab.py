@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from opsgov.findings import Finding
-from opsgov.reporters import REPORTERS
+from opsgov.report.finding import Finding
+from opsgov.report.formats import REPORTERS
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 
 

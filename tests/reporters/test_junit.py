@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from opsgov.engine import Report
-from opsgov.findings import Finding
-from opsgov.reporters import REPORTERS
+from opsgov.pipeline import Report
+from opsgov.report.finding import Finding
+from opsgov.report.formats import REPORTERS
 from opsgov.rules import REGISTRY
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from opsgov.findings import Finding
+from opsgov.report.finding import Finding
 from tests.util import check_repo, doc, docs, only
 
 Repo = Callable[..., Path]

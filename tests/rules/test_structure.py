@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.findings import Finding
+from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule
 from opsgov.rules.structure import RULES
 from tests.util import check_repo, doc, docs, only, rules_of

@@ -1,14 +1,14 @@
 """The delegation-of-authority table: per approval matrix, each band in words with its approvers.
 
-The rows come from `opsgov.approvals.bands_table` (the same reading of `from`/`over`/`upTo`/
+The rows come from `opsgov.model.approvals.bands_table` (the same reading of `from`/`over`/`upTo`/
 `below` as `who-approves`); this module only words them in the Organization's locale, with the interval
-algebra's own wording (`opsgov.bands.interval_words`, English or its Chinese 含/不含 twin).
+algebra's own wording (`opsgov.model.bands.interval_words`, English or its Chinese 含/不含 twin).
 """
 
 from __future__ import annotations
 
-from opsgov.approvals import Party, bands_table
-from opsgov.model import Entity, Model
+from opsgov.model.approvals import Party, bands_table
+from opsgov.model.entities import Entity, Model
 from opsgov.render.table import Table
 from opsgov.render.words import chinese, duration, join, words_for
 

@@ -19,9 +19,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from opsgov.engine import Report
-from opsgov.findings import LEVEL_RANK
-from opsgov.model import Entity, Model
+from opsgov.model.entities import Entity, Model
+from opsgov.pipeline import Report
 from opsgov.render.approvals_table import approval_rows
 from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
 from opsgov.render.process import render_process, responsible_posts
@@ -29,6 +28,7 @@ from opsgov.render.raci import raci_table
 from opsgov.render.safe import RenderError
 from opsgov.render.table import md_cell, to_html_fragment
 from opsgov.render.words import direction, duration, frequency, kpi_amount, unit_type, words_for
+from opsgov.report.finding import LEVEL_RANK
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
 HANDBOOK_FORMATS = ("html", "md")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import graphviz
 
-from opsgov.model import Entity, Model, closest
+from opsgov.model.entities import Entity, Model, closest
 from opsgov.render.safe import CJK_FONT, Drawing, RenderError, draw_dot, label, run_dot, text
 from opsgov.render.words import unit_type, words_for
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import graphviz
 
-from opsgov.model import Entity, Model, next_items
+from opsgov.model.entities import Entity, Model, next_items
 from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
 from opsgov.render.words import duration, words_for
 

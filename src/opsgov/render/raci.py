@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsgov.model import Entity, Model
+from opsgov.model.entities import Entity, Model
 from opsgov.render.process import find_process, responsible_posts
 from opsgov.render.table import Table
 from opsgov.render.words import words_for

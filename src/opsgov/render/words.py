@@ -6,7 +6,7 @@ Chinese and English are provided; any other locale falls back to English.
 
 from __future__ import annotations
 
-from opsgov.model import Model
+from opsgov.model.entities import Model
 
 _EN = {
     "vacant": "vacant",

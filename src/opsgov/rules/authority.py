@@ -18,12 +18,12 @@ from typing import Any
 
 import networkx as nx
 
-from opsgov.approvals import matrix_currency
-from opsgov.bands import Interval, band_interval, coverage, money
-from opsgov.documents import Path
-from opsgov.findings import Finding, Related
-from opsgov.graph import Structure
-from opsgov.model import Entity, Model, next_items
+from opsgov.load.documents import Path
+from opsgov.model.approvals import matrix_currency
+from opsgov.model.bands import Interval, band_interval, coverage, money
+from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.structure import Structure
+from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
 
 FAMILY = "authority"
@@ -118,7 +118,7 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     The finding stands at the bound of the band below the gap (at the first band for a gap
     below it) with the band above as related location, and gives the uncovered amounts in
     words ("exactly 100,000 CNY", "over 500,000 CNY and below 1,000,000 CNY", "over
-    1,000,000 CNY": `opsgov.bands.interval_words`), in the matrix's currency (else the
+    1,000,000 CNY": `opsgov.model.bands.interval_words`), in the matrix's currency (else the
     Organization's). A band whose bounds leave no amount between them (`from: 500000` with
     `upTo: 100000`) is reported here too: it covers nothing. The entity is the ApprovalMatrix.
 

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from opsgov.findings import Finding
-from opsgov.model import Model
+from opsgov.model.entities import Model
+from opsgov.report.finding import Finding
 
 Check = Callable[[Model, Mapping[str, Any]], Iterable[Finding]]
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
-from opsgov.documents import Path
-from opsgov.findings import Finding
-from opsgov.model import Entity, Model
+from opsgov.load.documents import Path
+from opsgov.model.entities import Entity, Model
+from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
 FAMILY = "duties"

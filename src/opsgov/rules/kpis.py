@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from opsgov.documents import Path
-from opsgov.findings import Finding
-from opsgov.model import Model
+from opsgov.load.documents import Path
+from opsgov.model.entities import Model
+from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
 FAMILY = "kpis"

@@ -1,4 +1,4 @@
-"""Rules reported by the policy and waiver stages (opsgov.policies, opsgov.waivers)."""
+"""Rules reported by the policy and waiver stages (opsgov.policy.cel, opsgov.policy.waivers)."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from opsgov.documents import Path
-from opsgov.findings import Finding
-from opsgov.model import Entity, Model, closest, next_items
+from opsgov.load.documents import Path
+from opsgov.model.entities import Entity, Model, closest, next_items
+from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 from opsgov.rules.duties import SHOWN, duty_owners, listed
 

@@ -1,0 +1,603 @@
+"""What a change does to the organisation: the governance diff between two trees, and new findings only.
+
+Both trees are checked by the same engine; the comparison works on the two models (entities by
+`Kind/name`) and on finding fingerprints (fingerprint.py), made from what a finding is about,
+so reordering a list, moving a document to another file or shifting lines neither hides an old
+problem nor reports it as new.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from opsgov import escape
+from opsgov.commands.gitrev import tree_at
+from opsgov.config.settings import Settings
+from opsgov.model.approvals import matrix_currency
+from opsgov.model.bands import ZERO, Interval, band_interval, money
+from opsgov.model.entities import Entity, Model
+from opsgov.pipeline import Report, check
+from opsgov.report.finding import Finding
+from opsgov.report.fingerprint import fingerprint
+
+WORKING_TREE = "working tree"
+
+# ---------------------------------------------------------------------------------------------
+# check --base
+
+
+def new_findings(head: Iterable[Finding], base: Iterable[Finding]) -> list[Finding]:
+    """Head findings not matched by a base finding; each base finding absorbs one head finding."""
+    remaining = Counter(fingerprint(f) for f in base)
+    kept: list[Finding] = []
+    for finding in head:
+        key = fingerprint(finding)
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            kept.append(finding)
+    return kept
+
+
+def wanted(settings: Settings) -> tuple[str, ...]:
+    """What a check reads of a tree: its document folders and the project config."""
+    return (*settings.paths, "opsgov.yaml")
+
+
+def check_since(settings: Settings, rev: str) -> tuple[Report, int]:
+    """The check of the working tree at `settings.root` less what was already found at `rev`, and how many that was."""
+    with checked(settings, rev) as base:
+        head = check(settings)
+    new = new_findings(head.findings, base.findings)
+    return dataclasses.replace(head, findings=new), len(head.findings) - len(new)
+
+
+@contextmanager
+def checked(settings: Settings, rev: str | None) -> Iterator[Report]:
+    """The report of PATH at `rev`, or of the working tree when `rev` is None."""
+    if rev is None:
+        yield check(settings)
+        return
+    with tree_at(settings.root, rev, wanted(settings)) as root:
+        yield check(dataclasses.replace(settings, root=root))
+
+
+# ---------------------------------------------------------------------------------------------
+# governance diff
+
+
+def _ref(entity: Entity, path: tuple[str | int, ...]) -> str | None:
+    """A reference as `Kind/name` when it resolves, else as written (a dangling name is still a change)."""
+    target = entity.target(path)
+    if target is not None:
+        return target
+    node: Any = entity.spec
+    for step in path[1:]:
+        if isinstance(node, dict) and isinstance(step, str):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            return None
+    return str(node) if node is not None else None
+
+
+def _short(key: str | None) -> str | None:
+    return key.partition("/")[2] if key and "/" in key else key
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _entity_row(entity: Entity) -> dict[str, Any]:
+    """Name and title; for a unit its parent, for a post its unit and manager: where it sits in the tree."""
+    row: dict[str, Any] = {"name": entity.name, "title": entity.title}
+    if entity.kind == "Unit":
+        row["parent"] = _short(_ref(entity, ("spec", "parent")))
+    elif entity.kind == "Position":
+        row["unit"] = _short(_ref(entity, ("spec", "unit")))
+        row["reportsTo"] = _short(_ref(entity, ("spec", "reportsTo")))
+    return row
+
+
+def _added_removed(base: Model, head: Model, kind: str) -> dict[str, list[dict[str, Any]]]:
+    old, new = base.by_kind[kind], head.by_kind[kind]
+    return {
+        "added": [_entity_row(new[n]) for n in sorted(set(new) - set(old))],
+        "removed": [_entity_row(old[n]) for n in sorted(set(old) - set(new))],
+    }
+
+
+def _changed_field(
+    base: Model, head: Model, kind: str, path: tuple[str | int, ...], label: str
+) -> list[dict[str, Any]]:
+    """Entities present in both trees whose reference at `path` points elsewhere now."""
+    rows: list[dict[str, Any]] = []
+    old = base.by_kind[kind]
+    for name, entity in sorted(head.by_kind[kind].items()):
+        before = old.get(name)
+        if before is None:
+            continue
+        was, now = _short(_ref(before, path)), _short(_ref(entity, path))
+        if was != now:
+            rows.append({label: name, "title": entity.title, "from": was, "to": now})
+    return rows
+
+
+def _dotted(base: Model, head: Model) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for kind in ("Unit", "Position"):
+        old = base.by_kind[kind]
+        for name, entity in sorted(head.by_kind[kind].items()):
+            before = old.get(name)
+            if before is None:
+                continue
+            was, now = _targets(before, "dottedLine"), _targets(entity, "dottedLine")
+            if was != now:
+                rows.append({"entity": entity.key, "added": sorted(now - was), "removed": sorted(was - now)})
+    return rows
+
+
+def _targets(entity: Entity, edge: str) -> set[str]:
+    return {ref.target for ref in entity.refs.values() if ref.edge == edge}
+
+
+def _owners(model: Model) -> dict[str, set[str]]:
+    return {_short(duty) or duty: {owner for owner, _ in owned} for duty, owned in model.structure.owners.items()}
+
+
+def _duties(base: Model, head: Model) -> list[dict[str, Any]]:
+    old, new = _owners(base), _owners(head)
+    rows = []
+    for duty in sorted(set(old) | set(new)):
+        was, now = old.get(duty, set()), new.get(duty, set())
+        if was != now:
+            entity = head.by_kind["Responsibility"].get(duty) or base.by_kind["Responsibility"].get(duty)
+            rows.append(
+                {
+                    "responsibility": duty,
+                    "title": entity.title if entity else duty,
+                    "from": sorted(was),
+                    "to": sorted(now),
+                }
+            )
+    return rows
+
+
+def _boundary_set(entity: Entity) -> set[tuple[str, str]]:
+    rows = entity.spec.get("excludes") or []
+    pairs = set()
+    for index in range(len(rows)):
+        duty = _short(_ref(entity, ("spec", "excludes", index, "responsibility"))) or ""
+        owner = _ref(entity, ("spec", "excludes", index, "ownedBy")) or ""
+        pairs.add((duty, owner))
+    return pairs
+
+
+def _boundaries(base: Model, head: Model) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for kind in ("Unit", "Position"):
+        old, new = base.by_kind[kind], head.by_kind[kind]
+        for name in sorted(set(old) | set(new)):
+            was = _boundary_set(old[name]) if name in old else set()
+            now = _boundary_set(new[name]) if name in new else set()
+            if was != now:
+
+                def rows_of(pairs: set[tuple[str, str]]) -> list[dict[str, str]]:
+                    return [{"responsibility": d, "ownedBy": o} for d, o in sorted(pairs)]
+
+                rows.append({"entity": f"{kind}/{name}", "added": rows_of(now - was), "removed": rows_of(was - now)})
+    return rows
+
+
+Limit = tuple[Decimal | None, bool]
+"""The highest amount an approver can approve: (upper bound, inclusive); (None, _) = unlimited."""
+
+
+def _limit_rank(limit: Limit) -> tuple[int, Decimal, bool]:
+    amount, inclusive = limit
+    return (1, Decimal(0), True) if amount is None else (0, amount, inclusive)
+
+
+def _authority(model: Model) -> dict[tuple[str, str], tuple[Limit, str | None]]:
+    """(approver key, matrix name) -> the approver's highest limit in that matrix, and the currency."""
+    limits: dict[tuple[str, str], tuple[Limit, str | None]] = {}
+    for matrix in model.entities("ApprovalMatrix"):
+        currency = matrix_currency(model, matrix)
+        for index, band in enumerate(matrix.spec.get("bands") or []):
+            interval = band_interval(band)
+            limit: Limit = (interval.high, interval.high_inclusive)
+            for position in range(len(band.get("approvers") or [])):
+                approver = _ref(matrix, ("spec", "bands", index, "approvers", position))
+                if approver is None:
+                    continue
+                key = (approver, matrix.name)
+                known = limits.get(key)
+                if known is None or _limit_rank(limit) > _limit_rank(known[0]):
+                    limits[key] = (limit, currency)
+    return limits
+
+
+def limit_words(limit: Limit | None, currency: str | None, bare: bool = False) -> str:
+    if limit is None:
+        return "nothing"
+    amount, inclusive = limit
+    if amount is None:
+        return "any amount"
+    if bare and inclusive:
+        return money(amount)
+    return f"{'up to' if inclusive else 'below'} {money(amount, currency)}"
+
+
+def _limit_json(limit: Limit | None) -> dict[str, Any] | None:
+    if limit is None:
+        return None
+    amount, inclusive = limit
+    return {"amount": None if amount is None else _number(amount), "inclusive": inclusive, "unlimited": amount is None}
+
+
+def _who(approver: str) -> str:
+    return (_short(approver) or approver) if approver.startswith("Position/") else approver
+
+
+def authority_sentence(approver: str, was: Limit | None, now: Limit | None, currency: str | None) -> str:
+    """`finance-director: now approves up to 1,000,000 CNY, was 500,000`."""
+    who = _who(approver)
+    if now is None:
+        return f"{who}: no longer approves (was {limit_words(was, currency)})"
+    if was is None:
+        return f"{who}: now approves {limit_words(now, currency)} (was nothing)"
+    bare = was[1] and now[1] and now[0] is not None
+    return f"{who}: now approves {limit_words(now, currency)}, was {limit_words(was, currency, bare=bare)}"
+
+
+def _approvals(base: Model, head: Model) -> list[dict[str, Any]]:
+    old, new = _authority(base), _authority(head)
+    rows = []
+    for key in sorted(set(old) | set(new)):
+        was_entry, now_entry = old.get(key), new.get(key)
+        was = was_entry[0] if was_entry else None
+        now = now_entry[0] if now_entry else None
+        if was == now:
+            continue
+        currency = (now_entry or was_entry or (None, None))[1]
+        gained = was is None or (now is not None and _limit_rank(now) > _limit_rank(was))
+        approver, matrix = key
+        rows.append(
+            {
+                "approver": approver,
+                "matrix": matrix,
+                "currency": currency,
+                "change": "gained" if gained else "lost",
+                "was": _limit_json(was),
+                "now": _limit_json(now),
+                "summary": authority_sentence(approver, was, now, currency),
+            }
+        )
+    return rows
+
+
+ROLE_RANK = {"countersign": 0, "in sequence": 1, "alone": 2}
+"""How an approver takes part in a band: alone (mode any, or the only approver), or with the others."""
+
+Roles = dict[str, list[tuple[Interval, str]]]
+"""approver key -> the bands it sits in: (amounts, role)."""
+
+
+def _role(band: dict[str, Any]) -> str:
+    if len(band.get("approvers") or []) < 2:
+        return "alone"
+    return {"all": "countersign", "sequential": "in sequence"}.get(str(band.get("mode", "any")), "alone")
+
+
+def _roles(matrix: Entity | None) -> Roles:
+    roles: Roles = {}
+    if matrix is None:
+        return roles
+    for index, band in enumerate(matrix.spec.get("bands") or []):
+        interval, role = band_interval(band), _role(band)
+        for position in range(len(band.get("approvers") or [])):
+            approver = _ref(matrix, ("spec", "bands", index, "approvers", position))
+            if approver is not None:
+                roles.setdefault(approver, []).append((interval, role))
+    return roles
+
+
+def _pieces(bounds: Iterable[Decimal]) -> list[tuple[Interval, Decimal]]:
+    """Amounts from 0 upward cut at every band bound: each bound alone, then the open run to the next.
+
+    No band starts or ends inside a piece, so one amount in it (the second item) stands for all of it.
+    """
+    points = sorted({ZERO, *(b for b in bounds if b >= ZERO)})
+    pieces: list[tuple[Interval, Decimal]] = []
+    for low, high in zip(points, [*points[1:], None], strict=True):
+        pieces.append((Interval(low, True, low, True), low))
+        pieces.append((Interval(low, False, high, False), low + 1 if high is None else (low + high) / 2))
+    return pieces
+
+
+def _best(placed: list[tuple[Interval, str]], amount: Decimal) -> str | None:
+    roles = [role for interval, role in placed if amount in interval]
+    return max(roles, key=ROLE_RANK.__getitem__) if roles else None
+
+
+def _role_words(role: str) -> str:
+    return " alone" if role == "alone" else f" ({role})"
+
+
+def amount_sentence(approver: str, matrix: str, row: dict[str, Any]) -> str:
+    """`finance-director in marketing-spend: no longer approves from 100,000 CNY to below 200,000 CNY (countersign)`."""
+    who = f"{_who(approver)} in {matrix}: "
+    was, now, words = row["was"], row["now"], row["amounts"]
+    if was is None:
+        return f"{who}now approves {words}{_role_words(now)}"
+    if now is None:
+        return f"{who}no longer approves {words}{_role_words(was)}"
+    return f"{who}now approves {words}{_role_words(now)}, was {was}"
+
+
+def _interval_json(interval: Interval) -> dict[str, Any]:
+    return {
+        "from": _number(interval.low),
+        "fromInclusive": interval.low_inclusive,
+        "to": None if interval.high is None else _number(interval.high),
+        "toInclusive": interval.high_inclusive,
+    }
+
+
+def _amount_changes(base: Model, head: Model) -> list[dict[str, Any]]:
+    """Per approver and matrix, every run of amounts gained, lost, or approved in another mode.
+
+    A higher limit alone says nothing about a lowered band edge or a dropped countersign, so the
+    amounts are compared piece by piece between all band bounds of both versions of the matrix.
+    """
+    old, new = base.by_kind["ApprovalMatrix"], head.by_kind["ApprovalMatrix"]
+    rows: list[dict[str, Any]] = []
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        was_roles, now_roles = _roles(before), _roles(after)
+        if after is not None:
+            currency = matrix_currency(head, after)
+        else:
+            currency = matrix_currency(base, before) if before else None
+        bounds = [
+            bound
+            for placed in (*was_roles.values(), *now_roles.values())
+            for interval, _ in placed
+            for bound in (interval.low, interval.high)
+            if bound is not None
+        ]
+        pieces = _pieces(bounds)
+        for approver in sorted(set(was_roles) | set(now_roles)):
+            runs: list[tuple[Interval, str | None, str | None]] = []
+            for piece, amount in pieces:
+                was = _best(was_roles.get(approver, []), amount)
+                now = _best(now_roles.get(approver, []), amount)
+                if was == now:
+                    continue
+                last = runs[-1][0] if runs else None
+                touches = last is not None and last.high == piece.low and last.high_inclusive != piece.low_inclusive
+                if last is not None and touches and runs[-1][1:] == (was, now):
+                    runs[-1] = (Interval(last.low, last.low_inclusive, piece.high, piece.high_inclusive), was, now)
+                else:
+                    runs.append((piece, was, now))
+            for interval, was, now in runs:
+                row: dict[str, Any] = {
+                    "approver": approver,
+                    "matrix": name,
+                    "currency": currency,
+                    "change": "gained" if was is None else "lost" if now is None else "mode",
+                    "amounts": interval.words(currency),
+                    "interval": _interval_json(interval),
+                    "was": was,
+                    "now": now,
+                }
+                row["summary"] = amount_sentence(approver, name, row)
+                rows.append(row)
+    return rows
+
+
+def _kpis(base: Model, head: Model) -> list[dict[str, Any]]:
+    fields: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
+        ("target", lambda spec: spec.get("target")),
+        ("thresholds.green", lambda spec: (spec.get("thresholds") or {}).get("green")),
+        ("thresholds.yellow", lambda spec: (spec.get("thresholds") or {}).get("yellow")),
+        ("direction", lambda spec: spec.get("direction")),
+    )
+    rows = []
+    old = base.by_kind["KPI"]
+    for name, kpi in sorted(head.by_kind["KPI"].items()):
+        before = old.get(name)
+        if before is None:
+            continue
+        for label, read in fields:
+            was, now = read(before.spec), read(kpi.spec)
+            if was != now:
+                rows.append({"kpi": name, "title": kpi.title, "field": label, "from": was, "to": now})
+    return rows
+
+
+def _findings(base: Report, head: Report) -> dict[str, list[dict[str, Any]]]:
+    """Waived findings are accepted exceptions: waiving one counts as fixing it here."""
+    old = [f for f in base.findings if not f.waived]
+    new = [f for f in head.findings if not f.waived]
+    return {
+        "introduced": [f.to_dict() for f in new_findings(new, old)],
+        "fixed": [f.to_dict() for f in new_findings(old, new)],
+    }
+
+
+OTHER_KINDS = ("Responsibility", "Process", "ApprovalMatrix", "KPI", "Person", "Policy", "Waiver")
+
+
+def governance_diff(base: Report, head: Report, base_label: str, head_label: str) -> dict[str, Any]:
+    """The JSON form of the change report; the Markdown form renders exactly this."""
+    old, new = base.model or Model(), head.model or Model()
+    others = {kind: _added_removed(old, new, kind) for kind in OTHER_KINDS}
+    return {
+        "opsgov": "1",
+        "base": base_label,
+        "head": head_label,
+        "units": {
+            **_added_removed(old, new, "Unit"),
+            "moved": _changed_field(old, new, "Unit", ("spec", "parent"), "unit"),
+            "head": _changed_field(old, new, "Unit", ("spec", "head"), "unit"),
+        },
+        "positions": {
+            **_added_removed(old, new, "Position"),
+            "moved": _changed_field(old, new, "Position", ("spec", "unit"), "position"),
+        },
+        "reportingLines": _changed_field(old, new, "Position", ("spec", "reportsTo"), "position"),
+        "dottedLines": _dotted(old, new),
+        "duties": _duties(old, new),
+        "boundaries": _boundaries(old, new),
+        "approvalAuthority": _approvals(old, new),
+        "approvalAmounts": _amount_changes(old, new),
+        "kpis": _kpis(old, new),
+        "entities": {kind: rows for kind, rows in others.items() if rows["added"] or rows["removed"]},
+        "findings": _findings(base, head),
+    }
+
+
+def diff_revisions(settings: Settings, base_rev: str, head_rev: str | None) -> dict[str, Any]:
+    """PATH at `base_rev` against PATH at `head_rev` (None: the working tree)."""
+    with checked(settings, base_rev) as base, checked(settings, head_rev) as head:
+        return governance_diff(base, head, base_rev, head_rev or WORKING_TREE)
+
+
+def render_json(change: dict[str, Any]) -> str:
+    return escape.json_dumps(change)
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+
+
+def code(value: object) -> str:
+    """A code span for any text: a fence longer than any backtick run inside, on one line, controls shown escaped."""
+    text = escape.text(" ".join(str(value).splitlines()))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if longest or text.startswith("`") or text.endswith("`") else text
+    return f"{fence}{padded}{fence}"
+
+
+def text(value: object) -> str:
+    """Data shown literally in one list item (markup escaped by backslashes, controls shown escaped)."""
+    return escape.markdown(" ".join(str(value).splitlines()), line_start=True)
+
+
+def _name(row: dict[str, Any], key: str) -> str:
+    title = row.get("title")
+    name = row[key]
+    return f"{code(name)} {text(title)}" if title and title != name else code(name)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(code(v) for v in value) if value else "none"
+    return code(value)
+
+
+def _under(row: dict[str, Any]) -> str:
+    return f" under {code(row['parent'])}" if row.get("parent") else ""
+
+
+def _post_place(row: dict[str, Any]) -> str:
+    unit = f" in {code(row['unit'])}" if row.get("unit") else ""
+    manager = f", reports to {code(row['reportsTo'])}" if row.get("reportsTo") else ""
+    return unit + manager
+
+
+def _section(lines: list[str], title: str, body: list[str]) -> None:
+    if body:
+        lines.extend([f"#### {title}", "", *body, ""])
+
+
+def _location(finding: dict[str, Any]) -> str:
+    return text(f"{finding['file']}:{finding['line']}")
+
+
+def render_markdown(change: dict[str, Any]) -> str:
+    lines = [f"### Governance changes: {code(change['base'])} → {code(change['head'])}", ""]
+    start = len(lines)
+    units, positions = change["units"], change["positions"]
+    _section(
+        lines,
+        "Units",
+        [f"- added {_name(r, 'name')}{_under(r)}" for r in units["added"]]
+        + [f"- removed {_name(r, 'name')}{_under(r)}" for r in units["removed"]]
+        + [f"- moved {_name(r, 'unit')}: under {_value(r['from'])} → under {_value(r['to'])}" for r in units["moved"]]
+        + [f"- head of {_name(r, 'unit')}: {_value(r['from'])} → {_value(r['to'])}" for r in units["head"]],
+    )
+    _section(
+        lines,
+        "Posts",
+        [f"- added {_name(r, 'name')}{_post_place(r)}" for r in positions["added"]]
+        + [f"- removed {_name(r, 'name')}{_post_place(r)}" for r in positions["removed"]]
+        + [f"- moved {_name(r, 'position')}: {_value(r['from'])} → {_value(r['to'])}" for r in positions["moved"]],
+    )
+    _section(
+        lines,
+        "Reporting lines",
+        [
+            f"- {_name(r, 'position')} reports to {_value(r['to'])}, was {_value(r['from'])}"
+            for r in change["reportingLines"]
+        ]
+        + [
+            f"- dotted lines of {code(r['entity'])}: added {_value(r['added'])}, removed {_value(r['removed'])}"
+            for r in change["dottedLines"]
+        ],
+    )
+    _section(
+        lines,
+        "Duties that changed owner",
+        [
+            f"- {_name(r, 'responsibility')}: owned by {_value(r['to']) if r['to'] else 'nobody'}, "
+            f"was {_value(r['from']) if r['from'] else 'nobody'}"
+            for r in change["duties"]
+        ],
+    )
+    boundary_lines = []
+    for row in change["boundaries"]:
+        for label in ("added", "removed"):
+            for item in row[label]:
+                boundary_lines.append(
+                    f"- {code(row['entity'])} {label} boundary: does not own {code(item['responsibility'])} "
+                    f"(owned by {_value(item['ownedBy'] or None)})"
+                )
+    _section(lines, "Boundaries", boundary_lines)
+    _section(
+        lines,
+        "Approval authority",
+        [f"- **{r['change']}** in {code(r['matrix'])}: {text(r['summary'])}" for r in change["approvalAuthority"]]
+        + [f"- {text(r['summary'])}" for r in change["approvalAmounts"]],
+    )
+    _section(
+        lines,
+        "KPIs",
+        [f"- {_name(r, 'kpi')} {r['field']}: {_value(r['to'])}, was {_value(r['from'])}" for r in change["kpis"]],
+    )
+    entity_lines = []
+    for kind, rows in change["entities"].items():
+        entity_lines += [f"- {kind} added {_name(r, 'name')}" for r in rows["added"]]
+        entity_lines += [f"- {kind} removed {_name(r, 'name')}" for r in rows["removed"]]
+    _section(lines, "Other documents", entity_lines)
+    if len(lines) == start:
+        lines.extend(["No governance changes.", ""])
+    findings = change["findings"]
+    lines.append(f"#### Findings: {len(findings['introduced'])} introduced, {len(findings['fixed'])} fixed")
+    lines.append("")
+    for label in ("introduced", "fixed"):
+        for f in findings[label]:
+            lines.append(f"- {label}: {f['level']} {code(f['rule'])} {text(f['message'])} ({_location(f)})")
+    return "\n".join(lines).rstrip("\n") + "\n"

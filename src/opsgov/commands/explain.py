@@ -1,0 +1,525 @@
+"""`opsgov explain REF`: one entity on one page, the way a governance officer asks about it.
+
+"Where does this post sit, what does it own and not own, where does it act in our processes,
+what may it approve, how is it measured, and is anything wrong with it?" The answers are read
+from the model, its structure and its graph, never re-derived: the page shows exactly what the
+rules see. The page is data (sections of lines) so the same content renders as text or JSON.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from opsgov import escape
+from opsgov.load.schema import KINDS
+from opsgov.model.approvals import BandRow, bands_table, matrix_currency
+from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.structure import Structure
+from opsgov.pipeline import Report
+from opsgov.render.raci import LETTERS, step_roles
+from opsgov.report.finding import Finding
+
+RACI_EDGES = ("responsible", "accountable", "consulted", "informed")
+"""The graph edges by which an entity takes part in a process step."""
+RACI_LEGEND = "R responsible, A accountable, C consulted, I informed"
+
+
+class ExplainError(Exception):
+    """REF names nothing, or more than one thing: a usage error (exit status 2)."""
+
+
+@dataclass(slots=True)
+class Section:
+    heading: str
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Page:
+    key: str
+    title: str
+    facts: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def section(self, heading: str, lines: Iterable[str]) -> None:
+        self.sections.append(Section(heading, list(lines)))
+
+    def text(self) -> str:
+        """Plain text for the terminal; every line goes through `clean`, titles are user data."""
+        out = [escape.text(f"{self.title} ({self.key})")]
+        out.extend(f"  {escape.text(fact)}" for fact in self.facts)
+        for section in self.sections:
+            out.append("")
+            out.append(f"{section.heading}:")
+            out.extend(f"  {escape.text(line)}" for line in section.lines or ["none"])
+        out.append("")
+        out.append("Findings:")
+        if not self.findings:
+            out.append("  none")
+        for finding in self.findings:
+            waived = " (waived)" if finding.waived else ""
+            out.append(
+                escape.text(
+                    f"  {finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
+                    f"{finding.message}{waived}"
+                )
+            )
+        return "\n".join(out) + "\n"
+
+    def to_json(self) -> str:
+        kind, _, name = self.key.partition("/")
+        data = {
+            "entity": self.key,
+            "kind": kind,
+            "name": name,
+            "title": self.title,
+            "facts": self.facts,
+            "sections": [{"heading": s.heading, "lines": s.lines} for s in self.sections],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        return escape.json_dumps(data)
+
+
+# --- resolving REF -----------------------------------------------------------------------------
+
+
+def resolve(model: Model, ref: str) -> str:
+    """`Kind/name`, a bare name, or (failing those) an exact title -> the entity's key."""
+    ref = unicodedata.normalize("NFC", ref.strip())
+    kind, slash, name = ref.partition("/")
+    if slash:
+        spelled = {k.lower(): k for k in KINDS}.get(kind.lower())
+        if spelled is None:
+            raise ExplainError(f"unknown kind '{kind}' in '{ref}'; kinds are {', '.join(KINDS)}")
+        if name in model.by_kind[spelled]:
+            return f"{spelled}/{name}"
+        _not_found(model, ref, name, [spelled])
+    found = [k for k in KINDS if ref in model.by_kind[k]]
+    if len(found) == 1:
+        return f"{found[0]}/{ref}"
+    if found:
+        options = ", ".join(f"{k}/{ref}" for k in found)
+        raise ExplainError(f"'{ref}' is ambiguous: it could be {options}; write Kind/name")
+    titled = [e.key for e in model if e.title == ref]
+    if len(titled) == 1:
+        return titled[0]
+    if titled:
+        raise ExplainError(f"'{ref}' is the title of {', '.join(titled)}; name one of them")
+    _not_found(model, ref, ref, list(KINDS))
+
+
+def _not_found(model: Model, ref: str, name: str, kinds: Sequence[str]) -> NoReturn:
+    broken = [k for k in kinds if name in model.known[k]]
+    if broken:
+        raise ExplainError(f"{broken[0]}/{name} is declared but its document is invalid; `opsgov check` says why")
+    names = {n for k in kinds for n in model.by_kind[k]}
+    near = [n for n in names if abs(len(n) - len(name)) <= 3]
+    close = difflib.get_close_matches(name, near, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in sorted(close))}?" if close else ""
+    what = f"no {kinds[0]}" if len(kinds) == 1 else "nothing"
+    raise ExplainError(f"'{ref}' names {what} in this repository{hint}")
+
+
+# --- small words -------------------------------------------------------------------------------
+
+
+def _mode_words(row: BandRow, approvers: int) -> str:
+    """The mode as written; a countersign with one approver says so rather than hiding as "sole approver"."""
+    if approvers > 1:
+        return row.mode_words
+    if row.mode == "any":
+        return "sole approver"
+    return f"{row.mode_words}, with one approver only"
+
+
+def amount(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
+def kpi_words(spec: dict[str, Any]) -> str:
+    unit = spec.get("unit", "")
+    suffix = "%" if unit == "percent" else "" if unit in ("count", "ratio", "") else f" {unit}"
+    words = []
+    if "target" in spec:
+        words.append(f"target {amount(spec['target'])}{suffix}")
+    if "direction" in spec:
+        words.append(spec["direction"].replace("-", " "))
+    thresholds = spec.get("thresholds")
+    if isinstance(thresholds, dict) and "green" in thresholds and "yellow" in thresholds:
+        sign = "≤" if spec.get("direction") == "lower-is-better" else "≥"
+        words.append(
+            f"green {sign} {amount(thresholds['green'])}, yellow {sign} {amount(thresholds['yellow'])}, else red"
+        )
+    if "frequency" in spec:
+        words.append(spec["frequency"])
+    return ", ".join(words)
+
+
+# --- the explainer -----------------------------------------------------------------------------
+
+
+class Explainer:
+    """Builds pages for one report's model; each method reads only what its kind needs."""
+
+    def __init__(self, report: Report) -> None:
+        if report.model is None:
+            raise ExplainError("the repository could not be loaded")
+        self.report = report
+        self.model: Model = report.model
+        self.structure: Structure = self.model.structure
+        self.graph = self.model.graph
+
+    # names
+
+    def label(self, key: str | None) -> str:
+        if key is None:
+            return "?"
+        entity = self.model.get(key)
+        return f"{entity.title} ({key})" if entity is not None else key
+
+    def labels(self, keys: Iterable[str]) -> list[str]:
+        return [self.label(key) for key in keys]
+
+    # references
+
+    def outgoing(self, entity: Entity, edge: str) -> list[str]:
+        """Targets of `entity`'s references of one type, in document order."""
+        return [ref.target for ref in entity.refs.values() if ref.edge == edge]
+
+    def incoming(self, key: str, *edges: str) -> list[str]:
+        """Sources (entities or step nodes) that refer to `key` with one of `edges`, sorted."""
+        if key not in self.graph:
+            return []
+        return sorted({source for source, _, edge in self.graph.in_edges(key, data="type") if edge in edges})
+
+    # the page
+
+    def page(self, key: str) -> Page:
+        entity = self.model.get(key)
+        if entity is None:
+            raise ExplainError(f"{key} is not in the model")
+        page = Page(key, entity.title)
+        page.facts.append(f"defined in {entity.doc.file}:{entity.doc.line}")
+        metadata = entity.doc.data.get("metadata", {}) if isinstance(entity.doc.data, dict) else {}
+        if isinstance(metadata.get("description"), str):
+            page.facts.append(metadata["description"])
+        build = getattr(self, f"_{entity.kind.lower()}", self._generic)
+        build(entity, page)
+        page.findings = self.findings(entity)
+        return page
+
+    def findings(self, entity: Entity) -> list[Finding]:
+        """Findings about the entity, or located inside its own document.
+
+        The end of the document is where the next entity of the same file starts; a schema finding
+        of an invalid document in between names that document, which is no entity, and is left out.
+        """
+        doc = entity.doc
+        following = [
+            other.doc.line
+            for other in self.model
+            if other.doc.file == doc.file and other.doc.line > doc.line and other.doc is not doc
+        ]
+        end = min(following, default=None)
+        return [
+            f
+            for f in self.report.findings
+            if f.entity == entity.key
+            or (
+                f.file == doc.file
+                and doc.line <= f.line
+                and (end is None or f.line < end)
+                and (not f.entity or self.model.get(f.entity) is not None)
+            )
+        ]
+
+    # shared sections
+
+    def _boundary(self, entity: Entity, page: Page) -> None:
+        page.section("Owns", self.labels(self.outgoing(entity, "owns")))
+        lines = []
+        for index, item in enumerate(entity.spec.get("excludes") or ()):
+            duty = entity.target(("spec", "excludes", index, "responsibility")) or f"{item.get('responsibility')} (?)"
+            line = self.label(duty)
+            if "ownedBy" in item:
+                owner = entity.target(("spec", "excludes", index, "ownedBy"))
+                line += f" — owned by {self.label(owner) if owner else str(item['ownedBy']) + ' (?)'}"
+            if item.get("note"):
+                line += f": {item['note']}"
+            lines.append(line)
+        page.section("Excludes", lines)
+
+    def _dotted_lines(self, key: str) -> list[str]:
+        entity = self.model.get(key)
+        lines = [f"to {label}" for label in self.labels(self.outgoing(entity, "dottedLine"))] if entity else []
+        return lines + [f"from {label}" for label in self.labels(self.incoming(key, "dottedLine"))]
+
+    def raci(self, key: str) -> Iterator[tuple[Entity, list[tuple[dict[str, Any], str]]]]:
+        """Each process the entity takes part in, with its steps and the entity's letters there.
+
+        A step without `accountable` is accountable to the process owner (FORMAT.md).
+        """
+        processes = {source.partition("#")[0] for source in self.incoming(key, *RACI_EDGES)}
+        processes.update(s for s in self.incoming(key, "owner") if s.startswith("Process/"))
+        for process_key in sorted(processes):
+            process = self.model.get(process_key)
+            if process is None:
+                continue
+            steps = process.spec.get("steps") or []
+            letters: dict[int, set[str]] = {}
+            for index, step in enumerate(steps):
+                for letter, party in step_roles(process, index, step):
+                    if party == key:
+                        letters.setdefault(index, set()).add(letter)
+            taking_part = [
+                (steps[index], ", ".join(letter for letter in LETTERS if letter in letters[index]))
+                for index in sorted(letters)
+            ]
+            yield process, taking_part
+
+    def _process_lines(self, key: str) -> list[str]:
+        lines = []
+        for process, steps in self.raci(key):
+            owner = " — process owner" if process.target(("spec", "owner")) == key else ""
+            lines.append(f"{self.label(process.key)}{owner}")
+            lines.extend(f"  {step.get('title', '')} ({step['id']}): {letters}" for step, letters in steps)
+        return lines
+
+    def _approval_lines(self, key: str) -> list[str]:
+        lines = []
+        for matrix_key in self.incoming(key, "approver", "requester", "escalation"):
+            matrix = self.model.get(matrix_key)
+            if matrix is None:
+                continue
+            for row in bands_table(self.model, matrix):
+                words = f"{self.label(matrix_key)}, band {row.number}: {row.words}"
+                approvers = [party.key for party in row.approvers]
+                if key in approvers:
+                    others = [a for a in approvers if a and a != key]
+                    with_whom = f" with {', '.join(self.labels(others))}" if others else ""
+                    lines.append(f"approves {words}{with_whom}; {_mode_words(row, len(others) + 1)}")
+                if row.escalation is not None and row.escalation.to.key == key:
+                    lines.append(f"receives escalations of {words} after {row.escalation.after}")
+            if key in self.outgoing(matrix, "requester"):
+                lines.append(f"may request under {self.label(matrix_key)}")
+        return lines
+
+    def _kpi_lines(self, key: str) -> list[str]:
+        lines = [
+            f"owns {self.label(k)}: {kpi_words(self._spec(k))}"
+            for k in self.incoming(key, "owner")
+            if k.startswith("KPI/")
+        ]
+        return lines + [f"measured by {self.label(k)}" for k in self.incoming(key, "measures")]
+
+    def _chain_to_top(self, key: str) -> list[str]:
+        chain = self._chain_lines(list(self.structure.chain(key)), self.structure.reports_to, key)
+        return chain or ["none: this is the top position"]
+
+    def _grouped(self, page: Page, heading: str, keys: list[str], lines_of: Callable[[str], list[str]]) -> None:
+        """One section over several posts (a Person's): each post's lines under "as <post>:"."""
+        lines: list[str] = []
+        for key in keys:
+            own = lines_of(key)
+            if len(keys) > 1 and own:
+                lines.append(f"as {self.label(key)}:")
+                own = [f"  {line}" for line in own]
+            lines.extend(own)
+        if heading == "Processes" and lines:
+            lines.insert(0, f"({RACI_LEGEND})")
+        page.section(heading, lines)
+
+    def _work(self, page: Page, keys: list[str]) -> None:
+        """Processes, approvals and KPIs: what a unit, a post or a person's posts do."""
+        self._grouped(page, "Processes", keys, self._process_lines)
+        self._grouped(page, "Approvals", keys, self._approval_lines)
+        self._grouped(page, "KPIs", keys, self._kpi_lines)
+
+    def _spec(self, key: str) -> dict[str, Any]:
+        entity = self.model.get(key)
+        return entity.spec if entity is not None else {}
+
+    def _chain_lines(self, walk: list[str], follow: dict[str, str | None], start: str) -> list[str]:
+        lines = [f"{number}. {self.label(k)}" for number, k in enumerate(walk, 1)]
+        last = walk[-1] if walk else start
+        loop = follow.get(last)
+        if loop is not None and (loop == start or loop in walk):
+            lines.append(f"… loops back to {self.label(loop)} (a cycle)")
+        return lines
+
+    # kinds
+
+    def _position(self, entity: Entity, page: Page) -> None:
+        spec, key, structure = entity.spec, entity.key, self.structure
+        facts = [f"level {spec['level']}"] if "level" in spec else []
+        facts.append(f"headcount {spec.get('headcount', 1)}")
+        page.facts.append(", ".join(facts))
+        unit = structure.unit_of.get(key)
+        lines = []
+        if unit is not None:
+            above = [self.label(u) for u in structure.unit_ancestors(unit)]
+            lines.append(self.label(unit) + (f", under {' › '.join(above)}" if above else ""))
+        lines += [f"head of {label}" for label in self.labels(self.incoming(key, "head"))]
+        page.section("Unit", lines)
+        page.section("Chain to the top", self._chain_to_top(key))
+        page.section("Dotted lines", self._dotted_lines(key))
+        page.section("Direct reports", self.labels(sorted(structure.reports.get(key, ()))))
+        if self.model.persons_declared:
+            holders = structure.holders.get(key, [])
+            page.section("Holders", self.labels(sorted(holders)) or ["vacant"])
+        self._boundary(entity, page)
+        self._work(page, [key])
+
+    def _unit(self, entity: Entity, page: Page) -> None:
+        key, structure = entity.key, self.structure
+        if "type" in entity.spec:
+            page.facts.append(f"type {entity.spec['type']}")
+        ancestors = list(structure.unit_ancestors(key))
+        lines = self._chain_lines(ancestors, structure.parent, key)
+        page.section("Parent chain", lines or ["none: this is the root unit"])
+        page.section("Children", self.labels(sorted(structure.children.get(key, ()))))
+        page.section("Head", self.labels(self.outgoing(entity, "head")))
+        posts = sorted(structure.posts_in.get(key, ()))
+        page.section("Posts", [f"{self.label(p)}, headcount {self._spec(p).get('headcount', 1)}" for p in posts])
+        page.section("Dotted lines", self._dotted_lines(key))
+        self._boundary(entity, page)
+        self._work(page, [key])
+
+    def _person(self, entity: Entity, page: Page) -> None:
+        lines = []
+        posts = list(dict.fromkeys(self.outgoing(entity, "holds")))
+        for post in posts:
+            lines.append(self.label(post))
+            unit = self.structure.unit_of.get(post)
+            if unit is not None:
+                lines.append(f"  unit: {self.label(unit)}")
+            manager = self.structure.reports_to.get(post)
+            lines.append(f"  reports to: {self.label(manager) if manager else 'nobody (top position)'}")
+            position = self.model.get(post)
+            owns = self.outgoing(position, "owns") if position is not None else []
+            if owns:
+                lines.append(f"  owns: {', '.join(self.labels(owns))}")
+        page.section("Posts held", lines)
+        self._grouped(page, "Chain to the top", posts, self._chain_to_top)
+        self._grouped(page, "Dotted lines", posts, self._dotted_lines)
+        self._work(page, posts)
+
+    def _process(self, entity: Entity, page: Page) -> None:
+        spec = entity.spec
+        owner = entity.target(("spec", "owner"))
+        page.section("Owner", [self.label(owner)] if owner else [])
+        carries = entity.target(("spec", "responsibility"))
+        page.section("Carries out", [self.label(carries)] if carries else [])
+        steps = spec.get("steps") or []
+        start = spec.get("start") or (steps[0]["id"] if steps else None)
+        lines = []
+        for index, step in enumerate(steps):
+            at = ("spec", "steps", index)
+            marks = [" (start)" if step["id"] == start else "", f", SLA {step['sla']}" if "sla" in step else ""]
+            lines.append(f"{index + 1}. {step.get('title', '')} ({step['id']}){''.join(marks)}")
+            roles = step_roles(entity, index, step)
+            for letter in LETTERS:
+                who = self.labels(party for role, party in roles if role == letter)
+                if letter == "A" and "accountable" not in step and owner:
+                    who = [f"{self.label(owner)} (process owner)"]
+                if who:
+                    lines.append(f"   {letter}: {', '.join(who)}")
+            matrix = entity.target((*at, "approval"))
+            if matrix:
+                lines.append(f"   approval: {self.label(matrix)}")
+            if step.get("next"):
+                shown = (item.step + (f" (when {item.when})" if item.when else "") for item in next_items(step))
+                lines.append(f"   next: {', '.join(shown)}")
+        page.section("Steps", lines)
+        matrices = sorted({ref.target for ref in entity.refs.values() if ref.edge == "approval"})
+        page.section("Approvals", self.labels(matrices))
+        kpis = self.outgoing(entity, "kpi")
+        kpis += [k for k in self.incoming(entity.key, "measures") if k not in kpis]
+        page.section("KPIs", [f"{self.label(k)}: {kpi_words(self._spec(k))}" for k in kpis])
+
+    def _responsibility(self, entity: Entity, page: Page) -> None:
+        key = entity.key
+        if "category" in entity.spec:
+            page.facts.append(f"category {entity.spec['category']}")
+        page.section("Owners", self.labels(self.incoming(key, "owns")))
+        lines = []
+        for source in self.incoming(key, "excludes"):
+            other = self.model.get(source)
+            if other is None:
+                continue
+            for index, _ in enumerate(other.spec.get("excludes") or ()):
+                if other.target(("spec", "excludes", index, "responsibility")) == key:
+                    owner = other.target(("spec", "excludes", index, "ownedBy"))
+                    lines.append(self.label(source) + (f" — says it is owned by {self.label(owner)}" if owner else ""))
+        page.section("Excluded by", lines)
+        lead = entity.target(("spec", "shared", "lead"))
+        shared = []
+        if lead:
+            shared.append(f"lead: {self.label(lead)}")
+        partners = self.outgoing(entity, "sharedWith")
+        if partners:
+            shared.append(f"with: {', '.join(self.labels(partners))}")
+        page.section("Shared", shared or ["no: one owner expected"])
+        page.section("Processes", self.labels(self.incoming(key, "carries")))
+        page.section("KPIs", [f"measured by {label}" for label in self.labels(self.incoming(key, "measures"))])
+
+    def _approvalmatrix(self, entity: Entity, page: Page) -> None:
+        spec = entity.spec
+        currency = matrix_currency(self.model, entity)
+        if "subject" in spec:
+            page.facts.append(f"subject: {spec['subject']}")
+        facts = [f"currency {currency}"] if currency else []
+        facts.append("self-approval allowed" if spec.get("allowSelfApproval") else "no self-approval")
+        page.facts.append(", ".join(facts))
+        page.section("Requesters", self.labels(self.outgoing(entity, "requester")))
+        lines = []
+        for row in bands_table(self.model, entity):
+            approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
+            lines.append(f"{row.number}. {row.words}: {', '.join(approvers)}")
+            lines.append(f"   {_mode_words(row, len(approvers))}")
+            if row.escalation is not None:
+                to = row.escalation.to
+                lines.append(
+                    f"   escalates after {row.escalation.after} to {self.label(to.key) if to.key else to.name}"
+                )
+        page.section("Bands", lines)
+        page.section("Used in steps", [self._step_label(s) for s in self.incoming(entity.key, "approval")])
+
+    def _kpi(self, entity: Entity, page: Page) -> None:
+        spec = entity.spec
+        if spec.get("method"):
+            page.facts.append(f"method: {spec['method']}")
+        owner = entity.target(("spec", "owner"))
+        page.section("Owner", [self.label(owner)] if owner else [])
+        page.section("Target", [kpi_words(spec)] if kpi_words(spec) else [])
+        page.section("Measures", self.labels(self.outgoing(entity, "measures")))
+        page.section("Processes", self.labels(self.incoming(entity.key, "kpi")))
+
+    def _generic(self, entity: Entity, page: Page) -> None:
+        page.section("Refers to", [f"{ref.edge}: {self.label(ref.target)}" for ref in entity.refs.values()])
+        referred = sorted(
+            (edge, source) for source, _, edge in self.graph.in_edges(entity.key, data="type") if source != entity.key
+        )
+        page.section("Referred to by", [f"{edge}: {self._step_label(source)}" for edge, source in referred])
+
+    def _step_label(self, node: str) -> str:
+        process_key, hash_, step_id = node.partition("#")
+        if not hash_:
+            return self.label(node)
+        title = self.graph.nodes[node].get("title", "") if node in self.graph else ""
+        return f"{self.label(process_key)}, step {title} ({step_id})"
+
+
+def explain(report: Report, ref: str) -> Page:
+    """The page about REF in the checked repository; ExplainError when REF is unknown or ambiguous."""
+    if report.model is None:
+        raise ExplainError("the repository could not be loaded")
+    explainer = Explainer(report)
+    return explainer.page(resolve(report.model, ref))

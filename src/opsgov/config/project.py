@@ -1,0 +1,215 @@
+"""`opsgov.yaml`, the project configuration, read into Settings.
+
+The file is optional. It is read with the same strict loader as the governance documents (so
+every complaint has a line), checked against `schemas/config.json` (unknown keys are errors),
+then against the rule registry: an unknown rule id or option is a configuration error with a
+"did you mean", exit status 2, never a silently ignored setting. Command-line flags override it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import os
+import stat
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from opsgov.config.settings import ConfigError, Settings
+from opsgov.load.documents import Document
+from opsgov.load.documents import Path as NodePath
+from opsgov.load.loader import NO_DOCUMENT, file_type, inside_repository, load_file
+from opsgov.load.schema import schema_dir
+from opsgov.rules import REGISTRY, canonical
+
+CONFIG_FILE = "opsgov.yaml"
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((schema_dir() / "config.json").read_text(encoding="utf-8"))
+    return schema
+
+
+def _error(document: Document, path: NodePath, message: str) -> ConfigError:
+    line, column = document.where(path)
+    return ConfigError(f"{document.file}:{line}:{column}: {message}")
+
+
+def _suggest(word: str, options: Sequence[str]) -> str:
+    """Only a real near-miss (a typo, a swapped pair): a weak match like 'bogus-rule' -> 'ambiguous-ref' misleads."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _schema_problem(document: Document, error: jsonschema.ValidationError) -> ConfigError:
+    path: NodePath = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        extra = sorted(key for key in error.instance if key not in allowed)
+        key = extra[0] if extra else ""
+        return _error(
+            document, (*path, key), f"unknown key '{key}'{_suggest(key, allowed)} (allowed: {', '.join(allowed)})"
+        )
+    if error.validator == "oneOf" and path[:1] == ("rules",):
+        return _error(
+            document, path, "a rule takes a level (error, warning, info, off) or {level: ..., options: {...}}"
+        )
+    where = ".".join(str(step) for step in path) or "the file"
+    if error.validator == "pattern" and path[:1] == ("paths",):
+        message = f"'{error.instance}' is not inside the repository: write a path relative to it, without '..'"
+    elif error.validator == "type" and not path:
+        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, rules)"
+    else:
+        message = error.message
+    return _error(document, path, f"{where}: {message}")
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, int | float):
+        return isinstance(value, int | float)
+    return isinstance(value, type(default))
+
+
+def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> None:
+    for rule_id, value in rules.items():
+        path: NodePath = ("rules", rule_id)
+        current = canonical(rule_id)
+        known = REGISTRY.get(current)
+        if known is None and not current.startswith("policy/"):
+            hint = _suggest(rule_id, list(REGISTRY)) or "; `opsgov rules` lists them"
+            raise _error(document, path, f"unknown rule '{rule_id}'{hint}")
+        entry: dict[str, Any] = {"level": value} if isinstance(value, str) else value
+        if "level" in entry:
+            settings.levels[current] = entry["level"]
+        options = entry.get("options") or {}
+        if not options:
+            continue
+        defaults = known.options if known is not None else {}
+        for name, option in options.items():
+            if name not in defaults:
+                offered = ", ".join(defaults) or "none"
+                raise _error(
+                    document,
+                    (*path, "options", name),
+                    f"rule {current} has no option '{name}'{_suggest(name, list(defaults))} (options: {offered})",
+                )
+            if not _same_type(defaults[name], option):
+                raise _error(
+                    document,
+                    (*path, "options", name),
+                    f"option {name} of {current} takes a value like {json.dumps(defaults[name], ensure_ascii=False)}",
+                )
+            choices = defaults[name]
+            if isinstance(choices, list) and choices and all(isinstance(c, str) for c in choices):
+                # A list of words as default is a selection from those words (vacant-key-post's scope).
+                for index, item in enumerate(option):
+                    if item not in choices:
+                        close = _suggest(item, choices) if isinstance(item, str) else ""
+                        raise _error(
+                            document,
+                            (*path, "options", name, index),
+                            f"option {name} of {current} has no choice {json.dumps(item, ensure_ascii=False)}"
+                            f"{close} (choices: {', '.join(choices)})",
+                        )
+        settings.options[current] = dict(options)
+
+
+def _kind_of(path: Path) -> str:
+    """'' for a regular file or a folder; else what the entry is, in words (never opened, so a FIFO cannot block)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    return file_type(mode)
+
+
+def _check_paths(root: Path, document: Document, paths: Sequence[str]) -> None:
+    """Every `paths` entry names a folder or file inside the repository: a typo must not skip a folder silently."""
+    real_root = root.resolve()
+    for index, entry in enumerate(paths):
+        path = root / entry
+        where: NodePath = ("paths", index)
+        if not os.path.lexists(path):
+            present = sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) if root.is_dir() else []
+            raise _error(document, where, f"paths entry '{entry}' does not exist{_suggest(entry, present)}")
+        if not inside_repository(real_root, path):
+            raise _error(
+                document,
+                where,
+                f"paths entry '{entry}' is a symbolic link to outside the repository; it is not read",
+            )
+        kind = _kind_of(path)
+        if kind:
+            raise _error(document, where, f"paths entry '{entry}' is {kind}, not a folder or a file")
+
+
+def read_config(root: Path, settings: Settings) -> bool:
+    """Apply `root/opsgov.yaml` to `settings`; False when there is no such file.
+
+    opsgov.yaml must be a regular file inside the repository: a folder, a FIFO or a link to
+    outside is a configuration error, never silently skipped nor read (nor blocked on).
+    """
+    path = root / CONFIG_FILE
+    if not os.path.lexists(path):
+        return False
+    if not inside_repository(root.resolve(), path):
+        raise ConfigError(f"{CONFIG_FILE} is a symbolic link to outside the repository; it is not read")
+    kind = _kind_of(path)
+    if kind or path.is_dir():
+        raise ConfigError(f"{CONFIG_FILE} is {kind or 'a folder'}, not a file")
+    documents, problems = load_file(path, CONFIG_FILE)
+    problems = [p for p in problems if p.message != NO_DOCUMENT]  # an empty or all-comment config: the defaults
+    if problems:
+        first = problems[0]
+        raise ConfigError(f"{first.file}:{first.line}:{first.column}: {first.message}")
+    if len(documents) > 1:
+        raise _error(documents[1], (), "opsgov.yaml holds one document, not several")
+    if not documents or documents[0].data is None:
+        return True
+    document = documents[0]
+    data = document.data
+    validator = jsonschema.Draft202012Validator(config_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: document.where(tuple(e.absolute_path)))
+    if errors:
+        raise _schema_problem(document, errors[0])
+    if data.get("extends") == "none":
+        for rule in REGISTRY.values():
+            if rule.check is not None:
+                settings.levels[rule.id] = "off"
+    if "paths" in data:
+        _check_paths(root, document, data["paths"])
+        settings.paths = tuple(data["paths"])
+    if "failOn" in data:
+        settings.fail_on = data["failOn"]
+    _rules(document, data.get("rules") or {}, settings)
+    return True
+
+
+def load_settings(
+    root: Path,
+    *,
+    fail_on: str | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    today: datetime.date | None = None,
+    baseline: Path | None = None,
+) -> Settings:
+    """Settings for the repository at `root`: defaults, then opsgov.yaml, then the command line."""
+    settings = Settings(root=root, select=select, ignore=ignore, baseline=baseline)
+    if root.is_dir():
+        read_config(root, settings)
+    if fail_on is not None:
+        settings.fail_on = fail_on
+    if today is not None:
+        settings.today = today
+    return settings

@@ -1,0 +1,33 @@
+"""Run settings: what to check and how to judge it. The CLI parses into this; the engine reads it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opsgov.load.loader import DEFAULT_LIMITS, Limits
+
+
+class ConfigError(Exception):
+    """A usage or configuration problem: reported on one line, exit status 2."""
+
+
+@dataclass(slots=True)
+class Settings:
+    root: Path = Path(".")
+    paths: tuple[str, ...] = ("ops", "policies")
+    fail_on: str = "error"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    levels: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    today: datetime.date = field(default_factory=datetime.date.today)
+    limits: Limits = DEFAULT_LIMITS
+    jobs: int = 1
+    """Processes that parse files in parallel (1: in this process)."""
+    reference: bool = False
+    """Validate every document with Python jsonschema only: the slow path the fast one must equal."""
+    baseline: Path | None = None
+    """A baseline file (opsgov.report.baseline): findings recorded in it are not reported."""

@@ -1,0 +1,832 @@
+"""Strict YAML loading: files on disk -> `Document`s with node positions, plus findings.
+
+The loader drives libyaml's event parser and builds plain values itself, in one pass, without
+PyYAML's composer or constructor. That is what makes it strict and safe: no tag ever constructs
+anything, an alias is a reference to an already built value (never an expansion), nesting depth
+is checked before a node is opened (the C composer would crash the process on deep input), and
+scalars resolve as YAML 1.2 JSON-like values. It is also what makes it fast: the positions
+come from the events we read anyway, so there is no second pass for line numbers.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import re
+import stat
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from opsgov.load.documents import COLUMN_BITS, LINE_SHIFT, Document, Path, json_path, unpack
+from opsgov.report.finding import Finding, Related
+
+try:  # pragma: no cover - which parser is present depends on the PyYAML build
+    from yaml._yaml import CParser as _Parser
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+    HAVE_LIBYAML = False
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Budgets that keep hostile input cheap to refuse."""
+
+    max_file_bytes: int = 32 * 1024 * 1024
+    max_depth: int = 64
+    max_aliases: int = 100
+    max_alias_nodes: int = 10_000
+    max_number_chars: int = 40
+
+    def __post_init__(self) -> None:
+        if self.max_file_bytes >= 1 << COLUMN_BITS:  # a column must fit its bits in a packed position
+            raise ValueError(f"max_file_bytes must be below {1 << COLUMN_BITS:,}")
+
+
+DEFAULT_LIMITS = Limits()
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
+_NUMBER_START = frozenset("-0123456789")
+_BAD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_NAME_KEYS = frozenset(("name", "title", "id"))
+_NO_KEY = object()
+_HIDDEN_BREAKS = "\x85\u2028\u2029"
+"""NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to libyaml (YAML 1.1), ordinary characters in YAML 1.2."""
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+NO_DOCUMENT = "the file holds no document (it is empty or only comments)"
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character `index` of `text`, counted as every position is counted.
+
+    A line break is LF, CRLF (one break) or a bare CR, as in YAML 1.2 and libyaml; NEL, U+2028
+    and U+2029 are not breaks. The end of the text is the end of its last line: a final line
+    break does not open a line after it, so no position lies past the file.
+    """
+    index = max(0, min(index, len(text)))
+    if index == len(text) and text.endswith(("\n", "\r")):
+        index -= 2 if text.endswith("\r\n") else 1
+    line = text.count("\n", 0, index) + text.count("\r", 0, index) - text.count("\r\n", 0, index) + 1
+    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    return line, index - start + 1
+
+
+@dataclass(slots=True)
+class LoadResult:
+    documents: list[Document] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+
+class _Abort(Exception):
+    """Stops reading a file after a problem that makes the rest of it untrustworthy."""
+
+
+def _describe_char(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
+
+
+def resolve_plain(value: str) -> Any:
+    """Resolve an untagged plain scalar the JSON-like YAML 1.2 way; everything else is a string."""
+    if not value:
+        return None
+    first = value[0]
+    if first in _NUMBER_START:
+        if _NUMBER.match(value):
+            return float(value) if "." in value else int(value)
+        return value
+    if first == "t":
+        return True if value == "true" else value
+    if first == "f":
+        return False if value == "false" else value
+    if first == "n":
+        return None if value == "null" else value
+    if value == "~":
+        return None
+    return value
+
+
+class _FileReader:
+    """Builds the documents of one file from parser events."""
+
+    def __init__(self, rel: str, text: str, limits: Limits) -> None:
+        self.rel = rel
+        self.text = text
+        self.limits = limits
+        self.documents: list[Document] = []
+        self.findings: list[Finding] = []
+        self.aliases = 0
+        self.alias_nodes = 0
+        self.hidden: list[int] = []
+        """Indexes of NEL/U+2028/U+2029 characters, each masked for the parser by a placeholder."""
+        self.hidden_reported: set[int] = set()
+        self.spoiled = False
+        """A hidden break was found in a scalar of the current document."""
+
+    def strict(
+        self, line: int, column: int, message: str, path: Path = (), hint: str = "", related: tuple[Related, ...] = ()
+    ) -> Finding:
+        finding = Finding(
+            self.rel,
+            line,
+            column,
+            "yaml-strict",
+            message,
+            path=json_path(path) if path else "",
+            hint=hint,
+            related=related,
+        )
+        self.findings.append(finding)
+        return finding
+
+    def hidden_char(self, line: int, column: int, what: str, char: str, path: Path) -> None:
+        """A control or invisible character in a key, name, title or id: it hides what the text says."""
+        self.strict(
+            line,
+            column,
+            f"{what} contains the invisible or control character {_describe_char(char)}",
+            path=path,
+            hint="retype the value without hidden characters",
+        )
+
+    def refuse_tag(self, line: int, column: int, tag: str) -> None:
+        """`!!python/...`, `!include`: a tag never constructs anything, on a scalar or a collection."""
+        if tag.startswith("tag:yaml.org,2002:"):  # shown as written, not as libyaml expands it
+            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
+        self.strict(
+            line, column, f"explicit tag {tag} is not allowed", hint="remove the tag; values are read as plain data"
+        )
+
+    def _line_text(self, line: int) -> str:
+        lines = _LINE_BREAK.split(self.text, line)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def _syntax_hint(self, line: int, column: int) -> str:
+        """The one syntax mistake worth a hint: a tab, which YAML never accepts as indentation."""
+        if "\t" in self._line_text(line)[: max(column, 1)]:
+            return "indent with spaces: YAML does not allow tabs for indentation"
+        return ""
+
+    def _within(self, line: int, column: int) -> tuple[int, int]:
+        """libyaml puts the end of the stream on a line after the last one: that is the end of the last line."""
+        last, end = line_column(self.text, len(self.text))
+        if line > last or (line == last and column > end):
+            return last, end
+        return line, column
+
+    def _mask_hidden_breaks(self) -> str:
+        """The text with each NEL/U+2028/U+2029 replaced by a private-use character the text does not hold.
+
+        libyaml follows YAML 1.1 and breaks lines at them, which would let one hide a key after a
+        value (`level: M1<U+2028>  headcount: 0`) or text after a comment, and would shift every
+        position after them. Masked one character for one, they are ordinary characters, as in
+        YAML 1.2: positions stay true, and a scalar that holds one is refused (`_watch`).
+        """
+        text = self.text
+        table: dict[int, str] = {}
+        candidate = 0xE000
+        for char in _HIDDEN_BREAKS:
+            while chr(candidate) in text:
+                candidate += 1
+            table[ord(char)] = chr(candidate)
+            candidate += 1
+        self.hidden = [match.start() for match in re.finditer(f"[{_HIDDEN_BREAKS}]", text)]
+        return text.translate(table)
+
+    def _report_hidden(self, index: int) -> None:
+        if index in self.hidden_reported:
+            return
+        self.hidden_reported.add(index)
+        line, column = line_column(self.text, index)
+        self.strict(
+            line,
+            column,
+            f"hidden character {_describe_char(self.text[index])} in a key or value: YAML 1.2 does not read it as "
+            "a line break, though some tools do, so the text after it would mean different things",
+            hint="retype the text without hidden characters (a comment may hold them)",
+        )
+
+    def _watch(self, get_event: Callable[[], Any]) -> Callable[[], Any]:
+        """`get_event` that refuses every scalar (key or value) spanning a masked hidden break."""
+        hidden = self.hidden
+
+        def get() -> Any:
+            event = get_event()
+            if type(event) is ScalarEvent:
+                start: Any = event.start_mark  # a parsed event always has both marks
+                stop: Any = event.end_mark
+                end = stop.index
+                index = bisect_left(hidden, start.index)
+                while index < len(hidden) and hidden[index] < end:
+                    self._report_hidden(hidden[index])
+                    self.spoiled = True
+                    index += 1
+            return event
+
+        return get
+
+    def _directives(self, first: int, last: int) -> None:
+        """`%YAML 1.1` asks for other scalar rules (yes = true), `%TAG` for other tags: both are refused."""
+        for number in range(first, last + 1):
+            text = self._line_text(number)
+            if text.startswith("%"):
+                name = text.split()[0]
+                self.strict(
+                    number,
+                    1,
+                    f"{name} directive is not allowed: opsgov reads YAML 1.2 with JSON-like values",
+                    hint="remove the directive line",
+                )
+
+    def read(self) -> None:
+        text = self.text
+        masked = "\x85" in text or "\u2028" in text or "\u2029" in text
+        source = self._mask_hidden_breaks() if masked else text
+        parser = _Parser(source)
+        try:
+            self._events(self._watch(parser.get_event) if masked else parser.get_event)
+            if not self.documents and not self.findings:
+                self.findings.append(
+                    Finding(
+                        self.rel,
+                        1,
+                        1,
+                        "schema",
+                        NO_DOCUMENT,
+                        hint="write an opsgov document in it (apiVersion, kind, metadata, spec) or delete the file",
+                    )
+                )
+        except _Abort:
+            pass
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, column = self._within(mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if "maximum nesting depth" in (error.problem or ""):
+                # libyaml 0.2.6 scans ahead and stops deep flow nesting itself, before our own limit is met
+                self.strict(
+                    line,
+                    column,
+                    f"nesting deeper than {self.limits.max_depth} levels",
+                    hint="governance documents never need this depth",
+                )
+                return
+            if mark is not None and self.hidden:
+                # A hidden break in text that no longer parses (`a: x<U+2028>  b: 1`): it is the cause.
+                for index in self.hidden:
+                    if index < mark.index and line_column(text, index)[0] == line:
+                        self._report_hidden(index)
+            problem = error.problem or "invalid YAML"
+            context = f" ({error.context})" if error.context else ""
+            hint = self._syntax_hint(line, column)
+            related: tuple[Related, ...] = ()
+            opened = error.context_mark
+            if opened is not None and error.context:
+                # An unclosed bracket is found at the end of the file; where it opened is what to fix.
+                what = re.sub(r"^while (parsing|scanning) (an? )?", "", error.context)
+                opened_line, opened_column = self._within(opened.line + 1, opened.column + 1)
+                if (opened_line, opened_column) != (line, column):
+                    related = (Related(self.rel, opened_line, opened_column, f"the {what} starts here"),)
+            self.findings.append(
+                Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}", hint=hint, related=related)
+            )
+        except yaml.YAMLError as error:
+            position = getattr(error, "position", 0) or 0
+            if HAVE_LIBYAML:  # libyaml reports a byte offset into the UTF-8 text
+                position = len(source.encode("utf-8")[:position].decode("utf-8", "ignore"))
+            line, column = line_column(self.text, position)
+            reason = getattr(error, "reason", None) or str(error).splitlines()[0]
+            if isinstance(error, yaml.reader.ReaderError) and 0 <= position < len(self.text):
+                # libyaml refuses control characters anywhere in the stream: a strictness finding.
+                self.strict(
+                    line,
+                    column,
+                    f"control character {_describe_char(self.text[position])} is not allowed",
+                    hint="retype the value without hidden characters",
+                )
+                return
+            self.findings.append(
+                Finding(self.rel, line, column, "yaml-syntax", f"{reason}", hint=self._syntax_hint(line, column))
+            )
+        finally:
+            dispose = getattr(parser, "dispose", None)
+            if dispose is not None:
+                dispose()
+
+    def _events(self, get_event: Callable[[], Any]) -> None:  # one hot loop, kept flat for speed
+        limits = self.limits
+        max_depth = limits.max_depth
+        max_number = limits.max_number_chars
+        shift = LINE_SHIFT
+        key_shift = COLUMN_BITS
+        text_end = len(self.text)
+        index = -1
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is StreamEndEvent:
+                return
+            if kind is not DocumentStartEvent:
+                continue
+            index += 1
+            locations: dict[Path, int] = {}
+            anchors: dict[str, Any] = {}
+            open_anchors: set[str] = set()
+            ok = True
+            root: Any = None
+            start_line, start_column = event.start_mark.line + 1, event.start_mark.column + 1
+            root_line, root_column = start_line, start_column
+            if event.version is not None or event.tags:
+                ok = False
+                self._directives(start_line, event.end_mark.line + 1)
+            have_root = False
+            # A frame: [container, path, pending key, anchor, nodes counted at start]
+            stack: list[list[Any]] = []
+            nodes = 0
+            while True:
+                event = get_event()
+                kind = type(event)
+                if kind is DocumentEndEvent:
+                    break
+                mark = event.start_mark
+                line = mark.line + 1
+                column = mark.column + 1
+                if kind is ScalarEvent:
+                    nodes += 1
+                    raw = event.value
+                    if not raw and mark.index >= text_end:  # an empty value at the end: libyaml's mark is past it
+                        line, column = self._within(line, column)
+                    if event.tag is not None:
+                        ok = False
+                        self.refuse_tag(line, column, event.tag)
+                        value: Any = raw
+                    elif event.implicit[0]:
+                        if len(raw) > max_number and raw[0] in _NUMBER_START and _NUMBER.match(raw):
+                            # measured before converting: int() refuses over 4,300 digits with a ValueError
+                            ok = False
+                            self.strict(
+                                line,
+                                column,
+                                f"number with {len(raw)} characters is too long",
+                                hint=f"write at most {max_number} characters; no amount or count needs more",
+                            )
+                            value = raw
+                        else:
+                            value = resolve_plain(raw)
+                    else:
+                        value = raw
+                    anchor = event.anchor
+                    container = None
+                elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                    nodes += 1
+                    if len(stack) >= max_depth:
+                        self.strict(
+                            line,
+                            column,
+                            f"nesting deeper than {max_depth} levels",
+                            hint="governance documents never need this depth",
+                        )
+                        raise _Abort
+                    if event.tag is not None:
+                        ok = False
+                        self.refuse_tag(line, column, event.tag)
+                    value = {} if kind is MappingStartEvent else []
+                    anchor = event.anchor
+                    container = value
+                    raw = ""
+                elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                    frame = stack.pop()
+                    if frame[3] is not None:
+                        anchors[frame[3]] = (frame[0], nodes - frame[4] + 1)
+                        open_anchors.discard(frame[3])
+                    continue
+                elif kind is AliasEvent:
+                    name = event.anchor
+                    self.aliases += 1
+                    if name in open_anchors:
+                        ok = False
+                        self.strict(line, column, f"alias *{name} refers to a node that contains it")
+                        raise _Abort
+                    target = anchors.get(name)
+                    if target is None:
+                        self.strict(line, column, f"alias *{name} names no anchor defined before it")
+                        raise _Abort
+                    value, size = target
+                    raw = ""
+                    nodes += size
+                    self.alias_nodes += size
+                    if self.aliases > limits.max_aliases or self.alias_nodes > limits.max_alias_nodes:
+                        self.strict(
+                            line,
+                            column,
+                            "too many aliases: more than "
+                            f"{limits.max_aliases} aliases or {limits.max_alias_nodes} nodes "
+                            "reached through them in one file",
+                            hint="write the values out; anchors and aliases are for small reuse",
+                        )
+                        raise _Abort
+                    anchor = None
+                    container = None
+                else:
+                    continue
+
+                # Attach the value to its parent.
+                if not stack:
+                    root = value
+                    have_root = True
+                    path: Path = ()
+                    root_line, root_column = line, column
+                else:
+                    frame = stack[-1]
+                    parent = frame[0]
+                    if type(parent) is list:
+                        path = (*frame[1], len(parent))
+                        parent.append(value)
+                        locations[path] = (line << shift) | column
+                    elif frame[2] is _NO_KEY:
+                        # This node is a mapping key.
+                        if type(value) is not str:
+                            ok = False
+                            shown = "a mapping or list" if container is not None else f"{raw!r} (not text)"
+                            self.strict(line, column, f"mapping key is {shown}", path=frame[1], hint="quote the key")
+                            value = f"<invalid key {nodes}>"
+                        elif value == "<<" and kind is ScalarEvent and event.implicit[0]:
+                            ok = False
+                            self.strict(
+                                line,
+                                column,
+                                "merge keys (<<) are not allowed",
+                                path=frame[1],
+                                hint="write the fields out in full",
+                            )
+                        elif value in parent:
+                            ok = False
+                            first = locations.get((*frame[1], value))
+                            first_line, first_column = line, column
+                            if first is not None:
+                                first_line, value_column, key_column = unpack(first)
+                                first_column = key_column or value_column
+                            self.strict(
+                                line,
+                                column,
+                                f"duplicate key {value!r} (first at line {first_line})",
+                                path=(*frame[1], value),
+                                related=(Related(self.rel, first_line, first_column, "first defined here"),),
+                                hint="remove one of them; YAML would silently keep only the last",
+                            )
+                            value = f"{value}<duplicate {nodes}>"
+                        elif kind is ScalarEvent and (bad := _BAD_IN_NAME.search(value)) is not None:
+                            ok = False
+                            self.hidden_char(line, column, "key", bad.group(), frame[1])
+                        frame[2] = value
+                        frame.append((line, column))
+                        if container is not None:  # a complex key: read into a throwaway container
+                            stack.append([container, (*frame[1], value), _NO_KEY, anchor, nodes])
+                        continue
+                    else:
+                        key = frame[2]
+                        path = (*frame[1], key)
+                        parent[key] = value
+                        frame[2] = _NO_KEY
+                        key_line, key_column = frame.pop()
+                        if container is not None:
+                            locations[path] = (key_line << shift) | key_column
+                        elif key_line == line:
+                            locations[path] = (line << shift) | (key_column << key_shift) | column
+                        else:
+                            locations[path] = (line << shift) | column
+                if type(value) is str and kind is ScalarEvent:
+                    if path and path[-1] in _NAME_KEYS:
+                        bad = _BAD_IN_NAME.search(value)
+                        if bad is not None:
+                            ok = False
+                            self.hidden_char(line, column, str(path[-1]), bad.group(), path)
+                        elif path[-1] == "title" and not unicodedata.is_normalized("NFC", value):
+                            ok = False
+                            self.strict(
+                                line,
+                                column,
+                                "title is not in Unicode normal form NFC",
+                                path=path,
+                                hint="retype it or normalise it to NFC (composed characters)",
+                            )
+                    elif _BIDI.search(value):
+                        ok = False
+                        bad = _BIDI.search(value)
+                        assert bad is not None
+                        self.strict(
+                            line,
+                            column,
+                            f"text contains the bidirectional control character {_describe_char(bad.group())}",
+                            path=path,
+                            hint="such characters can make text read differently from what it is",
+                        )
+                if container is not None:
+                    if anchor is not None:
+                        open_anchors.add(anchor)
+                    stack.append([container, path, _NO_KEY, anchor, nodes])
+                elif anchor is not None:
+                    anchors[anchor] = (value, 1)
+                if anchor is not None and len(anchors) + len(open_anchors) > limits.max_aliases:
+                    self.strict(line, column, f"more than {limits.max_aliases} anchors in one document")
+                    raise _Abort
+            if self.spoiled:
+                ok = self.spoiled = False
+            if root is None:  # `null`, `~` or nothing after `---`: kept, the schema stage says what is wrong
+                root_line, root_column = start_line, start_column
+            if have_root:
+                self.documents.append(Document(self.rel, index, root_line, root_column, root, locations, ok))
+
+
+def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, Finding | None]:
+    """Decode a file strictly as UTF-8 (a leading BOM is allowed)."""
+    if len(raw) > limits.max_file_bytes:
+        return None, Finding(
+            rel,
+            1,
+            1,
+            "yaml-strict",
+            f"file is {len(raw):,} bytes, over the limit of {limits.max_file_bytes:,}",
+            hint="split it into several files",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8").removeprefix("\ufeff")  # valid up to the error
+        line, column = line_column(before + "?", len(before))
+        return None, Finding(
+            rel,
+            line,
+            column,
+            "yaml-strict",
+            f"file is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+            hint="save the file as UTF-8",
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, None
+
+
+def load_text(text: str, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
+    # libyaml skips a leading BOM without counting it: so do the positions counted here
+    reader = _FileReader(rel, text.removeprefix("\ufeff"), limits)
+    reader.read()
+    return reader.documents, reader.findings
+
+
+def load_bytes(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
+    text, problem = read_text(raw, rel, limits)
+    if text is None:
+        assert problem is not None
+        return [], [problem]
+    return load_text(text, rel, limits)
+
+
+def inside_repository(real_root: FsPath, path: str | FsPath) -> bool:
+    """Whether `path`, every symbolic link on its way followed, stays under `real_root` (a resolved path)."""
+    real = os.path.realpath(path)
+    base = str(real_root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, str]], list[Finding]]:
+    """The YAML files under `folders` of `root`, sorted; symlinks are followed only inside `root`."""
+    real_root = root.resolve()
+    found: dict[str, FsPath] = {}
+    findings: list[Finding] = []
+    seen_dirs: set[str] = set()
+
+    def rel_of(path: str) -> str:
+        # A name is shown, never opened again: its bytes read as UTF-8 whatever the locale (PYTHONUTF8=0
+        # under LC_ALL=C decodes them to lone surrogates, which no output can encode); others as \xNN.
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+    def inside(path: str) -> bool:
+        return inside_repository(real_root, path)
+
+    def walk(directory: str) -> Iterator[None]:
+        real = os.path.realpath(directory)
+        if real in seen_dirs:
+            return
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as error:
+            findings.append(
+                Finding(rel_of(directory), 1, 1, "file-unreadable", f"cannot read folder: {error.strerror or error}")
+            )
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink() and not inside(entry.path):
+                findings.append(
+                    Finding(
+                        rel_of(entry.path),
+                        1,
+                        1,
+                        "yaml-strict",
+                        "symbolic link points outside the repository; not followed",
+                    )
+                )
+                continue
+            try:
+                if entry.is_dir():
+                    yield from walk(entry.path)
+                elif entry.name.endswith(YAML_SUFFIXES):
+                    if entry.is_file() or not os.path.exists(entry.path):  # a dangling link: reading says why
+                        found.setdefault(rel_of(entry.path), FsPath(entry.path))
+                    else:  # a pipe or a device named *.yaml: reading it could block forever
+                        findings.append(
+                            Finding(rel_of(entry.path), 1, 1, "file-unreadable", "not a regular file; not read")
+                        )
+            except OSError as error:
+                findings.append(
+                    Finding(rel_of(entry.path), 1, 1, "file-unreadable", f"cannot read: {error.strerror or error}")
+                )
+
+    for folder in folders:
+        start = root / folder
+        if not inside(str(start)):  # the entry or a folder on its way is a link out of the repository
+            if os.path.lexists(start):
+                findings.append(
+                    Finding(
+                        rel_of(str(start)),
+                        1,
+                        1,
+                        "yaml-strict",
+                        "symbolic link points outside the repository; not followed",
+                    )
+                )
+            continue
+        if start.is_file() or (start.suffix in YAML_SUFFIXES and not start.exists()):
+            found.setdefault(rel_of(str(start)), start)
+        elif start.exists() and not start.is_dir():  # a pipe or a device: reading it could block forever
+            findings.append(Finding(rel_of(str(start)), 1, 1, "file-unreadable", "not a regular file; not read"))
+        elif start.is_dir():
+            for _ in walk(str(start)):
+                pass
+    return [(found[rel], rel) for rel in sorted(found)], findings
+
+
+def load_file(path: FsPath, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
+    try:
+        raw = read_regular(path, limits.max_file_bytes)
+    except _Oversize as size:
+        return [], [
+            Finding(
+                rel,
+                1,
+                1,
+                "yaml-strict",
+                f"file is {size.args[0]:,} bytes, over the limit of {limits.max_file_bytes:,}",
+                hint="split it into several files",
+            )
+        ]
+    except NotRegularError as error:
+        return [], [Finding(rel, 1, 1, "file-unreadable", f"{error}; not read")]
+    except OSError as error:
+        return [], [Finding(rel, 1, 1, "file-unreadable", f"cannot read file: {error.strerror or error}")]
+    return load_bytes(raw, rel, limits)
+
+
+class NotRegularError(OSError):
+    """A folder, pipe, socket or device where a file was expected."""
+
+
+class _Oversize(Exception):
+    pass
+
+
+def file_type(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def read_regular(path: FsPath, max_bytes: int) -> bytes:
+    """The bytes of a regular file; never blocks on a FIFO (opened non-blocking, then checked by fstat)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularError(f"{file_type(status.st_mode)}, not a regular file")
+        if status.st_size > max_bytes:
+            raise _Oversize(status.st_size)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read(max_bytes + 1)
+    finally:
+        os.close(descriptor)
+
+
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+"""Below this much YAML, starting a second process costs more than it saves."""
+
+_FileResult = tuple[list[Document], list[Finding]]
+
+
+def _load_chunk(chunk: Sequence[tuple[int, FsPath, str]], limits: Limits) -> list[tuple[int, _FileResult]]:
+    gc.disable()
+    return [(index, load_file(path, rel, limits)) for index, path, rel in chunk]
+
+
+def _size(path: FsPath) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported when the file is read
+        return 0
+
+
+def _chunks(
+    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], jobs: int
+) -> list[list[tuple[int, FsPath, str]]]:
+    """Files dealt into `jobs` bins of about equal size, largest first."""
+    order = sorted(range(len(files)), key=lambda index: (-sizes[index], index))
+    bins: list[list[tuple[int, FsPath, str]]] = [[] for _ in range(jobs)]
+    totals = [0] * jobs
+    for index in order:
+        lightest = totals.index(min(totals))
+        bins[lightest].append((index, *files[index]))
+        totals[lightest] += sizes[index]
+    return [chunk for chunk in bins if chunk]
+
+
+def _load_parallel(
+    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], limits: Limits, jobs: int
+) -> list[_FileResult] | None:
+    """Parse in this process and `jobs - 1` forked ones; None where that is not possible here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    chunks = _chunks(files, sizes, jobs)
+    results: list[_FileResult | None] = [None] * len(files)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
+            futures = [pool.submit(_load_chunk, chunk, limits) for chunk in chunks[1:]]
+            for index, result in _load_chunk(chunks[0], limits):
+                results[index] = result
+            for future in futures:
+                for index, result in future.result():
+                    results[index] = result
+    except (OSError, BrokenProcessPool):
+        return None
+    return [result for result in results if result is not None]
+
+
+def load_files(files: Sequence[tuple[FsPath, str]], limits: Limits = DEFAULT_LIMITS, *, jobs: int = 1) -> LoadResult:
+    """Load every file, in file order; the garbage collector stays off meanwhile (nothing here makes cycles).
+
+    With `jobs` > 1 and enough YAML to pay for it, files are parsed in forked processes too and
+    the documents come back pickled; the result is the same as a serial load.
+    """
+    result = LoadResult(files=len(files))
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        per_file: list[_FileResult] | None = None
+        sizes = [_size(path) for path, _ in files] if jobs > 1 and len(files) > 1 else []
+        if sizes and sum(sizes) >= PARALLEL_MIN_BYTES:
+            # parsing is CPU-bound: processes beyond a few per core only cost forks (`-j 100000` is no fork bomb)
+            per_file = _load_parallel(files, sizes, limits, min(jobs, len(files), 4 * (os.cpu_count() or 1)))
+        if per_file is None:
+            per_file = [load_file(path, rel, limits) for path, rel in files]
+        for documents, findings in per_file:
+            result.documents.extend(documents)
+            result.findings.extend(findings)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return result

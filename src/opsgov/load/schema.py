@@ -1,0 +1,392 @@
+"""Schema validation: every document against its kind's JSON Schema (Draft 2020-12).
+
+Documents are checked with the compiled `jsonschema_rs` validator first; only a document that
+fails is checked again with Python `jsonschema`, whose errors carry the structure needed for
+messages a governance officer can act on (the field, what was expected, what to write instead).
+Schemas are resolved from a registry of the shipped files under a base URI that is never
+fetched: `$ref` resolution touches neither the network nor the file system.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from opsgov.load.documents import Document, Path
+from opsgov.report.finding import Finding
+
+BASE_URI = "https://opsgov.invalid/schemas/v1/"
+KINDS = (
+    "Organization",
+    "Unit",
+    "Position",
+    "Person",
+    "Responsibility",
+    "Process",
+    "ApprovalMatrix",
+    "KPI",
+    "Policy",
+    "Waiver",
+)
+KIND_FILES = {kind: f"{kind.lower()}.json" for kind in KINDS}
+ENVELOPE = "envelope.json"
+API_VERSION = "opsgov/v1"
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
+}
+_BOOLEAN_LOOKALIKES = frozenset(("yes", "no", "on", "off", "y", "n", "true", "false"))
+_NUMBER_LOOKALIKE = re.compile(
+    r"^[-+]?[0-9][0-9_,.]*([eE][-+]?[0-9]+)?\s*(万|亿|k|K|m|M)?$|^[-+]?\.?(nan|inf)$", re.IGNORECASE
+)
+_NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+_KIND_PREFIX = "(?:Organization|Unit|Position|Person|Responsibility|Process|ApprovalMatrix|KPI|Policy|Waiver)/"
+_LOCALE = (
+    "^[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    "(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    "(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?$"
+)
+"""The locale pattern of envelope.json (RFC 5646 well-formed tags; a test keeps the two equal)."""
+_PATTERN_WORDS = {
+    f"^{_NAME}": "is not a valid name: use lower-case ASCII letters, digits and '-', 1 to 63 characters, "
+    "not starting or ending with '-'",
+    f"^(?:{_KIND_PREFIX})?{_NAME}": "is not a valid reference: write a name (ops-manager) or Kind/name (Unit/finance)",
+    f"^{_KIND_PREFIX}{_NAME}": "is not a Kind/name reference (e.g. Position/ops-manager)",
+    "^[1-9][0-9]*(m|h|d|w)$": "is not a duration: write a whole number and m, h, d or w (30m, 24h, 2d, 1w)",
+    "^[A-Z]{3}$": "is not an ISO 4217 currency code (three capital letters, e.g. CNY)",
+    _LOCALE: "is not a BCP 47 language tag (e.g. zh-CN, en, zh-Hans-CN)",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "is not a date: write YYYY-MM-DD",
+    "^(policy/)?[a-z0-9]+(-[a-z0-9]+)*$": "is not a rule id (e.g. duty-overlap or policy/max-span-of-control)",
+}
+
+
+def schema_dir() -> FsPath:
+    """The JSON Schemas: inside the installed package, else the repository's `schemas/`."""
+    packaged = resources.files("opsgov").joinpath("schemas")
+    if packaged.is_dir():
+        return FsPath(str(packaged))
+    return FsPath(__file__).resolve().parents[3] / "schemas"
+
+
+@cache
+def load_schemas() -> dict[str, dict[str, Any]]:
+    """File name -> parsed schema, read once per process."""
+    folder = schema_dir()
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+BUNDLE_NAME = "opsgov.bundle.json"
+"""What `opsgov schema --bundle -o DIR` writes."""
+
+
+def bundle_schemas() -> dict[str, Any]:
+    """Every document schema in one self-contained Draft-07 file, for editors.
+
+    yaml-language-server (the VS Code YAML extension) validates with Draft 7 and warns that
+    2020-12 "is not yet fully supported"; one file also leaves no relative `$ref` for an editor to
+    resolve. The translation is exact for the keywords our schemas use: `$defs` becomes
+    `definitions`, `dependentSchemas` becomes `dependencies`, and a `$ref` with siblings (ignored
+    beside `$ref` in Draft 7) moves into an `allOf`. `opsgov.json`, the dispatcher on `kind`, is
+    the root; config.json (opsgov.yaml) is left out.
+    """
+    schemas = load_schemas()
+    root = {"$schema": DRAFT_07, **_draft7(schemas["opsgov.json"], "opsgov")}
+    root["definitions"] = {
+        name.removesuffix(".json"): _draft7(schema, name.removesuffix(".json"))
+        for name, schema in schemas.items()
+        if name not in ("opsgov.json", "config.json")
+    }
+    return root
+
+
+def _draft7(node: Any, home: str) -> Any:
+    """`node` of schema file `home` in Draft 7, with every `$ref` pointing into the bundle."""
+    if isinstance(node, list):
+        return [_draft7(item, home) for item in node]
+    if not isinstance(node, dict):
+        return node
+    renamed = {"$defs": "definitions", "dependentSchemas": "dependencies"}
+    out = {renamed.get(key, key): _draft7(value, home) for key, value in node.items() if key not in ("$schema", "$id")}
+    ref = out.pop("$ref", None)
+    if isinstance(ref, str):
+        target, _, pointer = ref.partition("#")
+        owner = target.removesuffix(".json") if target else home
+        ref = f"#/definitions/{owner}" + pointer.replace("/$defs/", "/definitions/")
+        if not out:
+            return {"$ref": ref}
+        out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
+    return out
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _where(path: Iterable[str | int]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text or "the document"
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _type_hint(expected: str | list[str], value: Any) -> str:
+    wanted = [expected] if isinstance(expected, str) else expected
+    if "boolean" in wanted and isinstance(value, str) and value.lower() in _BOOLEAN_LOOKALIKES:
+        return "write true or false (YAML words like yes/no/on/off are text here)"
+    numeric = "number" in wanted or "integer" in wanted
+    if numeric and isinstance(value, str) and _NUMBER_LOOKALIKE.match(value.strip()):
+        return "write a plain number such as 100000: no quotes, underscores, separators, exponents or units"
+    if "integer" in wanted and isinstance(value, float):
+        return "write a whole number"
+    if "string" in wanted and isinstance(value, (bool, int, float)):
+        return "quote it to make it text"
+    return ""
+
+
+def _respelled(pattern: str, value: Any) -> str:
+    """`Finance` -> `finance`, `unit/finance` -> `Unit/finance`, `ops manager` -> `ops-manager`, if that fits."""
+    if not isinstance(value, str):
+        return ""
+    kind, slash, name = value.strip().rpartition("/")
+    name = re.sub(r"[\s_.]+", "-", name.lower())
+    if slash:
+        kind = {k.lower(): k for k in KINDS}.get(kind.lower(), kind)
+    candidate = f"{kind}{slash}{name}"
+    if candidate != value and re.search(pattern, candidate):
+        return f"did you mean '{candidate}'?"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    path: Path
+    message: str
+    hint: str = ""
+    at_key: bool = False
+    """Locate the finding at the mapping key (an unknown field) rather than its value."""
+
+
+def _explain(error: ValidationError) -> Iterator[_Problem]:
+    """Turn one jsonschema error into problems phrased for people, located at the node at fault."""
+    path: Path = tuple(error.absolute_path)
+    where = _where(path)
+    keyword = error.validator
+    value = error.validator_value
+    instance = error.instance
+    if keyword in ("oneOf", "anyOf") and error.context:
+        # The best match is the alternative whose type fits the value: explain all of its errors.
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        depth = len(error.absolute_path)
+        fitting = [
+            errors
+            for errors in branches.values()
+            if not any(e.validator == "type" and len(e.absolute_path) == depth for e in errors)
+        ]
+        if len(fitting) == 1:
+            for sub in fitting[0]:
+                yield from _explain(sub)
+            return
+        alternatives = [e for e in error.context if len(e.absolute_path) == len(error.absolute_path)]
+        if alternatives and all(e.validator == "type" for e in alternatives):
+            kinds = [
+                w
+                for e in alternatives
+                for w in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value)
+            ]
+            if set(kinds) <= {"string", "array"}:
+                yield _Problem(path, f"{where} must be a name or a list of names, not {_describe(instance)}")
+                return
+        yield from _explain(best_match(error.context))
+        return
+    if keyword == "type":
+        expected = value if isinstance(value, str) else " or ".join(value)
+        words = (
+            _TYPE_WORDS.get(expected, expected)
+            if isinstance(value, str)
+            else " or ".join(_TYPE_WORDS.get(v, v) for v in value)
+        )
+        yield _Problem(path, f"{where} must be {words}, not {_describe(instance)}", _type_hint(value, instance))
+    elif keyword == "required":
+        missing = [name for name in value if isinstance(instance, dict) and name not in instance]
+        match = re.match(r"^'(.+)' is a required property$", error.message)
+        name = match.group(1) if match else (missing[0] if missing else "?")
+        yield _Problem(path, f"{where} is missing the required field '{name}'")
+    elif keyword == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        for key in instance:
+            if key in allowed or any(p.search(key) for p in patterns):
+                continue
+            hint = _suggest(key, allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else "")
+            yield _Problem((*path, key), f"unknown field '{key}' in {where}", hint, at_key=True)
+    elif keyword == "enum" and isinstance(instance, (dict, list)) and "type" in error.schema:
+        return  # `kind: {a: 1}`: "must be text, not a mapping" says it; the list of kinds would be noise
+    elif keyword == "enum" and "ISO 4217" in error.schema.get("description", ""):
+        # 178 codes: name the standard, not the list
+        respelled = instance.strip().upper() if isinstance(instance, str) else ""
+        hint = f"did you mean '{respelled}'?" if respelled in value and respelled != instance else ""
+        yield _Problem(
+            path, f"{where}: {_describe(instance)} is not an ISO 4217 currency code in use (e.g. CNY, USD, EUR)", hint
+        )
+    elif keyword == "enum":
+        options = [str(v) for v in value]
+        hint = _suggest(str(instance), options) if isinstance(instance, str) else ""
+        yield _Problem(path, f"{where} must be one of {', '.join(options)}; not {_describe(instance)}", hint)
+    elif keyword == "const":
+        yield _Problem(path, f"{where} must be '{value}', not {_describe(instance)}")
+    elif keyword == "pattern":
+        words = _PATTERN_WORDS.get(value, f"does not match the pattern {value}")
+        yield _Problem(path, f"{where}: {_describe(instance)} {words}", _respelled(value, instance))
+    elif keyword == "minItems":
+        yield _Problem(path, f"{where} must list at least {value} item{'s' if value != 1 else ''}")
+    elif keyword == "minLength":
+        yield _Problem(path, f"{where} must not be empty")
+    elif keyword in ("minimum", "exclusiveMinimum"):
+        yield _Problem(path, f"{where} must be at least {value}, not {_describe(instance)}")
+    elif keyword == "uniqueItems":
+        yield _Problem(path, f"{where} lists the same entry more than once")
+    elif keyword == "not" and "dependentSchemas" in error.relative_schema_path:
+        steps = list(error.relative_schema_path)
+        present = steps[steps.index("dependentSchemas") + 1]
+        others = value.get("required", []) if isinstance(value, dict) else []
+        other = others[0] if others else "?"
+        yield _Problem(
+            path,
+            f"{where} has both '{present}' and '{other}'; use one of them",
+            "from/over are the lower bound (inclusive/exclusive), upTo/below the upper bound",
+        )
+    elif keyword == "propertyNames":
+        yield _Problem(path, f"{where}: key {_describe(instance)} is not allowed here")
+    else:
+        yield _Problem(path, f"{where}: {error.message}")
+
+
+class Validator:
+    """The compiled validators of one run: one per kind plus the bare envelope."""
+
+    def __init__(self, schemas: dict[str, dict[str, Any]] | None = None, *, fast: bool = True) -> None:
+        self.schemas = schemas if schemas is not None else load_schemas()
+        self.fast = fast
+        rs_registry = jsonschema_rs.Registry(
+            [(BASE_URI + name, schema) for name, schema in self.schemas.items()], draft=jsonschema_rs.Draft202012
+        )
+        self._fast: dict[str, Any] = {
+            kind: jsonschema_rs.validator_for(self.schemas[file], registry=rs_registry, base_uri=BASE_URI + file)
+            for kind, file in KIND_FILES.items()
+        }
+        self._fast_envelope = jsonschema_rs.validator_for(
+            {"$ref": BASE_URI + ENVELOPE + "#/$defs/envelope"}, registry=rs_registry, base_uri=BASE_URI
+        )
+        self._registry: Registry[Any] = Registry().with_resources(
+            (BASE_URI + name, Resource.from_contents(schema, default_specification=DRAFT202012))
+            for name, schema in self.schemas.items()
+        )
+        self._slow: dict[str, jsonschema.Draft202012Validator] = {}
+
+    def _slow_validator(self, kind: str | None) -> jsonschema.Draft202012Validator:
+        key = kind or ""
+        validator = self._slow.get(key)
+        if validator is None:
+            target = BASE_URI + (KIND_FILES[kind] if kind else ENVELOPE + "#/$defs/envelope")
+            validator = jsonschema.Draft202012Validator({"$ref": target}, registry=self._registry)
+            self._slow[key] = validator
+        return validator
+
+    def validate(self, document: Document) -> list[Finding]:
+        data = document.data
+        if data is None:  # `null`, `~`, or nothing between two `---`
+            return [
+                document.finding(
+                    "schema",
+                    (),
+                    "the document is empty (null): a document is a mapping with apiVersion, kind, metadata and spec",
+                    hint="remove the empty document (a stray `---`) or write its content",
+                )
+            ]
+        if type(data) is not dict:
+            return [
+                document.finding(
+                    "schema",
+                    (),
+                    f"a document must be a mapping with apiVersion, kind, metadata and spec, not {_describe(data)}",
+                )
+            ]
+        if "kind" not in data and "apiVersion" not in data:
+            # Some other YAML in ops/ (a CI file, notes): one finding, not one per missing field.
+            return [
+                document.finding(
+                    "schema",
+                    (),
+                    "the document has neither apiVersion nor kind: it is not an opsgov document",
+                    hint="start it with apiVersion: opsgov/v1 and a kind (Unit, Position, ...), or move the file "
+                    "out of the governance folders",
+                )
+            ]
+        kind = data.get("kind")
+        if type(kind) is not str or kind not in self._fast:  # a mapping or list as kind is not hashable
+            kind = None
+        fast = self._fast[kind] if kind else self._fast_envelope
+        if self.fast and fast.is_valid(data):
+            return []
+        entity = entity_key(data)
+        problems: dict[tuple[Path, str], _Problem] = {}
+        for error in self._slow_validator(kind).iter_errors(data):
+            for problem in _explain(error):
+                problems.setdefault((problem.path, problem.message), problem)
+        if not problems:  # the two validators disagree on an edge (e.g. a trailing newline in a name)
+            for rs_error in fast.iter_errors(data):
+                path = tuple(rs_error.instance_path)
+                problems.setdefault((path, rs_error.message), _Problem(path, f"{_where(path)}: {rs_error.message}"))
+        return [
+            document.finding("schema", p.path, p.message, entity=entity, hint=p.hint, at_key=p.at_key)
+            for p in problems.values()
+        ]
+
+
+def entity_key(data: Any) -> str:
+    """`Kind/name` of a document, or "" when it does not say."""
+    if type(data) is not dict:
+        return ""
+    kind, metadata = data.get("kind"), data.get("metadata")
+    name = metadata.get("name") if type(metadata) is dict else None
+    if type(kind) is str and type(name) is str:
+        return f"{kind}/{name}"
+    return ""

@@ -1,0 +1,246 @@
+"""Approval matrices as tables: the bands of a matrix in amount order, and who approves an amount.
+
+One `BandRow` per band carries everything a reader needs (the interval in words, the approvers
+with their titles, the mode, the escalation), so `opsgov who-approves` and the delegation of
+authority table (`opsgov render approvals`) are one call each: `bands_table(model, matrix)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from opsgov import escape
+from opsgov.config.settings import ConfigError
+from opsgov.model.bands import Interval, band_interval, money
+from opsgov.model.entities import Entity, Model
+
+MODES = {
+    "any": "any (one approver suffices)",
+    "all": "countersign (all must approve)",
+    "sequential": "sequential (all approve, in order)",
+}
+
+
+def matrix_currency(model: Model, matrix: Entity) -> str | None:
+    """The matrix's `currency`, else the Organization's, else None (amounts then print bare)."""
+    currency = matrix.spec.get("currency")
+    if currency:
+        return str(currency)
+    if len(model.organizations) == 1:
+        org_currency = model.organizations[0].spec.get("currency")
+        if org_currency:
+            return str(org_currency)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """An approver or escalation target: `key` is `Kind/name` when the reference resolves, else ''."""
+
+    name: str
+    key: str = ""
+    title: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.key.partition("/")[0]
+
+    def words(self) -> str:
+        if not self.key:
+            return f"{self.name} (unresolved)"
+        text = f"{self.name} {self.title}" if self.title and self.title != self.name else self.name
+        return text if self.kind == "Position" else f"{text} (Unit, deciding as one)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind or None, "entity": self.key or None, "title": self.title}
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    after: str
+    to: Party
+
+    def words(self) -> str:
+        return f"after {self.after} to {self.to.words()}"
+
+
+@dataclass(frozen=True, slots=True)
+class BandRow:
+    """One band of a matrix, ready to print: `number` is 1-based, in the order the document lists it."""
+
+    number: int
+    interval: Interval
+    words: str
+    approvers: tuple[Party, ...]
+    mode: str
+    escalation: Escalation | None
+    file: str
+    line: int
+    currency: str | None = None
+
+    @property
+    def mode_words(self) -> str:
+        return MODES.get(self.mode, self.mode)
+
+    def to_dict(self) -> dict[str, Any]:
+        interval = self.interval
+        return {
+            "band": self.number,
+            "interval": {
+                "low": str(interval.low),
+                "lowInclusive": interval.low_inclusive,
+                "high": None if interval.high is None else str(interval.high),
+                "highInclusive": interval.high_inclusive,
+            },
+            "words": self.words,
+            "mode": self.mode,
+            "approvers": [a.to_dict() for a in self.approvers],
+            "escalation": None
+            if self.escalation is None
+            else {"after": self.escalation.after, "to": self.escalation.to.to_dict()},
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+def _party(model: Model, matrix: Entity, path: tuple[str | int, ...], raw: Any) -> Party:
+    key = matrix.target(path)
+    target = model.get(key)
+    if target is None:
+        return Party(str(raw))
+    return Party(target.name, target.key, target.title)
+
+
+def bands_table(model: Model, matrix: Entity) -> list[BandRow]:
+    """Every band of the matrix, in the order written (the delegation-of-authority table)."""
+    currency = matrix_currency(model, matrix)
+    rows: list[BandRow] = []
+    for index, band in enumerate(matrix.spec.get("bands", ())):
+        base = ("spec", "bands", index)
+        interval = band_interval(band)
+        approvers = tuple(
+            _party(model, matrix, (*base, "approvers", j), raw) for j, raw in enumerate(band.get("approvers", ()))
+        )
+        escalation = None
+        if "escalation" in band:
+            spec = band["escalation"]
+            escalation = Escalation(spec["after"], _party(model, matrix, (*base, "escalation", "to"), spec["to"]))
+        rows.append(
+            BandRow(
+                number=index + 1,
+                interval=interval,
+                words=interval.words(currency),
+                approvers=approvers,
+                mode=band.get("mode", "any"),
+                escalation=escalation,
+                file=matrix.doc.file,
+                line=matrix.doc.where(base)[0],
+                currency=currency,
+            )
+        )
+    return rows
+
+
+def bands_for(model: Model, matrix: Entity, amount: Decimal) -> list[BandRow]:
+    """The bands that cover `amount`: exactly one in a sound matrix, none in a gap, two in an overlap."""
+    return [row for row in bands_table(model, matrix) if amount in row.interval]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """`opsgov who-approves`: the matching bands, and a plain sentence when there is not exactly one."""
+
+    matrix: Entity
+    amount: Decimal
+    currency: str | None
+    bands: tuple[BandRow, ...]
+
+    @property
+    def problem(self) -> str | None:
+        amount = money(self.amount, self.currency)
+        if not self.bands:
+            return f"no band of {self.matrix.name} covers {amount} (an approval-gap): nobody may approve it"
+        if len(self.bands) > 1:
+            which = " and ".join(f"band {row.number} ({row.words})" for row in self.bands)
+            return f"{amount} falls in {len(self.bands)} bands of {self.matrix.name} (an approval-overlap): {which}"
+        return None
+
+    def lines(self) -> Iterator[str]:
+        yield f"{self.matrix.title} ({self.matrix.name}), {money(self.amount, self.currency)}"
+        problem = self.problem
+        if problem is not None:
+            yield problem
+        for row in self.bands:
+            yield f"band {row.number}: {row.words}"
+            yield f"mode: {row.mode_words}"
+            yield "approvers: " + ", ".join(party.words() for party in row.approvers)
+            yield "escalation: " + (row.escalation.words() if row.escalation else "none")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "matrix": self.matrix.name,
+            "title": self.matrix.title,
+            "subject": self.matrix.spec.get("subject", ""),
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "band": self.bands[0].to_dict() if len(self.bands) == 1 else None,
+            "bands": [row.to_dict() for row in self.bands],
+            "problem": self.problem,
+        }
+
+
+def who_approves(model: Model, matrix: Entity, amount: Decimal) -> Answer:
+    return Answer(matrix, amount, matrix_currency(model, matrix), tuple(bands_for(model, matrix, amount)))
+
+
+_PLAIN_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def parse_amount(text: str) -> Decimal:
+    """A command-line amount: a plain decimal >= 0 (`300000`, `0.01`); anything else is a usage error."""
+    cleaned = text.strip()
+    if _PLAIN_AMOUNT.match(cleaned):
+        return Decimal(cleaned)
+    if re.match(r"^-[0-9]+(\.[0-9]+)?$", cleaned):
+        raise ConfigError(f"amount {text!r} is negative; amounts are 0 or more")
+    raise ConfigError(f"amount {text!r} is not a plain number; write it like 300000 or 1250.50")
+
+
+def answer_who_approves(root: Path, matrix_name: str, amount_text: str, fmt: str) -> tuple[str, int]:
+    """`opsgov who-approves`: the output text and the exit status (0 one band, 1 none or several).
+
+    The repository is checked as `opsgov check` would (with its opsgov.yaml, so its `paths`), and
+    the question is answered from its model; a matrix that is unknown or failed validation is a
+    usage error (ConfigError).
+    """
+    from opsgov.config.project import load_settings
+    from opsgov.pipeline import check
+
+    amount = parse_amount(amount_text)
+    report = check(load_settings(root))
+    model = report.model
+    assert model is not None
+    matrix = model.find(matrix_name, "ApprovalMatrix")
+    if matrix is None:
+        if matrix_name in model.known["ApprovalMatrix"]:
+            raise ConfigError(f"approval matrix '{matrix_name}' is not valid; `opsgov check` says why")
+        names = sorted(model.known["ApprovalMatrix"])
+        close = difflib.get_close_matches(matrix_name, names, n=1)
+        if close:
+            hint = f"; did you mean '{close[0]}'?"
+        elif names:
+            hint = f"; the matrices are: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}"
+        else:
+            hint = "; the repository declares no ApprovalMatrix"
+        raise ConfigError(f"unknown approval matrix '{matrix_name}'{hint}")
+    answer = who_approves(model, matrix, amount)
+    status = 0 if len(answer.bands) == 1 else 1
+    if fmt == "json":
+        return escape.json_dumps(answer.to_dict()), status
+    return "".join(escape.text(line) + "\n" for line in answer.lines()), status

@@ -1,0 +1,188 @@
+"""Facts about entities derived from the graph, for policies (CHECKS.md "Facts available to policies").
+
+A policy sees an entity's document as written (`object`); what can only be known from the whole
+organisation (how many direct reports, how deep, who owns a duty) comes from here. Facts are
+computed once per run, only for the kinds some policy matches and the names its expressions
+mention, in time linear in the model: depths come from memoised parent walks (a cycle of 5,000
+costs 5,000 steps, not 5,000 squared). A chain or an ancestor list costs its own length, so it is
+built only up to MAX_CHAIN names: a longer one is `TooLong`, which the policy stage reports as a
+failure of the policy on that entity instead of converting (in CEL, 4 µs per name) a list as
+long as the organisation for every post of a 10,000-deep chain.
+Names are bare entity names, except where a list mixes kinds (a duty's owners): there they are
+`Kind/name`, because a Unit and a Position may share a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from opsgov.model.entities import Model
+from opsgov.model.structure import Structure
+
+Facts = dict[str, dict[str, Any]]
+"""Entity key -> fact name -> value (plain ints, bools, strings, lists and dicts, ready for CEL,
+or TooLong)."""
+
+MAX_CHAIN = 200
+"""Longest `chain` or `ancestors` a policy may read; real organisations are a few dozen deep."""
+
+
+@dataclass(frozen=True, slots=True)
+class TooLong:
+    """A chain or ancestor list longer than MAX_CHAIN: not built, not given to CEL."""
+
+    fact: str
+    length: int
+
+    def __str__(self) -> str:
+        return f"facts.{self.fact} has {self.length:,} names; a policy reads at most {MAX_CHAIN:,}"
+
+
+def _names(walk: Iterator[str], length: int, fact: str) -> list[str] | TooLong:
+    if length > MAX_CHAIN:
+        return TooLong(fact, length)
+    return [_name(key) for key in islice(walk, length)]
+
+
+def _name(key: str) -> str:
+    return key.partition("/")[2]
+
+
+def _depths(keys: Iterable[str], up: dict[str, str | None]) -> dict[str, int]:
+    """How many distinct keys lie above each key (its walk up, which stops at a cycle); linear overall.
+
+    Each unvisited key's path is followed until it reaches a known key, the top, or itself; on a
+    cycle of length L every member has L - 1 above it, and a key i steps before the cycle has
+    i + L - 1 (its path's distinct keys after it).
+    """
+    depth: dict[str, int] = {}
+    for start in keys:
+        if start in depth:
+            continue
+        path: list[str] = []
+        index_of: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in depth and current not in index_of:
+            index_of[current] = len(path)
+            path.append(current)
+            current = up.get(current)
+        if current is not None and current in index_of:  # the path ran into a cycle of its own
+            entry = index_of[current]
+            length = len(path) - entry
+            for index, key in enumerate(path):
+                depth[key] = length - 1 if index >= entry else len(path) - 1 - index
+            continue
+        base = -1 if current is None else depth[current]
+        for key in reversed(path):
+            base += 1
+            depth[key] = base
+    return depth
+
+
+def wanted(names: Collection[str] | None, name: str) -> bool:
+    return names is None or name in names
+
+
+def _unit_facts(model: Model, structure: Structure, names: Collection[str] | None) -> Facts:
+    units = model.units
+    depth = _depths(structure.parent, structure.parent)
+    ancestors = wanted(names, "ancestors")
+    descendants: dict[str, int] = {}
+    # Deepest first: every child's count is known before its parent's.
+    for key in sorted(structure.parent, key=lambda k: -depth[k]):
+        children = structure.children.get(key, ())
+        descendants[key] = sum(1 + descendants.get(child, 0) for child in children if depth[child] > depth[key])
+    facts: Facts = {}
+    positions = model.positions
+    for key in (u.key for u in units.values()):
+        posts = structure.posts_in.get(key, [])
+        children = structure.children.get(key, [])
+        facts[key] = {
+            "children": len(children),
+            "positions": len(posts),
+            "headcount": sum(positions[_name(p)].spec.get("headcount", 1) for p in posts),
+            "depth": depth[key],
+            "ancestors": _names(structure.unit_ancestors(key), depth[key], "ancestors") if ancestors else [],
+            "descendantUnits": descendants[key],
+            "childTypes": sorted(units[_name(c)].spec.get("type", "") for c in children),
+            "positionLabels": [positions[_name(p)].labels for p in posts],
+        }
+    return facts
+
+
+def _position_facts(model: Model, structure: Structure, names: Collection[str] | None) -> Facts:
+    depth = _depths(structure.reports_to, structure.reports_to)
+    chain = wanted(names, "chain")
+    approves: dict[str, set[str]] = {}
+    for matrix in model.entities("ApprovalMatrix"):
+        for ref in matrix.refs.values():
+            if ref.edge == "approver" and ref.target.startswith("Position/"):
+                approves.setdefault(ref.target, set()).add(matrix.name)
+    processes: dict[str, set[str]] = {}
+    for process in model.entities("Process"):
+        owner = process.target(("spec", "owner"))
+        for ref in process.refs.values():
+            if ref.edge in ("responsible", "accountable"):
+                processes.setdefault(ref.target, set()).add(process.name)
+        # A step without `accountable` is the owner's (FORMAT.md), so an owner post is A somewhere.
+        steps = process.spec.get("steps", ())
+        if owner is not None and owner.startswith("Position/") and any("accountable" not in s for s in steps):
+            processes.setdefault(owner, set()).add(process.name)
+    persons = model.persons_declared
+    facts: Facts = {}
+    for key in structure.reports_to:
+        held = len(structure.holders.get(key, ())) if persons else -1
+        facts[key] = {
+            "directReports": len(structure.reports.get(key, ())),
+            "depth": depth[key],
+            "chain": _names(structure.chain(key), depth[key], "chain") if chain else [],
+            "holders": held,
+            "vacant": held == 0,
+            "approves": sorted(approves.get(key, ())),
+            "processes": sorted(processes.get(key, ())),
+        }
+    return facts
+
+
+def _bounds(band: dict[str, Any]) -> Iterable[int | float]:
+    for bound in ("from", "over", "upTo", "below"):
+        value = band.get(bound)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            yield value
+
+
+def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] | None = None) -> Facts:
+    """The facts of every entity of `kinds` (the kinds policies match); other kinds get none.
+
+    `names` are the fact names some policy mentions (None: any): a chain or ancestor list no
+    policy reads is left empty rather than built for every entity."""
+    facts: Facts = {}
+    structure = model.structure
+    if "Unit" in kinds:
+        facts.update(_unit_facts(model, structure, names))
+    if "Position" in kinds:
+        facts.update(_position_facts(model, structure, names))
+    if "Process" in kinds:
+        for process in model.entities("Process"):
+            steps = process.spec.get("steps", [])
+            facts[process.key] = {
+                "steps": len(steps),
+                "endSteps": sum(1 for step in steps if not step.get("next")),
+                "approvalSteps": sum(1 for step in steps if "approval" in step),
+            }
+    if "ApprovalMatrix" in kinds:
+        for matrix in model.entities("ApprovalMatrix"):
+            bands = matrix.spec.get("bands", [])
+            bounds = [value for band in bands for value in _bounds(band)]
+            facts[matrix.key] = {"bands": len(bands), "maxApprovalAmount": max(bounds) if bounds else None}
+    if "KPI" in kinds:
+        for kpi in model.entities("KPI"):
+            facts[kpi.key] = {"measures": len(kpi.spec.get("measures", ()))}
+    if "Responsibility" in kinds:
+        owners = model.structure.owners
+        for duty in model.entities("Responsibility"):
+            facts[duty.key] = {"owners": sorted(owner for owner, _ in owners.get(duty.key, ()))}
+    return facts

@@ -1,0 +1,398 @@
+"""The policy stage: an organisation's own rules, as CEL expressions over each matching entity.
+
+Each expression is compiled once per run; facts are computed once per run, only for the kinds
+some policy matches. A policy that cannot run (its CEL does not compile, names an unknown
+variable, or fails on an entity) is a `policy-invalid` finding at the expression in the Policy
+document, never an aborted run; a runtime failure is reported once per expression, with the
+number of entities it failed on.
+
+No policy can take the run down: an expression beyond the static limits of `opsgov.policy.celguard`
+(length, nesting, comprehensions) or params beyond theirs is `policy-invalid` before the CEL
+library sees it, and the policies run in a forked worker (`opsgov.policy.isolate`) where one that runs
+longer than POLICY_SECONDS or crashes the library is `policy-invalid` too, while the others still
+report. A result that is not a bool is named by its type (a map's order is not stable).
+
+Converting Python values into CEL costs far more than evaluating a small expression, so an
+entity's variables are converted once per policy, and only the variables (and, for `facts`,
+only the fact names) that the policy's expressions mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from opsgov.load.documents import Path
+from opsgov.load.schema import KINDS
+from opsgov.model.entities import Entity, Model
+from opsgov.model.facts import Facts, TooLong, compute_facts
+from opsgov.policy.celguard import expression_problem, params_problem
+from opsgov.policy.isolate import run_isolated
+from opsgov.report.finding import Finding
+from opsgov.report.fingerprint import item_path
+
+VARIABLES = ("object", "facts", "params")
+POLICY_SECONDS = 20.0
+"""Time one policy may take over the whole organisation (the example policies take 0.05 s each
+at 10,000 posts); past it, the policy is policy-invalid and the run goes on."""
+_FACT_NAME = re.compile(r"\bfacts\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
+_FACTS_WORD = re.compile(r"\bfacts\b")
+_MACRO_BINDER = r"\.\s*(?:all|exists|exists_one|map|filter)\s*\(\s*{name}\s*,"
+
+
+@dataclass(slots=True)
+class Expression:
+    """One CEL expression of a policy, where it stands, and what went wrong with it on which entities."""
+
+    source: str
+    path: Path
+    program: Any
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """(entity key, error text) of each entity it failed on."""
+
+
+@dataclass(slots=True)
+class Needs:
+    """The variables some expressions mention, and for `facts` which fact names (None: all of them)."""
+
+    variables: set[str] = field(default_factory=set)
+    fact_names: set[str] | None = field(default_factory=set)
+
+    def add(self, expression: Expression) -> None:
+        mentioned = expression.program.variables()
+        self.variables.update(n for n in mentioned if n in VARIABLES)
+        if self.fact_names is not None and "facts" in mentioned:
+            named = _FACT_NAME.findall(expression.source)
+            if len(named) == len(_FACTS_WORD.findall(expression.source)):
+                self.fact_names.update(named)
+            else:
+                self.fact_names = None
+
+
+@dataclass(slots=True)
+class CompiledPolicy:
+    entity: Entity
+    kinds: tuple[str, ...]
+    labels: dict[str, str]
+    params: dict[str, Any]
+    severity: str
+    match: Expression | None
+    validations: list[tuple[Expression, str, Expression | None]]
+    """(expression, message, messageExpression) per validation."""
+    needs: Needs
+    """What the match and validations need: converted for every matching entity."""
+    message_needs: Needs
+    """What every expression needs, messages included: converted only for an entity that fails."""
+
+    @property
+    def rule(self) -> str:
+        return f"policy/{self.entity.name}"
+
+    def expressions(self) -> Iterator[Expression]:
+        if self.match is not None:
+            yield self.match
+        for expression, _, message_expression in self.validations:
+            yield expression
+            if message_expression is not None:
+                yield message_expression
+
+
+def cel_error(error: BaseException) -> str:
+    """The CEL library's error text, on one line; a bare KeyError becomes a sentence."""
+    if isinstance(error, KeyError):
+        return f"no such key: {error.args[0] if error.args else error}"
+    text = " ".join(str(error).split())
+    text = text.split(" | ", 1)[0]  # the parser appends the source and a caret line
+    return re.sub(r"^Failed to parse expression .*?ERROR: <input>:", "at ", text) or type(error).__name__
+
+
+def _cel() -> Any:
+    """The CEL library, imported on first use: importing it costs about 0.1 s (it loads a CLI of
+    its own), which every command paid at start-up although only a check with policies needs it."""
+    import cel
+
+    return cel
+
+
+def _invalid(policy: Entity, path: Path, message: str, hint: str, identity: tuple[str, ...] | None = None) -> Finding:
+    return policy.finding(path, message, hint=hint, identity=identity).replace(rule="policy-invalid", level="error")
+
+
+def _compile(policy: Entity, source: str, path: Path, findings: list[Finding]) -> Expression | None:
+    refused = expression_problem(source)
+    if refused is not None:
+        findings.append(
+            _invalid(
+                policy,
+                path,
+                f"policy {policy.name}: {refused}",
+                "split the check into several validations or policies, or compute less in one expression",
+            )
+        )
+        return None
+    try:
+        program = _cel().compile(source)
+    except Exception as error:  # the library raises ValueError, but a bad expression must never abort the run
+        findings.append(
+            _invalid(
+                policy,
+                path,
+                f"policy {policy.name}: CEL does not compile: {cel_error(error)}",
+                "fix the expression; the CEL language is described at https://cel.dev",
+            )
+        )
+        return None
+    unknown = [
+        name
+        for name in program.variables()
+        if name not in VARIABLES and not re.search(_MACRO_BINDER.format(name=re.escape(name)), source)
+    ]
+    if unknown:
+        findings.append(
+            _invalid(
+                policy,
+                path,
+                f"policy {policy.name}: unknown variable {', '.join(repr(n) for n in unknown)}; "
+                "the variables are object, facts and params",
+                "write object.spec.<field> for the document, facts.<name> for derived facts, params.<name> for "
+                "the policy's params",
+            )
+        )
+        return None
+    return Expression(source, path, program)
+
+
+def compile_policy(policy: Entity, findings: list[Finding]) -> CompiledPolicy | None:
+    """Compile every expression of a Policy, reporting each broken one.
+
+    A broken validation is left out and the others still apply; a broken match expression
+    leaves the whole policy out (it would match the wrong entities). A broken messageExpression
+    falls back to the message.
+    """
+    spec = policy.spec
+    match = spec.get("match") or {}
+    ok = True
+    match_expression = None
+    if "expression" in match:
+        match_expression = _compile(policy, match["expression"], ("spec", "match", "expression"), findings)
+        ok = match_expression is not None
+    validations: list[tuple[Expression, str, Expression | None]] = []
+    refused = params_problem(spec.get("params") or {})
+    if refused is not None:
+        hint = "keep params to a few small values"
+        findings.append(_invalid(policy, ("spec", "params"), f"policy {policy.name}: {refused}", hint))
+        ok = False
+    for index, validation in enumerate(spec["validations"]):
+        base: Path = ("spec", "validations", index)
+        expression = _compile(policy, validation["expression"], (*base, "expression"), findings)
+        message_expression = None
+        if "messageExpression" in validation:
+            message_expression = _compile(
+                policy, validation["messageExpression"], (*base, "messageExpression"), findings
+            )
+        if expression is None:
+            continue
+        default = f"policy {policy.name} is not met: {validation['expression']}"
+        validations.append((expression, validation.get("message") or default, message_expression))
+    if not ok:
+        return None
+    compiled = CompiledPolicy(
+        entity=policy,
+        kinds=tuple(match.get("kinds") or (k for k in KINDS if k not in ("Policy", "Waiver"))),
+        labels=dict(match.get("labels") or {}),
+        params=dict(spec.get("params") or {}),
+        severity=spec["severity"],
+        match=match_expression,
+        validations=validations,
+        needs=Needs(),
+        message_needs=Needs(),
+    )
+    for expression in compiled.expressions():
+        compiled.message_needs.add(expression)
+    if match_expression is not None:
+        compiled.needs.add(match_expression)
+    for expression, _, _ in validations:
+        compiled.needs.add(expression)
+    return compiled
+
+
+def _bind(context: Any, needs: Needs, entity: Entity, facts: dict[str, Any] | None) -> Any:
+    """Set an entity's variables in `context` (which holds params already), overwriting the last entity's."""
+    if "object" in needs.variables:
+        context.add_variable("object", entity.doc.data)
+    if "facts" in needs.variables:
+        facts = facts or {}
+        if needs.fact_names is not None:
+            facts = {name: facts[name] for name in needs.fact_names if name in facts}
+        context.add_variable("facts", facts)
+    return context
+
+
+def _fresh(needs: Needs, entity: Entity, facts: dict[str, Any] | None, params: dict[str, Any]) -> Any:
+    return _bind(_cel().Context({"params": params}), needs, entity, facts)
+
+
+def _evaluate(expression: Expression, context: Any, entity: Entity) -> tuple[bool, Any]:
+    try:
+        return True, expression.program.execute(context)
+    except Exception as error:  # CEL runtime errors come as KeyError, TypeError, RuntimeError, ...
+        expression.failures.append((entity.key, cel_error(error)))
+        return False, None
+
+
+_TYPE_NAMES = {
+    bool: "a bool",
+    int: "an int",
+    float: "a double",
+    str: "a string",
+    bytes: "bytes",
+    list: "a list",
+    dict: "a map",
+    type(None): "null",
+}
+
+
+def describe(value: Any) -> str:
+    """A CEL result in a few words, the same on every run: scalars by value, lists and maps by type
+    and size only (the library returns a map's keys in an order that changes from run to run)."""
+    name = _TYPE_NAMES.get(type(value), f"a {type(value).__name__}")
+    if isinstance(value, list | dict):
+        return f"{name} of {len(value)}"
+    if value is None:
+        return name
+    if isinstance(value, bool):
+        return f"{name} {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"{name} {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        return f"{name} {shown!r}" if shown else "an empty string"
+    return name
+
+
+def _check_entity(
+    policy: CompiledPolicy, entity: Entity, context: Any, full_context: Callable[[], Any]
+) -> Iterator[Finding]:
+    if policy.match is not None:
+        ran, selected = _evaluate(policy.match, context, entity)
+        if not ran:
+            return
+        if selected is not True:
+            if selected is not False:
+                policy.match.failures.append((entity.key, f"gave {describe(selected)}, not true or false"))
+            return
+    for expression, message, message_expression in policy.validations:
+        ran, result = _evaluate(expression, context, entity)
+        if not ran or result is True:
+            continue
+        if result is not False:
+            expression.failures.append((entity.key, f"gave {describe(result)}, not true or false"))
+            continue
+        if message_expression is not None:
+            ran, text = _evaluate(message_expression, full_context(), entity)
+            if ran and isinstance(text, str) and text:
+                message = text
+            elif ran:
+                message_expression.failures.append((entity.key, f"gave {describe(text)}, not a string"))
+        yield entity.finding(("metadata", "name"), message).replace(rule=policy.rule, level=policy.severity)
+
+
+def _failure_finding(policy: CompiledPolicy, expression: Expression) -> Finding:
+    failures = expression.failures
+    first_entity, first_error = failures[0]
+    count = "1 entity" if len(failures) == 1 else f"{len(failures)} entities"
+    return _invalid(
+        policy.entity,
+        expression.path,
+        f"policy {policy.entity.name}: CEL failed on {count} (first {first_entity}): {first_error}",
+        "guard optional fields with has(object.spec.field), and compare values of the same type",
+        # Not the count or the first entity it failed on: those depend on what else changed and on file order.
+        identity=(item_path(policy.entity.doc.data, expression.path), "fails at run time"),
+    )
+
+
+def names_fact(expression: Expression, fact: str) -> bool:
+    """Whether the expression reads `facts.<fact>` (or `facts` as a whole)."""
+    named = _FACT_NAME.findall(expression.source)
+    mentions = len(_FACTS_WORD.findall(expression.source))
+    return fact in named or (mentions > 0 and len(named) != mentions)
+
+
+def _fact_names(policies: Sequence[CompiledPolicy]) -> set[str] | None:
+    """Every fact name some policy's expressions mention; None when one reads `facts` as a whole."""
+    names: set[str] = set()
+    for policy in policies:
+        if policy.message_needs.fact_names is None:
+            return None
+        names |= policy.message_needs.fact_names
+    return names
+
+
+def _too_long(policy: CompiledPolicy, own: dict[str, Any] | None) -> TooLong | None:
+    """A chain fact the policy would read that is too long to give to CEL (facts.MAX_CHAIN)."""
+    if own is None or "facts" not in policy.message_needs.variables:
+        return None
+    names = policy.message_needs.fact_names
+    for name, value in own.items():
+        if isinstance(value, TooLong) and (names is None or name in names):
+            return value
+    return None
+
+
+def _run_policy(model: Model, facts: Facts, policy: CompiledPolicy) -> list[Finding]:
+    """One policy over every entity it matches, and a policy-invalid finding per expression that failed."""
+    findings: list[Finding] = []
+    labels = policy.labels.items()
+    params = policy.params
+    # One context per policy, params converted once; each entity's variables overwrite the last one's.
+    context = _cel().Context({"params": params})
+    for kind in policy.kinds:
+        for entity in model.entities(kind):
+            if labels and any(entity.labels.get(k) != v for k, v in labels):
+                continue
+            own = facts.get(entity.key)
+            too_long = _too_long(policy, own)
+            if too_long is not None:  # a failure of every expression that reads it, as a CEL error would be
+                for expression in policy.expressions():
+                    if names_fact(expression, too_long.fact):
+                        expression.failures.append((entity.key, str(too_long)))
+                continue
+            full = partial(_fresh, policy.message_needs, entity, own, params)
+            findings.extend(_check_entity(policy, entity, _bind(context, policy.needs, entity, own), full))
+    for expression in policy.expressions():
+        if expression.failures:
+            findings.append(_failure_finding(policy, expression))
+    return findings
+
+
+def _stopped(policy: CompiledPolicy, why: str) -> list[Finding]:
+    return [
+        _invalid(
+            policy.entity,
+            ("spec", "validations"),
+            f"policy {policy.entity.name}: {why}; it was stopped and reports nothing",
+            "make the expressions cheaper: fewer comprehensions, over shorter lists",
+        )
+    ]
+
+
+def run_policies(model: Model, skip: Sequence[str] = ()) -> list[Finding]:
+    """Every Policy over every entity it matches; `skip` lists rule ids switched off."""
+    findings: list[Finding] = []
+    compiled: list[CompiledPolicy] = []
+    for document in model.entities("Policy"):
+        if f"policy/{document.name}" in skip:
+            continue
+        result = compile_policy(document, findings)
+        if result is not None:
+            compiled.append(result)
+    if not compiled:
+        return findings
+    needs_facts = {kind for policy in compiled if "facts" in policy.message_needs.variables for kind in policy.kinds}
+    facts = compute_facts(model, needs_facts, _fact_names(compiled))
+    for found in run_isolated(compiled, partial(_run_policy, model, facts), _stopped, POLICY_SECONDS):
+        findings.extend(found)
+    return findings

@@ -1,0 +1,26 @@
+"""The JSON report of CLI.md: sorted findings, byte-identical for the same input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opsgov import escape
+from opsgov.pipeline import Report
+from opsgov.report.formats.base import Reporter
+
+FORMAT_VERSION = "1"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "opsgov": FORMAT_VERSION,
+        "summary": {"files": report.files, "documents": report.documents, **report.counts()},
+        "findings": [finding.to_dict() for finding in report.findings],
+    }
+
+
+class JsonReporter(Reporter):
+    name = "json"
+
+    def render(self, report: Report) -> str:
+        return escape.json_dumps(report_dict(report))
