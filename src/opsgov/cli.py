@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import inspect
 import io
 import json
 import os
@@ -198,40 +197,20 @@ def check(
     sys.exit(report.exit_code(settings.fail_on))
 
 
-POLICY_RULES = (
-    "policy/<name>  findings from the Policy documents of the repository being checked; "
-    "`opsgov explain Policy/<name>` shows one"
-)
-
-
 @main.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
-    """List every rule with its level and description; with RULE_ID, print that rule's docs."""
+    """List every rule with its level and description; with RULE_ID, print that rule's docs (docs/rules.md)."""
+    from opsgov.rules.docs import policy_rule_text, rule_listing, rule_text
+
     if rule_id is None:
-        width = max(len(r) for r in REGISTRY)
-        for rule in REGISTRY.values():
-            echo(f"{rule.id:<{width}}  {rule.level:<7}  {rule.description}")
-        echo(f"\n{POLICY_RULES}")
-        return
-    if rule_id.startswith("policy/") and rule_id != "policy/":
-        name = rule_id.partition("/")[2]
-        echo(
-            f"{rule_id} (policy)\n\nA finding of the Policy document '{name}' of the repository being checked, "
-            f"not a built-in rule.\n`opsgov explain Policy/{name} [PATH]` shows what it requires and why."
-        )
-        return
-    found = REGISTRY.get(canonical(rule_id))
-    if found is None:
+        echo(rule_listing(REGISTRY.values()), nl=False)
+    elif rule_id.startswith("policy/") and rule_id != "policy/":
+        echo(policy_rule_text(rule_id), nl=False)
+    elif (found := REGISTRY.get(canonical(rule_id))) is None:
         fail(f"unknown rule '{rule_id}'; `opsgov rules` lists them")
-    rule = found
-    echo(f"{rule.id} ({rule.level}, {rule.family})\n\n{rule.description}\n")
-    if rule.docs:
-        echo(inspect.cleandoc(rule.docs))
-    if rule.options:
-        echo("\nOptions (opsgov.yaml rules.<id>.options):")
-        for name, default in rule.options.items():
-            echo(f"  {name}: {default!r}")
+    else:
+        echo(rule_text(found), nl=False)
 
 
 @main.command()

@@ -46,6 +46,42 @@ def _names(walk: Iterator[str], length: int, fact: str) -> list[str] | TooLong:
         return TooLong(fact, length)
     return [_name(key) for key in islice(walk, length)]
 
+FACTS: dict[str, dict[str, str]] = {
+    "Unit": {
+        "children": "number of child units",
+        "positions": "number of posts in the unit itself",
+        "headcount": "sum of the headcount of its posts (a post without `headcount` counts 1)",
+        "depth": "levels below the root unit (the root is 0)",
+        "ancestors": "names of the units above it, nearest first",
+        "descendantUnits": "number of units below it, at any depth",
+        "childTypes": 'the `type` of each child unit, sorted (`""` for a child without one)',
+        "positionLabels": "the `metadata.labels` of each of its posts (a map per post)",
+    },
+    "Position": {
+        "directReports": "number of posts whose `reportsTo` is this post",
+        "depth": "levels below the top position (the top is 0)",
+        "chain": "names of the managers up to the top, nearest first",
+        "holders": "number of Persons holding it; -1 when the repository has no Person documents",
+        "vacant": "true when Persons are declared and none holds it",
+        "approves": "names of the approval matrices in which it is an approver, sorted",
+        "processes": "names of the processes in which it is responsible or accountable, sorted",
+    },
+    "Process": {
+        "steps": "number of steps",
+        "endSteps": "number of steps without `next`",
+        "approvalSteps": "number of steps with `approval`",
+    },
+    "ApprovalMatrix": {
+        "bands": "number of bands",
+        "maxApprovalAmount": "the highest amount bound written in any band (null when none)",
+    },
+    "KPI": {"measures": "number of `measures` items"},
+    "Responsibility": {"owners": "`Kind/name` of every unit and post that owns it, sorted"},
+}
+"""Kind -> fact -> what it is: the reference of the facts below (docs/rules.md is generated from it).
+
+compute_facts gives every entity of a kind exactly these facts; a test holds the two together."""
+
 
 def _name(key: str) -> str:
     return key.partition("/")[2]
