@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
+
+from opsgov import cli_reference
 from opsgov.facts import FACTS, compute_facts
 from opsgov.rules import REGISTRY
 from opsgov.rules.docs import generated
@@ -40,3 +43,22 @@ def test_every_fact_a_policy_sees_is_documented() -> None:
         assert set(named) == set(FACTS[kind]), f"{key}: facts {sorted(named)} but FACTS[{kind!r}] documents others"
         seen.setdefault(kind, set()).add(key)
     assert set(seen) == set(FACTS), "the example has an entity of every kind with facts"
+
+
+def test_docs_cli_md_says_what_every_command_says_about_itself() -> None:
+    """Usage, help and options of every command are copied from click into docs/cli.md."""
+    written = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert written == cli_reference.render(written), (
+        "docs/cli.md is out of date with the commands' options or help (or lacks a command): regenerate "
+        "its generated blocks with `.venv/bin/python -m opsgov.cli_reference docs/cli.md`"
+    )
+
+
+def test_every_command_and_option_appears_in_docs_cli_md() -> None:
+    """Belt and braces for the test above: every command has a section, every option its flags."""
+    written = (DOCS / "cli.md").read_text(encoding="utf-8")
+    for path, command, ctx in cli_reference.commands():
+        assert f"## `{path}`" in written, f"docs/cli.md has no section for {path}"
+        for param in command.get_params(ctx):
+            for flag in (*param.opts, *param.secondary_opts) if isinstance(param, click.Option) else ():
+                assert re.search(rf"`[^`]*{re.escape(flag)}\b", written), f"docs/cli.md does not name {path} {flag}"
