@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
+import pytest
 
 from opsgov import cli_reference
 from opsgov.facts import FACTS, compute_facts
+from opsgov.project import load_settings
 from opsgov.rules import REGISTRY
 from opsgov.rules.docs import generated
-from tests.util import check_repo
+from tests.util import check_repo, write_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -62,3 +67,73 @@ def test_every_command_and_option_appears_in_docs_cli_md() -> None:
         for param in command.get_params(ctx):
             for flag in (*param.opts, *param.secondary_opts) if isinstance(param, click.Option) else ():
                 assert re.search(rf"`[^`]*{re.escape(flag)}\b", written), f"docs/cli.md does not name {path} {flag}"
+
+
+def _sections(text: str) -> dict[str, str]:
+    """`## Heading` -> the text up to the next `## ` heading."""
+    parts = re.split(r"^## (.+)$", text, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def _properties(node: Any, schema: dict[str, Any], envelope: dict[str, Any]) -> Iterator[str]:
+    """Every property name a schema allows below `node`, following $refs (but not into metadata)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            yield from _properties(schema["$defs"][ref.rpartition("/")[2]], schema, envelope)
+        elif ref.startswith("envelope.json#/$defs/") and not ref.endswith("/metadata"):
+            yield from _properties(envelope["$defs"][ref.rpartition("/")[2]], envelope, envelope)
+        for name, sub in (node.get("properties") or {}).items():
+            yield name
+            yield from _properties(sub, schema, envelope)
+        for key in ("items", "additionalProperties"):
+            yield from _properties(node.get(key), schema, envelope)
+        for key in ("oneOf", "anyOf", "allOf"):
+            for sub in node.get(key) or ():
+                yield from _properties(sub, schema, envelope)
+
+
+def _schema(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def _names(name: str, text: str) -> bool:
+    """`name`, `spec.name` or `{name: ...}`: the field is named in code style."""
+    return re.search(rf"`[^`\n]*(?<![\w-]){re.escape(name)}(?![\w-])[^`\n]*`", text) is not None
+
+
+def test_docs_format_md_describes_every_field_of_every_kind() -> None:
+    """Each kind's section names every field its JSON Schema allows; opsgov.yaml's section every key."""
+    sections = _sections((DOCS / "format.md").read_text(encoding="utf-8"))
+    envelope = _schema("envelope.json")
+    for kind in envelope["$defs"]["kind"]["enum"]:
+        schema = _schema(f"{kind.lower()}.json")
+        assert kind in sections, f"docs/format.md has no '## {kind}' section"
+        for name in set(_properties(schema["properties"]["spec"], schema, envelope)):
+            assert _names(name, sections[kind]), f"docs/format.md does not describe {kind} field {name}"
+    document = sections["A document"]
+    for name in _properties(envelope["$defs"]["metadata"], envelope, envelope):
+        assert f"metadata.{name}`" in document, f"docs/format.md does not describe metadata.{name}"
+    config = _schema("config.json")
+    configuration = sections["opsgov.yaml: the project configuration"]
+    for name in set(_properties(config, config, envelope)):
+        assert _names(name, configuration), f"docs/format.md does not describe opsgov.yaml key {name}"
+
+
+def _yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"^```yaml\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("index", range(len(_yaml_blocks((DOCS / "format.md").read_text(encoding="utf-8")))))
+def test_every_example_in_docs_format_md_is_valid(index: int, tmp_path: Path) -> None:
+    """A reader copies the examples: each reads strictly and meets its schema (opsgov.yaml: its config)."""
+    block = _yaml_blocks((DOCS / "format.md").read_text(encoding="utf-8"))[index]
+    if "apiVersion:" not in block:  # the opsgov.yaml example
+        (tmp_path / "opsgov.yaml").write_text(block, encoding="utf-8")
+        load_settings(tmp_path)  # raises ConfigError when it is not valid
+        return
+    report = check_repo(write_repo(tmp_path, {"ops/example.yaml": block}, base=False))
+    broken = [f for f in report.findings if f.rule in ("yaml-syntax", "yaml-strict", "schema")]
+    assert not broken, f"example {index} of docs/format.md is not valid: {broken}"
+    assert report.documents == block.count("apiVersion:")
