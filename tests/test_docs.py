@@ -137,3 +137,45 @@ def test_every_example_in_docs_format_md_is_valid(index: int, tmp_path: Path) ->
     broken = [f for f in report.findings if f.rule in ("yaml-syntax", "yaml-strict", "schema")]
     assert not broken, f"example {index} of docs/format.md is not valid: {broken}"
     assert report.documents == block.count("apiVersion:")
+
+
+SHARED_SPECS = re.compile(r"\b(?:FORMAT|CHECKS|CLI|MEASURED)\.md\b")
+"""The specs opsgov was first written from, which live outside the repository."""
+
+
+def test_the_code_and_docs_cite_the_repositorys_own_reference() -> None:
+    """A citation must be readable by whoever has the repository: docs/format.md, rules.md, cli.md, design.md."""
+    files = [ROOT / "README.md", ROOT / "pyproject.toml"]
+    for folder in ("src", "docs", "benchmarks"):
+        files += [p for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix not in (".png", ".pyc")]
+    cited = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in files
+        for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if SHARED_SPECS.search(line)
+    ]
+    assert not cited, f"cite docs/format.md, docs/rules.md, docs/cli.md or docs/design.md instead: {cited}"
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_links_between_the_docs_lead_somewhere() -> None:
+    """Every relative link of README.md and docs/*.md names a file that exists and, after #, a heading of it."""
+    broken = []
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        text = re.sub(r"^```.*?^```", "", page.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue
+            file, _, anchor = target.partition("#")
+            linked = (page.parent / file).resolve() if file else page
+            if not linked.exists():
+                broken.append(f"{page.name}: {target} (no such file)")
+            elif anchor and linked.suffix == ".md":
+                headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), re.MULTILINE)
+                if anchor not in {_slug(h) for h in headings}:
+                    broken.append(f"{page.name}: {target} (no such heading)")
+    assert not broken

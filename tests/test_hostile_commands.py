@@ -1,4 +1,4 @@
-"""Every command on hostile and broken input: exit 0, 1 or 2 as CLI.md says, never a traceback or
+"""Every command on hostile and broken input: exit 0, 1 or 2 as docs/cli.md says, never a traceback or
 an internal error, outputs whole or absent, every title shown as text and never as markup."""
 
 from __future__ import annotations

@@ -168,7 +168,7 @@ def check(settings: Settings) -> Report:
 
     The garbage collector stays off for the run: the pipeline builds millions of small objects
     and no reference cycles worth collecting, and a collection pass over them all costs more
-    than the rest of a stage (MEASURED.md: composing took 4x longer with it on).
+    than the rest of a stage (docs/design.md: composing took 4x longer with it on).
     """
     validate_selectors((*settings.select, *settings.ignore))
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None

@@ -264,7 +264,7 @@ class Explainer:
     def raci(self, key: str) -> Iterator[tuple[Entity, list[tuple[dict[str, Any], str]]]]:
         """Each process the entity takes part in, with its steps and the entity's letters there.
 
-        A step without `accountable` is accountable to the process owner (FORMAT.md).
+        A step without `accountable` is accountable to the process owner (docs/format.md, Process).
         """
         processes = {source.partition("#")[0] for source in self.incoming(key, *RACI_EDGES)}
         processes.update(s for s in self.incoming(key, "owner") if s.startswith("Process/"))

@@ -254,7 +254,7 @@ class Model:
 
     @property
     def persons_declared(self) -> bool:
-        """Vacancy is known only when at least one Person document exists (FORMAT.md)."""
+        """Vacancy is known only when at least one Person document exists (docs/format.md, Person)."""
         return bool(self.known["Person"])
 
 

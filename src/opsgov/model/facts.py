@@ -1,4 +1,4 @@
-"""Facts about entities derived from the graph, for policies (CHECKS.md "Facts available to policies").
+"""Facts about entities derived from the graph, for policies (docs/rules.md "Facts available to policies").
 
 A policy sees an entity's document as written (`object`); what can only be known from the whole
 organisation (how many direct reports, how deep, who owns a duty) comes from here. Facts are
@@ -163,7 +163,7 @@ def _position_facts(model: Model, structure: Structure, names: Collection[str] |
         for ref in process.refs.values():
             if ref.edge in ("responsible", "accountable"):
                 processes.setdefault(ref.target, set()).add(process.name)
-        # A step without `accountable` is the owner's (FORMAT.md), so an owner post is A somewhere.
+        # A step without `accountable` is the owner's (docs/format.md, Process), so an owner post is A somewhere.
         steps = process.spec.get("steps", ())
         if owner is not None and owner.startswith("Position/") and any("accountable" not in s for s in steps):
             processes.setdefault(owner, set()).add(process.name)

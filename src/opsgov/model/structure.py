@@ -157,7 +157,7 @@ class Structure:
             yield from self.unit_ancestors(key)
 
     def contains(self, outer: str, inner: str) -> bool:
-        """True when `outer` is `inner` or contains it (FORMAT.md's nesting of posts and units)."""
+        """True when `outer` is `inner` or contains it (the nesting of posts and units, docs/rules.md#duty-overlap)."""
         return outer == inner or any(container == outer for container in self.containers(inner))
 
 

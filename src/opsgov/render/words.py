@@ -1,6 +1,6 @@
 """The few words diagrams and the handbook print themselves, in the Organization's locale.
 
-FORMAT.md: `spec.locale` chooses the language of labels in diagrams and the handbook. Only
+docs/format.md (Organization): `spec.locale` chooses the language of labels in diagrams and the handbook. Only
 Chinese and English are provided; any other locale falls back to English.
 """
 

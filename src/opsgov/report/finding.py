@@ -47,7 +47,7 @@ class Finding:
     waived: bool = False
     waived_by: str = ""
     """The Waiver that covers the finding and its reason (`Waiver/x: reason`); not in the JSON
-    report, whose shape CLI.md fixes, but shown by the text and SARIF reporters."""
+    report, whose shape docs/cli.md fixes, but shown by the text and SARIF reporters."""
     identity: tuple[str, ...] = ()
     """What the finding is about beyond its rule and entity (the other owners of a duty, a band's
     interval, a cycle's members, a reference's field and target), in an order that does not depend

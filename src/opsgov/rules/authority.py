@@ -1,8 +1,8 @@
-"""Rules of the family "authority" (CHECKS.md): delegation of authority in approval matrices.
+"""Rules of the family "authority" (docs/rules.md): delegation of authority in approval matrices.
 
 Conventions shared by these rules (documented in each rule's docs as well):
 
-- A Unit among requesters stands for every post in it and in the units below it (FORMAT.md).
+- A Unit among requesters stands for every post in it and in the units below it (docs/format.md, ApprovalMatrix).
 - A Unit among approvers is a body that decides as one (a committee such as 总经理办公会). It is
   not expanded into its posts when the question is rank (authority-inversion, escalation): a
   committee has no place in the reporting line. It is expanded into its member posts (the posts

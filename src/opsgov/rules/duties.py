@@ -1,4 +1,4 @@
-"""Rules of the family "duties" (CHECKS.md): who owns which duty, and the boundaries around it."""
+"""Rules of the family "duties" (docs/rules.md): who owns which duty, and the boundaries around it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rules of the family "kpis" (CHECKS.md): thresholds that rate consistently, targets worth reaching."""
+"""Rules of the family "kpis" (docs/rules.md): thresholds that rate consistently, targets worth reaching."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _number(value: Any) -> str:
 
 
 def rating(direction: str, green: float, yellow: float, value: float) -> str:
-    """The light a value gets (FORMAT.md): green, yellow or red."""
+    """The light a value gets (docs/format.md, KPI thresholds): green, yellow or red."""
     if direction == HIGHER:
         return "green" if value >= green else "yellow" if value >= yellow else "red"
     return "green" if value <= green else "yellow" if value <= yellow else "red"

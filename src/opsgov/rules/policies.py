@@ -15,12 +15,12 @@ RULES = (
         docs="""
         A Policy's expressions are CEL (the language of Kubernetes ValidatingAdmissionPolicy)
         over three variables: `object` (the matched entity's document as written), `facts`
-        (derived from the graph, see CHECKS.md) and `params` (the policy's spec.params). An
-        expression that does not compile, names another variable, or fails on an entity (a
-        missing key, adding a string to a number, a result that is not true or false) is
-        reported here, at the expression, with the CEL error. A runtime failure is reported
-        once per expression, with how many entities it failed on and the first of them. The
-        run carries on; the other policies still apply.
+        (derived from the graph: docs/rules.md, "Facts available to policies") and `params`
+        (the policy's spec.params). An expression that does not compile, names another
+        variable, or fails on an entity (a missing key, adding a string to a number, a result
+        that is not true or false) is reported here, at the expression, with the CEL error. A
+        runtime failure is reported once per expression, with how many entities it failed on
+        and the first of them. The run carries on; the other policies still apply.
 
         No policy can take the run down. Refused before CEL runs, at the expression: more than
         4,000 characters, brackets nested more than 32 deep, comprehensions (all, exists,

@@ -1,4 +1,4 @@
-"""Rules of the family "processes" (CHECKS.md): owners of processes and the graph of their steps."""
+"""Rules of the family "processes" (docs/rules.md): owners of processes and the graph of their steps."""
 
 from __future__ import annotations
 

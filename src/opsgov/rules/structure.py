@@ -1,4 +1,4 @@
-"""Rules of the family "structure" (CHECKS.md): the organisation tree and the reporting line.
+"""Rules of the family "structure" (docs/rules.md): the organisation tree and the reporting line.
 
 A unit has at most one parent and a position at most one manager, so both graphs are functions:
 one linear walk over each finds every cycle, every top and what hangs below a cycle. No rule
@@ -357,7 +357,7 @@ def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
 @rule("head-outside-unit", "error", "a unit's head is a position of another unit", family=FAMILY)
 def head_outside_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """
-    The head of a unit is one of its own posts (FORMAT.md); a head placed in another unit
+    The head of a unit is one of its own posts (docs/format.md); a head placed in another unit
     usually means the post's `unit` or the unit's `head` was copied from elsewhere. Reported at
     the unit's `spec.head`, with the post's `spec.unit` related.
 

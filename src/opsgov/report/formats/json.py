@@ -1,4 +1,4 @@
-"""The JSON report of CLI.md: sorted findings, byte-identical for the same input."""
+"""The JSON report of docs/cli.md: sorted findings, byte-identical for the same input."""
 
 from __future__ import annotations
 
