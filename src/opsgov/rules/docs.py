@@ -92,7 +92,7 @@ def rule_markdown(rule: Rule) -> str:
         facts += " · formerly " + ", ".join(f"`{alias}`" for alias in rule.aliases)
     text = f"### {rule.id}\n\n{facts} · {rule.description}\n\n{_docs_markdown(rule.docs)}\n"
     if rule.options:
-        text += "\n| option (`opsgov.yaml` `rules.<id>.options`) | default |\n|---|---|\n"
+        text += f"\n| option (`opsgov.yaml`: `rules.{rule.id}.options`) | default |\n|---|---|\n"
         text += "".join(f"| `{name}` | `{_cell(json.dumps(v))}` |\n" for name, v in rule.options.items())
     return text
 
