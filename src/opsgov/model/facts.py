@@ -26,33 +26,13 @@ Facts = dict[str, dict[str, Any]]
 """Entity key -> fact name -> value (plain ints, bools, strings, lists and dicts, ready for CEL,
 or TooLong)."""
 
-MAX_CHAIN = 200
-"""Longest `chain` or `ancestors` a policy may read; real organisations are a few dozen deep."""
-
-
-@dataclass(frozen=True, slots=True)
-class TooLong:
-    """A chain or ancestor list longer than MAX_CHAIN: not built, not given to CEL."""
-
-    fact: str
-    length: int
-
-    def __str__(self) -> str:
-        return f"facts.{self.fact} has {self.length:,} names; a policy reads at most {MAX_CHAIN:,}"
-
-
-def _names(walk: Iterator[str], length: int, fact: str) -> list[str] | TooLong:
-    if length > MAX_CHAIN:
-        return TooLong(fact, length)
-    return [_name(key) for key in islice(walk, length)]
-
 FACTS: dict[str, dict[str, str]] = {
     "Unit": {
         "children": "number of child units",
         "positions": "number of posts in the unit itself",
         "headcount": "sum of the headcount of its posts (a post without `headcount` counts 1)",
         "depth": "levels below the root unit (the root is 0)",
-        "ancestors": "names of the units above it, nearest first",
+        "ancestors": "names of the units above it, nearest first; over 200 names, a policy reading it fails",
         "descendantUnits": "number of units below it, at any depth",
         "childTypes": 'the `type` of each child unit, sorted (`""` for a child without one)',
         "positionLabels": "the `metadata.labels` of each of its posts (a map per post)",
@@ -60,7 +40,7 @@ FACTS: dict[str, dict[str, str]] = {
     "Position": {
         "directReports": "number of posts whose `reportsTo` is this post",
         "depth": "levels below the top position (the top is 0)",
-        "chain": "names of the managers up to the top, nearest first",
+        "chain": "names of the managers up to the top, nearest first; over 200 names, a policy reading it fails",
         "holders": "number of Persons holding it; -1 when the repository has no Person documents",
         "vacant": "true when Persons are declared and none holds it",
         "approves": "names of the approval matrices in which it is an approver, sorted",
@@ -81,6 +61,26 @@ FACTS: dict[str, dict[str, str]] = {
 """Kind -> fact -> what it is: the reference of the facts below (docs/rules.md is generated from it).
 
 compute_facts gives every entity of a kind exactly these facts; a test holds the two together."""
+
+MAX_CHAIN = 200
+"""Longest `chain` or `ancestors` a policy may read; real organisations are a few dozen deep."""
+
+
+@dataclass(frozen=True, slots=True)
+class TooLong:
+    """A chain or ancestor list longer than MAX_CHAIN: not built, not given to CEL."""
+
+    fact: str
+    length: int
+
+    def __str__(self) -> str:
+        return f"facts.{self.fact} has {self.length:,} names; a policy reads at most {MAX_CHAIN:,}"
+
+
+def _names(walk: Iterator[str], length: int, fact: str) -> list[str] | TooLong:
+    if length > MAX_CHAIN:
+        return TooLong(fact, length)
+    return [_name(key) for key in islice(walk, length)]
 
 
 def _name(key: str) -> str:
