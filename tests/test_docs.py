@@ -131,6 +131,8 @@ def test_every_example_in_docs_format_md_is_valid(index: int, tmp_path: Path) ->
     block = _yaml_blocks((DOCS / "format.md").read_text(encoding="utf-8"))[index]
     if "apiVersion:" not in block:  # the opsgov.yaml example
         (tmp_path / "opsgov.yaml").write_text(block, encoding="utf-8")
+        for folder in ("ops", "policies"):
+            (tmp_path / folder).mkdir()
         load_settings(tmp_path)  # raises ConfigError when it is not valid
         return
     report = check_repo(write_repo(tmp_path, {"ops/example.yaml": block}, base=False))
