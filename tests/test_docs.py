@@ -12,8 +12,8 @@ import click
 import pytest
 
 from opsgov import cli_reference
-from opsgov.facts import FACTS, compute_facts
-from opsgov.project import load_settings
+from opsgov.config.project import load_settings
+from opsgov.model.facts import FACTS, compute_facts
 from opsgov.rules import REGISTRY
 from opsgov.rules.docs import generated
 from tests.util import check_repo, write_repo

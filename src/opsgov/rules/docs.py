@@ -151,7 +151,7 @@ def rules_markdown(registry: Mapping[str, Rule], facts: Mapping[str, Mapping[str
 
 def generated() -> str:
     """docs/rules.md as the built-in registry and facts make it today."""
-    from opsgov.facts import FACTS
+    from opsgov.model.facts import FACTS
     from opsgov.rules import REGISTRY
 
     return rules_markdown(REGISTRY, FACTS)
