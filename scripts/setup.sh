@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # Set up opsgov on a Debian machine: system packages, a virtual environment in .venv, and
-# opsgov installed into it (editable). `--test` also installs the test tools.
+# opsgov installed into it (editable) at the versions locked in constraints.txt.
 #
-#   bash scripts/setup.sh          # to run opsgov
-#   bash scripts/setup.sh --test   # to run the tests
+#   bash scripts/setup.sh                   # to run opsgov
+#   bash scripts/setup.sh --test            # also the test, lint and type-check tools
+#   bash scripts/setup.sh --test --latest   # the newest releases pyproject.toml allows, in .venv-latest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+venv=".venv"
+constraints=(-c constraints.txt)
+for argument in "$@"; do
+    case "$argument" in
+        --test) extras="[test,dev]" ;;
+        --latest) venv=".venv-latest" constraints=(--upgrade --upgrade-strategy eager) ;;
+        *) echo "setup: unknown option $argument (known: --test, --latest)" >&2; exit 2 ;;
+    esac
+done
+[ "${OPSGOV_LATEST:-}" = "1" ] && venv=".venv-latest" constraints=(--upgrade --upgrade-strategy eager)
 
 # System packages (Graphviz's dot, a CJK font for Chinese titles, Chromium for the handbook's
 # browser test): installed only when missing, with sudo when not root.
@@ -31,8 +41,8 @@ else
     echo "setup: not a Debian machine; install Graphviz, a CJK font (Noto Sans CJK) and Chromium yourself" >&2
 fi
 
-if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+"$venv/bin/python" -m pip install -q --disable-pip-version-check "${constraints[@]}" -e ".${extras}"
