@@ -18,5 +18,5 @@ bash scripts/setup.sh "${setup[@]}"
 "$venv/bin/ruff" check src tests benchmarks
 "$venv/bin/ruff" format --check src tests benchmarks
 "$venv/bin/mypy"
-"$venv/bin/pytest" "$@"
+"$venv/bin/pytest" --durations=10 "$@"
 bash scripts/wheel-check.sh "$venv"
