@@ -5,10 +5,16 @@
 #   bash scripts/test.sh [PYTEST ARGS]            # at the versions locked in constraints.txt (what CI runs)
 #   bash scripts/test.sh --latest [PYTEST ARGS]   # at the newest releases pyproject.toml allows (.venv-latest);
 #                                                 # OPSGOV_LATEST=1 does the same
+#   bash scripts/test.sh --lowest [PYTEST ARGS]   # the test suite alone at the lowest versions it allows (.venv-lowest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=".venv"
 setup=(--test)
+if [ "${1:-}" = "--lowest" ]; then
+    shift
+    bash scripts/setup.sh --test --lowest
+    exec .venv-lowest/bin/pytest "$@"
+fi
 if [ "${1:-}" = "--latest" ] || [ "${OPSGOV_LATEST:-}" = "1" ]; then
     [ "${1:-}" = "--latest" ] && shift
     venv=".venv-latest"
