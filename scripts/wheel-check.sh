@@ -33,7 +33,7 @@ import sys
 from pathlib import Path
 
 import opsgov
-from opsgov.schema import schema_dir
+from opsgov.load.schema import schema_dir
 
 installed = Path(sys.prefix).resolve()
 for what, where in (("opsgov", Path(opsgov.__file__)), ("the schemas", schema_dir())):
