@@ -1,14 +1,33 @@
 #!/usr/bin/env bash
 # Set up opsgov on a Debian machine: system packages, a virtual environment in .venv, and
-# opsgov installed into it (editable). `--test` also installs the test tools.
+# opsgov installed into it (editable) at the versions locked in constraints.txt.
 #
-#   bash scripts/setup.sh          # to run opsgov
-#   bash scripts/setup.sh --test   # to run the tests
+#   bash scripts/setup.sh                   # to run opsgov
+#   bash scripts/setup.sh --test            # also the test, lint and type-check tools
+#   bash scripts/setup.sh --test --latest   # the newest releases pyproject.toml allows, in .venv-latest
+#                                           # (OPSGOV_LATEST=1 does the same)
+#   bash scripts/setup.sh --test --lowest   # the lowest versions pyproject.toml allows, in .venv-lowest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+test=""
+mode="locked"
+[ "${OPSGOV_LATEST:-}" = "1" ] && mode="latest"
+for argument in "$@"; do
+    case "$argument" in
+        --test) test=1 ;;
+        --latest) mode="latest" ;;
+        --lowest) mode="lowest" ;;
+        *) echo "setup: unknown option $argument (known: --test, --latest, --lowest)" >&2; exit 2 ;;
+    esac
+done
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+[ -n "$test" ] && extras="[test,dev]"
+case "$mode" in
+    locked) venv=".venv" pip_options=(-c constraints.txt) ;;
+    latest) venv=".venv-latest" pip_options=(--upgrade --upgrade-strategy eager) ;;
+    lowest) venv=".venv-lowest" ;;
+esac
 
 # System packages (Graphviz's dot, a CJK font for Chinese titles, Chromium for the handbook's
 # browser test): installed only when missing, with sudo when not root.
@@ -31,8 +50,17 @@ else
     echo "setup: not a Debian machine; install Graphviz, a CJK font (Noto Sans CJK) and Chromium yourself" >&2
 fi
 
-if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+if [ "$mode" = "lowest" ]; then
+    # pip cannot resolve to the lowest versions; uv (the dev extra's, in .venv) can. The lint and type
+    # tools stay out: their lowest versions format and type-check differently, which is the lock's business.
+    [ -x .venv/bin/uv ] || bash scripts/setup.sh --test
+    [ -n "$test" ] && extras="[test]"
+    UV_PYTHON_DOWNLOADS=never .venv/bin/uv pip install -q --python "$venv/bin/python" --resolution lowest-direct \
+        --reinstall-package opsgov -e ".${extras}"
+else
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "${pip_options[@]}" -e ".${extras}"
+fi

@@ -328,7 +328,9 @@ def test_diff_on_hostile_history(tmp_path: Path) -> None:
     usage_error(run("diff", "no-such-rev", str(root)), "unknown git revision 'no-such-rev' in ")
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(  # three CLI commands per example: a third of the profile's budget (conftest)
+    max_examples=settings.default.max_examples // 3, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(title=st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=80))
 def test_random_titles_never_crash(tmp_path: Path, title: str) -> None:
     """Random titles (control characters included): a clear finding or error, never a crash."""

@@ -123,7 +123,9 @@ def original() -> Report:
     return check_repo(BROKEN)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(  # each example checks a repository several times: a sixth of the profile's budget (conftest)
+    max_examples=settings.default.max_examples // 6, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.randoms(use_true_random=False))
 def test_every_fingerprint_survives_reordering_moving_and_reformatting(
     original: Report, tmp_path_factory: pytest.TempPathFactory, order: random.Random

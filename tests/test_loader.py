@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from opsgov.load import loader
 from opsgov.load.documents import Document, unpack
 from opsgov.load.loader import Limits, load_bytes, load_file, load_text
 from opsgov.report.finding import Finding, Related
@@ -155,6 +157,32 @@ def test_thirty_thousand_open_brackets_are_refused_in_process() -> None:
     # libyaml up to 0.2.5 hands over events and our limit stops at the 65th bracket; 0.2.6 scans
     # ahead and stops at its own limit of 1000 first
     assert (finding.rule, finding.line, finding.column) in {("yaml-strict", 1, 65), ("yaml-strict", 1, 1001)}
+    assert finding.message == "nesting deeper than 64 levels"
+
+
+def test_libyaml_depth_refusal_reads_as_too_deep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml's own depth error is reported as opsgov's, at libyaml's position, whichever PyYAML is installed."""
+
+    class DeepParser:
+        def __init__(self, text: str) -> None:
+            pass
+
+        def get_event(self) -> None:
+            mark = yaml.Mark("<unicode string>", 1000, 0, 1000, None, None)
+            raise yaml.scanner.ScannerError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
+
+    monkeypatch.setattr(loader, "_Parser", DeepParser)
+    documents, [finding] = load("[" * 30_000)
+    assert documents == []
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 1, 1001)
+    assert finding.message == "nesting deeper than 64 levels"
+    assert finding.hint == "governance documents never need this depth"
+
+
+def test_nesting_on_many_lines_is_stopped_by_the_budget() -> None:
+    """One bracket per line: libyaml cannot scan ahead, so opsgov's budget stops it at the 65th."""
+    _, [finding] = load("[\n" * 30_000)
+    assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 65, 1)
     assert finding.message == "nesting deeper than 64 levels"
 
 

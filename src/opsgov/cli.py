@@ -1,7 +1,8 @@
 """The command line: options parse into Settings, the library runs, the result is written.
 
-Nothing here analyses anything. No command prints a traceback: an unexpected error is one line
-on stderr and exit status 2.
+Nothing here analyses anything. No command prints a traceback unless asked: an unexpected error
+is one line on stderr and exit status 2; `opsgov --traceback` (or OPSGOV_DEBUG=1) adds its whole
+stack, and the stacks of any internal-error findings, for whoever debugs it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -69,6 +71,18 @@ def _lenient_streams() -> None:
                 stream.reconfigure(errors="backslashreplace")
 
 
+DEBUG_VARIABLE = "OPSGOV_DEBUG"
+
+
+def debugging() -> bool:
+    """`opsgov --traceback ...`, or OPSGOV_DEBUG set to anything but empty or 0 (for runs whose
+    command line is out of reach, such as a pre-commit hook or a CI action)."""
+    context = click.get_current_context(silent=True)
+    if context is not None and context.find_root().params.get("show_traceback"):
+        return True
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         _lenient_streams()
@@ -83,8 +97,23 @@ class _Group(click.Group):
         except BrokenPipeError:  # `opsgov rules | head`: the reader left; nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
-        except Exception as error:  # the promise is: never a traceback
-            fail(f"internal error: {type(error).__name__}: {error}")
+        except Exception as error:  # the promise is: no traceback unless asked for one
+            if debugging():
+                echo("".join(traceback.format_exception(error)), err=True, nl=False)
+                fail(f"internal error: {type(error).__name__}: {error}")
+            fail(
+                f"internal error: {type(error).__name__}: {error} "
+                f"(`opsgov --traceback ...` or {DEBUG_VARIABLE}=1 shows where)"
+            )
+
+
+def show_traces(report: Report) -> None:
+    """With --traceback, the stack of every internal-error finding goes to stderr too."""
+    if not debugging():
+        return
+    for finding in report.findings:
+        if finding.trace:
+            echo(f"opsgov: {finding.message}\n{finding.trace}", err=True, nl=False)
 
 
 def fail(message: str) -> NoReturn:
@@ -111,7 +140,13 @@ def emit(text: str, output: Path | None) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="opsgov")
-def main() -> None:
+@click.option(
+    "--traceback",
+    "show_traceback",
+    is_flag=True,
+    help=f"On an internal error, print the whole Python stack on stderr (also: {DEBUG_VARIABLE}=1).",
+)
+def main(show_traceback: bool) -> None:
     """opsgov: governance as code. Proves an organisation declared in YAML is coherent."""
 
 
@@ -184,6 +219,7 @@ def check(
             guard_output(write_baseline, inputs if baseline is None else inputs.but(baseline))
     report, known = check_since(settings, base) if base is not None else (run_check(settings), 0)
     emit(REPORTERS[fmt]().render(report), output)
+    show_traces(report)
     if fmt == "github":
         append_step_summary(report)
     if report.baselined:
@@ -304,6 +340,7 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     settings = load_settings(path)
     guard(settings, output)
     report = run_check(settings)
+    show_traces(report)
     assert report.model is not None
     errors = report.counts()["error"]
     if errors:
@@ -322,6 +359,7 @@ def explain(ref: str, path: Path, fmt: str) -> None:
     from opsgov.commands.explain import explain as explain_entity
 
     report = run_check(load_settings(path))
+    show_traces(report)
     try:
         page = explain_entity(report, ref)
     except ExplainError as error:
@@ -580,6 +618,7 @@ def handbook(path: Path, out_dir: Path, fmt: str) -> None:
     settings = load_settings(path)
     guard_output(out_dir, repository_inputs(settings), folder=True, what="the handbook")
     report = run_check(settings)
+    show_traces(report)
     try:
         files = build_site(report, fmt)
         write_site(files, out_dir)

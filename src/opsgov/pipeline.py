@@ -64,7 +64,9 @@ def internal_error(where: str, error: BaseException) -> Finding:
         "internal-error",
         f"{where} failed: {type(error).__name__}: {error}{place}",
         level="error",
-        hint="this is a bug in opsgov; the other results are still reported",
+        hint="this is a bug in opsgov; the other results are still reported; "
+        "`opsgov --traceback` or --format json shows the whole stack",
+        trace="".join(traceback.format_exception(error)),
     )
 
 

@@ -36,7 +36,7 @@ def test_action_is_composite_and_wires_check_sarif_and_summary() -> None:
     assert "github/codeql-action/upload-sarif@v3" in uses
     scripts = "\n".join(step.get("run", "") for step in steps)
     assert "graphviz" in scripts and "fonts-noto-cjk" in scripts
-    assert 'pip install --quiet "$ACTION_PATH"' in scripts
+    assert 'pip install --quiet -c "$ACTION_PATH/constraints.txt" "$ACTION_PATH"' in scripts
     assert "--format sarif -o" in scripts and "--format markdown" in scripts and "$GITHUB_STEP_SUMMARY" in scripts
     assert 'exit "$STATUS"' in scripts
 

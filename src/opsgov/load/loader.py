@@ -187,6 +187,15 @@ class _FileReader:
         lines = _LINE_BREAK.split(self.text, line)
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
+    def too_deep(self, line: int, column: int) -> None:
+        """Nesting past the budget, whether opsgov's event loop or libyaml's scanner noticed it first."""
+        self.strict(
+            line,
+            column,
+            f"nesting deeper than {self.limits.max_depth} levels",
+            hint="governance documents never need this depth",
+        )
+
     def _syntax_hint(self, line: int, column: int) -> str:
         """The one syntax mistake worth a hint: a tab, which YAML never accepts as indentation."""
         if "\t" in self._line_text(line)[: max(column, 1)]:
@@ -289,12 +298,7 @@ class _FileReader:
             line, column = self._within(mark.line + 1, mark.column + 1) if mark else (1, 1)
             if "maximum nesting depth" in (error.problem or ""):
                 # libyaml 0.2.6 scans ahead and stops deep flow nesting itself, before our own limit is met
-                self.strict(
-                    line,
-                    column,
-                    f"nesting deeper than {self.limits.max_depth} levels",
-                    hint="governance documents never need this depth",
-                )
+                self.too_deep(line, column)
                 return
             if mark is not None and self.hidden:
                 # A hidden break in text that no longer parses (`a: x<U+2028>  b: 1`): it is the cause.
@@ -405,12 +409,7 @@ class _FileReader:
                 elif kind is MappingStartEvent or kind is SequenceStartEvent:
                     nodes += 1
                     if len(stack) >= max_depth:
-                        self.strict(
-                            line,
-                            column,
-                            f"nesting deeper than {max_depth} levels",
-                            hint="governance documents never need this depth",
-                        )
+                        self.too_deep(line, column)
                         raise _Abort
                     if event.tag is not None:
                         ok = False

@@ -53,12 +53,16 @@ class Finding:
     interval, a cycle's members, a reference's field and target), in an order that does not depend
     on list order, files or lines. The fingerprint (fingerprint.py) is made from it; not in the
     JSON report."""
+    trace: str = dataclasses.field(default="", compare=False)
+    """The whole Python stack of an `internal-error` (empty on every other finding): the JSON
+    report carries it as `trace`, so a crash in CI can be debugged from the report alone; the text
+    report leaves it out (`opsgov --traceback` prints it on stderr)."""
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        fields = {
             "rule": self.rule,
             "level": self.level,
             "message": self.message,
@@ -71,3 +75,6 @@ class Finding:
             "hint": self.hint,
             "waived": self.waived,
         }
+        if self.trace:  # internal-error only: every other finding keeps the v1 shape exactly
+            fields["trace"] = self.trace
+        return fields
