@@ -123,7 +123,7 @@ def test_tool_and_every_rule_link_to_their_documentation(validator: jsonschema.p
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"repo: {REPOSITORY_URL}" in readme
-    assert RULES_DOC_URL == f"{REPOSITORY_URL}/blob/main/docs/rules.md"
+    assert f"{REPOSITORY_URL}/blob/main/docs/rules.md" == RULES_DOC_URL
     log = sarif(handmade(POLICY))
     assert not list(validator.iter_errors(log))
     driver = log["runs"][0]["tool"]["driver"]
