@@ -119,7 +119,7 @@ def test_output_is_deterministic_and_keeps_cjk(findings_report: Report) -> None:
 
 def test_tool_and_every_rule_link_to_their_documentation(validator: jsonschema.protocols.Validator) -> None:
     """informationUri and helpUri (the SARIF validator warns without them) point where the README says opsgov lives."""
-    from opsgov.reporters.sarif import REPOSITORY_URL, RULES_DOC_URL
+    from opsgov.report.formats.sarif import REPOSITORY_URL, RULES_DOC_URL
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"repo: {REPOSITORY_URL}" in readme
