@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opsgov.cli import main
-from opsgov.engine import Report
-from opsgov.findings import Finding, Related
-from opsgov.reporters.text import TextOptions, TextReporter
+from opsgov.pipeline import Report
+from opsgov.report.finding import Finding, Related
+from opsgov.report.formats.text import TextOptions, TextReporter
 from opsgov.terminal import (
     ProgressLine,
     char_width,
@@ -253,8 +253,8 @@ def test_the_library_reports_progress_through_its_callback_and_prints_nothing(
     root = write_broken(tmp_path)
     calls: list[tuple[str, int, int]] = []
     check_repo(root, jobs=1).findings  # noqa: B018 - the baseline run, without a callback
-    from opsgov.config import Settings
-    from opsgov.engine import check
+    from opsgov.config.settings import Settings
+    from opsgov.pipeline import check
     from tests.util import TODAY
 
     check(Settings(root=root, today=TODAY), progress=lambda *call: calls.append(call))

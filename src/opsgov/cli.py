@@ -317,12 +317,23 @@ def rules(rule_id: str | None) -> None:
     is_flag=True,
     help=f"One self-contained Draft-07 schema ({BUNDLE_NAME}) for the VS Code YAML extension, instead of the files.",
 )
-def schema(out_dir: Path | None, bundle: bool) -> None:
+@click.option(
+    "--lang",
+    metavar="LANG",
+    help="Write the bundle's descriptions in this language (zh-CN; default English).",
+)
+def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
     """The JSON Schemas of every kind, for editors (yaml-language-server) and other tools."""
+    if lang is not None and not bundle:
+        fail("--lang translates the editor bundle: add --bundle")
     if out_dir is not None:
         guard_output(out_dir, repository_inputs(_here()), folder=True, what="the schemas")
     if bundle:
-        text = json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n"
+        try:
+            bundled = bundle_schemas(lang)
+        except LookupError as error:
+            fail(str(error.args[0]))
+        text = json.dumps(bundled, ensure_ascii=False, indent=2) + "\n"
         if out_dir is None:
             echo(text, nl=False)
             return
