@@ -62,7 +62,7 @@ def test_colour_follows_the_flag_then_no_color_then_force_color_then_the_tty(
 
 
 def test_cjk_is_two_columns_and_combining_marks_none() -> None:
-    assert [char_width(c) for c in "a库，Ａ\u0301"] == [1, 2, 2, 2, 0]
+    assert [char_width(c) for c in "a库，Ａ\u0301\ufe0f한"] == [1, 2, 2, 2, 0, 0, 2]
     assert text_width("库存管理 (inventory)") == 8 + 12
 
 

@@ -5,10 +5,11 @@ prints.
 
 Width is measured with `unicodedata` from the standard library rather than `wcwidth`: text reaches
 the layout only after `escape.text`, which has already replaced every control and format character
-(zero-width joiners and spaces, bidirectional marks, variation selectors of the Cf category) by a
-visible escape. What is left to measure is East Asian Wide and Fullwidth characters (two columns,
-`east_asian_width` W or F) and combining marks (none); emoji sequences, wcwidth's other strength,
-cannot form once the joiners are escaped. One dependency fewer for the same columns.
+(zero-width joiners and spaces, bidirectional marks, soft hyphens) by a visible escape. What is left
+to measure is East Asian Wide and Fullwidth characters (two columns, `east_asian_width` W or F:
+CJK ideographs, kana, Hangul, fullwidth forms, most emoji) and nonspacing or enclosing marks (none:
+combining accents, variation selectors); emoji sequences, wcwidth's other strength, cannot form
+once the joiners are escaped. One dependency fewer for the same columns.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def use_color(mode: str, *, isatty: bool, env: Mapping[str, str]) -> bool:
 
 
 def char_width(char: str) -> int:
-    """Columns a character takes: 2 for East Asian Wide and Fullwidth, 0 for a combining mark, else 1."""
-    if unicodedata.combining(char):
+    """Columns a character takes: 2 for East Asian Wide and Fullwidth, 0 for a nonspacing mark, else 1."""
+    if unicodedata.category(char) in ("Mn", "Me"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
