@@ -583,7 +583,7 @@ def test_jobs_beyond_a_few_per_core_are_not_forked(tmp_path: Path, monkeypatch: 
     """`check -j 100000` on a large repository would fork a process per file."""
     asked: list[int] = []
 
-    def record(files: object, sizes: object, limits: object, jobs: int) -> None:
+    def record(files: object, sizes: object, limits: object, jobs: int, progress: object) -> None:
         asked.append(jobs)
 
     monkeypatch.setattr(opsgov.load.loader, "PARALLEL_MIN_BYTES", 0)

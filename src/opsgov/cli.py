@@ -12,9 +12,10 @@ import datetime
 import io
 import json
 import os
+import shutil
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,12 +32,15 @@ from opsgov.model.entities import Model
 from opsgov.outputs import guard_output, inside_target, repository_inputs
 from opsgov.pipeline import Report, load_model
 from opsgov.pipeline import check as run_check
+from opsgov.progress import Progress
 from opsgov.render.safe import DOT_FORMATS, Drawing
 from opsgov.render.table import TABLE_FORMATS
 from opsgov.report.baseline import write_baseline as save_baseline
 from opsgov.report.formats import REPORTERS
 from opsgov.report.formats.markdown import render_markdown
+from opsgov.report.formats.text import TextOptions, TextReporter
 from opsgov.rules import REGISTRY, canonical
+from opsgov.terminal import COLOR_MODES, ProgressLine, use_color
 
 PATH_ARGUMENT = click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -55,8 +59,12 @@ OUTPUT_OPTION = click.option(
 
 
 def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
-    """To the stream as the environment set it up (see `_lenient_streams`), not Click's UTF-8 guess."""
-    click.echo(message, file=sys.stderr if err else sys.stdout, nl=nl)
+    """To the stream as the environment set it up (see `_lenient_streams`), not Click's UTF-8 guess.
+
+    Click would strip colour codes when the stream is not a terminal; the text reporter has already
+    decided (`--color`, NO_COLOR, FORCE_COLOR), and data never carries a raw ESC (escape.py).
+    """
+    click.echo(message, file=sys.stderr if err else sys.stdout, nl=nl, color=True)
 
 
 def _lenient_streams() -> None:
@@ -128,6 +136,40 @@ def guard(settings: Settings, output: Path | None) -> None:
         guard_output(output, repository_inputs(settings))
 
 
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # replaced by a test, or closed
+        return False
+
+
+def text_options(color_mode: str, output: Path | None, source_root: Path | None) -> TextOptions:
+    """Colour and width for where the text report goes: the terminal's, or none for a file or a pipe.
+
+    NO_COLOR and FORCE_COLOR speak about standard output; a file (-o) is coloured only with
+    `--color always`. Wrapping is for a terminal only, so piped and saved reports keep one line
+    per finding.
+    """
+    if output is not None:
+        return TextOptions(color=color_mode == "always", source_root=source_root)
+    tty = _isatty(sys.stdout)
+    width = shutil.get_terminal_size().columns if tty else None
+    return TextOptions(color=use_color(color_mode, isatty=tty, env=os.environ), width=width, source_root=source_root)
+
+
+@contextlib.contextmanager
+def progress_on_stderr() -> Iterator[Progress | None]:
+    """A progress callback for the library when standard error is a terminal (else None), cleared at the end."""
+    if not _isatty(sys.stderr):
+        yield None
+        return
+    line = ProgressLine(sys.stderr.write, sys.stderr.flush, width=shutil.get_terminal_size().columns)
+    try:
+        yield line.update
+    finally:
+        line.clear()
+
+
 def emit(text: str, output: Path | None) -> None:
     if output is None:
         echo(text, nl=False)
@@ -194,6 +236,19 @@ def main(show_traceback: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record today's findings in FILE (then --baseline FILE reports only new ones); exit 0.",
 )
+@click.option(
+    "--color",
+    "color_mode",
+    type=click.Choice(COLOR_MODES),
+    default="auto",
+    show_default=True,
+    help="Colour the text report: auto follows NO_COLOR, FORCE_COLOR and whether standard output is a terminal.",
+)
+@click.option(
+    "--show-source",
+    is_flag=True,
+    help="Under each finding of the text report, its YAML line with a caret at the column.",
+)
 def check(
     path: Path,
     fmt: str,
@@ -206,8 +261,16 @@ def check(
     baseline: Path | None,
     write_baseline: Path | None,
     jobs: int | None,
+    color_mode: str,
+    show_source: bool,
 ) -> None:
-    """Load, validate, analyse and report on the governance repository at PATH (and its opsgov.yaml)."""
+    """Load, validate, analyse and report on the governance repository at PATH (and its opsgov.yaml).
+
+    On a terminal the text report is coloured and wrapped to its width, and a run that takes more
+    than two seconds shows its progress on standard error.
+    """
+    if show_source and fmt != "text":
+        fail(f"--show-source shows YAML lines in the text report, not in --format {fmt}")
     day = today.date() if today is not None else None
     settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
     settings.jobs = jobs or os.cpu_count() or 1
@@ -217,8 +280,15 @@ def check(
             guard_output(output, inputs)
         if write_baseline is not None:
             guard_output(write_baseline, inputs if baseline is None else inputs.but(baseline))
-    report, known = check_since(settings, base) if base is not None else (run_check(settings), 0)
-    emit(REPORTERS[fmt]().render(report), output)
+    with progress_on_stderr() as progress:
+        if base is not None:
+            report, known = check_since(settings, base, progress=progress)
+        else:
+            report, known = run_check(settings, progress=progress), 0
+    reporter = REPORTERS[fmt]()
+    if fmt == "text":
+        reporter = TextReporter(text_options(color_mode, output, settings.root if show_source else None))
+    emit(reporter.render(report), output)
     show_traces(report)
     if fmt == "github":
         append_step_summary(report)
@@ -262,12 +332,23 @@ def rules(rule_id: str | None) -> None:
     is_flag=True,
     help=f"One self-contained Draft-07 schema ({BUNDLE_NAME}) for the VS Code YAML extension, instead of the files.",
 )
-def schema(out_dir: Path | None, bundle: bool) -> None:
+@click.option(
+    "--lang",
+    metavar="LANG",
+    help="Write the bundle's descriptions in this language (zh-CN; default English).",
+)
+def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
     """The JSON Schemas of every kind, for editors (yaml-language-server) and other tools."""
+    if lang is not None and not bundle:
+        fail("--lang translates the editor bundle: add --bundle")
     if out_dir is not None:
         guard_output(out_dir, repository_inputs(_here()), folder=True, what="the schemas")
     if bundle:
-        text = json.dumps(bundle_schemas(), ensure_ascii=False, indent=2) + "\n"
+        try:
+            bundled = bundle_schemas(lang)
+        except LookupError as error:
+            fail(str(error.args[0]))
+        text = json.dumps(bundled, ensure_ascii=False, indent=2) + "\n"
         if out_dir is None:
             echo(text, nl=False)
             return

@@ -19,6 +19,7 @@ from opsgov.load.schema import Validator, entity_key
 from opsgov.model.entities import Model, build_model
 from opsgov.policy.cel import run_policies
 from opsgov.policy.waivers import apply_waivers
+from opsgov.progress import Progress, ignore
 from opsgov.report.baseline import apply_baseline, load_baseline
 from opsgov.report.finding import LEVEL_RANK, LEVELS, Finding
 from opsgov.report.fingerprint import in_document
@@ -96,10 +97,11 @@ def runs(rule_id: str, settings: Settings) -> bool:
     return not _matches(rule_id, settings.ignore)
 
 
-def run_rules(model: Model, settings: Settings) -> list[Finding]:
+def run_rules(model: Model, settings: Settings, progress: Progress = ignore) -> list[Finding]:
     """Every enabled rule over the model; a rule that raises becomes an internal-error finding."""
     findings: list[Finding] = []
-    for rule in REGISTRY.values():
+    for done, rule in enumerate(REGISTRY.values()):
+        progress("rules", done, len(REGISTRY))
         if rule.check is None or not runs(rule.id, settings):
             continue
         options = {**rule.options, **settings.options.get(rule.id, {})}
@@ -133,13 +135,15 @@ def finalize(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
 
 
 def validate_documents(
-    documents: Sequence[Document], validator: Validator
+    documents: Sequence[Document], validator: Validator, progress: Progress = ignore
 ) -> tuple[list[Document], list[Document], list[Finding]]:
     """Split documents into valid and invalid ones; the schema findings of the invalid ones."""
     valid: list[Document] = []
     invalid: list[Document] = []
     findings: list[Finding] = []
-    for document in documents:
+    for done, document in enumerate(documents):
+        if not done % 1000:
+            progress("schema", done, len(documents))
         if not document.ok:
             invalid.append(document)
             continue
@@ -165,8 +169,8 @@ class _Stopwatch:
         self._last = now
 
 
-def check(settings: Settings) -> Report:
-    """Run the whole pipeline over the repository at `settings.root`.
+def check(settings: Settings, *, progress: Progress | None = None) -> Report:
+    """Run the whole pipeline over the repository at `settings.root`; `progress` hears how far it is.
 
     The garbage collector stays off for the run: the pipeline builds millions of small objects
     and no reference cycles worth collecting, and a collection pass over them all costs more
@@ -175,7 +179,7 @@ def check(settings: Settings) -> Report:
     validate_selectors((*settings.select, *settings.ignore))
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     with _collector_paused():
-        return _pipeline(settings, baseline)
+        return _pipeline(settings, baseline, progress or ignore)
 
 
 def load_model(settings: Settings) -> Model:
@@ -184,7 +188,7 @@ def load_model(settings: Settings) -> Model:
     Rules, policies and waivers do not change the model, so a render does not run them.
     """
     with _collector_paused():
-        return _read(settings, _Stopwatch())[3]
+        return _read(settings, _Stopwatch(), ignore)[3]
 
 
 @contextmanager
@@ -198,18 +202,19 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read(settings: Settings, clock: _Stopwatch) -> tuple[int, int, list[Finding], Model]:
+def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> tuple[int, int, list[Finding], Model]:
     """Files, documents, the findings of reading them, and the model built from the valid ones."""
     if not settings.root.is_dir():
         raise ConfigError(f"{settings.root}: not a folder")
     files, findings = discover(settings.root, settings.paths)
-    loaded = load_files(files, settings.limits, jobs=settings.jobs)
+    loaded = load_files(files, settings.limits, jobs=settings.jobs, progress=progress)
     findings.extend(_identified_by_documents(loaded.findings, loaded.documents))
     clock.lap("load")
 
-    valid, invalid, problems = validate_documents(loaded.documents, Validator(fast=not settings.reference))
+    valid, invalid, problems = validate_documents(loaded.documents, Validator(fast=not settings.reference), progress)
     findings.extend(problems)
     clock.lap("schema")
+    progress("model", 0, 0)
 
     model = build_model(valid, invalid)
     findings.extend(model.findings)
@@ -235,13 +240,15 @@ def _identified_by_documents(findings: Sequence[Finding], documents: Sequence[Do
     return identified
 
 
-def _pipeline(settings: Settings, baseline: frozenset[str] | None) -> Report:
+def _pipeline(settings: Settings, baseline: frozenset[str] | None, progress: Progress) -> Report:
     clock = _Stopwatch()
-    files, documents, findings, model = _read(settings, clock)
-    findings.extend(run_rules(model, settings))
+    files, documents, findings, model = _read(settings, clock, progress)
+    findings.extend(run_rules(model, settings, progress))
     clock.lap("rules")
+    progress("policies", 0, 0)
     findings.extend(run_policy_stage(model, settings))
     clock.lap("policies")
+    progress("report", 0, 0)
     # Levels are stamped (and switched-off rules dropped) before waivers judge anything.
     findings = finalize(findings, settings)
     findings = apply_waivers(model, findings, settings.today, lambda rule_id: runs(rule_id, settings))

@@ -6,6 +6,7 @@ from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
 from opsgov.rules import REGISTRY
+from tests.reporters import junit_strict_schema
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 
 
@@ -49,3 +50,65 @@ def test_control_characters_and_cjk_survive_as_valid_xml() -> None:
     root = parse(handmade(odd))
     failure = next(root.iter("failure"))
     assert failure.get("message") == "ops/a.yaml:1: 标题\\x01含控制字符 & <tag>"
+
+
+def strict(report: Report) -> ET.Element:
+    text = REPORTERS["junit-strict"]().render(report)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    return ET.fromstring(text.encode("utf-8"))
+
+
+def test_plain_junit_is_not_strict_and_the_checker_says_why(findings_report: Report) -> None:
+    """The structural checker can fail: `file`/`line` on a testcase and a `skipped` message are rejected."""
+    problems = junit_strict_schema.errors(parse(handmade(POLICY, WAIVED)))
+    assert "testsuites/testsuite/testcase: attribute file is not allowed" in problems
+    assert "testsuites/testsuite/testcase: attribute line is not allowed" in problems
+    assert "testsuites/testsuite/testcase/skipped: attribute message is not allowed" in problems
+    misordered = ET.fromstring(
+        '<testsuite name="x" tests="1"><testcase name="a"><failure/><skipped/></testcase></testsuite>'
+    )
+    assert junit_strict_schema.errors(misordered) == [
+        "testsuite/testcase: skipped is not allowed here (sequence order)"
+    ]
+
+
+def test_strict_junit_is_valid_with_one_testcase_per_finding(findings_report: Report) -> None:
+    root = strict(findings_report)
+    assert junit_strict_schema.errors(root) == []
+    cases = list(root.iter("testcase"))
+    failing = {c.get("classname"): c for c in cases if c.find("failure") is not None}
+    assert set(failing) == {"opsgov.dangling-ref", "opsgov.duplicate-name"}
+    assert failing["opsgov.dangling-ref"].get("name") == "reportsTo 'nobody' names no Position [Position/rep]"
+    assert all(c.get("file") is None and c.get("line") is None for c in cases)
+    failure = failing["opsgov.dangling-ref"].find("failure")
+    assert failure is not None and failure.text is not None
+    assert failure.get("message") == "ops/units.yaml:9:32: reportsTo 'nobody' names no Position"
+    assert failure.get("type") == "error"
+    duplicate = failing["opsgov.duplicate-name"].find("failure")
+    assert duplicate is not None and duplicate.text is not None
+    assert "\n    ops/units.yaml:8:" in duplicate.text and "first defined here" in duplicate.text
+    assert "\n    hint: rename one of them" in duplicate.text
+    clean = {c.get("name") for c in cases if c.find("failure") is None}
+    assert clean == set(REGISTRY) - {"dangling-ref", "duplicate-name"}
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert suite.get("tests") == str(len(cases)) and suite.get("failures") == "2"
+
+
+def test_strict_junit_repeats_waivers_and_hostile_text_stay_valid() -> None:
+    other = POLICY.replace(file="ops/z.yaml", line=20)
+    odd = Finding("ops/a\x1b.yaml", 1, 1, "schema", "标题\x01 & <tag>\nnext", level="error", hint="a\u202eb")
+    root = strict(handmade(POLICY, other, WAIVED.replace(waived_by="Waiver/legacy: until the reorg"), odd))
+    assert junit_strict_schema.errors(root) == []
+    names = [c.get("name") for c in root.iter("testcase") if c.get("classname") == "opsgov.policy/max-span"]
+    assert names == ["direct reports: 12 [Position/ceo]", "direct reports: 12 [Position/ceo] (2)"]
+    waived = next(c for c in root.iter("testcase") if c.get("classname") == "opsgov.duty-overlap")
+    skipped = waived.find("skipped")
+    assert skipped is not None and skipped.text == "waived by Waiver/legacy" and not skipped.attrib
+    schema_case = next(c for c in root.iter("testcase") if c.get("classname") == "opsgov.schema")
+    failure = schema_case.find("failure")
+    assert failure is not None and failure.text is not None
+    assert failure.text.splitlines()[0] == "ops/a\\x1b.yaml:1:1: error schema 标题\\x01 & <tag>\\nnext"
+    assert failure.text.splitlines()[1] == "    hint: a\\u202eb"
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("skipped") == "1" and suite.get("failures") == "3"

@@ -115,3 +115,22 @@ def test_output_is_deterministic_and_keeps_cjk(findings_report: Report) -> None:
     first = REPORTERS["sarif"]().render(handmade(cjk))
     assert first == REPORTERS["sarif"]().render(handmade(cjk))
     assert "直接下属过多" in first
+
+
+def test_tool_and_every_rule_link_to_their_documentation(validator: jsonschema.protocols.Validator) -> None:
+    """informationUri and helpUri (the SARIF validator warns without them) point where the README says opsgov lives."""
+    from opsgov.report.formats.sarif import REPOSITORY_URL, RULES_DOC_URL
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"repo: {REPOSITORY_URL}" in readme
+    assert f"{REPOSITORY_URL}/blob/main/docs/rules.md" == RULES_DOC_URL
+    log = sarif(handmade(POLICY))
+    assert not list(validator.iter_errors(log))
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == REPOSITORY_URL
+    by_id = {rule["id"]: rule for rule in driver["rules"]}
+    for rule_id in REGISTRY:
+        assert by_id[rule_id]["helpUri"] == f"{RULES_DOC_URL}#{rule_id}"
+        assert by_id[rule_id]["fullDescription"]["text"].strip()
+    assert by_id["dangling-ref"]["helpUri"].endswith("docs/rules.md#dangling-ref")
+    assert "helpUri" not in by_id["policy/max-span"]  # an organisation's own policy is documented in its repository

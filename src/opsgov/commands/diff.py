@@ -23,6 +23,7 @@ from opsgov.model.approvals import matrix_currency
 from opsgov.model.bands import ZERO, Interval, band_interval, money
 from opsgov.model.entities import Entity, Model
 from opsgov.pipeline import Report, check
+from opsgov.progress import Progress
 from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import fingerprint
 
@@ -50,22 +51,27 @@ def wanted(settings: Settings) -> tuple[str, ...]:
     return (*settings.paths, "opsgov.yaml")
 
 
-def check_since(settings: Settings, rev: str) -> tuple[Report, int]:
+def check_since(settings: Settings, rev: str, *, progress: Progress | None = None) -> tuple[Report, int]:
     """The check of the working tree at `settings.root` less what was already found at `rev`, and how many that was."""
-    with checked(settings, rev) as base:
-        head = check(settings)
+
+    def at_base(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"{rev}: {stage}", done, total)
+
+    with checked(settings, rev, progress=at_base) as base:
+        head = check(settings, progress=progress)
     new = new_findings(head.findings, base.findings)
     return dataclasses.replace(head, findings=new), len(head.findings) - len(new)
 
 
 @contextmanager
-def checked(settings: Settings, rev: str | None) -> Iterator[Report]:
+def checked(settings: Settings, rev: str | None, *, progress: Progress | None = None) -> Iterator[Report]:
     """The report of PATH at `rev`, or of the working tree when `rev` is None."""
     if rev is None:
-        yield check(settings)
+        yield check(settings, progress=progress)
         return
     with tree_at(settings.root, rev, wanted(settings)) as root:
-        yield check(dataclasses.replace(settings, root=root))
+        yield check(dataclasses.replace(settings, root=root), progress=progress)
 
 
 # ---------------------------------------------------------------------------------------------

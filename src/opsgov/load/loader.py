@@ -38,6 +38,7 @@ from yaml.events import (
 )
 
 from opsgov.load.documents import COLUMN_BITS, LINE_SHIFT, Document, Path, json_path, unpack
+from opsgov.progress import Progress, ignore
 from opsgov.report.finding import Finding, Related
 
 try:  # pragma: no cover - which parser is present depends on the PyYAML build
@@ -784,7 +785,7 @@ def _chunks(
 
 
 def _load_parallel(
-    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], limits: Limits, jobs: int
+    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], limits: Limits, jobs: int, progress: Progress
 ) -> list[_FileResult] | None:
     """Parse in this process and `jobs - 1` forked ones; None where that is not possible here."""
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -795,17 +796,24 @@ def _load_parallel(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
             futures = [pool.submit(_load_chunk, chunk, limits) for chunk in chunks[1:]]
-            for index, result in _load_chunk(chunks[0], limits):
-                results[index] = result
-            for future in futures:
+            done = 0
+            for index, path, rel in chunks[0]:
+                progress("load", done, len(files))
+                results[index] = load_file(path, rel, limits)
+                done += 1
+            for future in futures:  # the other processes' files are counted as their chunks come back
                 for index, result in future.result():
                     results[index] = result
+                    done += 1
+                progress("load", done, len(files))
     except (OSError, BrokenProcessPool):
         return None
     return [result for result in results if result is not None]
 
 
-def load_files(files: Sequence[tuple[FsPath, str]], limits: Limits = DEFAULT_LIMITS, *, jobs: int = 1) -> LoadResult:
+def load_files(
+    files: Sequence[tuple[FsPath, str]], limits: Limits = DEFAULT_LIMITS, *, jobs: int = 1, progress: Progress = ignore
+) -> LoadResult:
     """Load every file, in file order; the garbage collector stays off meanwhile (nothing here makes cycles).
 
     With `jobs` > 1 and enough YAML to pay for it, files are parsed in forked processes too and
@@ -819,9 +827,12 @@ def load_files(files: Sequence[tuple[FsPath, str]], limits: Limits = DEFAULT_LIM
         sizes = [_size(path) for path, _ in files] if jobs > 1 and len(files) > 1 else []
         if sizes and sum(sizes) >= PARALLEL_MIN_BYTES:
             # parsing is CPU-bound: processes beyond a few per core only cost forks (`-j 100000` is no fork bomb)
-            per_file = _load_parallel(files, sizes, limits, min(jobs, len(files), 4 * (os.cpu_count() or 1)))
+            per_file = _load_parallel(files, sizes, limits, min(jobs, len(files), 4 * (os.cpu_count() or 1)), progress)
         if per_file is None:
-            per_file = [load_file(path, rel, limits) for path, rel in files]
+            per_file = []
+            for done, (path, rel) in enumerate(files):
+                progress("load", done, len(files))
+                per_file.append(load_file(path, rel, limits))
         for documents, findings in per_file:
             result.documents.extend(documents)
             result.findings.extend(findings)

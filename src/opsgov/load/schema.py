@@ -26,6 +26,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from opsgov.load.documents import Document, Path
+from opsgov.pofile import read_po
 from opsgov.report.finding import Finding
 
 BASE_URI = "https://opsgov.invalid/schemas/v1/"
@@ -97,45 +98,143 @@ def load_schemas() -> dict[str, dict[str, Any]]:
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 BUNDLE_NAME = "opsgov.bundle.json"
 """What `opsgov schema --bundle -o DIR` writes."""
+CATALOGUE_DOMAIN = "schema"
+"""The schemas' texts in other languages: `schemas/locale/<ll_CC>/LC_MESSAGES/schema.po`, gettext
+catalogues whose msgid is the English description (so one translation serves every field that
+says the same thing, and the gettext tools of the messages' catalogues read them too)."""
 
 
-def bundle_schemas() -> dict[str, Any]:
-    """Every document schema in one self-contained Draft-07 file, for editors.
+def bundle_schemas(lang: str | None = None) -> dict[str, Any]:
+    """Every document schema in one self-contained Draft-07 file, for editors, its texts in `lang`.
 
     yaml-language-server (the VS Code YAML extension) validates with Draft 7 and warns that
     2020-12 "is not yet fully supported"; one file also leaves no relative `$ref` for an editor to
     resolve. The translation is exact for the keywords our schemas use: `$defs` becomes
-    `definitions`, `dependentSchemas` becomes `dependencies`, and a `$ref` with siblings (ignored
-    beside `$ref` in Draft 7) moves into an `allOf`. `opsgov.json`, the dispatcher on `kind`, is
-    the root; config.json (opsgov.yaml) is left out.
+    `definitions`, `dependentSchemas` becomes `dependencies`, and a `$ref` with siblings (which
+    Draft 7 ignores beside `$ref`) is replaced by the schema it points to, so that the field's own
+    description is the one an editor shows on hover (an `allOf: [{$ref}]` wrapper would show the
+    generic "a reference to another entity"). `opsgov.json`, the dispatcher on `kind`, is the root
+    and offers a snippet (`defaultSnippets`) for a new document of each kind; config.json
+    (opsgov.yaml) is left out. With `lang` (`zh-CN`), descriptions come from that language's
+    catalogue (`translations`), English where it has none.
     """
     schemas = load_schemas()
-    root = {"$schema": DRAFT_07, **_draft7(schemas["opsgov.json"], "opsgov")}
+    root = {"$schema": DRAFT_07, **_draft7(schemas["opsgov.json"], "opsgov", schemas)}
     root["definitions"] = {
-        name.removesuffix(".json"): _draft7(schema, name.removesuffix(".json"))
+        name.removesuffix(".json"): _draft7(schema, name.removesuffix(".json"), schemas)
         for name, schema in schemas.items()
         if name not in ("opsgov.json", "config.json")
     }
+    root["defaultSnippets"] = [snippet for kind in KINDS for snippet in schemas[KIND_FILES[kind]]["defaultSnippets"]]
+    if lang is not None:
+        _translate(root, translations(lang))
     return root
 
 
-def _draft7(node: Any, home: str) -> Any:
+def _pointer(schemas: dict[str, dict[str, Any]], ref: str, home: str) -> tuple[Any, str]:
+    """The schema a `$ref` of file `home` points to, and the file it is in."""
+    target, _, pointer = ref.partition("#")
+    owner = target.removesuffix(".json") if target else home
+    node: Any = schemas[f"{owner}.json"]
+    for step in filter(None, pointer.split("/")):
+        node = node[step]
+    return node, owner
+
+
+_OWN = ("description", "title")
+"""What a field says about itself, which the schema it refers to must not say instead."""
+
+
+def _draft7(node: Any, home: str, schemas: dict[str, dict[str, Any]]) -> Any:
     """`node` of schema file `home` in Draft 7, with every `$ref` pointing into the bundle."""
     if isinstance(node, list):
-        return [_draft7(item, home) for item in node]
+        return [_draft7(item, home, schemas) for item in node]
     if not isinstance(node, dict):
         return node
     renamed = {"$defs": "definitions", "dependentSchemas": "dependencies"}
-    out = {renamed.get(key, key): _draft7(value, home) for key, value in node.items() if key not in ("$schema", "$id")}
+    out = {
+        renamed.get(key, key): _draft7(value, home, schemas)
+        for key, value in node.items()
+        if key not in ("$schema", "$id", "defaultSnippets")
+    }
+    if isinstance(node.get("description"), str):
+        # a field that is one of several references: each alternative without its generic words
+        for key in ("oneOf", "anyOf"):
+            for index, branch in enumerate(node.get(key, [])):
+                if isinstance(branch, dict) and set(branch) == {"$ref"}:
+                    out[key][index] = _inline(branch["$ref"], home, schemas)
     ref = out.pop("$ref", None)
-    if isinstance(ref, str):
+    if not isinstance(ref, str):
+        return out
+    if not out:
         target, _, pointer = ref.partition("#")
         owner = target.removesuffix(".json") if target else home
-        ref = f"#/definitions/{owner}" + pointer.replace("/$defs/", "/definitions/")
-        if not out:
-            return {"$ref": ref}
-        out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
-    return out
+        return {"$ref": f"#/definitions/{owner}" + pointer.replace("/$defs/", "/definitions/")}
+    # A field that describes itself beside its $ref: the referred schema, inlined without its own words.
+    inlined = _inline(ref, home, schemas)
+    if set(inlined) & set(out):
+        out["allOf"] = [inlined, *out.get("allOf", [])]
+        return out
+    return {**inlined, **out}
+
+
+def _inline(ref: str, home: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The Draft-7 schema `ref` (of file `home`) points to, without its description and title."""
+    target, owner = _pointer(schemas, ref, home)
+    while isinstance(target, dict) and set(target) <= {"$ref", *_OWN} and "$ref" in target:  # a ref to a ref
+        target, owner = _pointer(schemas, target["$ref"], owner)
+    inlined = _draft7(target, owner, schemas)
+    return {key: value for key, value in inlined.items() if key not in _OWN}
+
+
+def translations(lang: str) -> dict[str, str]:
+    """English description -> its translation into `lang` (BCP 47 as in `zh-CN`, or `zh_CN`); {} for English.
+
+    Raises LookupError, naming the languages there are, for a language without a catalogue.
+    """
+    if lang.lower() in ("en", "en-us", "en_us", "en-gb", "en_gb"):
+        return {}
+    folder = schema_dir() / "locale"
+    available = sorted(path.name for path in folder.iterdir() if path.is_dir()) if folder.is_dir() else []
+    wanted = lang.replace("-", "_")
+    match = next((name for name in available if name.lower() == wanted.lower()), None)
+    match = match or next((name for name in available if name.split("_")[0].lower() == wanted.lower()), None)
+    if match is None:
+        raise LookupError(
+            f"no schema descriptions in '{lang}'; there are: en, {', '.join(a.replace('_', '-') for a in available)}"
+        )
+    return read_po((folder / match / "LC_MESSAGES" / f"{CATALOGUE_DOMAIN}.po").read_text(encoding="utf-8"))
+
+
+def _translate(node: Any, catalogue: dict[str, str]) -> None:
+    """Descriptions (of fields and snippets) in place, the ones the catalogue has."""
+    if isinstance(node, list):
+        for item in node:
+            _translate(item, catalogue)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                node[key] = catalogue.get(value, value)
+            elif key != "body":  # a snippet's body is the document it writes, not text about it
+                _translate(value, catalogue)
+
+
+def schema_texts() -> Iterator[tuple[str, str]]:
+    """(where, text) of every description a person reads in the schemas, for the catalogues."""
+
+    def walk(node: Any, where: str) -> Iterator[tuple[str, str]]:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from walk(item, f"{where}/{index}")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    yield f"{where}/description", value
+                elif key != "body":
+                    yield from walk(value, f"{where}/{key}")
+
+    for name, schema in load_schemas().items():
+        yield from walk(schema, f"{name}#")
 
 
 def _describe(value: Any) -> str:

@@ -6,7 +6,7 @@ from opsgov.report.formats.base import Reporter
 from opsgov.report.formats.github import GithubReporter
 from opsgov.report.formats.gitlab import GitlabReporter
 from opsgov.report.formats.json import JsonReporter
-from opsgov.report.formats.junit import JunitReporter
+from opsgov.report.formats.junit import JunitReporter, JunitStrictReporter
 from opsgov.report.formats.markdown import MarkdownReporter
 from opsgov.report.formats.sarif import SarifReporter
 from opsgov.report.formats.text import TextReporter
@@ -16,6 +16,7 @@ REPORTERS: dict[str, type[Reporter]] = {
     "json": JsonReporter,
     "sarif": SarifReporter,
     "junit": JunitReporter,
+    "junit-strict": JunitStrictReporter,
     "github": GithubReporter,
     "markdown": MarkdownReporter,
     "gitlab": GitlabReporter,

@@ -1,14 +1,19 @@
-"""JUnit XML, the test-report format every CI shows: one testcase per rule, its findings as the failure.
+"""JUnit XML, the test-report format every CI shows.
 
-A clean rule is a passing testcase, so the CI's test view reads as a checklist of the
-governance rules. The `file` attribute and the `file:line` lines let GitLab and Jenkins link
-to the place.
+`junit`: one testcase per rule, its findings as the failure. A clean rule is a passing testcase,
+so the CI's test view reads as a checklist of the governance rules. The `file` attribute and the
+`file:line` lines let GitLab link to the place.
+
+`junit-strict`: what Jenkins' strict JUnit schema (junit-4.xsd of Jenkins' dtkit) accepts, which has
+no `file` or `line` attribute and no attribute on `skipped`: one testcase per finding (classname
+`opsgov.<rule-id>`, named by its message, so it keeps its name when lines shift), the place in the
+failure, and a passing testcase for each rule without findings, so a clean run still has tests.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from opsgov import escape
 from opsgov.pipeline import Report
@@ -67,10 +72,75 @@ def junit_tree(report: Report) -> ET.Element:
     return suites
 
 
+def _case_name(finding: Finding) -> str:
+    message = escape.xml(finding.message)
+    return f"{message} [{escape.xml(finding.entity)}]" if finding.entity else message
+
+
+def junit_strict_tree(report: Report) -> ET.Element:
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_rule[finding.rule].append(finding)
+    rule_ids = [*REGISTRY, *sorted(set(by_rule) - set(REGISTRY))]
+    tests = sum(max(len(by_rule[r]), 1) for r in rule_ids)
+    failures = sum(1 for f in report.findings if not f.waived)
+    skipped = len(report.findings) - failures
+    suites = ET.Element("testsuites", name="opsgov", tests=str(tests), failures=str(failures), errors="0")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="opsgov check",
+        tests=str(tests),
+        failures=str(failures),
+        errors="0",
+        skipped=str(skipped),
+        time="0",
+    )
+    for rule_id in rule_ids:
+        classname = f"opsgov.{rule_id}"
+        if not by_rule[rule_id]:
+            ET.SubElement(suite, "testcase", classname=classname, name=rule_id, time="0")
+            continue
+        seen: Counter[str] = Counter()
+        for finding in by_rule[rule_id]:
+            name = _case_name(finding)
+            seen[name] += 1
+            if seen[name] > 1:  # the same message twice: Jenkins keys its history by classname and name
+                name = f"{name} ({seen[name]})"
+            case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
+            if finding.waived:
+                waiver = finding.waived_by.partition(":")[0]
+                skipped_element = ET.SubElement(case, "skipped")
+                skipped_element.text = escape.xml(f"waived by {waiver}" if waiver else "waived")
+                continue
+            where = f"{finding.file}:{finding.line}:{finding.column}"
+            failure = ET.SubElement(
+                case, "failure", message=escape.xml(f"{where}: {finding.message}"), type=finding.level
+            )
+            lines = [f"{where}: {finding.level} {finding.rule} {finding.message}"]
+            lines.extend(f"    {r.file}:{r.line}:{r.column}: {r.message}" for r in finding.related)
+            if finding.hint:
+                lines.append(f"    hint: {finding.hint}")
+            failure.text = "\n".join(escape.text(line) for line in lines)  # data never starts a line of its own
+    return suites
+
+
+def _document(tree: ET.Element) -> str:
+    ET.indent(tree)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, encoding="unicode") + "\n"
+
+
 class JunitReporter(Reporter):
     name = "junit"
 
     def render(self, report: Report) -> str:
-        tree = junit_tree(report)
-        ET.indent(tree)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, encoding="unicode") + "\n"
+        return _document(junit_tree(report))
+
+
+class JunitStrictReporter(Reporter):
+    """For Jenkins' strict JUnit schema: no file/line attributes, one testcase per finding."""
+
+    name = "junit-strict"
+
+    def render(self, report: Report) -> str:
+        return _document(junit_strict_tree(report))

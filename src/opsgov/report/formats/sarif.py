@@ -19,6 +19,10 @@ from opsgov.report.formats.base import Reporter
 from opsgov.rules import REGISTRY
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+REPOSITORY_URL = "https://github.com/OWNER/opsgov"
+"""Where opsgov is hosted: the README's and docs/ci.md's placeholder, replaced with the real one on release."""
+RULES_DOC_URL = f"{REPOSITORY_URL}/blob/main/docs/rules.md"
+"""docs/rules.md has one heading per rule whose anchor is the rule id: `helpUri` is `RULES_DOC_URL#<id>`."""
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "opsgov/v2"
 """v2: the fingerprint is made from what a finding is about (fingerprint.py); v1 hashed list indexes."""
@@ -47,6 +51,7 @@ def rule_descriptor(rule_id: str) -> dict[str, Any]:
         "id": rule.id,
         "shortDescription": {"text": rule.description},
         "fullDescription": {"text": _first_paragraph(docs) or rule.description},
+        "helpUri": f"{RULES_DOC_URL}#{rule.id}",
         "help": {"text": docs, "markdown": f"**{rule.id}**: {rule.description}\n\n```\n{docs}\n```"},
         "defaultConfiguration": {"level": LEVELS.get(rule.level, "error")},
         "properties": {"tags": [rule.family]},
@@ -115,6 +120,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
                         "name": "opsgov",
                         "version": __version__,
                         "semanticVersion": __version__,
+                        "informationUri": REPOSITORY_URL,
                         "rules": [rule_descriptor(rule_id) for rule_id in rule_ids],
                     }
                 },

@@ -1,41 +1,144 @@
-"""`file:line:col: level rule-id message`, a hint line where one helps, and a summary."""
+"""`file:line:col: level rule-id message`, a hint line where one helps, and a summary.
+
+For a terminal (TextOptions, chosen by the CLI): colour by level with a bold location, lines
+wrapped to the terminal's width at word boundaries with continuation lines indented, and with
+`show_source` the YAML line under each finding with a caret under its column. Without options
+the output is plain, one line per finding and byte-stable, for files, pipes and tests.
+Every piece of data goes through `escape.text` before it is laid out or coloured, so the only
+escape sequences in the output are the colours added here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
 from opsgov import escape
 from opsgov.pipeline import Report
+from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
+from opsgov.terminal import (
+    BOLD,
+    DIM,
+    GUTTER_STYLE,
+    HINT_STYLE,
+    LEVEL_STYLES,
+    Styled,
+    excerpt,
+    render,
+    source_lines,
+    wrap,
+)
+
+INDENT = 4
+"""Related places and hints are indented by this much; a wrapped line by as much again."""
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary_line(report: Report) -> str:
+def _summary_pieces(report: Report) -> list[Styled]:
     counts = report.counts()
-    parts = [plural(counts["error"], "error"), plural(counts["warning"], "warning"), f"{counts['info']} info"]
-    waived = f", {counts['waived']} waived" if counts["waived"] else ""
-    return f"{plural(report.files, 'file')}, {plural(report.documents, 'document')}: {', '.join(parts)}{waived}"
+    words = [plural(counts["error"], "error"), plural(counts["warning"], "warning"), f"{counts['info']} info"]
+    pieces: list[Styled] = [(f"{plural(report.files, 'file')}, {plural(report.documents, 'document')}: ", "")]
+    for index, (level, words_for_level) in enumerate(zip(("error", "warning", "info"), words, strict=True)):
+        if index:
+            pieces.append((", ", ""))
+        pieces.append((words_for_level, LEVEL_STYLES[level] if counts[level] else ""))
+    if counts["waived"]:
+        pieces.append((f", {counts['waived']} waived", DIM))
+    return pieces
+
+
+def summary_line(report: Report) -> str:
+    return render(_summary_pieces(report), color=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TextOptions:
+    color: bool = False
+    width: int | None = None
+    """Wrap to this many columns; None: one line per finding, however long."""
+    source_root: Path | None = None
+    """Show the YAML line of each finding, read from the file under this folder (`--show-source`)."""
 
 
 class TextReporter(Reporter):
     name = "text"
 
+    def __init__(self, options: TextOptions | None = None) -> None:
+        self.options = options or TextOptions()
+        self._sources: dict[str, list[str] | None] = {}
+
     def render(self, report: Report) -> str:
         lines: list[str] = []
         for finding in report.findings:
-            waived = ""
-            if finding.waived:
-                waiver = finding.waived_by.partition(":")[0]
-                waived = f" (waived by {waiver})" if waiver else " (waived)"
-            lines.append(
-                f"{escape.text(finding.file)}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
-                f"{escape.text(finding.message)}{waived}"
-            )
-            for related in finding.related:
-                where = f"{escape.text(related.file)}:{related.line}:{related.column}"
-                lines.append(f"    {where}: {escape.text(related.message)}")
-            if finding.hint:
-                lines.append(f"    hint: {escape.text(finding.hint)}")
-        lines.append(summary_line(report))
+            lines.extend(self._finding(finding))
+        lines.extend(self._lay_out(_summary_pieces(report), 0))
         return "\n".join(lines) + "\n"
+
+    def _lay_out(self, pieces: Sequence[Styled], indent: int) -> list[str]:
+        return [render(line, self.options.color) for line in wrap(pieces, self.options.width, indent)]
+
+    def _finding(self, finding: Finding) -> list[str]:
+        waived = ""
+        if finding.waived:
+            waiver = finding.waived_by.partition(":")[0]
+            waived = f" (waived by {escape.text(waiver)})" if waiver else " (waived)"
+        level_style = LEVEL_STYLES.get(finding.level, BOLD)
+        head: list[Styled] = [
+            (f"{escape.text(finding.file)}:{finding.line}:{finding.column}:", BOLD),
+            (" ", ""),
+            (finding.level, level_style),
+            (" ", ""),
+            (finding.rule, DIM),
+            (" ", ""),
+            (escape.text(finding.message), ""),
+            (waived, DIM),
+        ]
+        lines = self._lay_out(head, INDENT)
+        if self.options.source_root is not None:
+            lines.extend(self._source(finding, level_style))
+        for related in finding.related:
+            where = f"{escape.text(related.file)}:{related.line}:{related.column}:"
+            pieces: list[Styled] = [(" " * INDENT, ""), (where, BOLD), (" ", ""), (escape.text(related.message), "")]
+            lines.extend(self._lay_out(pieces, 2 * INDENT))
+        if finding.hint:
+            hint: list[Styled] = [(" " * INDENT, ""), ("hint:", HINT_STYLE), (" ", ""), (escape.text(finding.hint), "")]
+            lines.extend(self._lay_out(hint, 2 * INDENT))
+        return lines
+
+    def _lines_of(self, file: str) -> list[str] | None:
+        if file not in self._sources:
+            root = self.options.source_root
+            try:
+                self._sources[file] = source_lines((root / file).read_bytes()) if root is not None else None
+            except (OSError, ValueError):  # gone, unreadable, or not a file name at all
+                self._sources[file] = None
+        return self._sources[file]
+
+    def _source(self, finding: Finding, caret_style: str) -> list[str]:
+        """The YAML line and a caret under the column, like ruff and rustc (nothing where there is no line)."""
+        lines = self._lines_of(finding.file)
+        shown = excerpt(lines, finding.line, finding.column) if lines is not None else None
+        if shown is None:
+            return []
+        number = str(shown.number)
+        gutter = " " * (INDENT + len(number) + 1)
+        color = self.options.color
+        return [
+            render(
+                [(" " * INDENT, ""), (f"{number} |", GUTTER_STYLE), (" " + shown.text if shown.text else "", "")], color
+            ),
+            render(
+                [
+                    (gutter, ""),
+                    ("|", GUTTER_STYLE),
+                    (" " + " " * shown.caret_at, ""),
+                    ("^" * shown.caret_width, caret_style),
+                ],
+                color,
+            ),
+        ]
