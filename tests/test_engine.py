@@ -92,7 +92,7 @@ def test_traceback_prints_the_stack_of_an_internal_error_finding(
     assert "Traceback" not in result.stdout, "the report itself stays as it is"
 
 
-def _crash(settings: object) -> None:
+def _crash(settings: object, **_: object) -> None:
     raise ZeroDivisionError("the engine fell over")
 
 
