@@ -27,6 +27,7 @@ from opsgov.config.project import load_settings
 from opsgov.config.settings import ConfigError, Settings
 from opsgov.load.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 from opsgov.model.entities import Model
+from opsgov.report.finding import Finding
 from opsgov.outputs import guard_output, inside_target, repository_inputs
 from opsgov.pipeline import Report, load_model
 from opsgov.pipeline import check as run_check
@@ -620,3 +621,60 @@ def init(directory: Path, force: bool) -> None:
 
     written = scaffold(directory, today=datetime.date.today(), force=force)
     echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")
+
+
+# --- tables: import, export, sync (opsgov.tables) ------------------------------------------------
+
+
+def _table_report(findings: list[Finding], files: int, documents: int, fmt: str, output: Path | None) -> Report:
+    report = Report(files=files, documents=documents, findings=sorted(findings))
+    if findings or fmt != "text":
+        emit(REPORTERS[fmt]().render(report), output)
+    return report
+
+
+@main.command("import")
+@click.argument("tables", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the repository to (created; must be new or empty unless --force).",
+)
+@click.option("--sheet", help="The sheet of an XLSX workbook to read (default: every sheet with a known header).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="HEADER=field",
+    help="Read column HEADER as field (unit_code, unit, position, reports_to, headcount, name, ...); repeatable.",
+)
+@click.option("--force", is_flag=True, help="Replace a folder that is not empty, as a whole.")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Findings format."
+)
+def import_command(
+    tables: tuple[Path, ...], out_dir: Path, sheet: str | None, mapping: tuple[str, ...], force: bool, fmt: str
+) -> None:
+    """Import a roster (CSV, XLSX or SCIM JSON) and DoA sheets into a new repository in DIR.
+
+    One row per person in a post, or per post; columns are recognised by header in Chinese or
+    English (docs/import.md). Rows that cannot be imported are findings at their row and column;
+    the rest is written. Exit status 1 when a row or cell was left out.
+    """
+    from opsgov.tables.imports import run_import
+    from opsgov.tables.read import TableError
+
+    try:
+        result = run_import(list(tables), out_dir, sheet=sheet, mapping=mapping, force=force)
+    except TableError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {out_dir}: {error.strerror or error}")
+    report = _table_report(result.findings, len(tables), result.rows, fmt, None)
+    counts = ", ".join(f"{number} {what}" for what, number in result.counts.items() if number)
+    click.echo(f"opsgov: imported {result.rows} rows: {counts}; wrote {len(result.files)} files to {out_dir}", err=True)
+    click.echo(f"opsgov: next: opsgov check {out_dir}", err=True)
+    sys.exit(report.exit_code("error"))
