@@ -14,9 +14,24 @@ from opsgov.findings import Finding
 from opsgov.tables.read import HEADER_SEARCH_ROWS, Sheet, TableError, table_finding
 
 ROSTER_FIELDS: dict[str, tuple[str, ...]] = {
-    "unit_code": ("部门编号", "部门编码", "部门代码", "部门id", "department code", "department id", "unit code", "unit id"),
+    "unit_code": (
+        "部门编号",
+        "部门编码",
+        "部门代码",
+        "部门id",
+        "department code",
+        "department id",
+        "unit code",
+        "unit id",
+    ),
     "unit": ("部门", "部门名称", "所属部门", "department", "unit", "dept", "department name", "unit name"),
-    "parent_unit_code": ("上级部门编号", "上级部门编码", "parent department code", "parent unit code", "parent unit id"),
+    "parent_unit_code": (
+        "上级部门编号",
+        "上级部门编码",
+        "parent department code",
+        "parent unit code",
+        "parent unit id",
+    ),
     "parent_unit": ("上级部门", "上级部门名称", "parent department", "parent unit"),
     "unit_type": ("部门类型", "单位类型", "unit type", "department type"),
     "position_code": ("岗位编号", "岗位编码", "职位编号", "position code", "position id", "post code", "post id"),

@@ -82,9 +82,13 @@ def read_roster(
 
         rosters.extend(scim_roster(display, text) for display, text in sources.scim)
     if not rosters:
-        raise TableError("no roster given: a table with 部门/岗位/姓名 (department/position/name) columns, or SCIM JSON")
+        raise TableError(
+            "no roster given: a table with 部门/岗位/姓名 (department/position/name) columns, or SCIM JSON"
+        )
     if len(rosters) > 1:
-        raise TableError("more than one roster given (sheets or files); import one at a time or choose one with --sheet")
+        raise TableError(
+            "more than one roster given (sheets or files); import one at a time or choose one with --sheet"
+        )
     return rosters[0], sources
 
 

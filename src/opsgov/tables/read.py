@@ -180,7 +180,9 @@ def read_xlsx(raw: bytes, file: str, sheet: str | None) -> list[Sheet]:
             while texts and not texts[-1]:
                 texts.pop()
             if len(texts) > MAX_COLUMNS:
-                raise TableError(f"{file}: sheet {name} row {row_number} has {len(texts)} columns; at most {MAX_COLUMNS}")
+                raise TableError(
+                    f"{file}: sheet {name} row {row_number} has {len(texts)} columns; at most {MAX_COLUMNS}"
+                )
             result.rows.append((row_number, texts))
         sheets.append(result)
     return sheets

@@ -217,10 +217,7 @@ class _Reader:
             return
         code, title = get(values, "position_code"), get(values, "position")
         post_key: Key
-        if code:
-            post_key = ("code", code)
-        else:
-            post_key = ("title", *unit.key, "\x00", title, get(values, "reports_to"))
+        post_key = ("code", code) if code else ("title", *unit.key, "\x00", title, get(values, "reports_to"))
         post = roster.posts.get(post_key)
         if post is None:
             if not title:

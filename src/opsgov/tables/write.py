@@ -24,7 +24,7 @@ from opsgov.tables.roster import Key, Roster, Unit
 API_VERSION = "opsgov/v1"
 _PLAIN = re.compile(r"[A-Za-z\u00c0-\u024f\u3400-\u9fff\uf900-\ufaff][\w\u3000-\u303f\uff00-\uffef ()./-]*")
 _YAML11_WORDS = frozenset(
-    "y n yes no on off true false null".split() + ["~"],
+    ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"],
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -111,9 +111,7 @@ def locale_of(roster: Roster) -> str:
     return "zh-CN" if any(_HAN.search(title) for title in titles) else "en"
 
 
-def layout(
-    roster: Roster, *, source: str, extra: Mapping[str, list[dict[str, Any]]] | None = None
-) -> dict[str, str]:
+def layout(roster: Roster, *, source: str, extra: Mapping[str, list[dict[str, Any]]] | None = None) -> dict[str, str]:
     """Relative path -> YAML text: ops/organization.yaml, ops/units/<unit>.yaml per top-level unit, ops/people.yaml.
 
     The root unit and its own posts are one file; each unit under the root is a file holding it,
