@@ -678,3 +678,37 @@ def import_command(
     click.echo(f"opsgov: imported {result.rows} rows: {counts}; wrote {len(result.files)} files to {out_dir}", err=True)
     click.echo(f"opsgov: next: opsgov check {out_dir}", err=True)
     sys.exit(report.exit_code("error"))
+
+
+@main.command("export")
+@PATH_ARGUMENT
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.xlsx (roster and one sheet per approval matrix) or FILE.csv (roster only); written atomically.",
+)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Default: from -o.")
+def export_command(path: Path, output: Path, fmt: str | None) -> None:
+    """The roster of PATH in the columns `opsgov import` reads, and each approval matrix, for Excel.
+
+    Importing the export gives back the same organisation (units, posts, people, reporting lines).
+    """
+    from opsgov.tables.export import export_workbook
+
+    chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
+    model = load_model(load_settings(path))
+    content = export_workbook(model, chosen)
+    try:
+        write_atomic(output, content)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    matrices = len(model.by_kind["ApprovalMatrix"])
+    extra = f" and {matrices} approval matrices" if matrices and chosen == "xlsx" else ""
+    note = (
+        f" (CSV holds the roster only: export .xlsx for the {matrices} approval matrices)"
+        if matrices and chosen == "csv"
+        else ""
+    )
+    click.echo(f"wrote the roster{extra} to {output}{note}", err=True)

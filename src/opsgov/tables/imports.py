@@ -107,13 +107,14 @@ def run_import(
     extra: dict[str, list[dict[str, Any]]] = {}
     if sources.doa:
         from opsgov.tables.doa import build_matrices
+        from opsgov.tables.ids import Namer
 
+        namer = Namer()
         for found, columns in sources.doa:
-            matrices, problems = build_matrices(found, columns, roster)
+            matrices, problems = build_matrices(found, columns, roster, namer)
             findings.extend(problems)
-            if matrices:
-                name = "approvals" if len(sources.doa) == 1 else f"approvals-{len(extra) + 1}"
-                extra[f"ops/approvals/{name}.yaml"] = matrices
+            for matrix in matrices:
+                extra[f"ops/approvals/{matrix['metadata']['name']}.yaml"] = [matrix]
     source = ", ".join(path.name for path in paths)
     files = layout(roster, source=source, extra=extra)
     if write:

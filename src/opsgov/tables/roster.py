@@ -216,6 +216,8 @@ class _Reader:
         if unit is None:
             return
         code, title = get(values, "position_code"), get(values, "position")
+        if not code and not title and not get(values, "name") and not get(values, "person_code"):
+            return  # a department without posts (a committee, a unit being set up)
         post_key: Key
         post_key = ("code", code) if code else ("title", *unit.key, "\x00", title, get(values, "reports_to"))
         post = roster.posts.get(post_key)
@@ -429,8 +431,11 @@ def _infer_parents(roster: Roster) -> None:
 
     Where no head is marked, the first post (by row) whose manager sits in another department decides.
     """
+    by_unit: dict[Key, list[Post]] = {}
+    for post in roster.posts.values():
+        by_unit.setdefault(post.unit, []).append(post)
     for unit in roster.units.values():
-        posts = [p for p in roster.posts.values() if p.unit == unit.key]
+        posts = by_unit.get(unit.key, [])
         outward = [p for p in posts if p.reports_to is not None and roster.posts[p.reports_to].unit != unit.key]
         if not outward:
             continue

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from opsgov.tables.read import TableError
-from opsgov.tables.roster import Key, Roster, Unit
+from opsgov.tables.roster import Key, Post, Roster, Unit
 
 API_VERSION = "opsgov/v1"
 _PLAIN = re.compile(r"[A-Za-z\u00c0-\u024f\u3400-\u9fff\uf900-\ufaff][\w\u3000-\u303f\uff00-\uffef ()./-]*")
@@ -88,11 +88,9 @@ def unit_document(roster: Roster, unit: Unit) -> dict[str, Any]:
     return document("Unit", unit.name, unit.title, spec)
 
 
-def post_documents(roster: Roster, unit: Key) -> list[dict[str, Any]]:
+def post_documents(roster: Roster, posts: Sequence[Post]) -> list[dict[str, Any]]:
     documents = []
-    for post in roster.posts.values():
-        if post.unit != unit:
-            continue
+    for post in posts:
         spec: dict[str, Any] = {"unit": roster.units[post.unit].name}
         if post.reports_to is not None:
             spec["reportsTo"] = roster.posts[post.reports_to].name
@@ -134,21 +132,40 @@ def layout(roster: Roster, *, source: str, extra: Mapping[str, list[dict[str, An
             members.append(unit)
             stack.extend(reversed(children.get(unit.key, [])))
         groups.append((top, members))
+    by_unit = posts_by_unit(roster)
     for top, members in groups:
         documents: list[dict[str, Any]] = []
         for unit in members:
             documents.append(unit_document(roster, unit))
-            documents.extend(post_documents(roster, unit.key))
+            documents.extend(post_documents(roster, by_unit.get(unit.key, [])))
         files[f"ops/units/{top.name}.yaml"] = dump(documents, f"{top.title}: {note}")
+    # People in the order of their first post in the files, holdings in file order: the same
+    # organisation gives the same people.yaml whatever the order of the rows it came from.
+    order = {post.key: index for index, post in enumerate(posts_in_layout(roster, groups))}
     people = [
-        document("Person", person.name, person.title, {"holds": [roster.posts[k].name for k in person.holds]})
-        for person in roster.persons.values()
+        document("Person", person.name, person.title, {"holds": [roster.posts[k].name for k in holds]})
+        for person, holds in sorted(
+            ((person, sorted(person.holds, key=order.__getitem__)) for person in roster.persons.values()),
+            key=lambda pair: order[pair[1][0]],
+        )
     ]
     if people:
         files["ops/people.yaml"] = dump(people, note)
     for rel, documents in (extra or {}).items():
         files[rel] = dump(documents, note)
     return files
+
+
+def posts_by_unit(roster: Roster) -> dict[Key, list[Post]]:
+    by_unit: dict[Key, list[Post]] = {}
+    for post in roster.posts.values():
+        by_unit.setdefault(post.unit, []).append(post)
+    return by_unit
+
+
+def posts_in_layout(roster: Roster, groups: Sequence[tuple[Unit, list[Unit]]]) -> list[Post]:
+    by_unit = posts_by_unit(roster)
+    return [post for _, members in groups for unit in members for post in by_unit.get(unit.key, [])]
 
 
 def _inside(path: Path, folder: Path) -> bool:
