@@ -712,3 +712,41 @@ def export_command(path: Path, output: Path, fmt: str | None) -> None:
         else ""
     )
     click.echo(f"wrote the roster{extra} to {output}{note}", err=True)
+
+
+@main.command("sync")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@PATH_ARGUMENT
+@click.option("--check", "mode", flag_value="check", default=True, help="Report drift as hr-drift findings (default).")
+@click.option("--write", "mode", flag_value="write", help="Apply HR's posts and holders to the YAML, keeping comments.")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Report format."
+)
+@OUTPUT_OPTION
+@click.option("--sheet", help="The sheet of an XLSX workbook to read.")
+@click.option("--map", "mapping", multiple=True, metavar="HEADER=field", help="Read column HEADER as field.")
+def sync_command(
+    table: Path, path: Path, mode: str, fmt: str, output: Path | None, sheet: str | None, mapping: tuple[str, ...]
+) -> None:
+    """Compare an HR export (TABLE, read like `opsgov import` reads a roster) with the repository at PATH.
+
+    --check reports every difference as an hr-drift finding at the YAML file and line of the post
+    (exit status 1 on drift); --write applies HR's units, reporting lines, headcounts and holders
+    to the YAML, keeping comments and layout, and adds posts new in HR.
+    """
+    from opsgov.tables.read import TableError
+    from opsgov.tables.sync import apply, check_sync
+
+    settings = load_settings(path)
+    try:
+        report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)
+        if mode == "write":
+            written = apply(drift, model, settings.root)
+            click.echo(
+                f"opsgov: applied HR to {len(written)} files: {', '.join(written) or 'nothing to change'}", err=True
+            )
+            report, _, _ = check_sync([table], settings, sheet=sheet, mapping=mapping)
+    except TableError as error:
+        fail(str(error))
+    emit(REPORTERS[fmt]().render(report), output)
+    sys.exit(report.exit_code("error") if mode == "check" else 0)

@@ -108,8 +108,8 @@ def roster_sheet(model: Model) -> Sheet:
             head = yes if unit.spec.get("head") == post.name else no
             dotted = "、".join(spec.get("dottedLines", []))
             people: list[Entity | None] = [*holders.get(post.name, [])] or [None]
-            for person in people:
-                person_cells = [person.name, person.title] if person is not None else ["", ""]
+            for holder in people:
+                person_cells = [holder.name, holder.title] if holder is not None else ["", ""]
                 rows.append([*unit_cells, *post_cells, *person_cells, head, dotted])
     return Sheet("花名册" if zh else "roster", header, rows)
 

@@ -451,7 +451,7 @@ def _root(roster: Roster) -> None:
     root = top_units[0] if top_units else (roots[0].key if roots else None)
     roster.root = root
     for unit in roots:
-        if unit.key != root:
+        if unit.key != root and not unit.parent_raw:  # a parent that names nothing is reported already
             assert root is not None
             cell = unit.parent_cell if unit.parent_cell[0] else (unit.row, 0)
             roster.problem(
