@@ -52,29 +52,32 @@ def roster(rows: int, seed: int = 7) -> list[list[str]]:
     """About `rows` rows: 12 centers of departments; each department a manager and six staff posts of 4-9 seats."""
     rng = random.Random(seed)
 
+    employees = iter(range(1, 10 * rows + 100))
+
     def person() -> str:
         return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+
+    def employee() -> str:
+        return f"E{next(employees)}"
 
     out: list[list[str]] = [["D0", "总公司", "", "P0", "总经理", "", "1", "E1", "E0", "王建国", "是"]]
     departments = max(1, rows // 40)
     for center_index, center in enumerate(CENTERS):
         center_code, head_code = f"D{center_index + 1}", f"P{center_index + 1}"
         out.append([center_code, f"{center}中心", "D0", head_code, f"{center}中心总经理", "P0", "1", "M1"])
-        out[-1] += [f"E{len(out)}", person(), "是"]
+        out[-1] += [employee(), person(), "是"]
         count = departments // len(CENTERS) + (center_index < departments % len(CENTERS))
         for team_index in range(count):
             code = f"{center_code}-{team_index + 1}"
             title = f"{center}{TEAMS[team_index % len(TEAMS)]}{team_index // len(TEAMS) or ''}"
             manager = f"P{center_index + 1}-{team_index + 1}-0"
-            out.append(
-                [code, title, center_code, manager, "经理", head_code, "1", "M2", f"E{len(out)}", person(), "是"]
-            )
+            out.append([code, title, center_code, manager, "经理", head_code, "1", "M2", employee(), person(), "是"])
             for post_index, post in enumerate(STAFF):
                 headcount = rng.randint(4, 9)
                 for _ in range(headcount):
                     vacant = rng.random() < 0.05
                     row = [code, title, center_code, f"{manager[:-2]}-{post_index + 1}", post, manager]
-                    row += [str(headcount), "P3", "" if vacant else f"E{len(out)}", "" if vacant else person(), "否"]
+                    row += [str(headcount), "P3", "" if vacant else employee(), "" if vacant else person(), "否"]
                     out.append(row)
     return out
 

@@ -63,6 +63,8 @@ class Unit:
     head: Key | None = None
     head_cell: Cell = (0, 0)
     name: str = ""
+    typed: bool = False
+    """The type was given (a type cell) or read from the title, not defaulted."""
 
 
 @dataclass(slots=True)
@@ -116,20 +118,23 @@ class Roster:
         return found
 
 
-def _unit_type(text: str, cell: Cell, roster: Roster, title: str) -> str:
-    """An explicit type (English or Chinese), else one read from the end of the title, else department."""
+def _unit_type(text: str, cell: Cell, roster: Roster, title: str) -> tuple[str, bool]:
+    """An explicit type (English or Chinese), else one read from the end of the title, else department.
+
+    The flag says whether the type was given or read (not defaulted).
+    """
     if text:
         lowered = text.lower()
         if lowered in UNIT_TYPES:
-            return lowered
+            return lowered, True
         if text in UNIT_TYPE_WORDS:
-            return UNIT_TYPE_WORDS[text]
+            return UNIT_TYPE_WORDS[text], True
         roster.problem(cell, f"unit type '{text}' is none of {', '.join(UNIT_TYPES)}; imported as department")
-        return "department"
+        return "department", True
     for word in sorted(UNIT_TYPE_WORDS, key=len, reverse=True):
         if title.endswith(word):
-            return UNIT_TYPE_WORDS[word]
-    return "department"
+            return UNIT_TYPE_WORDS[word], True
+    return "department", False
 
 
 class _Reader:
@@ -162,8 +167,8 @@ class _Reader:
             return None
         if code:
             key: Key = ("code", code)
-        elif "/" in title and not self.has_parent_column:
-            return self._unit_path(row, title)
+        elif not self.has_parent_column:
+            return self._unit_path(row, title)  # `总公司` and `总公司/财务部` then name the same 总公司
         else:
             key = ("title", title)
         unit = self.roster.units.get(key)
@@ -171,7 +176,9 @@ class _Reader:
         parent_column = self.col("parent_unit_code") if get(values, "parent_unit_code") else self.col("parent_unit")
         if unit is None:
             unit = Unit(key, title or code, row, code=code)
-            unit.type = _unit_type(get(values, "unit_type"), (row, self.col("unit_type")), self.roster, unit.title)
+            unit.type, unit.typed = _unit_type(
+                get(values, "unit_type"), (row, self.col("unit_type")), self.roster, unit.title
+            )
             self.roster.units[key] = unit
         elif title and unit.title != title and unit.row != row:
             if unit.title == unit.code:
@@ -202,7 +209,7 @@ class _Reader:
             unit = self.roster.units.get(key)
             if unit is None:
                 unit = Unit(key, parts[depth - 1], row)
-                unit.type = _unit_type("", (row, 0), self.roster, unit.title)
+                unit.type, unit.typed = _unit_type("", (row, 0), self.roster, unit.title)
                 if parent is not None:
                     unit.parent = parent.key
                 self.roster.units[key] = unit
@@ -450,6 +457,8 @@ def _root(roster: Roster) -> None:
     top_units = [post.unit for post in tops if roster.units[post.unit].parent is None]
     root = top_units[0] if top_units else (roots[0].key if roots else None)
     roster.root = root
+    if root is not None and roster.units[root].type == "department" and not roster.units[root].typed:
+        roster.units[root].type = "company"  # the top of the tree, unless its type or title says otherwise
     for unit in roots:
         if unit.key != root and not unit.parent_raw:  # a parent that names nothing is reported already
             assert root is not None
