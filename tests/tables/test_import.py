@@ -235,3 +235,38 @@ def test_formulas_and_merged_cells_are_findings_at_their_cells(tmp_path: Path) -
     found = [(f.line, f.column, f.message.split(":")[0]) for f in result.findings]
     assert found[:2] == [(5, 7, "cell G5"), (6, 2, "cell B6")], found
     assert "formula" in result.findings[0].message and "merged cells B6:B7" in result.findings[1].message
+
+
+HOSTILE = [
+    "no",
+    "010",
+    "2024-01-01",
+    "*star",
+    "&anchor",
+    "!tag",
+    "a: b",
+    "x #y",
+    " lead",
+    "Yes",
+    "1e6",
+    "~",
+    "[x]",
+    "-",
+]
+
+
+def test_titles_that_yaml_would_misread_come_back_as_written(tmp_path: Path) -> None:
+    import yaml
+
+    lines = ["部门编号,部门,岗位编号,岗位,上级岗位编号,职级", "D1,总公司,P0,总经理,,E1"]
+    lines += [f'D1,总公司,P{n + 1},"{title}",P0,"{title}"' for n, title in enumerate(HOSTILE)]
+    out = tmp_path / "repo"
+    assert run_import([write(tmp_path, "\n".join(lines) + "\n")], out).findings == []
+    report = check_repo(out)
+    assert [f.rule for f in report.findings] == []
+    assert report.model is not None
+    titles = [report.model.positions[f"p{n + 1}"].title for n in range(len(HOSTILE))]
+    levels = [report.model.positions[f"p{n + 1}"].spec["level"] for n in range(len(HOSTILE))]
+    assert titles == levels == [t.strip() for t in HOSTILE]
+    read = list(yaml.safe_load_all((out / "ops/units/d1.yaml").read_text(encoding="utf-8")))
+    assert [d["metadata"]["title"] for d in read[2:]] == [t.strip() for t in HOSTILE]  # YAML 1.1 readers too
