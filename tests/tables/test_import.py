@@ -270,3 +270,11 @@ def test_titles_that_yaml_would_misread_come_back_as_written(tmp_path: Path) -> 
     assert titles == levels == [t.strip() for t in HOSTILE]
     read = list(yaml.safe_load_all((out / "ops/units/d1.yaml").read_text(encoding="utf-8")))
     assert [d["metadata"]["title"] for d in read[2:]] == [t.strip() for t in HOSTILE]  # YAML 1.1 readers too
+
+
+def test_a_hidden_character_in_a_title_is_reported_and_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path, ROSTER.replace("财务总监", "财务\u200b总监"))
+    result = run_import([path], tmp_path / "repo")
+    assert [(f.line, f.column) for f in result.findings] == [(3, 5)]
+    assert "hidden character '\\u200b' in '财务总监'" in result.findings[0].message
+    assert [f.rule for f in check_repo(tmp_path / "repo").findings] == []

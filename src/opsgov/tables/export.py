@@ -167,6 +167,18 @@ def _width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _cell(value: Any) -> Any:
+    """Empty text is an empty cell; a character XLSX cannot hold (a control character) is shown escaped."""
+    if value == "":
+        return None
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            return ILLEGAL_CHARACTERS_RE.sub(lambda m: repr(m.group())[1:-1], value)
+    return value
+
+
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """A styled workbook: bold filled header, frozen header row, autofilter, column widths from the content."""
     from openpyxl import Workbook
@@ -191,7 +203,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
         worksheet = book.create_sheet(title)
         worksheet.append(sheet.header)
         for row in sheet.rows:
-            worksheet.append([None if value == "" else value for value in row])
+            worksheet.append([_cell(value) for value in row])
         for row_cells in worksheet.iter_rows(min_row=2):
             for cell in row_cells:
                 if isinstance(cell.value, str):

@@ -10,10 +10,12 @@ rest of the row, and of the table, is still imported.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from opsgov.findings import Finding
+from opsgov.loader import _BAD_IN_NAME
 from opsgov.tables.columns import Columns
 from opsgov.tables.ids import Namer, slug
 from opsgov.tables.read import Sheet, table_finding
@@ -217,7 +219,25 @@ class _Reader:
         assert parent is not None
         return parent
 
-    def row(self, row: int, values: Sequence[str]) -> None:
+    def clean_titles(self, row: int, values: list[str]) -> None:
+        """Titles and names in NFC; a control, zero-width or bidi character (refused in titles) is reported, dropped."""
+        for name in ("unit", "position", "name", "parent_unit"):
+            column = self.col(name)
+            if not column or column > len(values):
+                continue
+            value = unicodedata.normalize("NFC", values[column - 1])
+            bad = _BAD_IN_NAME.search(value)
+            if bad is not None:
+                self.roster.problem(
+                    (row, column),
+                    f"a hidden character {bad.group()!r} in '{_BAD_IN_NAME.sub('', value)}': left out",
+                    "retype the cell",
+                )
+                value = _BAD_IN_NAME.sub("", value)
+            values[column - 1] = value
+
+    def row(self, row: int, values: list[str]) -> None:
+        self.clean_titles(row, values)
         get, roster = self.columns.get, self.roster
         unit = self._unit(row, values)
         if unit is None:
