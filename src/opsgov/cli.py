@@ -698,6 +698,8 @@ def export_command(path: Path, output: Path, fmt: str | None) -> None:
     from opsgov.tables.export import export_workbook
 
     chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
+    if output.suffix.lower() in (".yaml", ".yml"):
+        fail(f"{output}: refusing to write a {chosen} workbook over a YAML file; name it .{chosen}")
     model = load_model(load_settings(path))
     content = export_workbook(model, chosen)
     try:

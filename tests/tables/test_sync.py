@@ -125,3 +125,18 @@ def test_write_never_writes_outside_the_repository(tmp_path: Path, repo: Path) -
     for rel in ("../elsewhere.yaml", "ops/link.yaml"):
         with pytest.raises(TableError, match="outside the repository"):
             files.path(rel)
+
+
+def test_without_codes_posts_match_by_department_and_title(tmp_path: Path) -> None:
+    text = "部门,岗位,上级岗位,姓名,负责人\n总公司,总经理,,王建国,是\n财务部,经理,总经理,李敏,是\n"
+    text += "销售部,经理,总经理,张三,是\n"
+    repo = tmp_path / "repo"
+    assert invoke("import", str(write(tmp_path, text, "first.csv")), "-o", str(repo))[0] == 0
+    # HR lists 销售部 first: its 经理 would get the id jing-li, which is 财务部's in the repository
+    moved = "部门,岗位,上级岗位,姓名,负责人\n总公司,总经理,,王建国,是\n"
+    moved += "销售部,经理,总经理,张三,是\n财务部,经理,总经理,李四,是\n"
+    status, out, _ = invoke("sync", "--check", str(write(tmp_path, moved, "hr.csv")), str(repo), "--format", "json")
+    assert status == 1
+    assert [(f["entity"], f["message"]) for f in json.loads(out)["findings"]] == [
+        ("Position/jing-li", "holder changed: 李四 in HR, 李敏 in the repository")
+    ]

@@ -85,7 +85,7 @@ def compare(roster: Roster, model: Model) -> Drift:
         units_by_title.setdefault(unit.title, []).append(unit.name)
     for post in roster.posts.values():
         hr_unit = roster.units[post.unit]
-        if post.name in model.positions:
+        if post.code and post.name in model.positions:  # a code is an id; an id made from a title proves nothing
             drift.matched[post.key] = post.name
             continue
         candidates = by_title.get((hr_unit.title, post.title), [])
@@ -94,7 +94,7 @@ def compare(roster: Roster, model: Model) -> Drift:
 
     def unit_name(key: tuple[str, ...]) -> str:
         unit = roster.units[key]
-        if unit.name in model.units:
+        if unit.code and unit.name in model.units:
             return unit.name
         titled = units_by_title.get(unit.title, [])
         return titled[0] if len(titled) == 1 else unit.name
