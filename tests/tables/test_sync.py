@@ -140,3 +140,14 @@ def test_without_codes_posts_match_by_department_and_title(tmp_path: Path) -> No
     assert [(f["entity"], f["message"]) for f in json.loads(out)["findings"]] == [
         ("Position/jing-li", "holder changed: 李四 in HR, 李敏 in the repository")
     ]
+
+
+def test_write_adds_a_department_new_in_hr_with_its_posts(tmp_path: Path, repo: Path) -> None:
+    table = write(tmp_path, ROSTER + "D-09,审计部,D-01,P0901,审计经理,P0101,1,M2,吴十,是,\n", "hr.csv")
+    assert invoke("sync", "--write", str(table), str(repo))[0] == 0
+    report = check_repo(repo)
+    assert [f.rule for f in report.findings] == []
+    assert report.model is not None
+    assert report.model.units["d-09"].spec == {"type": "department", "parent": "d-01", "head": "p0901"}
+    assert report.model.units["d-09"].doc.file == "ops/synced.yaml"
+    assert invoke("sync", "--check", str(table), str(repo))[0] == 0

@@ -7,9 +7,9 @@ a post only in HR is reported at its row of the table.
 
 `--write` edits the YAML with ruamel.yaml's round-trip mode, so comments, key order and flow
 lists stay as they were: the unit, reporting line and headcount of matched posts, the holders
-(Persons) of each post, and posts new in HR (added to their department's file). Posts that HR no
-longer has are reported and left for a person to delete: a post may carry duties and approvals
-that a roster knows nothing of. Every file is replaced atomically and only files inside the
+(Persons) of each post, and posts new in HR (added to their department's file; a department new
+in HR goes with them into ops/synced.yaml). Posts that HR no longer has are reported and left for
+a person to delete: a post may carry duties and approvals that a roster knows nothing of. Every file is replaced atomically and only files inside the
 repository are written.
 """
 
@@ -254,10 +254,27 @@ def apply(drift: Drift, model: Model, root: Path) -> list[str]:
     for change in drift.changes:
         entity = change.entity
         _set(files.find(entity.doc.file, "Position", entity.name)["spec"], change.field, change.value)
+    new_units: set[str] = set()
     for post in drift.new_posts:
         unit_name = roster.units[post.unit].name
         unit = model.units.get(unit_name)
         rel = unit.doc.file if unit is not None else "ops/synced.yaml"
+        if unit is None and unit_name not in new_units:  # a department new in HR comes with its first new post
+            new_units.add(unit_name)
+            hr_unit = roster.units[post.unit]
+            unit_spec: dict[str, Any] = {"type": hr_unit.type}
+            if hr_unit.parent is not None:
+                unit_spec["parent"] = roster.units[hr_unit.parent].name
+            if hr_unit.head is not None:  # every post of a new department is new, so its head is written too
+                unit_spec["head"] = roster.posts[hr_unit.head].name
+            files.docs(rel).append(
+                {
+                    "apiVersion": API_VERSION,
+                    "kind": "Unit",
+                    "metadata": {"name": unit_name, "title": hr_unit.title},
+                    "spec": unit_spec,
+                }
+            )
         spec: dict[str, Any] = {"unit": unit_name}
         if post.reports_to is not None:
             spec["reportsTo"] = drift.matched.get(post.reports_to) or roster.posts[post.reports_to].name
