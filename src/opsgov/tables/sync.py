@@ -9,8 +9,8 @@ a post only in HR is reported at its row of the table.
 lists stay as they were: the unit, reporting line and headcount of matched posts, the holders
 (Persons) of each post, and posts new in HR (added to their department's file; a department new
 in HR goes with them into ops/synced.yaml). Posts that HR no longer has are reported and left for
-a person to delete: a post may carry duties and approvals that a roster knows nothing of. Every file is replaced atomically and only files inside the
-repository are written.
+a person to delete: a post may carry duties and approvals that a roster knows nothing of. Every
+file is replaced atomically and only files inside the repository are written.
 """
 
 from __future__ import annotations
