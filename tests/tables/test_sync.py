@@ -151,3 +151,10 @@ def test_write_adds_a_department_new_in_hr_with_its_posts(tmp_path: Path, repo: 
     assert report.model.units["d-09"].spec == {"type": "department", "parent": "d-01", "head": "p0901"}
     assert report.model.units["d-09"].doc.file == "ops/synced.yaml"
     assert invoke("sync", "--check", str(table), str(repo))[0] == 0
+
+
+def test_opsgov_yaml_sets_the_level_of_hr_drift(tmp_path: Path, repo: Path) -> None:
+    (repo / "opsgov.yaml").write_text("rules:\n  hr-drift: warning\n", encoding="utf-8")
+    status, out = drift(tmp_path, repo)
+    assert status == 0
+    assert {f["level"] for f in json.loads(out)["findings"]} == {"warning"}

@@ -24,7 +24,7 @@ from typing import Any
 from opsgov.atomic import write_atomic
 from opsgov.config import Settings
 from opsgov.documents import Path as NodePath
-from opsgov.engine import Report, load_model
+from opsgov.engine import Report, finalize, load_model
 from opsgov.findings import Finding
 from opsgov.model import Entity, Model
 from opsgov.tables.ids import Namer, slug
@@ -181,7 +181,7 @@ def check_sync(
     model = load_model(settings)
     roster, _ = read_roster(tables, sheet=sheet, mapping=mapping, base=settings.root)
     drift = compare(roster, model)
-    findings = sorted([*roster.findings, *drift.findings])
+    findings = finalize([*roster.findings, *drift.findings], settings)  # levels from opsgov.yaml apply
     return Report(files=len(tables), documents=roster.rows, findings=findings, model=model), drift, model
 
 
