@@ -667,6 +667,7 @@ def import_command(
     from opsgov.tables.imports import run_import
     from opsgov.tables.read import TableError
 
+    guard_output(out_dir, repository_inputs(_here(), tables), folder=True, what="the import")
     try:
         result = run_import(list(tables), out_dir, sheet=sheet, mapping=mapping, force=force)
     except TableError as error:
@@ -675,8 +676,8 @@ def import_command(
         fail(f"cannot write {out_dir}: {error.strerror or error}")
     report = _table_report(result.findings, len(tables), result.rows, fmt, None)
     counts = ", ".join(f"{number} {what}" for what, number in result.counts.items() if number)
-    click.echo(f"opsgov: imported {result.rows} rows: {counts}; wrote {len(result.files)} files to {out_dir}", err=True)
-    click.echo(f"opsgov: next: opsgov check {out_dir}", err=True)
+    echo(f"opsgov: imported {result.rows} rows: {counts}; wrote {len(result.files)} files to {out_dir}", err=True)
+    echo(f"opsgov: next: opsgov check {out_dir}", err=True)
     sys.exit(report.exit_code("error"))
 
 
@@ -698,9 +699,9 @@ def export_command(path: Path, output: Path, fmt: str | None) -> None:
     from opsgov.tables.export import export_workbook
 
     chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
-    if output.suffix.lower() in (".yaml", ".yml"):
-        fail(f"{output}: refusing to write a {chosen} workbook over a YAML file; name it .{chosen}")
-    model = load_model(load_settings(path))
+    settings = load_settings(path)
+    guard_output(output, repository_inputs(settings), what="the workbook")
+    model = load_model(settings)
     content = export_workbook(model, chosen)
     try:
         write_atomic(output, content)
@@ -713,7 +714,7 @@ def export_command(path: Path, output: Path, fmt: str | None) -> None:
         if matrices and chosen == "csv"
         else ""
     )
-    click.echo(f"wrote the roster{extra} to {output}{note}", err=True)
+    echo(f"wrote the roster{extra} to {output}{note}", err=True)
 
 
 @main.command("sync")
@@ -744,9 +745,7 @@ def sync_command(
         report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)
         if mode == "write":
             written = apply(drift, model, settings.root)
-            click.echo(
-                f"opsgov: applied HR to {len(written)} files: {', '.join(written) or 'nothing to change'}", err=True
-            )
+            echo(f"opsgov: applied HR to {len(written)} files: {', '.join(written) or 'nothing to change'}", err=True)
             report, _, _ = check_sync([table], settings, sheet=sheet, mapping=mapping)
     except TableError as error:
         fail(str(error))

@@ -186,7 +186,7 @@ def test_a_non_empty_output_is_refused_without_force_and_an_input_is_never_overw
     assert status == 2 and "not empty" in err and (out / "keep.txt").read_text(encoding="utf-8") == "mine"
     inside = write(out, ROSTER, "in.csv")
     status, _, err = invoke("import", str(inside), "-o", str(out), "--force")
-    assert status == 2 and "holds the input" in err and inside.is_file()
+    assert status == 2 and "the folder holds" in err and inside.is_file()
     assert invoke("import", str(table), "-o", str(out), "--force")[0] == 0
     assert not (out / "keep.txt").exists() and (out / "ops/organization.yaml").is_file()
 
@@ -278,3 +278,20 @@ def test_a_hidden_character_in_a_title_is_reported_and_dropped(tmp_path: Path) -
     assert [(f.line, f.column) for f in result.findings] == [(3, 5)]
     assert "hidden character '\\u200b' in '财务总监'" in result.findings[0].message
     assert [f.rule for f in check_repo(tmp_path / "repo").findings] == []
+
+
+@pytest.mark.parametrize("label", ["Passes", "Fails"])
+def test_the_table_row_docs_examples_do_what_they_say(tmp_path: Path, label: str) -> None:
+    import inspect
+
+    from opsgov.rules import REGISTRY
+    from tests.test_rule_docs import examples
+
+    table = examples(inspect.cleandoc(REGISTRY["table-row"].docs))[label]
+    rows = "\n".join(line.split("#")[0].rstrip() for line in table.splitlines())
+    found = run_import([write(tmp_path, rows + "\n")], tmp_path / "out", write=False).findings
+    assert [f.message for f in found] == (
+        []
+        if label == "Passes"
+        else ["cell D3: unknown reports-to 'P99': no post has that code or title, and nobody of that name holds one"]
+    )

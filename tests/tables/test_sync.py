@@ -115,7 +115,7 @@ def test_write_applies_hr_keeping_comments_and_then_nothing_drifts(tmp_path: Pat
 
 
 def test_write_never_writes_outside_the_repository(tmp_path: Path, repo: Path) -> None:
-    from opsgov.tables.read import TableError
+    from opsgov.outputs import OutputRefused
     from opsgov.tables.sync import _Files
 
     outside = tmp_path / "elsewhere.yaml"
@@ -123,7 +123,7 @@ def test_write_never_writes_outside_the_repository(tmp_path: Path, repo: Path) -
     (repo / "ops/link.yaml").symlink_to(outside)
     files = _Files(repo)
     for rel in ("../elsewhere.yaml", "ops/link.yaml"):
-        with pytest.raises(TableError, match="outside the repository"):
+        with pytest.raises(OutputRefused, match="outside"):
             files.path(rel)
 
 

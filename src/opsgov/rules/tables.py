@@ -23,13 +23,13 @@ RULES = (
         of the row and of the table is imported. Never reported by `opsgov check`.
 
         Passes:
-            岗位编号,岗位,上级岗位编号
-            P01,总经理,
-            P02,财务总监,P01
+            部门,岗位编号,岗位,上级岗位编号
+            总公司,P01,总经理,
+            总公司,P02,财务总监,P01
         Fails:
-            岗位编号,岗位,上级岗位编号
-            P01,总经理,
-            P02,财务总监,P99        # unknown reports-to 'P99'
+            部门,岗位编号,岗位,上级岗位编号
+            总公司,P01,总经理,
+            总公司,P02,财务总监,P99        # cell D3: unknown reports-to 'P99'
         """,
     ),
     Rule(

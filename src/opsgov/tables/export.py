@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from opsgov import escape
 from opsgov.model import Entity, Model
 from opsgov.render.table import CSV_BOM, Table, to_csv
 from opsgov.tables.columns import DOA_FIELDS, ENGLISH_HEADERS, ROSTER_FIELDS
@@ -168,15 +169,10 @@ def _width(value: Any) -> int:
 
 
 def _cell(value: Any) -> Any:
-    """Empty text is an empty cell; a character XLSX cannot hold (a control character) is shown escaped."""
+    """Empty text is an empty cell; text is escaped for XML (a control or bidi character shown as `\\x1b`)."""
     if value == "":
         return None
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            return ILLEGAL_CHARACTERS_RE.sub(lambda m: repr(m.group())[1:-1], value)
-    return value
+    return escape.xml(value) if isinstance(value, str) else value
 
 
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:

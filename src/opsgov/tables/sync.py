@@ -27,6 +27,7 @@ from opsgov.documents import Path as NodePath
 from opsgov.engine import Report, finalize, load_model
 from opsgov.findings import Finding
 from opsgov.model import Entity, Model
+from opsgov.outputs import inside_target
 from opsgov.tables.ids import Namer, slug
 from opsgov.tables.imports import read_roster
 from opsgov.tables.read import TableError, table_finding
@@ -207,12 +208,8 @@ class _Files:
         self.yaml = _yaml()
 
     def path(self, rel: str) -> Path:
-        path = (self.root / rel).resolve()
-        try:
-            path.relative_to(self.root)
-        except ValueError:
-            raise TableError(f"{rel}: outside the repository {self.root}; not written") from None
-        return path
+        """The file in the repository; one that a symbolic link or `..` puts outside it is refused (OutputRefused)."""
+        return inside_target(self.root, rel)
 
     def docs(self, rel: str) -> list[Any]:
         if rel not in self.documents:
