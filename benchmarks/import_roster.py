@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from opsgov.config import Settings  # noqa: E402
-from opsgov.engine import check  # noqa: E402
+from opsgov.config.settings import Settings  # noqa: E402
+from opsgov.pipeline import check  # noqa: E402
 from opsgov.tables.columns import ROSTER_FIELDS  # noqa: E402
 from opsgov.tables.imports import run_import  # noqa: E402
 

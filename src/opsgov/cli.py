@@ -27,13 +27,13 @@ from opsgov.config.project import load_settings
 from opsgov.config.settings import ConfigError, Settings
 from opsgov.load.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 from opsgov.model.entities import Model
-from opsgov.report.finding import Finding
 from opsgov.outputs import guard_output, inside_target, repository_inputs
 from opsgov.pipeline import Report, load_model
 from opsgov.pipeline import check as run_check
 from opsgov.render.safe import DOT_FORMATS, Drawing
 from opsgov.render.table import TABLE_FORMATS
 from opsgov.report.baseline import write_baseline as save_baseline
+from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
 from opsgov.report.formats.markdown import render_markdown
 from opsgov.rules import REGISTRY, canonical

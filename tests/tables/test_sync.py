@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.reporters import REPORTERS
+from opsgov.report.formats import REPORTERS
 from tests.tables.test_import import ROSTER, write
 from tests.util import check_repo
 

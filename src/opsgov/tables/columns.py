@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from opsgov.findings import Finding
+from opsgov.report.finding import Finding
 from opsgov.tables.read import HEADER_SEARCH_ROWS, Sheet, TableError, table_finding
 
 ROSTER_FIELDS: dict[str, tuple[str, ...]] = {

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from opsgov.findings import Finding
+from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns
 from opsgov.tables.ids import Namer, slug
 from opsgov.tables.read import Sheet, table_finding

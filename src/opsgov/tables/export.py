@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsgov import escape
-from opsgov.model import Entity, Model
+from opsgov.model.entities import Entity, Model
 from opsgov.render.table import CSV_BOM, Table, to_csv
 from opsgov.tables.columns import DOA_FIELDS, ENGLISH_HEADERS, ROSTER_FIELDS
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opsgov.findings import Finding
+from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns, parse_mapping, recognise
 from opsgov.tables.read import Sheet, TableError, read_table
 from opsgov.tables.roster import Roster, build_roster

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opsgov.findings import Finding
+from opsgov.report.finding import Finding
 
 MAX_TABLE_BYTES = 64 * 1024 * 1024
 """A table larger than this is refused: a roster of 100,000 people is a few MB."""

@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from opsgov.findings import Finding
-from opsgov.loader import _BAD_IN_NAME
+from opsgov.load.loader import _BAD_IN_NAME
+from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns
 from opsgov.tables.ids import Namer, slug
 from opsgov.tables.read import Sheet, table_finding

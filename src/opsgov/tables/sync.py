@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from opsgov.atomic import write_atomic
-from opsgov.config import Settings
-from opsgov.documents import Path as NodePath
-from opsgov.engine import Report, finalize, load_model
-from opsgov.findings import Finding
-from opsgov.model import Entity, Model
+from opsgov.config.settings import Settings
+from opsgov.load.documents import Path as NodePath
+from opsgov.model.entities import Entity, Model
 from opsgov.outputs import inside_target
+from opsgov.pipeline import Report, finalize, load_model
+from opsgov.report.finding import Finding
 from opsgov.tables.ids import Namer, slug
 from opsgov.tables.imports import read_roster
 from opsgov.tables.read import TableError, table_finding
