@@ -625,6 +625,13 @@ def init(directory: Path, force: bool) -> None:
 
 # --- tables: import, export, sync (opsgov.tables) ------------------------------------------------
 
+TODAY_OPTION = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The day whose holdings count (default: today): former and future holders are not holders.",
+)
+
 
 def _table_report(findings: list[Finding], files: int, documents: int, fmt: str, output: Path | None) -> Report:
     report = Report(files=files, documents=documents, findings=sorted(findings))
@@ -691,7 +698,8 @@ def import_command(
     help="FILE.xlsx (roster and one sheet per approval matrix) or FILE.csv (roster only); written atomically.",
 )
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Default: from -o.")
-def export_command(path: Path, output: Path, fmt: str | None) -> None:
+@TODAY_OPTION
+def export_command(path: Path, output: Path, fmt: str | None, today: datetime.datetime | None) -> None:
     """The roster of PATH in the columns `opsgov import` reads, and each approval matrix, for Excel.
 
     Importing the export gives back the same organisation (units, posts, people, reporting lines).
@@ -699,10 +707,10 @@ def export_command(path: Path, output: Path, fmt: str | None) -> None:
     from opsgov.tables.export import export_workbook
 
     chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
-    settings = load_settings(path)
+    settings = load_settings(path, today=today.date() if today is not None else None)
     guard_output(output, repository_inputs(settings), what="the workbook")
     model = load_model(settings)
-    content = export_workbook(model, chosen)
+    content = export_workbook(model, chosen, settings.today)
     try:
         write_atomic(output, content)
     except OSError as error:
@@ -728,8 +736,16 @@ def export_command(path: Path, output: Path, fmt: str | None) -> None:
 @OUTPUT_OPTION
 @click.option("--sheet", help="The sheet of an XLSX workbook to read.")
 @click.option("--map", "mapping", multiple=True, metavar="HEADER=field", help="Read column HEADER as field.")
+@TODAY_OPTION
 def sync_command(
-    table: Path, path: Path, mode: str, fmt: str, output: Path | None, sheet: str | None, mapping: tuple[str, ...]
+    table: Path,
+    path: Path,
+    mode: str,
+    fmt: str,
+    output: Path | None,
+    sheet: str | None,
+    mapping: tuple[str, ...],
+    today: datetime.datetime | None,
 ) -> None:
     """Compare an HR export (TABLE, read like `opsgov import` reads a roster) with the repository at PATH.
 
@@ -740,7 +756,7 @@ def sync_command(
     from opsgov.tables.read import TableError
     from opsgov.tables.sync import apply, check_sync
 
-    settings = load_settings(path)
+    settings = load_settings(path, today=today.date() if today is not None else None)
     try:
         report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)
         if mode == "write":

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    """The command; sync and export on a fixed day (tests never use the real today)."""
+    dated = ["--today", "2026-11-23"] if args[0] in ("sync", "export") and "--today" not in args else []
+    result = CliRunner().invoke(main, [*args, *dated], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -15,7 +15,9 @@ from tests.util import check_repo
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    """The command; sync and export on a fixed day (tests never use the real today)."""
+    dated = ["--today", "2026-11-23"] if args[0] in ("sync", "export") and "--today" not in args else []
+    result = CliRunner().invoke(main, [*args, *dated], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -158,3 +160,22 @@ def test_opsgov_yaml_sets_the_level_of_hr_drift(tmp_path: Path, repo: Path) -> N
     status, out = drift(tmp_path, repo)
     assert status == 0
     assert {f["level"] for f in json.loads(out)["findings"]} == {"warning"}
+
+
+def test_only_holdings_in_force_on_the_day_are_holders() -> None:
+    """Dated holdings (FORMAT.md 1.1; the schema on main does not take them yet): history is not a holder."""
+    import datetime
+    import types
+
+    from ruamel.yaml import YAML
+
+    from opsgov.tables.export import holdings
+    from opsgov.tables.sync import _in_force
+
+    day = datetime.date(2026, 11, 23)
+    held = YAML().load(
+        "- p1\n- {position: p2, from: 2020-01-01, until: 2021-12-31}\n- {position: p3, from: 2026-01-01}\n"
+    )
+    assert [_in_force(item, day) for item in held] == [True, False, True]
+    plain = [item if isinstance(item, str) else {k: str(v) for k, v in item.items()} for item in held]
+    assert holdings(types.SimpleNamespace(spec={"holds": plain}), day) == ["p1", "p3"]  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ a title. CSV holds the roster only, formula-looking cells neutralised as `opsgov
 
 from __future__ import annotations
 
+import datetime
 import io
 import unicodedata
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opsgov import escape
+from opsgov.model.dates import holding_window
 from opsgov.model.entities import Entity, Model
 from opsgov.render.table import CSV_BOM, Table, to_csv
 from opsgov.tables.columns import DOA_FIELDS, ENGLISH_HEADERS, ROSTER_FIELDS
@@ -65,11 +67,15 @@ def chinese(model: Model) -> bool:
     return locale.lower().startswith("zh") or not locale
 
 
-def _holdings(person: Entity) -> list[str]:
+def holdings(person: Entity, day: datetime.date) -> list[str]:
+    """The posts a Person holds on `day`: a bare name always, a dated holding within its from/until.
+
+    A roster is a picture of one day; former holdings are history, not holders (FORMAT.md 1.1).
+    """
     held = []
     for item in person.spec.get("holds", []):
         position = item if isinstance(item, str) else item.get("position") if isinstance(item, dict) else None
-        if isinstance(position, str):
+        if isinstance(position, str) and holding_window(item).contains(day):
             held.append(position)
     return held
 
@@ -79,13 +85,13 @@ def _units_in_order(model: Model) -> list[Entity]:
     return sorted(model.units.values(), key=lambda u: (u.doc.file, u.doc.line))
 
 
-def roster_sheet(model: Model) -> Sheet:
+def roster_sheet(model: Model, day: datetime.date) -> Sheet:
     """One row per holder of each post (one row for a vacant post, one for a unit with no post)."""
     zh = chinese(model)
     header = [ROSTER_FIELDS[c][0] if zh else ENGLISH_HEADERS[c] for c in ROSTER_COLUMNS]
     holders: dict[str, list[Entity]] = {}
     for person in sorted(model.entities("Person"), key=lambda p: (p.doc.file, p.doc.line)):
-        for position in _holdings(person):
+        for position in holdings(person, day):
             holders.setdefault(position, []).append(person)
     posts_of: dict[str, list[Entity]] = {}
     for post in sorted(model.positions.values(), key=lambda p: (p.doc.file, p.doc.line)):
@@ -219,9 +225,9 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def export_workbook(model: Model, fmt: str) -> bytes:
+def export_workbook(model: Model, fmt: str, day: datetime.date) -> bytes:
     """The roster and (XLSX only) one sheet per approval matrix, as the bytes of an .xlsx or a .csv."""
-    roster = roster_sheet(model)
+    roster = roster_sheet(model, day)
     if fmt == "csv":
         table = Table(roster.header, [["" if v is None else str(v) for v in row] for row in roster.rows])
         return (CSV_BOM + to_csv([table])).encode("utf-8")

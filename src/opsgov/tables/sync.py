@@ -15,8 +15,9 @@ file is replaced atomically and only files inside the repository are written.
 
 from __future__ import annotations
 
+import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,12 @@ from typing import Any
 from opsgov.atomic import write_atomic
 from opsgov.config.settings import Settings
 from opsgov.load.documents import Path as NodePath
+from opsgov.model.dates import holding_window
 from opsgov.model.entities import Entity, Model
 from opsgov.outputs import inside_target
 from opsgov.pipeline import Report, finalize, load_model
 from opsgov.report.finding import Finding
+from opsgov.tables.export import holdings
 from opsgov.tables.ids import Namer, slug
 from opsgov.tables.imports import read_roster
 from opsgov.tables.read import TableError, table_finding
@@ -56,15 +59,16 @@ class Drift:
     matched: dict[tuple[str, ...], str] = field(default_factory=dict)
     """HR post key -> repository position name."""
     roster: Roster | None = None
+    day: datetime.date = datetime.date.min
+    """The day whose holdings are compared (the run's --today)."""
 
 
-def _holders(model: Model) -> dict[str, list[Entity]]:
+def _holders(model: Model, day: datetime.date) -> dict[str, list[Entity]]:
+    """Position name -> the Persons holding it on `day`."""
     found: dict[str, list[Entity]] = {}
     for person in model.entities("Person"):
-        for item in person.spec.get("holds", []):
-            name = item if isinstance(item, str) else item.get("position") if isinstance(item, dict) else None
-            if isinstance(name, str):
-                found.setdefault(name, []).append(person)
+        for name in holdings(person, day):
+            found.setdefault(name, []).append(person)
     return found
 
 
@@ -74,9 +78,9 @@ def _drift(entity: Entity, path: NodePath, message: str, hint: str = "") -> Find
     )
 
 
-def compare(roster: Roster, model: Model) -> Drift:
+def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
     """Every difference between the HR roster and the repository's posts."""
-    drift = Drift(roster=roster)
+    drift = Drift(roster=roster, day=day)
     by_title: dict[tuple[str, str], list[str]] = {}
     for position in model.positions.values():
         unit = model.units.get(str(position.spec.get("unit", "")))
@@ -100,7 +104,7 @@ def compare(roster: Roster, model: Model) -> Drift:
         titled = units_by_title.get(unit.title, [])
         return titled[0] if len(titled) == 1 else unit.name
 
-    holders = _holders(model)
+    holders = _holders(model, day)
     for post in roster.posts.values():
         name = drift.matched.get(post.key)
         if name is None:
@@ -181,7 +185,7 @@ def check_sync(
 ) -> tuple[Report, Drift, Model]:
     model = load_model(settings)
     roster, _ = read_roster(tables, sheet=sheet, mapping=mapping, base=settings.root)
-    drift = compare(roster, model)
+    drift = compare(roster, model, settings.today)
     findings = finalize([*roster.findings, *drift.findings], settings)  # levels from opsgov.yaml apply
     return Report(files=len(tables), documents=roster.rows, findings=findings, model=model), drift, model
 
@@ -293,6 +297,14 @@ def apply(drift: Drift, model: Model, root: Path) -> list[str]:
     return files.save()
 
 
+def _in_force(item: Any, day: datetime.date) -> bool:
+    """A round-trip `holds` item (ruamel's map, a date possibly read as a date) in force on `day`."""
+    if not isinstance(item, Mapping):
+        return True
+    plain = {key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in item.items()}
+    return holding_window(plain).contains(day)
+
+
 def _apply_holders(drift: Drift, model: Model, files: _Files) -> None:
     """Each post's holders become HR's: a holding is removed from people who left, added to people who came.
 
@@ -300,7 +312,7 @@ def _apply_holders(drift: Drift, model: Model, files: _Files) -> None:
     hold a post).
     """
     people = {person.title: person for person in model.entities("Person")}
-    holders = _holders(model)
+    holders = _holders(model, drift.day)
     namer = Namer()
     namer.taken.update(model.by_kind["Person"])
     people_file = next((p.doc.file for p in model.entities("Person")), "ops/people.yaml")
@@ -313,7 +325,8 @@ def _apply_holders(drift: Drift, model: Model, files: _Files) -> None:
                 holds = document["spec"]["holds"]
                 for index in reversed(range(len(holds))):
                     item = holds[index]
-                    if item == position or (isinstance(item, dict) and item.get("position") == position):
+                    held = item == position or (isinstance(item, dict) and item.get("position") == position)
+                    if held and _in_force(item, drift.day):  # history stays
                         del holds[index]
                 touched.append((person.doc.file, document))
         current = {person.title for person in holders.get(position, [])}
