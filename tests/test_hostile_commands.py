@@ -527,8 +527,27 @@ def test_this_module_covers_every_command() -> None:
         "render approvals",
         "handbook",
         "init",
+        "import",
+        "export",
+        "sync",
     }
     assert set(iter_commands()) == covered
+
+
+@pytest.mark.parametrize("title", HOSTILE[:12] + HOSTILE[16:17])
+def test_tables_export_import_and_sync_take_hostile_titles_as_text(tmp_path: Path, title: str) -> None:
+    """The broken hostile organisation exports, the export imports and syncs: statuses 0-2, never a traceback."""
+    root = write_repo(tmp_path / "repo", hostile_files(title), base=False)
+    for suffix in ("xlsx", "csv"):
+        table = tmp_path / f"t.{suffix}"
+        assert run("export", str(root), "-o", str(table), "--today", "2026-11-23").exit_code == 0
+        imported = run("import", str(table), "-o", str(tmp_path / f"i-{suffix}"))
+        assert imported.exit_code in (0, 1)
+        assert run("sync", "--check", str(table), str(root), "--today", "2026-11-23").exit_code in (0, 1)
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(tmp_path / "t.xlsx").worksheets[0].iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
 
 
 def test_a_baseline_that_never_ends_is_refused_not_read_into_memory(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from opsgov.progress import Progress
 from opsgov.render.safe import DOT_FORMATS, Drawing
 from opsgov.render.table import TABLE_FORMATS
 from opsgov.report.baseline import write_baseline as save_baseline
+from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
 from opsgov.report.formats.markdown import render_markdown
 from opsgov.report.formats.text import TextOptions, TextReporter
@@ -719,3 +720,149 @@ def init(directory: Path, force: bool) -> None:
 
     written = scaffold(directory, today=datetime.date.today(), force=force)
     echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")
+
+
+# --- tables: import, export, sync (opsgov.tables) ------------------------------------------------
+
+TODAY_OPTION = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The day whose holdings count (default: today): former and future holders are not holders.",
+)
+
+
+def _table_report(findings: list[Finding], files: int, documents: int, fmt: str, output: Path | None) -> Report:
+    report = Report(files=files, documents=documents, findings=sorted(findings))
+    if findings or fmt != "text":
+        emit(REPORTERS[fmt]().render(report), output)
+    return report
+
+
+@main.command("import")
+@click.argument("tables", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the repository to (created; must be new or empty unless --force).",
+)
+@click.option("--sheet", help="The sheet of an XLSX workbook to read (default: every sheet with a known header).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="HEADER=field",
+    help="Read column HEADER as field (unit_code, unit, position, reports_to, headcount, name, ...); repeatable.",
+)
+@click.option("--force", is_flag=True, help="Replace a folder that is not empty, as a whole.")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Findings format."
+)
+def import_command(
+    tables: tuple[Path, ...], out_dir: Path, sheet: str | None, mapping: tuple[str, ...], force: bool, fmt: str
+) -> None:
+    """Import a roster (CSV, XLSX or SCIM JSON) and DoA sheets into a new repository in DIR.
+
+    One row per person in a post, or per post; columns are recognised by header in Chinese or
+    English (docs/import.md). Rows that cannot be imported are findings at their row and column;
+    the rest is written. Exit status 1 when a row or cell was left out.
+    """
+    from opsgov.tables.imports import run_import
+    from opsgov.tables.read import TableError
+
+    guard_output(out_dir, repository_inputs(_here(), tables), folder=True, what="the import")
+    try:
+        result = run_import(list(tables), out_dir, sheet=sheet, mapping=mapping, force=force)
+    except TableError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {out_dir}: {error.strerror or error}")
+    report = _table_report(result.findings, len(tables), result.rows, fmt, None)
+    counts = ", ".join(f"{number} {what}" for what, number in result.counts.items() if number)
+    echo(f"opsgov: imported {result.rows} rows: {counts}; wrote {len(result.files)} files to {out_dir}", err=True)
+    echo(f"opsgov: next: opsgov check {out_dir}", err=True)
+    sys.exit(report.exit_code("error"))
+
+
+@main.command("export")
+@PATH_ARGUMENT
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.xlsx (roster and one sheet per approval matrix) or FILE.csv (roster only); written atomically.",
+)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Default: from -o.")
+@TODAY_OPTION
+def export_command(path: Path, output: Path, fmt: str | None, today: datetime.datetime | None) -> None:
+    """The roster of PATH in the columns `opsgov import` reads, and each approval matrix, for Excel.
+
+    Importing the export gives back the same organisation (units, posts, people, reporting lines).
+    """
+    from opsgov.tables.export import export_workbook
+
+    chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
+    settings = load_settings(path, today=today.date() if today is not None else None)
+    guard_output(output, repository_inputs(settings), what="the workbook")
+    model = load_model(settings)
+    content = export_workbook(model, chosen, settings.today)
+    try:
+        write_atomic(output, content)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    matrices = len(model.by_kind["ApprovalMatrix"])
+    extra = f" and {matrices} approval matrices" if matrices and chosen == "xlsx" else ""
+    note = (
+        f" (CSV holds the roster only: export .xlsx for the {matrices} approval matrices)"
+        if matrices and chosen == "csv"
+        else ""
+    )
+    echo(f"wrote the roster{extra} to {output}{note}", err=True)
+
+
+@main.command("sync")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@PATH_ARGUMENT
+@click.option("--check", "mode", flag_value="check", default=True, help="Report drift as hr-drift findings (default).")
+@click.option("--write", "mode", flag_value="write", help="Apply HR's posts and holders to the YAML, keeping comments.")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Report format."
+)
+@OUTPUT_OPTION
+@click.option("--sheet", help="The sheet of an XLSX workbook to read.")
+@click.option("--map", "mapping", multiple=True, metavar="HEADER=field", help="Read column HEADER as field.")
+@TODAY_OPTION
+def sync_command(
+    table: Path,
+    path: Path,
+    mode: str,
+    fmt: str,
+    output: Path | None,
+    sheet: str | None,
+    mapping: tuple[str, ...],
+    today: datetime.datetime | None,
+) -> None:
+    """Compare an HR export (TABLE, read like `opsgov import` reads a roster) with the repository at PATH.
+
+    --check reports every difference as an hr-drift finding at the YAML file and line of the post
+    (exit status 1 on drift); --write applies HR's units, reporting lines, headcounts and holders
+    to the YAML, keeping comments and layout, and adds posts new in HR.
+    """
+    from opsgov.tables.read import TableError
+    from opsgov.tables.sync import apply, check_sync
+
+    settings = load_settings(path, today=today.date() if today is not None else None)
+    try:
+        report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)
+        if mode == "write":
+            written = apply(drift, model, settings.root)
+            echo(f"opsgov: applied HR to {len(written)} files: {', '.join(written) or 'nothing to change'}", err=True)
+            report, _, _ = check_sync([table], settings, sheet=sheet, mapping=mapping)
+    except TableError as error:
+        fail(str(error))
+    emit(REPORTERS[fmt]().render(report), output)
+    sys.exit(report.exit_code("error") if mode == "check" else 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opsgov.rules import authority, duties, kpis, policies, processes, reading, structure
+from opsgov.rules import authority, duties, kpis, policies, processes, reading, structure, tables
 from opsgov.rules.base import Rule
 
 ENGINE_RULES = (
@@ -28,6 +28,7 @@ REGISTRY: dict[str, Rule] = {
         *authority.RULES,
         *kpis.RULES,
         *policies.RULES,
+        *tables.RULES,
         *ENGINE_RULES,
     )
 }

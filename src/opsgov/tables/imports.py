@@ -1,0 +1,128 @@
+"""`opsgov import`: tables in, a repository folder out, findings for every row that did not go in whole."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opsgov.report.finding import Finding
+from opsgov.tables.columns import Columns, parse_mapping, recognise
+from opsgov.tables.read import Sheet, TableError, read_table
+from opsgov.tables.roster import Roster, build_roster
+from opsgov.tables.write import layout, write_tree
+
+
+@dataclass(slots=True)
+class Imported:
+    """What an import read and produced: the files to write, and the findings."""
+
+    files: dict[str, str]
+    findings: list[Finding]
+    roster: Roster
+    rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Sources:
+    rosters: list[tuple[Sheet, Columns]] = field(default_factory=list)
+    doa: list[tuple[Sheet, Columns]] = field(default_factory=list)
+    scim: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _display(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _classify(paths: Sequence[Path], sheet: str | None, mapping: Mapping[str, str], base: Path | None) -> _Sources:
+    sources = _Sources()
+    for path in paths:
+        display = _display(path, base)
+        if path.suffix.lower() == ".json":
+            try:
+                sources.scim.append((display, path.read_text(encoding="utf-8-sig")))
+            except (OSError, UnicodeDecodeError) as error:
+                raise TableError(f"{display}: cannot read as UTF-8 JSON: {error}") from None
+            continue
+        sheets = read_table(path, display, sheet)
+        recognised = 0
+        for found in sheets:
+            columns = recognise(found, mapping)
+            if columns is None:
+                if sheet is not None or len(sheets) == 1:
+                    raise TableError(
+                        f"{display}{' sheet ' + found.name if found.name else ''}: no header row recognised in the "
+                        "first rows; name the columns (部门, 岗位, 姓名 ... or department, position, name ...) or "
+                        "map them with --map HEADER=field"
+                    )
+                continue
+            recognised += 1
+            (sources.rosters if columns.kind == "roster" else sources.doa).append((found, columns))
+        if not recognised:
+            raise TableError(f"{display}: no sheet has a recognised header row (部门, 岗位, 姓名 ... or --map)")
+    return sources
+
+
+def read_roster(
+    paths: Sequence[Path], *, sheet: str | None = None, mapping: Sequence[str] = (), base: Path | None = None
+) -> tuple[Roster, _Sources]:
+    """The one roster the tables describe (a SCIM export or a roster sheet), and the other sources found."""
+    sources = _classify(paths, sheet, parse_mapping(mapping), base)
+    rosters: list[Roster] = [build_roster(found, columns) for found, columns in sources.rosters]
+    if sources.scim:
+        from opsgov.tables.scim import scim_roster
+
+        rosters.extend(scim_roster(display, text) for display, text in sources.scim)
+    if not rosters:
+        raise TableError(
+            "no roster given: a table with 部门/岗位/姓名 (department/position/name) columns, or SCIM JSON"
+        )
+    if len(rosters) > 1:
+        raise TableError(
+            "more than one roster given (sheets or files); import one at a time or choose one with --sheet"
+        )
+    return rosters[0], sources
+
+
+def run_import(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    sheet: str | None = None,
+    mapping: Sequence[str] = (),
+    force: bool = False,
+    write: bool = True,
+) -> Imported:
+    """Read the tables, build the documents, write them into `out_dir` (whole or not at all)."""
+    roster, sources = read_roster(paths, sheet=sheet, mapping=mapping)
+    findings = [*roster.findings]
+    extra: dict[str, list[dict[str, Any]]] = {}
+    if sources.doa:
+        from opsgov.tables.doa import build_matrices
+        from opsgov.tables.ids import Namer
+
+        namer = Namer()
+        for found, columns in sources.doa:
+            matrices, problems = build_matrices(found, columns, roster, namer)
+            findings.extend(problems)
+            for matrix in matrices:
+                extra[f"ops/approvals/{matrix['metadata']['name']}.yaml"] = [matrix]
+    source = ", ".join(path.name for path in paths)
+    files = layout(roster, source=source, extra=extra)
+    if write:
+        write_tree(files, out_dir, inputs=paths, force=force)
+    counts = {
+        "units": len(roster.units),
+        "positions": len(roster.posts),
+        "persons": len(roster.persons),
+        "matrices": sum(len(documents) for documents in extra.values()),
+    }
+    return Imported(files, sorted(findings), roster, roster.rows, counts)
