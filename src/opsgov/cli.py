@@ -399,7 +399,7 @@ def who_approves(matrix: str, amount: str, path: Path, fmt: str) -> None:
 
     Exit status 1 when no band or more than one band covers the amount.
     """
-    from opsgov.model.approvals import answer_who_approves
+    from opsgov.commands.who_approves import answer_who_approves
 
     text, status = answer_who_approves(path, matrix, amount, fmt)
     echo(text, nl=False)

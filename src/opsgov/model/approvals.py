@@ -7,15 +7,12 @@ authority table (`opsgov render approvals`) are one call each: `bands_table(mode
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from opsgov import escape
 from opsgov.config.settings import ConfigError
 from opsgov.model.bands import Interval, band_interval, money
 from opsgov.model.entities import Entity, Model
@@ -210,37 +207,3 @@ def parse_amount(text: str) -> Decimal:
     if re.match(r"^-[0-9]+(\.[0-9]+)?$", cleaned):
         raise ConfigError(f"amount {text!r} is negative; amounts are 0 or more")
     raise ConfigError(f"amount {text!r} is not a plain number; write it like 300000 or 1250.50")
-
-
-def answer_who_approves(root: Path, matrix_name: str, amount_text: str, fmt: str) -> tuple[str, int]:
-    """`opsgov who-approves`: the output text and the exit status (0 one band, 1 none or several).
-
-    The repository is checked as `opsgov check` would (with its opsgov.yaml, so its `paths`), and
-    the question is answered from its model; a matrix that is unknown or failed validation is a
-    usage error (ConfigError).
-    """
-    from opsgov.config.project import load_settings
-    from opsgov.pipeline import check
-
-    amount = parse_amount(amount_text)
-    report = check(load_settings(root))
-    model = report.model
-    assert model is not None
-    matrix = model.find(matrix_name, "ApprovalMatrix")
-    if matrix is None:
-        if matrix_name in model.known["ApprovalMatrix"]:
-            raise ConfigError(f"approval matrix '{matrix_name}' is not valid; `opsgov check` says why")
-        names = sorted(model.known["ApprovalMatrix"])
-        close = difflib.get_close_matches(matrix_name, names, n=1)
-        if close:
-            hint = f"; did you mean '{close[0]}'?"
-        elif names:
-            hint = f"; the matrices are: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}"
-        else:
-            hint = "; the repository declares no ApprovalMatrix"
-        raise ConfigError(f"unknown approval matrix '{matrix_name}'{hint}")
-    answer = who_approves(model, matrix, amount)
-    status = 0 if len(answer.bands) == 1 else 1
-    if fmt == "json":
-        return escape.json_dumps(answer.to_dict()), status
-    return "".join(escape.text(line) + "\n" for line in answer.lines()), status
