@@ -22,6 +22,7 @@ from opsgov.config.settings import Settings
 from opsgov.model.approvals import matrix_currency
 from opsgov.model.bands import ZERO, Interval, band_interval, money
 from opsgov.model.entities import Entity, Model
+from opsgov.model.structure import structure_of
 from opsgov.pipeline import Report, check
 from opsgov.progress import Progress
 from opsgov.report.finding import Finding
@@ -156,7 +157,7 @@ def _targets(entity: Entity, edge: str) -> set[str]:
 
 
 def _owners(model: Model) -> dict[str, set[str]]:
-    return {_short(duty) or duty: {owner for owner, _ in owned} for duty, owned in model.structure.owners.items()}
+    return {_short(duty) or duty: {owner for owner, _ in owned} for duty, owned in structure_of(model).owners.items()}
 
 
 def _duties(base: Model, head: Model) -> list[dict[str, Any]]:

@@ -18,7 +18,8 @@ from opsgov import escape
 from opsgov.load.schema import KINDS
 from opsgov.model.approvals import BandRow, bands_table, matrix_currency
 from opsgov.model.entities import Entity, Model, next_items
-from opsgov.model.structure import Structure
+from opsgov.model.graph import build_graph
+from opsgov.model.structure import Structure, structure_of
 from opsgov.pipeline import Report
 from opsgov.render.raci import LETTERS, step_roles
 from opsgov.report.finding import Finding
@@ -173,8 +174,8 @@ class Explainer:
             raise ExplainError("the repository could not be loaded")
         self.report = report
         self.model: Model = report.model
-        self.structure: Structure = self.model.structure
-        self.graph = self.model.graph
+        self.structure: Structure = structure_of(self.model)
+        self.graph = build_graph(self.model)
 
     # names
 

@@ -1,6 +1,6 @@
 """`opsgov graph export`: the governance graph as GraphML or node-link JSON, for other tools.
 
-The written graph is a sorted copy of `model.graph`, so the same repository always gives
+The written graph is a sorted copy of `build_graph(model)`, so the same repository always gives
 byte-identical output (diffable, cacheable). Every edge carries its reference type in a `type`
 attribute; GraphML readers (yEd, Gephi, networkx) see plain string and integer attributes only.
 """
@@ -15,6 +15,7 @@ import networkx as nx
 
 from opsgov import escape
 from opsgov.model.entities import Model
+from opsgov.model.graph import build_graph
 
 FORMATS = ("graphml", "json")
 
@@ -82,7 +83,7 @@ def to_json(graph: nx.MultiDiGraph) -> str:
 
 def export(model: Model, fmt: str) -> str:
     if fmt == "graphml":
-        return to_graphml(model.graph)
+        return to_graphml(build_graph(model))
     if fmt == "json":
-        return to_json(model.graph)
+        return to_json(build_graph(model))
     raise ValueError(f"unknown graph format {fmt!r}; one of {', '.join(FORMATS)}")

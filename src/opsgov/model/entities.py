@@ -18,8 +18,6 @@ from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import item_path
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from opsgov.model.structure import Structure
 
 DEFAULT_UNIT_TYPES = ("company", "center", "division", "department", "team", "region", "store", "office", "committee")
@@ -197,26 +195,8 @@ class Model:
     organizations: list[Entity] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     documents: int = 0
-    _graph: nx.MultiDiGraph | None = None
     _structure: Structure | None = None
-
-    @property
-    def graph(self) -> nx.MultiDiGraph:
-        """The networkx graph of every entity and reference, built on first use."""
-        if self._graph is None:
-            from opsgov.model.structure import build_graph
-
-            self._graph = build_graph(self)
-        return self._graph
-
-    @property
-    def structure(self) -> Structure:
-        """Parents, reporting lines and containment as plain dicts, built on first use."""
-        if self._structure is None:
-            from opsgov.model.structure import build_structure
-
-            self._structure = build_structure(self)
-        return self._structure
+    """The cache of `opsgov.model.structure.structure_of`; the model never builds it."""
 
     def get(self, key: str | None) -> Entity | None:
         if not key:

@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from opsgov.model.entities import Model
-from opsgov.model.structure import Structure
+from opsgov.model.structure import Structure, structure_of
 
 Facts = dict[str, dict[str, Any]]
 """Entity key -> fact name -> value (plain ints, bools, strings, lists and dicts, ready for CEL,
@@ -196,7 +196,7 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
     `names` are the fact names some policy mentions (None: any): a chain or ancestor list no
     policy reads is left empty rather than built for every entity."""
     facts: Facts = {}
-    structure = model.structure
+    structure = structure_of(model)
     if "Unit" in kinds:
         facts.update(_unit_facts(model, structure, names))
     if "Position" in kinds:
@@ -218,7 +218,7 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
         for kpi in model.entities("KPI"):
             facts[kpi.key] = {"measures": len(kpi.spec.get("measures", ()))}
     if "Responsibility" in kinds:
-        owners = model.structure.owners
+        owners = structure_of(model).owners
         for duty in model.entities("Responsibility"):
             facts[duty.key] = {"owners": sorted(owner for owner, _ in owners.get(duty.key, ()))}
     return facts

@@ -20,6 +20,7 @@ import jinja2
 import markupsafe
 
 from opsgov.model.entities import Entity, Model
+from opsgov.model.structure import structure_of
 from opsgov.pipeline import Report
 from opsgov.render.approvals_table import approval_rows
 from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
@@ -63,7 +64,7 @@ class Site:
         if entity.kind == "Process":
             return Link(entity.title, f"{up}processes/{entity.name}.{self.ext}", entity.name)
         if entity.kind == "Position":
-            unit = self.model.get(self.model.structure.unit_of.get(entity.key))
+            unit = self.model.get(structure_of(self.model).unit_of.get(entity.key))
             if unit is not None:
                 row = f"#{entity.name}" if self.ext == "html" else ""  # the post's row in its unit's table
                 return Link(entity.title, f"{up}units/{unit.name}.{self.ext}{row}", entity.name)
@@ -93,7 +94,7 @@ def _diagram(draw: Callable[[], bytes]) -> tuple[bytes | None, str]:
 def _post_status(model: Model, post: Entity) -> str:
     if post.spec.get("headcount", 1) == 0:
         return "frozen"
-    if model.persons_declared and not model.structure.holders.get(post.key):
+    if model.persons_declared and not structure_of(model).holders.get(post.key):
         return "vacant"
     return ""
 
@@ -106,7 +107,7 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
     if model is None:
         raise RenderError("the repository could not be loaded, so there is no handbook to write")
     site = Site(model, fmt, words_for(model))
-    structure = model.structure
+    structure = structure_of(model)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=fmt == "html",
@@ -254,7 +255,7 @@ def _unit_context(
     site: Site, unit: Entity, owned_processes: dict[str, set[str]], unit_kpis: dict[str, set[str]]
 ) -> dict[str, Any]:
     model = site.model
-    structure = model.structure
+    structure = structure_of(model)
     head = unit.target(("spec", "head"))
     posts = []
     duties = [(site.link(k, 1), site.link(unit.key, 1)) for k in _refs(unit, ("spec", "owns"))]

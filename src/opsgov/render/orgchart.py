@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import graphviz
 
 from opsgov.model.entities import Entity, Model, closest
+from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, Drawing, RenderError, draw_dot, label, run_dot, text
 from opsgov.render.words import unit_type, words_for
 
@@ -45,7 +46,7 @@ class OrgChartOptions:
 
 def top_units(model: Model) -> list[str]:
     """The Organization's root, or when there is none, every unit without a resolvable parent."""
-    structure = model.structure
+    structure = structure_of(model)
     if structure.root is not None:
         return [structure.root]
     return sorted(key for key, parent in structure.parent.items() if parent is None)
@@ -68,7 +69,7 @@ def _resolve_root(model: Model, root: str) -> str:
 
 def drawn_units(model: Model, options: OrgChartOptions) -> tuple[list[str], dict[str, int]]:
     """The units to draw, breadth first in name order, and for each cut-off unit how many lie below it."""
-    structure = model.structure
+    structure = structure_of(model)
     roots = [_resolve_root(model, options.root)] if options.root else top_units(model)
     order: list[str] = []
     hidden: dict[str, int] = {}
@@ -94,13 +95,13 @@ def drawn_units(model: Model, options: OrgChartOptions) -> tuple[list[str], dict
 
 def _posts(model: Model, unit: Entity) -> list[Entity]:
     head = unit.target(("spec", "head"))
-    keys = sorted(model.structure.posts_in.get(unit.key, ()), key=lambda k: (k != head, k))
+    keys = sorted(structure_of(model).posts_in.get(unit.key, ()), key=lambda k: (k != head, k))
     return [entity for entity in (model.get(k) for k in keys) if entity is not None]
 
 
 def _post_row(model: Model, post: Entity, is_head: bool, people: bool, words: dict[str, str], port: str) -> str:
     headcount = post.spec.get("headcount", 1)
-    holders = [model.get(h) for h in model.structure.holders.get(post.key, ())]
+    holders = [model.get(h) for h in structure_of(model).holders.get(post.key, ())]
     names = [h.title for h in holders if h is not None]
     parts = [("★ " if is_head else "") + text(post.title)]
     if headcount not in (0, 1):
@@ -178,14 +179,14 @@ def _tree(model: Model, order: list[str]) -> dict[str, list[str]]:
     """The drawn children of each drawn unit in name order; never a unit drawn before it (a cycle under --root)."""
     position = {unit: number for number, unit in enumerate(order)}
     return {
-        key: [c for c in sorted(model.structure.children.get(key, ())) if position.get(c, -1) > here]
+        key: [c for c in sorted(structure_of(model).children.get(key, ())) if position.get(c, -1) > here]
         for here, key in enumerate(order)
     }
 
 
 def _box_height(model: Model, key: str, options: OrgChartOptions, hidden: dict[str, int]) -> float:
     """Estimated height of a unit's box in points: its title, its type line and one line per post."""
-    posts = len(model.structure.posts_in.get(key, ())) if options.positions else 1
+    posts = len(structure_of(model).posts_in.get(key, ())) if options.positions else 1
     return 34.0 + 17.0 * posts + (14.0 if hidden.get(key) else 0.0)
 
 
@@ -258,7 +259,7 @@ def _choose_plan(
     a little); one far from it is folded until it comes near.
     """
     drawn = set(order)
-    roots = [key for key in order if model.structure.parent.get(key) not in drawn]
+    roots = [key for key in order if structure_of(model).parent.get(key) not in drawn]
     if not roots:
         return {}
     best: tuple[float, dict[str, _Shape]] | None = None
@@ -304,7 +305,7 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     graph.attr("node", fontsize="11", margin="0.05")
     graph.attr("edge", color=SOLID_COLOR, arrowhead="none", fontname=CJK_FONT)
     tail, head = ("e", "w") if left_right else ("s", "n")
-    structure = model.structure
+    structure = structure_of(model)
     tree = _tree(model, order)
     shapes = _choose_plan(model, order, tree, hidden, options)
     ports: dict[str, str] = {}
@@ -403,10 +404,10 @@ def _dotted_edges(
     for post_key in sorted(ports):
         post = model.get(post_key)
         for target in sorted(set(_dotted(post))) if post is not None else ():
-            if target in ports and model.structure.unit_of.get(target) != model.structure.unit_of.get(post_key):
+            if target in ports and structure_of(model).unit_of.get(target) != structure_of(model).unit_of.get(post_key):
                 post_lines.append((post_key, target))
     # A post's dotted line says more than its unit's: the unit line between the same two units is left out.
-    unit_of = model.structure.unit_of
+    unit_of = structure_of(model).unit_of
     covered = {(unit_of.get(source), unit_of.get(manager)) for source, manager in post_lines}
     for key in order:
         unit = model.get(key)
@@ -463,7 +464,7 @@ def orgchart_pages(model: Model, options: OrgChartOptions | None = None, paper: 
     if paper not in PAPER:
         raise RenderError(f"unknown page size '{paper}'; use one of {', '.join(PAPER)}")
     words = words_for(model)
-    structure = model.structure
+    structure = structure_of(model)
     roots = [_resolve_root(model, options.root)] if options.root else top_units(model)
     writer = PdfWriter()
     warnings: list[str] = []

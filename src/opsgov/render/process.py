@@ -15,6 +15,7 @@ from typing import Any
 import graphviz
 
 from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
 from opsgov.render.words import duration, words_for
 
@@ -51,7 +52,7 @@ def process_graph(model: Model, process: Entity) -> graphviz.Digraph:
     steps: list[dict[str, Any]] = process.spec.get("steps") or []
     if len(steps) > MAX_STEPS:
         raise RenderError(f"process {process.name} has {len(steps)} steps, more than {MAX_STEPS} can be drawn")
-    structure = model.structure
+    structure = structure_of(model)
     ids = {step["id"] for step in steps}
     start = process.spec.get("start") or (steps[0]["id"] if steps else None)
     lanes: dict[str, list[int]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from opsgov.model.entities import Entity, Model
+from opsgov.model.structure import structure_of
 from opsgov.render.process import find_process, responsible_posts
 from opsgov.render.table import Table
 from opsgov.render.words import words_for
@@ -63,7 +64,7 @@ def raci_table(model: Model, *, by: str = "post", process: str | None = None) ->
             column = len(columns) - 1
             for letter, key in step_roles(entity, index, step):
                 if by == "unit" and key.startswith("Position/"):
-                    unit = model.structure.unit_of.get(key)
+                    unit = structure_of(model).unit_of.get(key)
                     if unit is None:
                         continue
                     key = unit

@@ -22,7 +22,7 @@ from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_currency
 from opsgov.model.bands import Interval, band_interval, coverage, money
 from opsgov.model.entities import Entity, Model, next_items
-from opsgov.model.structure import Structure
+from opsgov.model.structure import Structure, structure_of
 from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
 
@@ -388,7 +388,7 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
           bands:
             - {approvers: [marketing-director]}
     """
-    structure = model.structure
+    structure = structure_of(model)
     # Only a person with two or more posts can be on both sides through different posts.
     multi_post = [(person, held) for person, held in _person_posts(model).items() if len(held) > 1]
     for matrix in model.entities("ApprovalMatrix"):
@@ -545,7 +545,7 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
             - {id: draft, title: 起草, responsible: marketing-director, next: [approve]}   # approves marketing-spend
             - {id: approve, title: 审批, responsible: marketing-director, approval: marketing-spend}
     """
-    structure = model.structure
+    structure = structure_of(model)
     person_posts = _person_posts(model)
     cache: dict[str, _Approvers] = {}
     for process in model.entities("Process"):
@@ -646,7 +646,7 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
             - {below: 100000, approvers: [ceo]}
             - {from: 100000, approvers: [marketing-director]}   # reports to ceo
     """
-    structure = model.structure
+    structure = structure_of(model)
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
         if len(bands) < 2:
@@ -798,7 +798,7 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
           bands:
             - {approvers: [ceo], escalation: {after: 24h, to: marketing-director}}
     """
-    structure = model.structure
+    structure = structure_of(model)
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
         edges: list[tuple[str, str, int]] = []

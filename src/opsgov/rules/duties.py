@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Model
+from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
@@ -22,11 +23,11 @@ class Ownership(NamedTuple):
 
 
 def duty_owners(model: Model) -> dict[str, list[Ownership]]:
-    """Responsibility key -> its owners with their `owns` items (model.structure.owners, as entities)."""
+    """Responsibility key -> its owners with their `owns` items (structure_of(model).owners, as entities)."""
     get = model.by_kind
     return {
         duty: [Ownership(get[key.partition("/")[0]][key.partition("/")[2]], path) for key, path in owned]
-        for duty, owned in model.structure.owners.items()
+        for duty, owned in structure_of(model).owners.items()
     }
 
 
@@ -99,7 +100,7 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         metadata: {name: sales, title: 销售部}
         spec: {parent: company, owns: [inventory-management]}   # no shared declaration
     """
-    structure = model.structure
+    structure = structure_of(model)
     for duty_key, owned in duty_owners(model).items():
         if len(owned) < 2:
             continue
@@ -169,7 +170,7 @@ def duty_unowned(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         metadata: {name: finance, title: 财务部}
         spec: {parent: company}           # no unit or post owns budgeting
     """
-    owners = model.structure.owners
+    owners = structure_of(model).owners
     for duty in model.entities("Responsibility"):
         if duty.key not in owners:
             yield duty.finding(

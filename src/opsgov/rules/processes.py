@@ -8,6 +8,7 @@ from typing import Any
 
 from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Model, closest, next_items
+from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 from opsgov.rules.duties import SHOWN, duty_owners, listed
@@ -23,7 +24,7 @@ def _orphaned_because(model: Model, process: Entity) -> str | None:
     owner_key = process.target(("spec", "owner"))
     if owner_key is None:
         return f"its owner '{raw}' does not resolve to a valid unit or post"
-    structure = model.structure
+    structure = structure_of(model)
     detached = structure.root is not None
     if owner_key.startswith("Unit/"):
         if detached and owner_key not in structure.reachable:
@@ -353,7 +354,7 @@ def process_duty_owner(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     """
     owners = None
     owner_sets: dict[str, set[str]] = {}
-    structure = model.structure
+    structure = structure_of(model)
     for process in model.entities("Process"):
         path: Path = ("spec", "responsibility")
         duty = process.target(path)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsgov.model.entities import Entity, Model
+from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
 from opsgov.rules.duties import listed
@@ -160,9 +161,9 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 related=(first_org.doc.related(("metadata", "name"), "first Organization"),),
                 identity=every,
             )
-    root = model.get(model.structure.root)
+    root = model.get(structure_of(model).root)
     if root is not None:
-        parent = model.structure.parent.get(root.key)
+        parent = structure_of(model).parent.get(root.key)
         if parent is not None:
             yield root.finding(
                 ("spec", "parent"),
@@ -196,7 +197,7 @@ def unit_cycle(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         metadata: {name: ops-data, title: 数据组}
         spec: {type: team, parent: ops}       # ops -> ops-data -> ops
     """
-    found = _Cycles(model.structure.parent)
+    found = _Cycles(structure_of(model).parent)
     for cycle, feeding in zip(found.cycles, found.feeding, strict=True):
         yield _cycle_finding(model, cycle, "parent", feeding)
 
@@ -233,7 +234,7 @@ def reporting_cycle(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
         metadata: {name: ops-director, title: 运营总监}
         spec: {unit: ops, reportsTo: ops-manager}     # ops-director -> ops-manager -> ops-director
     """
-    found = _Cycles(model.structure.reports_to)
+    found = _Cycles(structure_of(model).reports_to)
     for cycle, feeding in zip(found.cycles, found.feeding, strict=True):
         yield _cycle_finding(model, cycle, "reportsTo", feeding)
 
@@ -258,7 +259,7 @@ def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
         metadata: {name: ops, title: 运营部}
         spec: {type: department}             # no parent, and not the root
     """
-    structure = model.structure
+    structure = structure_of(model)
     root = structure.root
     if root is None:
         return
@@ -278,7 +279,7 @@ def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
 
 def _suggested_manager(model: Model, position: Entity) -> str | None:
     """The head of the post's own unit or, if it heads that itself, of the nearest unit above."""
-    for candidate in model.structure.containers(position.key):
+    for candidate in structure_of(model).containers(position.key):
         entity = model.get(candidate)
         head = entity.target(("spec", "head")) if entity is not None else None
         if head is not None and head != position.key:
@@ -316,7 +317,7 @@ def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     if not positions:
         return
     tops = [p for p in positions.values() if p.spec.get("reportsTo") is None]
-    root_unit = model.get(model.structure.root)
+    root_unit = model.get(structure_of(model).root)
     root_head = model.get(root_unit.target(("spec", "head"))) if root_unit is not None else None
     if not tops:
         message = "no position is the top of the reporting line: every position has a reportsTo"
@@ -382,7 +383,7 @@ def head_outside_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Find
         metadata: {name: ops, title: 运营部}
         spec: {type: department, parent: company, head: cfo}   # cfo has unit: finance
     """
-    structure = model.structure
+    structure = structure_of(model)
     for unit in model.units.values():
         head = unit.target(("spec", "head"))
         if head is None:
@@ -439,7 +440,7 @@ def reporting_crosses_tree(model: Model, options: Mapping[str, Any]) -> Iterator
         metadata: {name: ops-manager, title: 运营经理}
         spec: {unit: ops, reportsTo: cfo}    # cfo is in finance, a sibling of ops
     """
-    structure = model.structure
+    structure = structure_of(model)
     for position in model.positions.values():
         manager = structure.reports_to.get(position.key)
         if manager is None:
@@ -493,7 +494,7 @@ def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     """
     if not model.persons_declared:
         return
-    for post_key, holders in model.structure.holders.items():
+    for post_key, holders in structure_of(model).holders.items():
         post = model.get(post_key)
         if post is None:
             continue
@@ -578,7 +579,7 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
     if isinstance(scope, str) or not all(item in SCOPES for item in scope):
         raise ValueError(f"option scope must be a list of {', '.join(SCOPES)}; got {scope!r}")
     wanted = set(scope)
-    holders = model.structure.holders
+    holders = structure_of(model).holders
     # Post key -> (reason, where) pairs, collected in one pass over the entities that can make a post key.
     reasons: dict[str, list[tuple[str, Related]]] = {}
 
