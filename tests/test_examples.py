@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.pipeline import Report
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY
 from tests.util import check_repo
 

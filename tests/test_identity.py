@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from opsgov.cli import main
 from opsgov.load.loader import load_text
-from opsgov.pipeline import Report
 from opsgov.report.fingerprint import fingerprint, item_path
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY
 from tests.gitutil import commit, init, needs_git
 from tests.util import check_repo, doc, docs, write_repo

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from opsgov.pipeline import Report
 from opsgov.report.finding import Related
+from opsgov.report.report import Report
 from tests.util import BASE, check_repo, doc, docs, only
 
 READING = ("yaml-", "schema", "duplicate-name", "dangling-ref", "ambiguous-ref", "file-unreadable")

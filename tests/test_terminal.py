@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opsgov.cli import main
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding, Related
 from opsgov.report.formats.text import TextOptions, TextReporter
+from opsgov.report.report import Report
 from opsgov.terminal import (
     ProgressLine,
     char_width,

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from opsgov.config.settings import Settings
-from opsgov.pipeline import Report, check
+from opsgov.pipeline import check
 from opsgov.report.finding import Finding
+from opsgov.report.report import Report
 
 TODAY = datetime.date(2026, 11, 23)
 

@@ -30,8 +30,8 @@ from opsgov.config.settings import ConfigError, Settings
 from opsgov.load.schema import BUNDLE_NAME, bundle_schemas, schema_dir
 from opsgov.model.entities import Model
 from opsgov.outputs import guard_output, inside_target, repository_inputs
-from opsgov.pipeline import Report, load_model
 from opsgov.pipeline import check as run_check
+from opsgov.pipeline import load_model
 from opsgov.progress import Progress
 from opsgov.render.safe import DOT_FORMATS, Drawing
 from opsgov.render.table import TABLE_FORMATS
@@ -40,6 +40,7 @@ from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
 from opsgov.report.formats.markdown import render_markdown
 from opsgov.report.formats.text import TextOptions, TextReporter
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY, canonical
 from opsgov.terminal import COLOR_MODES, ProgressLine, use_color
 

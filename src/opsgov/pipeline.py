@@ -7,10 +7,8 @@ import difflib
 import gc
 import time
 import traceback
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from opsgov.config.settings import ConfigError, Settings
 from opsgov.load.documents import Document
@@ -21,38 +19,10 @@ from opsgov.policy.cel import run_policies
 from opsgov.policy.waivers import apply_waivers
 from opsgov.progress import Progress, ignore
 from opsgov.report.baseline import apply_baseline, load_baseline
-from opsgov.report.finding import LEVEL_RANK, LEVELS, Finding
+from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import in_document
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY, canonical
-
-
-@dataclass(slots=True)
-class Report:
-    """What a check found: every finding (waived ones too, marked), sorted, with levels stamped."""
-
-    files: int
-    documents: int
-    findings: list[Finding]
-    model: Model | None = field(default=None, repr=False)
-    baselined: int = 0
-    """Findings left out because the baseline file records them."""
-    timings: dict[str, float] = field(default_factory=dict, repr=False)
-    """Seconds per pipeline stage (load, schema, model, rules, policies, report)."""
-
-    def counts(self) -> dict[str, int]:
-        counts = Counter(f.level for f in self.findings if not f.waived)
-        summary = {level: counts.get(level, 0) for level in LEVELS}
-        summary["waived"] = sum(1 for f in self.findings if f.waived)
-        return summary
-
-    def exit_code(self, fail_on: str) -> int:
-        """0 clean, 1 findings at or above `fail_on` (or an unreadable file), 2 an internal error."""
-        if any(f.rule == "internal-error" for f in self.findings):
-            return 2
-        if any(f.rule == "file-unreadable" for f in self.findings):
-            return 1
-        threshold = LEVEL_RANK[fail_on]
-        return 1 if any(not f.waived and LEVEL_RANK[f.level] >= threshold for f in self.findings) else 0
 
 
 def internal_error(where: str, error: BaseException) -> Finding:

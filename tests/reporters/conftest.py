@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding, Related
+from opsgov.report.report import Report
 from tests.util import check_repo, doc, docs, write_repo
 
 

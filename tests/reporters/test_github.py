@@ -7,9 +7,9 @@ from click.testing import CliRunner
 
 from opsgov.cli import main
 from opsgov.escape import github_data, github_property
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
+from opsgov.report.report import Report
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY
 from tests.reporters import junit_strict_schema
 from tests.reporters.conftest import POLICY, WAIVED, handmade

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
 from opsgov.report.formats.markdown import cell, line_link, render_markdown
+from opsgov.report.report import Report
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 
 GITHUB = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/gov", "GITHUB_SHA": "abc123"}

@@ -9,10 +9,10 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
-from opsgov.pipeline import Report
 from opsgov.report.finding import Related
 from opsgov.report.fingerprint import fingerprint
 from opsgov.report.formats import REPORTERS
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY
 from tests.reporters.conftest import POLICY, WAIVED, handmade
 

@@ -23,10 +23,11 @@ from opsgov.model.approvals import matrix_currency
 from opsgov.model.bands import ZERO, Interval, band_interval, money
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
-from opsgov.pipeline import Report, check
+from opsgov.pipeline import check
 from opsgov.progress import Progress
 from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import fingerprint
+from opsgov.report.report import Report
 
 WORKING_TREE = "working tree"
 

@@ -20,9 +20,9 @@ from opsgov.model.approvals import BandRow, bands_table, matrix_currency
 from opsgov.model.entities import Entity, Model, next_items
 from opsgov.model.graph import build_graph
 from opsgov.model.structure import Structure, structure_of
-from opsgov.pipeline import Report
 from opsgov.render.raci import LETTERS, step_roles
 from opsgov.report.finding import Finding
+from opsgov.report.report import Report
 
 RACI_EDGES = ("responsible", "accountable", "consulted", "informed")
 """The graph edges by which an entity takes part in a process step."""

@@ -21,7 +21,6 @@ import markupsafe
 
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
-from opsgov.pipeline import Report
 from opsgov.render.approvals_table import approval_rows
 from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
 from opsgov.render.process import render_process, responsible_posts
@@ -30,6 +29,7 @@ from opsgov.render.safe import RenderError
 from opsgov.render.table import md_cell, to_html_fragment
 from opsgov.render.words import direction, duration, frequency, kpi_amount, unit_type, words_for
 from opsgov.report.finding import LEVEL_RANK
+from opsgov.report.report import Report
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
 HANDBOOK_FORMATS = ("html", "md")

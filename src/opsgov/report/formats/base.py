@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from opsgov.pipeline import Report
+from opsgov.report.report import Report
 
 
 class Reporter:

@@ -11,10 +11,10 @@ line breaks opsgov puts between message, related locations and hint become lines
 from __future__ import annotations
 
 from opsgov import escape
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
 from opsgov.report.formats.text import summary_line
+from opsgov.report.report import Report
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Any
 
 from opsgov import escape
-from opsgov.pipeline import Report
 from opsgov.report.fingerprint import fingerprint
 from opsgov.report.formats.base import Reporter
+from opsgov.report.report import Report
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
 

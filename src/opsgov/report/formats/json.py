@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from opsgov import escape
-from opsgov.pipeline import Report
 from opsgov.report.formats.base import Reporter
+from opsgov.report.report import Report
 
 FORMAT_VERSION = "1"
 

@@ -16,9 +16,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 
 from opsgov import escape
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY
 
 

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from opsgov import escape
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
 from opsgov.report.formats.text import plural
+from opsgov.report.report import Report
 
 MAX_ROWS = 200
 """GitHub cuts comments at 65,536 characters; the rest is counted, not listed."""

@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import quote
 
 from opsgov import __version__, escape
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding, Related
 from opsgov.report.fingerprint import fingerprint
 from opsgov.report.formats.base import Reporter
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

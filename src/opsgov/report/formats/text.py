@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opsgov import escape
-from opsgov.pipeline import Report
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
+from opsgov.report.report import Report
 from opsgov.terminal import (
     BOLD,
     DIM,
