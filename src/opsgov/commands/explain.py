@@ -19,8 +19,8 @@ from opsgov.load.schema import KINDS
 from opsgov.model.approvals import BandRow, bands_table, matrix_currency
 from opsgov.model.entities import Entity, Model, next_items
 from opsgov.model.graph import build_graph
+from opsgov.model.raci import LETTERS, owner_is_accountable, step_roles
 from opsgov.model.structure import Structure, structure_of
-from opsgov.render.raci import LETTERS, step_roles
 from opsgov.report.finding import Finding
 from opsgov.report.report import Report
 
@@ -265,7 +265,7 @@ class Explainer:
     def raci(self, key: str) -> Iterator[tuple[Entity, list[tuple[dict[str, Any], str]]]]:
         """Each process the entity takes part in, with its steps and the entity's letters there.
 
-        A step without `accountable` is accountable to the process owner (docs/format.md, Process).
+        The process owner takes part as the accountable of the steps that name none (model.raci).
         """
         processes = {source.partition("#")[0] for source in self.incoming(key, *RACI_EDGES)}
         processes.update(s for s in self.incoming(key, "owner") if s.startswith("Process/"))
@@ -428,7 +428,7 @@ class Explainer:
             roles = step_roles(entity, index, step)
             for letter in LETTERS:
                 who = self.labels(party for role, party in roles if role == letter)
-                if letter == "A" and "accountable" not in step and owner:
+                if letter == "A" and owner_is_accountable(step) and owner:
                     who = [f"{self.label(owner)} (process owner)"]
                 if who:
                     lines.append(f"   {letter}: {', '.join(who)}")

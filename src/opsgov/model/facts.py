@@ -20,6 +20,7 @@ from itertools import islice
 from typing import Any
 
 from opsgov.model.entities import Model
+from opsgov.model.raci import owner_is_accountable
 from opsgov.model.structure import Structure, structure_of
 
 Facts = dict[str, dict[str, Any]]
@@ -163,9 +164,9 @@ def _position_facts(model: Model, structure: Structure, names: Collection[str] |
         for ref in process.refs.values():
             if ref.edge in ("responsible", "accountable"):
                 processes.setdefault(ref.target, set()).add(process.name)
-        # A step without `accountable` is the owner's (docs/format.md, Process), so an owner post is A somewhere.
+        # The owner is accountable for the steps that name nobody, so an owner post is A somewhere.
         steps = process.spec.get("steps", ())
-        if owner is not None and owner.startswith("Position/") and any("accountable" not in s for s in steps):
+        if owner is not None and owner.startswith("Position/") and any(owner_is_accountable(s) for s in steps):
             processes.setdefault(owner, set()).add(process.name)
     persons = model.persons_declared
     facts: Facts = {}

@@ -20,10 +20,11 @@ import jinja2
 import markupsafe
 
 from opsgov.model.entities import Entity, Model
+from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
 from opsgov.render.approvals_table import approval_rows
 from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
-from opsgov.render.process import render_process, responsible_posts
+from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
 from opsgov.render.safe import RenderError
 from opsgov.render.table import md_cell, to_html_fragment

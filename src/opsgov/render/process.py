@@ -15,6 +15,7 @@ from typing import Any
 import graphviz
 
 from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
 from opsgov.render.words import duration, words_for
@@ -30,16 +31,6 @@ def find_process(model: Model, name: str) -> Entity:
         known = ", ".join(sorted(model.by_kind["Process"])) or "none"
         raise RenderError(f"no process named '{name}' (processes: {known})")
     return process
-
-
-def responsible_posts(process: Entity, index: int, step: dict[str, Any]) -> list[str]:
-    """The resolved responsible positions of a step (one name or a list in the document)."""
-    value = step.get("responsible")
-    if isinstance(value, list):
-        found = (process.target(("spec", "steps", index, "responsible", i)) for i in range(len(value)))
-        return [key for key in found if key is not None]
-    key = process.target(("spec", "steps", index, "responsible"))
-    return [key] if key is not None else []
 
 
 def _title(model: Model, key: str | None) -> str:

@@ -3,36 +3,17 @@
 By post (the default) rows are the posts and units a step names and columns the steps of each
 process, under a header row naming the process; `by="unit"` folds posts into their unit and
 steps into their process, the view a department head asks for (and the one that fits a page
-when processes are long). A step without `accountable` is accounted for by the process owner.
+when processes are long). Who takes which letter is the model's (`opsgov.model.raci`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Model
+from opsgov.model.raci import LETTERS, step_roles
 from opsgov.model.structure import structure_of
-from opsgov.render.process import find_process, responsible_posts
+from opsgov.render.process import find_process
 from opsgov.render.table import Table
 from opsgov.render.words import words_for
-
-LETTERS = "RACI"
-
-
-def step_roles(process: Entity, index: int, step: dict[str, Any]) -> list[tuple[str, str]]:
-    """(letter, Kind/name) for every party of one step; unresolved references are skipped."""
-    roles = [("R", key) for key in responsible_posts(process, index, step)]
-    accountable = process.target(("spec", "steps", index, "accountable"))
-    if accountable is None and "accountable" not in step:
-        accountable = process.target(("spec", "owner"))
-    if accountable is not None:
-        roles.append(("A", accountable))
-    for letter, field in (("C", "consulted"), ("I", "informed")):
-        for position in range(len(step.get(field) or ())):
-            target = process.target(("spec", "steps", index, field, position))
-            if target is not None:
-                roles.append((letter, target))
-    return roles
 
 
 def _cell(letters: set[str]) -> str:
