@@ -246,7 +246,10 @@ def test_explain_and_who_approves_every_entity(tmp_path: Path, title: str) -> No
     assert run("who-approves", "spend", "50", str(root)).exit_code == 0
     assert run("who-approves", "spend", "150", str(root)).exit_code == 1  # the gap: no band
     assert run("who-approves", "spend", "150", str(root), "--format", "json").exit_code == 1
-    usage_error(run("who-approves", "nosuch", "1", str(root)), "unknown approval matrix 'nosuch'; the matrices are")
+    usage_error(
+        run("who-approves", "nosuch", "1", str(root)),
+        "'nosuch' names no ApprovalMatrix in this repository; the ApprovalMatrix names are",
+    )
 
 
 @pytest.mark.parametrize("title", CASES)
@@ -271,7 +274,10 @@ def test_renders_are_whole_inert_and_show_the_title(tmp_path: Path, title: str) 
                 assert "<script>" not in body and "[link](javascript:" not in body
             if fmt != "html":  # printed to a terminal without -o: a subject cannot drive it
                 assert "\x1b" not in body and "\x07" not in body
-    usage_error(run("render", "process", "nowhere", str(root)), "no process named 'nowhere' (processes: flow)")
+    usage_error(
+        run("render", "process", "nowhere", str(root)),
+        "'nowhere' names no Process in this repository; the Process names are: flow",
+    )
     for fmt in ("graphml", "json"):
         out = tmp_path / f"graph.{fmt}"
         assert run("graph", "export", str(root), "--format", fmt, "-o", str(out)).exit_code == 0
@@ -355,9 +361,14 @@ def test_an_empty_repository_and_a_repository_that_is_a_file(tmp_path: Path) -> 
     result = run("check", str(empty))
     assert result.exit_code == 1 and "org-root" in result.output
     usage_error(run("explain", "x", str(empty)), "'x' names nothing in this repository")
-    usage_error(run("who-approves", "m", "1", str(empty)), "unknown approval matrix 'm'; the repository declares no")
+    usage_error(
+        run("who-approves", "m", "1", str(empty)),
+        "'m' names no ApprovalMatrix in this repository; the repository declares no valid",
+    )
     assert run("render", "orgchart", str(empty), "--format", "dot").exit_code == 0
-    usage_error(run("render", "process", "p", str(empty)), "no process named 'p' (processes: none)")
+    usage_error(
+        run("render", "process", "p", str(empty)), "'p' names no Process in this repository; the repository declares no"
+    )
     assert run("handbook", str(empty), "-o", str(tmp_path / "site")).exit_code == 0
     a_file = str(tmp_path / "a file.yaml")
     Path(a_file).write_text("x: 1\n", encoding="utf-8")
@@ -566,7 +577,7 @@ def test_an_invalid_process_or_unit_is_named_as_invalid_not_as_missing(tmp_path:
     ):
         result = run(*args)
         assert result.exit_code == 2 and "is declared but its document is invalid" in result.output, result.output
-    assert "no process named 'nowhere'" in run("render", "process", "nowhere", str(root)).output
+    assert "'nowhere' names no Process in this repository" in run("render", "process", "nowhere", str(root)).output
 
 
 def test_an_error_is_one_line_and_cannot_drive_the_terminal(tmp_path: Path) -> None:

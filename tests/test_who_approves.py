@@ -122,14 +122,14 @@ def test_the_matrix_can_be_named_by_its_title_or_kind_and_name() -> None:
 def test_unknown_matrix_suggests_the_closest(repo: Repo) -> None:
     status, _, err = invoke("marketing-spnd", "5", EXAMPLE)
     assert status == 2
-    assert "unknown approval matrix 'marketing-spnd'; did you mean 'marketing-spend'?" in err
+    assert "'marketing-spnd' names no ApprovalMatrix in this repository; did you mean 'marketing-spend'?" in err
 
 
 def test_invalid_matrix_says_so(repo: Repo) -> None:
     root = str(repo({"ops/m.yaml": FLAWED.replace("subject: s", "subject: s\n  colour: red")}))
     status, _, err = invoke("spend", "5", root)
     assert status == 2
-    assert "approval matrix 'spend' is not valid" in err
+    assert "ApprovalMatrix/spend is declared but its document is invalid; `opsgov check` says why" in err
 
 
 def test_bands_table_is_one_call(repo: Repo) -> None:

@@ -50,7 +50,9 @@ def test_errors_are_one_line_and_leave_the_old_file(tmp_path: Path) -> None:
     out.write_text("old", encoding="utf-8")
     result = run("render", "orgchart", str(root), "--root", "nowhere", "-o", str(out))
     assert result.exit_code == 2
-    assert result.output.strip() == "opsgov: --root: no unit 'nowhere'; the units are: company, finance, ops"
+    assert result.output.strip() == (
+        "opsgov: --root: 'nowhere' names no Unit in this repository; the Unit names are: company, finance, ops"
+    )
     assert out.read_text(encoding="utf-8") == "old"
     assert list(tmp_path.glob(".chart.svg.*")) == []
     result = run("render", "orgchart", str(root), "--format", "png")
@@ -65,7 +67,7 @@ def test_process_command(tmp_path: Path) -> None:
     assert run("render", "process", "buy", str(root), "-o", str(out)).exit_code == 0
     assert b"<svg" in out.read_bytes()
     result = run("render", "process", "nope", str(root))
-    assert result.exit_code == 2 and "no process named 'nope'" in result.output
+    assert result.exit_code == 2 and "'nope' names no Process in this repository" in result.output
 
 
 def test_an_unknown_extension_is_a_usage_error_not_svg_in_a_jpg(tmp_path: Path) -> None:

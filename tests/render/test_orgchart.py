@@ -94,9 +94,11 @@ def test_root_and_depth(tmp_path: Path) -> None:
     shallow = orgchart_graph(model, OrgChartOptions(depth=0)).source
     assert '"Unit/finance"' not in shallow
     assert "下设 3 个单元未展开" in shallow  # 3 more units below
-    with pytest.raises(RenderError, match="--root: no unit 'nowhere'"):
+    with pytest.raises(RenderError, match="--root: 'nowhere' names no Unit in this repository"):
         orgchart_graph(model, OrgChartOptions(root="nowhere"))
-    with pytest.raises(RenderError, match=r"^--root: no unit 'financ'; did you mean 'finance'\?$"):
+    with pytest.raises(
+        RenderError, match=r"^--root: 'financ' names no Unit in this repository; did you mean 'finance'\?"
+    ):
         orgchart_graph(model, OrgChartOptions(root="financ"))
 
 

@@ -12,9 +12,9 @@ from typing import Any, cast
 import pytest
 
 from opsgov.config.project import load_settings
+from opsgov.model.find import ResolveError
 from opsgov.pipeline import load_model
 from opsgov.render.process import find_process, process_graph, render_process
-from opsgov.render.safe import RenderError
 from tests.render.fixtures import assert_golden, tiny_model
 from tests.util import doc
 
@@ -43,7 +43,7 @@ def test_lanes_approval_sla_start_and_end(tmp_path: Path) -> None:
 
 def test_unknown_process_is_a_clear_error(tmp_path: Path) -> None:
     model = tiny_model(tmp_path)
-    with pytest.raises(RenderError, match=r"no process named 'nope' \(processes: buy\)"):
+    with pytest.raises(ResolveError, match=r"^'nope' names no Process in this repository; the Process names are: buy$"):
         find_process(model, "nope")
 
 

@@ -8,16 +8,14 @@ rules see. The page is data (sections of lines) so the same content renders as t
 
 from __future__ import annotations
 
-import difflib
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
 from opsgov import escape
-from opsgov.load.schema import KINDS
 from opsgov.model.approvals import BandRow, bands_table, matrix_currency
 from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.find import find
 from opsgov.model.graph import build_graph
 from opsgov.model.raci import LETTERS, owner_is_accountable, step_roles
 from opsgov.model.structure import Structure, structure_of
@@ -84,46 +82,6 @@ class Page:
             "findings": [f.to_dict() for f in self.findings],
         }
         return escape.json_dumps(data)
-
-
-# --- resolving REF -----------------------------------------------------------------------------
-
-
-def resolve(model: Model, ref: str) -> str:
-    """`Kind/name`, a bare name, or (failing those) an exact title -> the entity's key."""
-    ref = unicodedata.normalize("NFC", ref.strip())
-    kind, slash, name = ref.partition("/")
-    if slash:
-        spelled = {k.lower(): k for k in KINDS}.get(kind.lower())
-        if spelled is None:
-            raise ExplainError(f"unknown kind '{kind}' in '{ref}'; kinds are {', '.join(KINDS)}")
-        if name in model.by_kind[spelled]:
-            return f"{spelled}/{name}"
-        _not_found(model, ref, name, [spelled])
-    found = [k for k in KINDS if ref in model.by_kind[k]]
-    if len(found) == 1:
-        return f"{found[0]}/{ref}"
-    if found:
-        options = ", ".join(f"{k}/{ref}" for k in found)
-        raise ExplainError(f"'{ref}' is ambiguous: it could be {options}; write Kind/name")
-    titled = [e.key for e in model if e.title == ref]
-    if len(titled) == 1:
-        return titled[0]
-    if titled:
-        raise ExplainError(f"'{ref}' is the title of {', '.join(titled)}; name one of them")
-    _not_found(model, ref, ref, list(KINDS))
-
-
-def _not_found(model: Model, ref: str, name: str, kinds: Sequence[str]) -> NoReturn:
-    broken = [k for k in kinds if name in model.known[k]]
-    if broken:
-        raise ExplainError(f"{broken[0]}/{name} is declared but its document is invalid; `opsgov check` says why")
-    names = {n for k in kinds for n in model.by_kind[k]}
-    near = [n for n in names if abs(len(n) - len(name)) <= 3]
-    close = difflib.get_close_matches(name, near, n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in sorted(close))}?" if close else ""
-    what = f"no {kinds[0]}" if len(kinds) == 1 else "nothing"
-    raise ExplainError(f"'{ref}' names {what} in this repository{hint}")
 
 
 # --- small words -------------------------------------------------------------------------------
@@ -519,8 +477,8 @@ class Explainer:
 
 
 def explain(report: Report, ref: str) -> Page:
-    """The page about REF in the checked repository; ExplainError when REF is unknown or ambiguous."""
+    """The page about REF in the checked repository; ResolveError (model.find) when REF names not exactly one entity."""
     if report.model is None:
         raise ExplainError("the repository could not be loaded")
     explainer = Explainer(report)
-    return explainer.page(resolve(report.model, ref))
+    return explainer.page(find(report.model, ref).key)

@@ -7,13 +7,12 @@ not in the model, so the rules that read `matrix_currency` never import the pipe
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from opsgov import escape
 from opsgov.config.project import load_settings
-from opsgov.config.settings import ConfigError
 from opsgov.model.approvals import parse_amount, who_approves
+from opsgov.model.find import find
 from opsgov.pipeline import check
 
 
@@ -22,25 +21,13 @@ def answer_who_approves(root: Path, matrix_name: str, amount_text: str, fmt: str
 
     The repository is checked as `opsgov check` would (with its opsgov.yaml, so its `paths`), and
     the question is answered from its model; a matrix that is unknown or failed validation is a
-    usage error (ConfigError).
+    usage error (ResolveError, from the resolver every command uses).
     """
     amount = parse_amount(amount_text)
     report = check(load_settings(root))
     model = report.model
     assert model is not None
-    matrix = model.find(matrix_name, "ApprovalMatrix")
-    if matrix is None:
-        if matrix_name in model.known["ApprovalMatrix"]:
-            raise ConfigError(f"approval matrix '{matrix_name}' is not valid; `opsgov check` says why")
-        names = sorted(model.known["ApprovalMatrix"])
-        close = difflib.get_close_matches(matrix_name, names, n=1)
-        if close:
-            hint = f"; did you mean '{close[0]}'?"
-        elif names:
-            hint = f"; the matrices are: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}"
-        else:
-            hint = "; the repository declares no ApprovalMatrix"
-        raise ConfigError(f"unknown approval matrix '{matrix_name}'{hint}")
+    matrix = find(model, matrix_name, ("ApprovalMatrix",))
     answer = who_approves(model, matrix, amount)
     status = 0 if len(answer.bands) == 1 else 1
     if fmt == "json":

@@ -205,18 +205,6 @@ class Model:
         entities = self.by_kind.get(kind)
         return entities.get(name) if entities is not None else None
 
-    def find(self, ref: str, kind: str) -> Entity | None:
-        """The entity of `kind` that `ref` names: `name`, `Kind/name`, or else its exact title (when unique).
-
-        What a person types on the command line (who-approves 营销活动费用审批, --root Unit/ops).
-        """
-        entities = self.by_kind[kind]
-        found = entities.get(ref.removeprefix(f"{kind}/"))
-        if found is None:
-            titled = [entity for entity in entities.values() if entity.title == ref]
-            found = titled[0] if len(titled) == 1 else None
-        return found
-
     def entities(self, kind: str) -> Iterator[Entity]:
         return iter(self.by_kind[kind].values())
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 
 import graphviz
 
-from opsgov.model.entities import Entity, Model, closest
+from opsgov.model.entities import Entity, Model
+from opsgov.model.find import ResolveError, find
 from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, Drawing, RenderError, draw_dot, label, run_dot, text
 from opsgov.render.words import unit_type, words_for
@@ -53,18 +54,10 @@ def top_units(model: Model) -> list[str]:
 
 
 def _resolve_root(model: Model, root: str) -> str:
-    unit = model.find(root, "Unit")
-    if unit is not None:
-        return unit.key
-    name = root.removeprefix("Unit/")
-    if name in model.known["Unit"]:
-        raise RenderError(f"--root '{root}' is declared but its document is invalid; `opsgov check` says why")
-    close = closest(name, model.known["Unit"])
-    if close is not None:
-        raise RenderError(f"--root: no unit '{name}'; did you mean '{close}'?")
-    names = sorted(model.units)
-    listed = f"the units are: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}" if names else "there are none"
-    raise RenderError(f"--root: no unit '{name}'; {listed}")
+    try:
+        return find(model, root, ("Unit",)).key
+    except ResolveError as error:
+        raise RenderError(f"--root: {error}") from None
 
 
 def drawn_units(model: Model, options: OrgChartOptions) -> tuple[list[str], dict[str, int]]:

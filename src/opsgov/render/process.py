@@ -15,6 +15,7 @@ from typing import Any
 import graphviz
 
 from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.find import find
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
@@ -24,13 +25,8 @@ MAX_STEPS = 400
 
 
 def find_process(model: Model, name: str) -> Entity:
-    process = model.find(name, "Process")
-    if process is None:
-        if name.removeprefix("Process/") in model.known["Process"]:
-            raise RenderError(f"process '{name}' is declared but its document is invalid; `opsgov check` says why")
-        known = ", ".join(sorted(model.by_kind["Process"])) or "none"
-        raise RenderError(f"no process named '{name}' (processes: {known})")
-    return process
+    """The process NAME names (name, Process/name or title), by the one resolver of every command."""
+    return find(model, name, ("Process",))
 
 
 def _title(model: Model, key: str | None) -> str:
