@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import difflib
-import gc
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 
+from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
 from opsgov.load.documents import Document
 from opsgov.load.loader import discover, load_files
@@ -23,6 +21,7 @@ from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import in_document
 from opsgov.report.report import Report
 from opsgov.rules import REGISTRY, canonical
+from opsgov.suggest import RULE_IDS, closest
 
 
 def internal_error(where: str, error: BaseException) -> Finding:
@@ -49,8 +48,8 @@ def validate_selectors(selectors: Iterable[str]) -> None:
             continue
         if any(known.startswith(selector) for known in REGISTRY) and selector.endswith(("-", "/")):
             continue
-        close = difflib.get_close_matches(selector, list(REGISTRY), n=1, cutoff=0.75)  # typos only, as project.py
-        hint = f"; did you mean '{close[0]}'?" if close else "; `opsgov rules` lists them"
+        close = closest(selector, REGISTRY, cutoff=RULE_IDS)
+        hint = f"; did you mean '{close}'?" if close else "; `opsgov rules` lists them"
         raise ConfigError(f"unknown rule '{selector}'{hint}")
 
 
@@ -148,7 +147,7 @@ def check(settings: Settings, *, progress: Progress | None = None) -> Report:
     """
     validate_selectors((*settings.select, *settings.ignore))
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
-    with _collector_paused():
+    with collector.paused():
         return _pipeline(settings, baseline, progress or ignore)
 
 
@@ -157,19 +156,8 @@ def load_model(settings: Settings) -> Model:
 
     Rules, policies and waivers do not change the model, so a render does not run them.
     """
-    with _collector_paused():
+    with collector.paused():
         return _read(settings, _Stopwatch(), ignore)[3]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> tuple[int, int, list[Finding], Model]:

@@ -9,7 +9,6 @@ then against the rule registry: an unknown rule id or option is a configuration 
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import os
 import stat
@@ -26,6 +25,7 @@ from opsgov.load.documents import Path as NodePath
 from opsgov.load.loader import NO_DOCUMENT, file_type, inside_repository, load_file
 from opsgov.load.schema import schema_dir
 from opsgov.rules import REGISTRY, canonical
+from opsgov.suggest import RULE_IDS, closest
 
 CONFIG_FILE = "opsgov.yaml"
 
@@ -43,8 +43,8 @@ def _error(document: Document, path: NodePath, message: str) -> ConfigError:
 
 def _suggest(word: str, options: Sequence[str]) -> str:
     """Only a real near-miss (a typo, a swapped pair): a weak match like 'bogus-rule' -> 'ambiguous-ref' misleads."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, options, cutoff=RULE_IDS)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 def _schema_problem(document: Document, error: jsonschema.ValidationError) -> ConfigError:

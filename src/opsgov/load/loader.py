@@ -37,6 +37,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from opsgov import collector
 from opsgov.load.documents import COLUMN_BITS, LINE_SHIFT, Document, Path, json_path, unpack
 from opsgov.progress import Progress, ignore
 from opsgov.report.finding import Finding, Related
@@ -820,9 +821,7 @@ def load_files(
     the documents come back pickled; the result is the same as a serial load.
     """
     result = LoadResult(files=len(files))
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         per_file: list[_FileResult] | None = None
         sizes = [_size(path) for path, _ in files] if jobs > 1 and len(files) > 1 else []
         if sizes and sum(sizes) >= PARALLEL_MIN_BYTES:
@@ -836,7 +835,4 @@ def load_files(
         for documents, findings in per_file:
             result.documents.extend(documents)
             result.findings.extend(findings)
-    finally:
-        if was_enabled:
-            gc.enable()
     return result

@@ -9,7 +9,6 @@ fetched: `$ref` resolution touches neither the network nor the file system.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -28,6 +27,7 @@ from referencing.jsonschema import DRAFT202012
 from opsgov.load.documents import Document, Path
 from opsgov.pofile import read_po
 from opsgov.report.finding import Finding
+from opsgov.suggest import closest
 
 BASE_URI = "https://opsgov.invalid/schemas/v1/"
 KINDS = (
@@ -260,8 +260,8 @@ def _where(path: Iterable[str | int]) -> str:
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    close = closest(word, options)
+    return f"did you mean '{close}'?" if close else ""
 
 
 def _type_hint(expected: str | list[str], value: Any) -> str:

@@ -7,8 +7,7 @@ dangling (the real problem was already reported), it simply does not resolve.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -16,6 +15,7 @@ from opsgov.load.documents import Document, Path
 from opsgov.load.schema import KINDS
 from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import item_path
+from opsgov.suggest import closest
 
 if TYPE_CHECKING:
     from opsgov.model.structure import Structure
@@ -282,8 +282,8 @@ def _check_unit_types(model: Model) -> None:
     for unit in model.units.values():
         unit_type = unit.spec.get("type")
         if unit_type is not None and unit_type not in vocabulary:
-            close = difflib.get_close_matches(unit_type, list(vocabulary), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "add it to the Organization's spec.unitTypes"
+            close = closest(unit_type, vocabulary)
+            hint = f"did you mean '{close}'?" if close else "add it to the Organization's spec.unitTypes"
             model.findings.append(
                 unit.doc.finding(
                     "schema",
@@ -346,7 +346,7 @@ def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefF
         hint = _other_kind_hint(model, searched, elsewhere[0], name)
     if budget[0] > 0:
         budget[0] -= 1
-        close = closest(name, [n for k in searched for n in model.known[k]])
+        close = closest(name, [n for k in searched for n in model.known[k]], similar_length=True)
         if close:
             message += f"; did you mean '{close}'?"
     identity = (entity.key, item_path(entity.doc.data, path), raw)  # not the "did you mean": other names change it
@@ -366,10 +366,3 @@ def _other_kind_hint(model: Model, allowed: Sequence[str], kind: str, name: str)
 
 def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "AEIO" else f"a {kind}"
-
-
-def closest(name: str, candidates: Iterable[str]) -> str | None:
-    """The closest existing name; only names of similar length are compared, to stay cheap."""
-    near = [c for c in candidates if abs(len(c) - len(name)) <= 3]
-    close = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
-    return close[0] if close else None

@@ -8,7 +8,6 @@ name, or else an exact title (`营销活动费用审批`) when exactly one entit
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Sequence
 from typing import NoReturn
@@ -16,6 +15,7 @@ from typing import NoReturn
 from opsgov.config.settings import ConfigError
 from opsgov.load.schema import KINDS
 from opsgov.model.entities import Entity, Model
+from opsgov.suggest import close_matches
 
 LISTED = 10
 """How many names a not-found message lists when nothing is close to what was typed."""
@@ -58,8 +58,7 @@ def _not_found(model: Model, ref: str, name: str, kinds: Sequence[str]) -> NoRet
     if broken:
         raise ResolveError(f"{broken[0]}/{name} is declared but its document is invalid; `opsgov check` says why")
     names = sorted({n for k in kinds for n in model.by_kind[k]})
-    near = [n for n in names if abs(len(n) - len(name)) <= 3]
-    close = difflib.get_close_matches(name, near, n=3, cutoff=0.6)
+    close = close_matches(name, names, n=3, similar_length=True)
     if close:
         hint = f"; did you mean {' or '.join(repr(c) for c in sorted(close))}?"
     elif len(kinds) > 1:

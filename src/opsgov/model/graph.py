@@ -7,10 +7,9 @@ fraction of it.
 
 from __future__ import annotations
 
-import gc
-
 import networkx as nx
 
+from opsgov import collector
 from opsgov.load.documents import Path, json_path
 from opsgov.model.entities import Entity, Model, next_items
 
@@ -31,13 +30,8 @@ def build_graph(model: Model) -> nx.MultiDiGraph:
     export), when the model's millions of objects make every collection pass expensive, and it
     creates no cycles worth collecting (measured: 1.2 s with the collector, 0.45 s without, for
     20,000 positions)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _build_graph(model)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build_graph(model: Model) -> nx.MultiDiGraph:

@@ -9,7 +9,6 @@ and internal errors, cannot be waived: a waiver of a waiver would prove nothing.
 from __future__ import annotations
 
 import datetime
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Model
 from opsgov.report.finding import Finding
 from opsgov.rules import REGISTRY, canonical
+from opsgov.suggest import closest
 
 UNWAIVABLE = frozenset(("internal-error", "waiver-expired", "waiver-unused"))
 
@@ -43,15 +43,15 @@ def _unknown_rule(waiver: Entity, rule_id: str, model: Model) -> Finding | None:
         name = rule_id.removeprefix("policy/")
         if name in model.known["Policy"]:
             return None
-        close = difflib.get_close_matches(name, sorted(model.known["Policy"]), n=1)
+        close = closest(name, sorted(model.known["Policy"]))
         what = f"there is no Policy named '{name}'"
-        suggestion = f"policy/{close[0]}" if close else ""
+        suggestion = f"policy/{close}" if close else ""
     else:
         if rule_id in REGISTRY:
             return None
-        close = difflib.get_close_matches(rule_id, list(REGISTRY), n=1)
+        close = closest(rule_id, REGISTRY)  # NAMES, not RULE_IDS: as this finding has always said
         what = f"'{rule_id}' is not a rule id"
-        suggestion = close[0] if close else ""
+        suggestion = close or ""
     hint = f"did you mean '{suggestion}'?" if suggestion else "`opsgov rules` lists the rule ids"
     return _own(waiver, ("spec", "rule"), "waiver-unused", f"waiver {waiver.name} covers nothing: {what}", hint)
 

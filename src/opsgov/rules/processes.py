@@ -7,11 +7,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsgov.load.documents import Path
-from opsgov.model.entities import Entity, Model, closest, next_items
+from opsgov.model.entities import Entity, Model, next_items
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 from opsgov.rules.duties import SHOWN, duty_owners, listed
+from opsgov.suggest import closest
 
 FAMILY = "processes"
 
@@ -230,7 +231,7 @@ def step_no_end(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
 
 
 def _did_you_mean(name: str, ids: Mapping[str, int]) -> str:
-    close = closest(name, ids)
+    close = closest(name, ids, similar_length=True)
     return f"; did you mean '{close}'?" if close else ""
 
 
