@@ -11,8 +11,9 @@ from typing import Any
 from click.testing import CliRunner
 
 from opsgov.cli import main
-from opsgov.commands.diff import governance_diff, render_markdown
+from opsgov.commands.diff import governance_diff
 from opsgov.model.bands import Interval
+from opsgov.report.formats.diff_markdown import render_markdown
 from tests.gitutil import commit, init, needs_git
 from tests.util import check_repo, doc, docs, write_repo
 

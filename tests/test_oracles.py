@@ -17,7 +17,6 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 
-from opsgov.commands.diff import text as diff_text
 from opsgov.escape import github_data, github_property
 from opsgov.escape import text as clean
 from opsgov.escape import xml as xml_text
@@ -25,6 +24,7 @@ from opsgov.render.handbook import code_spans
 from opsgov.render.safe import RenderError, check_svg, html_text, svg_problems
 from opsgov.render.safe import text as dot_text
 from opsgov.render.table import csv_cell, md_cell
+from opsgov.report.formats.diff_markdown import text as diff_text
 from opsgov.report.formats.markdown import cell as markdown_cell
 from tests.render.test_hostile import inert
 

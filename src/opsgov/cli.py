@@ -23,8 +23,8 @@ import click
 
 from opsgov import __version__, escape
 from opsgov.atomic import write_atomic
-from opsgov.commands.diff import check_since, diff_revisions, render_json
-from opsgov.commands.diff import render_markdown as render_diff_markdown
+from opsgov.commands.base import check_since
+from opsgov.commands.diff import diff_revisions, render_json
 from opsgov.config.project import load_settings
 from opsgov.config.settings import ConfigError, Settings
 from opsgov.load.schema import BUNDLE_NAME, bundle_schemas, schema_dir
@@ -38,6 +38,7 @@ from opsgov.render.table import TABLE_FORMATS
 from opsgov.report.baseline import write_baseline as save_baseline
 from opsgov.report.finding import Finding
 from opsgov.report.formats import REPORTERS
+from opsgov.report.formats.diff_markdown import render_markdown as render_diff_markdown
 from opsgov.report.formats.markdown import render_markdown
 from opsgov.report.formats.text import TextOptions, TextReporter
 from opsgov.report.report import Report

@@ -1,83 +1,24 @@
-"""What a change does to the organisation: the governance diff between two trees, and new findings only.
+"""`opsgov diff BASE [HEAD]`: what a change does to the organisation.
 
-Both trees are checked by the same engine; the comparison works on the two models (entities by
-`Kind/name`) and on finding fingerprints (fingerprint.py), made from what a finding is about,
-so reordering a list, moving a document to another file or shifting lines neither hides an old
-problem nor reports it as new.
+The two trees are checked by commands/base.py; the comparison here works on the two models
+(entities by `Kind/name`) and on finding fingerprints. The result is plain data (JSON as is);
+its Markdown for a pull request is report/formats/diff_markdown.py.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from opsgov import escape
-from opsgov.commands.gitrev import tree_at
+from opsgov.commands.base import WORKING_TREE, checked, new_findings
 from opsgov.config.settings import Settings
 from opsgov.model.approvals import matrix_currency
 from opsgov.model.bands import ZERO, Interval, band_interval, money
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
-from opsgov.pipeline import check
-from opsgov.progress import Progress
-from opsgov.report.finding import Finding
-from opsgov.report.fingerprint import fingerprint
 from opsgov.report.report import Report
-
-WORKING_TREE = "working tree"
-
-# ---------------------------------------------------------------------------------------------
-# check --base
-
-
-def new_findings(head: Iterable[Finding], base: Iterable[Finding]) -> list[Finding]:
-    """Head findings not matched by a base finding; each base finding absorbs one head finding."""
-    remaining = Counter(fingerprint(f) for f in base)
-    kept: list[Finding] = []
-    for finding in head:
-        key = fingerprint(finding)
-        if remaining[key] > 0:
-            remaining[key] -= 1
-        else:
-            kept.append(finding)
-    return kept
-
-
-def wanted(settings: Settings) -> tuple[str, ...]:
-    """What a check reads of a tree: its document folders and the project config."""
-    return (*settings.paths, "opsgov.yaml")
-
-
-def check_since(settings: Settings, rev: str, *, progress: Progress | None = None) -> tuple[Report, int]:
-    """The check of the working tree at `settings.root` less what was already found at `rev`, and how many that was."""
-
-    def at_base(stage: str, done: int, total: int) -> None:
-        if progress is not None:
-            progress(f"{rev}: {stage}", done, total)
-
-    with checked(settings, rev, progress=at_base) as base:
-        head = check(settings, progress=progress)
-    new = new_findings(head.findings, base.findings)
-    return dataclasses.replace(head, findings=new), len(head.findings) - len(new)
-
-
-@contextmanager
-def checked(settings: Settings, rev: str | None, *, progress: Progress | None = None) -> Iterator[Report]:
-    """The report of PATH at `rev`, or of the working tree when `rev` is None."""
-    if rev is None:
-        yield check(settings, progress=progress)
-        return
-    with tree_at(settings.root, rev, wanted(settings)) as root:
-        yield check(dataclasses.replace(settings, root=root), progress=progress)
-
-
-# ---------------------------------------------------------------------------------------------
-# governance diff
 
 
 def _ref(entity: Entity, path: tuple[str | int, ...]) -> str | None:
@@ -482,130 +423,3 @@ def diff_revisions(settings: Settings, base_rev: str, head_rev: str | None) -> d
 
 def render_json(change: dict[str, Any]) -> str:
     return escape.json_dumps(change)
-
-
-# ---------------------------------------------------------------------------------------------
-# Markdown
-
-
-def code(value: object) -> str:
-    """A code span for any text: a fence longer than any backtick run inside, on one line, controls shown escaped."""
-    text = escape.text(" ".join(str(value).splitlines()))
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padded = f" {text} " if longest or text.startswith("`") or text.endswith("`") else text
-    return f"{fence}{padded}{fence}"
-
-
-def text(value: object) -> str:
-    """Data shown literally in one list item (markup escaped by backslashes, controls shown escaped)."""
-    return escape.markdown(" ".join(str(value).splitlines()), line_start=True)
-
-
-def _name(row: dict[str, Any], key: str) -> str:
-    title = row.get("title")
-    name = row[key]
-    return f"{code(name)} {text(title)}" if title and title != name else code(name)
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(code(v) for v in value) if value else "none"
-    return code(value)
-
-
-def _under(row: dict[str, Any]) -> str:
-    return f" under {code(row['parent'])}" if row.get("parent") else ""
-
-
-def _post_place(row: dict[str, Any]) -> str:
-    unit = f" in {code(row['unit'])}" if row.get("unit") else ""
-    manager = f", reports to {code(row['reportsTo'])}" if row.get("reportsTo") else ""
-    return unit + manager
-
-
-def _section(lines: list[str], title: str, body: list[str]) -> None:
-    if body:
-        lines.extend([f"#### {title}", "", *body, ""])
-
-
-def _location(finding: dict[str, Any]) -> str:
-    return text(f"{finding['file']}:{finding['line']}")
-
-
-def render_markdown(change: dict[str, Any]) -> str:
-    lines = [f"### Governance changes: {code(change['base'])} → {code(change['head'])}", ""]
-    start = len(lines)
-    units, positions = change["units"], change["positions"]
-    _section(
-        lines,
-        "Units",
-        [f"- added {_name(r, 'name')}{_under(r)}" for r in units["added"]]
-        + [f"- removed {_name(r, 'name')}{_under(r)}" for r in units["removed"]]
-        + [f"- moved {_name(r, 'unit')}: under {_value(r['from'])} → under {_value(r['to'])}" for r in units["moved"]]
-        + [f"- head of {_name(r, 'unit')}: {_value(r['from'])} → {_value(r['to'])}" for r in units["head"]],
-    )
-    _section(
-        lines,
-        "Posts",
-        [f"- added {_name(r, 'name')}{_post_place(r)}" for r in positions["added"]]
-        + [f"- removed {_name(r, 'name')}{_post_place(r)}" for r in positions["removed"]]
-        + [f"- moved {_name(r, 'position')}: {_value(r['from'])} → {_value(r['to'])}" for r in positions["moved"]],
-    )
-    _section(
-        lines,
-        "Reporting lines",
-        [
-            f"- {_name(r, 'position')} reports to {_value(r['to'])}, was {_value(r['from'])}"
-            for r in change["reportingLines"]
-        ]
-        + [
-            f"- dotted lines of {code(r['entity'])}: added {_value(r['added'])}, removed {_value(r['removed'])}"
-            for r in change["dottedLines"]
-        ],
-    )
-    _section(
-        lines,
-        "Duties that changed owner",
-        [
-            f"- {_name(r, 'responsibility')}: owned by {_value(r['to']) if r['to'] else 'nobody'}, "
-            f"was {_value(r['from']) if r['from'] else 'nobody'}"
-            for r in change["duties"]
-        ],
-    )
-    boundary_lines = []
-    for row in change["boundaries"]:
-        for label in ("added", "removed"):
-            for item in row[label]:
-                boundary_lines.append(
-                    f"- {code(row['entity'])} {label} boundary: does not own {code(item['responsibility'])} "
-                    f"(owned by {_value(item['ownedBy'] or None)})"
-                )
-    _section(lines, "Boundaries", boundary_lines)
-    _section(
-        lines,
-        "Approval authority",
-        [f"- **{r['change']}** in {code(r['matrix'])}: {text(r['summary'])}" for r in change["approvalAuthority"]]
-        + [f"- {text(r['summary'])}" for r in change["approvalAmounts"]],
-    )
-    _section(
-        lines,
-        "KPIs",
-        [f"- {_name(r, 'kpi')} {r['field']}: {_value(r['to'])}, was {_value(r['from'])}" for r in change["kpis"]],
-    )
-    entity_lines = []
-    for kind, rows in change["entities"].items():
-        entity_lines += [f"- {kind} added {_name(r, 'name')}" for r in rows["added"]]
-        entity_lines += [f"- {kind} removed {_name(r, 'name')}" for r in rows["removed"]]
-    _section(lines, "Other documents", entity_lines)
-    if len(lines) == start:
-        lines.extend(["No governance changes.", ""])
-    findings = change["findings"]
-    lines.append(f"#### Findings: {len(findings['introduced'])} introduced, {len(findings['fixed'])} fixed")
-    lines.append("")
-    for label in ("introduced", "fixed"):
-        for f in findings[label]:
-            lines.append(f"- {label}: {f['level']} {code(f['rule'])} {text(f['message'])} ({_location(f)})")
-    return "\n".join(lines).rstrip("\n") + "\n"
