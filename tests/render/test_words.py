@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from opsgov.render.words import _EN, _ZH, direction, duration, frequency, join, kpi_amount, unit_type
+from opsgov.render.words import (
+    _EN,
+    _ZH,
+    ENGLISH,
+    direction,
+    duration,
+    frequency,
+    join,
+    kpi_amount,
+    kpi_summary,
+    unit_type,
+)
 
 
 def test_unit_types_in_chinese_and_custom_types_as_written() -> None:
@@ -38,3 +49,17 @@ def test_join_drops_the_space_only_between_cjk_words() -> None:
     assert join("24 小时", "后升级至", "运营副总监") == "24 小时后升级至运营副总监"
     assert join("升级至", "CFO") == "升级至 CFO"
     assert join("after", "", "1w") == "after 1w"
+
+
+def test_a_kpi_on_one_line_in_either_language() -> None:
+    spec: dict[str, object] = {
+        "unit": "hours",
+        "target": 24,
+        "direction": "lower-is-better",
+        "thresholds": {"green": 24, "yellow": 48},
+        "frequency": "monthly",
+    }
+    assert kpi_summary(ENGLISH, spec) == (
+        "target 24 hours, lower is better, green ≤ 24 hours, yellow ≤ 48 hours, else red, monthly"
+    )
+    assert kpi_summary(ENGLISH, {"unit": "currency", "target": 5}, "CNY") == "target 5 CNY"

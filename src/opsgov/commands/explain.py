@@ -19,6 +19,7 @@ from opsgov.model.find import find
 from opsgov.model.graph import build_graph
 from opsgov.model.raci import LETTERS, owner_is_accountable, step_roles
 from opsgov.model.structure import Structure, structure_of
+from opsgov.render.words import ENGLISH, kpi_summary, org_currency
 from opsgov.report.finding import Finding
 from opsgov.report.report import Report
 
@@ -94,31 +95,6 @@ def _mode_words(row: BandRow, approvers: int) -> str:
     if row.mode == "any":
         return "sole approver"
     return f"{row.mode_words}, with one approver only"
-
-
-def amount(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int | float) else str(value)
-
-
-def kpi_words(spec: dict[str, Any]) -> str:
-    unit = spec.get("unit", "")
-    suffix = "%" if unit == "percent" else "" if unit in ("count", "ratio", "") else f" {unit}"
-    words = []
-    if "target" in spec:
-        words.append(f"target {amount(spec['target'])}{suffix}")
-    if "direction" in spec:
-        words.append(spec["direction"].replace("-", " "))
-    thresholds = spec.get("thresholds")
-    if isinstance(thresholds, dict) and "green" in thresholds and "yellow" in thresholds:
-        sign = "≤" if spec.get("direction") == "lower-is-better" else "≥"
-        words.append(
-            f"green {sign} {amount(thresholds['green'])}, yellow {sign} {amount(thresholds['yellow'])}, else red"
-        )
-    if "frequency" in spec:
-        words.append(spec["frequency"])
-    return ", ".join(words)
 
 
 # --- the explainer -----------------------------------------------------------------------------
@@ -270,9 +246,13 @@ class Explainer:
                 lines.append(f"may request under {self.label(matrix_key)}")
         return lines
 
+    def kpi_words(self, spec: dict[str, Any]) -> str:
+        """The KPI line of the handbook's vocabulary, in English (render/words.py)."""
+        return kpi_summary(ENGLISH, spec, org_currency(self.model))
+
     def _kpi_lines(self, key: str) -> list[str]:
         lines = [
-            f"owns {self.label(k)}: {kpi_words(self._spec(k))}"
+            f"owns {self.label(k)}: {self.kpi_words(self._spec(k))}"
             for k in self.incoming(key, "owner")
             if k.startswith("KPI/")
         ]
@@ -401,7 +381,7 @@ class Explainer:
         page.section("Approvals", self.labels(matrices))
         kpis = self.outgoing(entity, "kpi")
         kpis += [k for k in self.incoming(entity.key, "measures") if k not in kpis]
-        page.section("KPIs", [f"{self.label(k)}: {kpi_words(self._spec(k))}" for k in kpis])
+        page.section("KPIs", [f"{self.label(k)}: {self.kpi_words(self._spec(k))}" for k in kpis])
 
     def _responsibility(self, entity: Entity, page: Page) -> None:
         key = entity.key
@@ -457,7 +437,8 @@ class Explainer:
             page.facts.append(f"method: {spec['method']}")
         owner = entity.target(("spec", "owner"))
         page.section("Owner", [self.label(owner)] if owner else [])
-        page.section("Target", [kpi_words(spec)] if kpi_words(spec) else [])
+        target = self.kpi_words(spec)
+        page.section("Target", [target] if target else [])
         page.section("Measures", self.labels(self.outgoing(entity, "measures")))
         page.section("Processes", self.labels(self.incoming(entity.key, "kpi")))
 

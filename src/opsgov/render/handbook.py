@@ -28,7 +28,7 @@ from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
 from opsgov.render.safe import RenderError
 from opsgov.render.table import md_cell, to_html_fragment
-from opsgov.render.words import direction, duration, frequency, kpi_amount, unit_type, words_for
+from opsgov.render.words import direction, duration, frequency, kpi_amount, org_currency, unit_type, words_for
 from opsgov.report.finding import LEVEL_RANK
 from opsgov.report.report import Report
 
@@ -212,7 +212,7 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
         )
     page("approvals", f"approvals.{fmt}", 0, matrices=matrices)
     kpis = []
-    currency = str(model.organizations[0].spec.get("currency") or "") if model.organizations else ""
+    currency = org_currency(model)
     for kpi in sorted(model.entities("KPI"), key=lambda k: k.name):
         thresholds = kpi.spec.get("thresholds") or {}
         kpis.append(

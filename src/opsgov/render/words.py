@@ -187,6 +187,10 @@ _ZH = {
 }
 
 
+ENGLISH = _EN
+"""The English vocabulary, for output that is always in English (`opsgov explain`)."""
+
+
 def words_for(model: Model) -> dict[str, str]:
     """The vocabulary for the (first) Organization's locale (English when unknown or absent).
 
@@ -247,3 +251,30 @@ def duration(words: dict[str, str], value: object) -> str:
     if not (number.isascii() and number.isdigit()) or f"duration.{suffix}" not in words:
         return text
     return words[f"duration.{suffix}"].format(n=number)
+
+
+def org_currency(model: Model) -> str:
+    """The (first) Organization's currency, for KPI amounts in `currency` units; '' when none."""
+    return str(model.organizations[0].spec.get("currency") or "") if model.organizations else ""
+
+
+def kpi_summary(words: dict[str, str], spec: dict[str, object], currency: str | None = None) -> str:
+    """A KPI on one line: target, direction, thresholds (green/yellow, else red), frequency.
+
+    The threshold sign follows the direction: `green ≤ 24 hours` when lower is better.
+    """
+    unit = spec.get("unit")
+    parts = []
+    if "target" in spec:
+        parts.append(f"target {kpi_amount(words, spec['target'], unit, currency)}")
+    if "direction" in spec:
+        parts.append(direction(words, spec["direction"]))
+    thresholds = spec.get("thresholds")
+    if isinstance(thresholds, dict) and "green" in thresholds and "yellow" in thresholds:
+        sign = "≤" if spec.get("direction") == "lower-is-better" else "≥"
+        green = kpi_amount(words, thresholds["green"], unit, currency)
+        yellow = kpi_amount(words, thresholds["yellow"], unit, currency)
+        parts.append(f"green {sign} {green}, yellow {sign} {yellow}, else red")
+    if "frequency" in spec:
+        parts.append(frequency(words, spec["frequency"]))
+    return ", ".join(parts)
