@@ -1,4 +1,8 @@
-"""The pipeline, top to bottom: load -> schema -> model -> graph -> rules -> policies -> waivers -> report."""
+"""The pipeline, top to bottom: load -> schema -> model -> graph -> rules -> policies -> waivers -> report.
+
+The graph stage is `model.structure` (typed indexes of every edge, built once per run); the
+networkx graph (`model.graph`) is not a stage: only `explain` and `graph export` build it.
+"""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ rules, and must not hang or mislead the others. The networkx graph of every refe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from opsgov.load.documents import Path
@@ -128,3 +128,84 @@ def build_structure(model: Model) -> Structure:
         if structure.root is not None:
             structure.reachable = set(structure.units_below(structure.root))
     return structure
+
+
+def strong_components(successors: Mapping[str, Sequence[str]]) -> list[set[str]]:
+    """The strongly connected components of a directed graph given as successor lists
+    (Tarjan's algorithm, iterative: a long escalation chain must not hit the recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[set[str]] = []
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors.get(root, ())))]
+        while work:
+            node, following = work[-1]
+            for successor in following:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(successors.get(successor, ()))))
+                    break
+                if successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component: set[str] = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
+
+
+def first_cycle(successors: Mapping[str, Sequence[str]], source: str, within: Collection[str]) -> list[tuple[str, str]]:
+    """The edges of the first cycle a depth-first walk from `source` meets, edges taken in the
+    order of the successor lists and only between nodes `within` (a strongly connected
+    component); [] when there is none. The same cycle as networkx's `find_cycle(G.subgraph(within),
+    source)`, so the escalation-invalid message did not change when networkx left the rules."""
+    followed: dict[str, Iterator[str]] = {}
+    stack = [source]
+    path: list[tuple[str, str]] = []
+    active = {source}
+    previous_head: str | None = None
+    while stack:
+        node = stack[-1]
+        if node not in followed:
+            followed[node] = iter([t for t in successors.get(node, ()) if t in within])
+        head = next(followed[node], None)
+        if head is None:
+            stack.pop()
+            continue
+        stack.append(head)
+        tail = node
+        if previous_head is not None and tail != previous_head:
+            # Backtracked: drop the path's edges down to the one that ends at this edge's tail.
+            while True:
+                if not path:
+                    active = {tail}
+                    break
+                active.remove(path.pop()[1])
+                if path and path[-1][1] == tail:
+                    break
+        path.append((tail, head))
+        if head in active:
+            start = next(i for i, (from_node, _) in enumerate(path) if from_node == head)
+            return path[start:]
+        active.add(head)
+        previous_head = head
+    return []

@@ -16,13 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import networkx as nx
-
 from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_currency
 from opsgov.model.bands import Interval, band_interval, coverage, money
 from opsgov.model.entities import Entity, Model, next_items
-from opsgov.model.structure import Structure, structure_of
+from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
 
@@ -837,15 +835,17 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             edges.extend((key, target, index) for _, key in approvers)
         if len(edges) < 2:
             continue
-        graph = nx.DiGraph()
+        successors: dict[str, list[str]] = {}
+        band_of: dict[tuple[str, str], int] = {}  # an escalation step -> the first band that takes it
         for source, target, index in edges:
-            if not graph.has_edge(source, target):
-                graph.add_edge(source, target, band=index)
-        for component in nx.strongly_connected_components(graph):
+            if (source, target) not in band_of:
+                band_of[source, target] = index
+                successors.setdefault(source, []).append(target)
+        for component in strong_components(successors):
             if len(component) < 2:
                 continue
-            cycle_edges = nx.find_cycle(graph.subgraph(component), source=min(component))
-            looped = sorted({graph.edges[s, t]["band"] for s, t in cycle_edges})
+            cycle_edges = first_cycle(successors, min(component), component)
+            looped = sorted({band_of[step] for step in cycle_edges})
             first = looped[0]
             cycle = [_label(s) for s, _ in cycle_edges]
             yield matrix.finding(
