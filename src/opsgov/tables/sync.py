@@ -28,8 +28,9 @@ from opsgov.load.documents import Path as NodePath
 from opsgov.model.dates import holding_window
 from opsgov.model.entities import Entity, Model
 from opsgov.outputs import inside_target
-from opsgov.pipeline import Report, finalize, load_model
+from opsgov.pipeline import finalize, load_model
 from opsgov.report.finding import Finding
+from opsgov.report.report import Report
 from opsgov.tables.export import holdings
 from opsgov.tables.ids import Namer, slug
 from opsgov.tables.imports import read_roster
