@@ -42,15 +42,28 @@ class Page(HTMLParser):
         self.links: list[str] = []
         self.ids: set[str] = set()
         self.tags: list[str] = []
+        self.scripts: list[str] = []
+        self.inline: list[str] = []
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         values = dict(attrs)
+        self._in_script = tag == "script"
+        if tag == "script":
+            self.scripts.append(str(values.get("src") or ""))
         if values.get("id"):
             self.ids.add(str(values["id"]))
         for name in ("href", "src"):
             if values.get(name):
                 self.links.append(str(values[name]))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline.append(data)
 
 
 def parse(path: Path) -> Page:
@@ -77,11 +90,13 @@ def test_links_are_relative_and_resolve(site: Path) -> None:
     assert len(pages) > 20
     for path in pages:
         page = parse(path)
-        assert inert(path.read_text(encoding="utf-8")) == [], path  # no script, handler or outside link
+        # no handler or outside link; scripts only the handbook's own files, never inline code (nor anything fetched)
+        assert inert(path.read_text(encoding="utf-8")) == [], path
+        assert page.inline == [] and all(page.scripts), path
         for link in page.links:
             assert not re.match(r"^[a-z][a-z0-9+.-]*:|^//", link, re.IGNORECASE), f"{path}: {link} is not relative"
             target, _, fragment = link.partition("#")
-            resolved = (path.parent / target).resolve()
+            resolved = (path.parent / (target or path.name)).resolve()  # "#x": a section of this page
             assert resolved.is_file(), f"{path.relative_to(site)} links to missing {link}"
             if fragment:
                 assert fragment in parse(resolved).ids, f"{path.relative_to(site)}: no #{fragment} in {target}"

@@ -689,28 +689,85 @@ def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -
     "-o",
     "--output",
     "out_dir",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write; a previous handbook there is replaced as a whole.",
+    help="Folder to write; a previous handbook there is replaced as a whole. Required unless --serve.",
 )
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
-def handbook(path: Path, out_dir: Path, fmt: str) -> None:
+@click.option("--serve", is_flag=True, help="Preview on 127.0.0.1: rebuild when a file changes, the page reloads.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port of --serve.")
+def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int) -> None:
     """A static handbook of PATH in DIR that works offline: org chart, units, processes, approvals, KPIs, findings."""
     from opsgov.render.handbook import build_site, write_site
     from opsgov.render.safe import RenderError
 
-    settings = load_settings(path)
-    guard_output(out_dir, repository_inputs(settings), folder=True, what="the handbook")
-    report = run_check(settings)
-    show_traces(report)
+    if out_dir is None and not serve:
+        fail("give the folder to write with -o DIR (or preview with --serve)")
+    if serve and fmt != "html":
+        fail("--serve previews the HTML handbook; leave out --format md")
+
+    def progress(message: str) -> None:
+        echo(message, err=True)
+
+    def build(target: Path, source_root: str | None = None) -> int:
+        settings = load_settings(path)
+        guard_output(target, repository_inputs(settings), folder=True, what="the handbook")
+        report = run_check(settings)
+        show_traces(report)
+        if source_root is None:
+            source_root = os.path.relpath(settings.root.absolute(), target.absolute()).replace(os.sep, "/") + "/"
+        files = build_site(report, fmt, source_url=settings.source_url, source_root=source_root, progress=progress)
+        write_site(files, target)
+        return len(files)
+
+    if serve:
+        _serve_handbook(path, out_dir, port, build)
+        return
+    assert out_dir is not None
     try:
-        files = build_site(report, fmt)
-        write_site(files, out_dir)
+        count = build(out_dir)
     except RenderError as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write the handbook to {out_dir}: {error.strerror or error}")
-    echo(f"wrote {len(files)} files to {out_dir}; open {out_dir / ('index.' + fmt)}")
+    echo(f"wrote {count} files to {out_dir}; open {out_dir / ('index.' + fmt)}")
+
+
+def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable[[Path, str | None], int]) -> None:
+    import shutil
+    import tempfile
+
+    from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
+
+    settings = load_settings(path)
+    target = out_dir if out_dir is not None else Path(tempfile.mkdtemp(prefix="opsgov-handbook-")) / "site"
+
+    def log(message: str) -> None:
+        echo(message, err=True)
+
+    def rebuild() -> None:
+        build(target, SOURCE_ROOT)
+
+    try:
+        preview = Preview(
+            rebuild,
+            target,
+            lambda: snapshot(settings.root, settings.paths),
+            source_root=settings.root,
+            port=port,
+            log=log,
+        )
+    except OSError as error:
+        fail(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error} (choose another --port)")
+    try:
+        if not preview.rebuild():
+            fail("the first build failed; nothing to serve")
+        log(f"serving {path} at {preview.url} (Ctrl-C stops)")
+        with contextlib.suppress(KeyboardInterrupt):
+            preview.run()
+    finally:
+        preview.close()
+        if out_dir is None:
+            shutil.rmtree(target.parent, ignore_errors=True)
 
 
 @main.command()

@@ -63,8 +63,13 @@ def _schema_problem(document: Document, error: jsonschema.ValidationError) -> Co
     where = ".".join(str(step) for step in path) or "the file"
     if error.validator == "pattern" and path[:1] == ("paths",):
         message = f"'{error.instance}' is not inside the repository: write a path relative to it, without '..'"
+    elif error.validator == "pattern" and path[:1] == ("sourceUrl",):
+        message = (
+            f"'{error.instance}' is not a URL template: write an http(s) URL with {{path}} (and {{line}}), "
+            "e.g. https://github.com/o/r/blob/main/{path}#L{line}"
+        )
     elif error.validator == "type" and not path:
-        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, rules)"
+        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, sourceUrl, rules)"
     else:
         message = error.message
     return _error(document, path, f"{where}: {message}")
@@ -191,6 +196,8 @@ def read_config(root: Path, settings: Settings) -> bool:
         settings.paths = tuple(data["paths"])
     if "failOn" in data:
         settings.fail_on = data["failOn"]
+    if "sourceUrl" in data:
+        settings.source_url = data["sourceUrl"]
     _rules(document, data.get("rules") or {}, settings)
     return True
 

@@ -31,3 +31,5 @@ class Settings:
     """Validate every document with Python jsonschema only: the slow path the fast one must equal."""
     baseline: Path | None = None
     """A baseline file (opsgov.report.baseline): findings recorded in it are not reported."""
+    source_url: str | None = None
+    """`opsgov.yaml: sourceUrl`: where the handbook links a document, `{path}` and `{line}` filled in."""

@@ -3,39 +3,129 @@
 Pages are Jinja2 templates with autoescaping on, so every title, duty and note is text. Diagrams
 are SVG files drawn by `dot` next to the pages and shown with `<img>` (an SVG in an image cannot
 run anything). Links are relative. `fmt="md"` writes the same pages as Markdown for a wiki.
+
+The HTML pages run three local scripts, never inline code and never a fetch: the vendored org
+chart library (d3, d3-flextree, d3-org-chart; templates/handbook/vendor/ says why and checks
+them), `assets/units.js` and `assets/search.js`, which *define* the data as globals (a <script>
+works from file://, where fetch() does not), and `handbook.js`, which draws the chart and answers
+the search box. The search index is loaded when the box is first used, so a page opens fast
+however large the organisation. Pages are one per unit, process and table: posts are sections of
+their unit's page, so the number of files follows units and processes, not people.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
 
 from opsgov.model.entities import Entity, Model
-from opsgov.model.raci import responsible_posts
-from opsgov.model.structure import structure_of
+from opsgov.pipeline import Report
 from opsgov.render.approvals_table import approval_rows
-from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
-from opsgov.render.process import render_process
+from opsgov.render.orgchart import OrgChartOptions, render_orgchart, top_units
+from opsgov.render.process import render_process, responsible_posts
 from opsgov.render.raci import raci_table
-from opsgov.render.safe import RenderError
+from opsgov.render.safe import DOT_TIMEOUT, MAX_SOURCE_BYTES, RenderError, check_svg, run_dot
 from opsgov.render.table import md_cell, to_html_fragment
-from opsgov.render.words import direction, duration, frequency, kpi_amount, org_currency, unit_type, words_for
-from opsgov.report.finding import LEVEL_RANK
-from opsgov.report.report import Report
+from opsgov.render.words import chinese, direction, duration, frequency, kpi_amount, unit_type, words_for
+from opsgov.report.finding import LEVEL_RANK, Finding
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
+VENDOR = TEMPLATES / "vendor"
+VENDOR_SCRIPTS = ("d3.min.js", "d3-flextree.min.js", "d3-org-chart.min.js")
+"""Loaded in this order: d3-org-chart finds d3 and d3.flextree as globals."""
 HANDBOOK_FORMATS = ("html", "md")
 HANDBOOK_MARKER = ".opsgov-handbook"
 """The file that marks a folder as a handbook opsgov may replace."""
+STATIC_CHART_UNITS = 400
+"""Above this many units the static SVG org chart (a printable extra) shows the top levels only."""
+EXPAND_ALL_UNITS = 60
+"""Up to this many units the interactive chart opens fully expanded; above, two levels deep."""
+
+_MORE_WORDS = {
+    "en": {
+        "search": "Search units, posts, people, duties …",
+        "no_results": "nothing found",
+        "source": "Source",
+        "tree": "Unit tree",
+        "subtree": "Place in the organisation",
+        "fit": "Fit",
+        "expand_all": "Expand all",
+        "collapse_all": "Collapse all",
+        "find_in_chart": "Find in chart",
+        "printable": "printable chart (SVG)",
+        "level_col": "Level",
+        "rule": "Rule",
+        "where": "Where",
+        "entity": "About",
+        "message": "Message",
+        "hint": "Hint",
+        "level.error": "error",
+        "level.warning": "warning",
+        "level.info": "info",
+        "kind.Unit": "unit",
+        "kind.Position": "post",
+        "kind.Person": "person",
+        "kind.Responsibility": "duty",
+        "kind.Process": "process",
+        "kind.ApprovalMatrix": "approval matrix",
+        "kind.KPI": "KPI",
+        "filled": "filled",
+        "vacancies": "vacant",
+        "direct": "direct",
+        "total": "total",
+        "establishment": "headcount",
+        "counts": "{error} error, {warning} warning, {info} info",
+        "chart_needs_js": "The interactive chart needs JavaScript; the printable chart is linked above.",
+    },
+    "zh": {
+        "search": "搜索单元、岗位、人员、职责……",
+        "no_results": "没有找到",
+        "source": "源文件",
+        "tree": "组织树",
+        "subtree": "组织位置",
+        "fit": "适应窗口",
+        "expand_all": "全部展开",
+        "collapse_all": "全部收起",
+        "find_in_chart": "在图中查找",
+        "printable": "打印版组织架构图（SVG）",
+        "level_col": "级别",
+        "rule": "规则",
+        "where": "位置",
+        "entity": "对象",
+        "message": "说明",
+        "hint": "建议",
+        "level.error": "错误",
+        "level.warning": "警告",
+        "level.info": "提示",
+        "kind.Unit": "单元",
+        "kind.Position": "岗位",
+        "kind.Person": "人员",
+        "kind.Responsibility": "职责",
+        "kind.Process": "流程",
+        "kind.ApprovalMatrix": "审批矩阵",
+        "kind.KPI": "指标",
+        "filled": "在岗",
+        "vacancies": "空缺",
+        "direct": "直属",
+        "total": "合计",
+        "establishment": "编制",
+        "counts": "{error} 个错误，{warning} 个警告，{info} 个提示",
+        "chart_needs_js": "交互式组织架构图需要 JavaScript；上方有打印版链接。",
+    },
+}
 
 
 @dataclass(slots=True)
@@ -52,28 +142,64 @@ class Site:
     model: Model
     ext: str
     words: dict[str, str]
+    source_url: str | None = None
+    """`opsgov.yaml: sourceUrl`, e.g. https://github.com/o/r/blob/main/{path}#L{line}."""
+    source_root: str = ""
+    """The repository as seen from the handbook folder ("../repo/"), for relative source links."""
     files: dict[str, str | bytes] = field(default_factory=dict)
+    first_owner: dict[str, str] = field(default_factory=dict)
+    """Responsibility key -> the unit whose page lists it (its first owner's unit)."""
+    held: dict[str, list[str]] = field(default_factory=dict)
+    """Person key -> the posts they hold."""
+
+    def href(self, key: str | None) -> str:
+        """The page (from the handbook's top folder) that shows an entity; "" when none does."""
+        entity = self.model.get(key)
+        if entity is None:
+            return ""
+        ext = self.ext
+        anchor = ext == "html"
+        if entity.kind == "Unit":
+            return f"units/{entity.name}.{ext}"
+        if entity.kind == "Process":
+            return f"processes/{entity.name}.{ext}"
+        if entity.kind == "Position":
+            unit = self.model.get(self.model.structure.unit_of.get(entity.key))
+            if unit is not None:
+                return f"units/{unit.name}.{ext}" + (f"#{entity.name}" if anchor else "")
+        if entity.kind == "Person":
+            held = self.held.get(entity.key)
+            return self.href(held[0]) if held else ""
+        if entity.kind == "Responsibility":
+            unit = self.model.get(self.first_owner.get(entity.key))
+            if unit is not None:
+                return f"units/{unit.name}.{ext}" + (f"#duty-{entity.name}" if anchor else "")
+        if entity.kind == "ApprovalMatrix":
+            return f"approvals.{ext}" + (f"#{entity.name}" if anchor else "")
+        if entity.kind == "KPI":
+            return f"kpis.{ext}" + (f"#{entity.name}" if anchor else "")
+        return ""
 
     def link(self, key: str | None, depth: int) -> Link:
-        """A link to a unit's or process's page; any other entity is shown by title (its unit's page for a post)."""
+        """A link to an entity's page or its section of one; an entity without one is shown by title."""
         entity = self.model.get(key)
         if entity is None:
             return Link(key or "")
-        up = "../" * depth
-        if entity.kind == "Unit":
-            return Link(entity.title, f"{up}units/{entity.name}.{self.ext}", entity.name)
-        if entity.kind == "Process":
-            return Link(entity.title, f"{up}processes/{entity.name}.{self.ext}", entity.name)
-        if entity.kind == "Position":
-            unit = self.model.get(structure_of(self.model).unit_of.get(entity.key))
-            if unit is not None:
-                row = f"#{entity.name}" if self.ext == "html" else ""  # the post's row in its unit's table
-                return Link(entity.title, f"{up}units/{unit.name}.{self.ext}{row}", entity.name)
-        if entity.kind == "ApprovalMatrix":
-            return Link(entity.title, f"{up}approvals.{self.ext}#{entity.name}", entity.name)
-        if entity.kind == "KPI":
-            return Link(entity.title, f"{up}kpis.{self.ext}#{entity.name}", entity.name)
-        return Link(entity.title, "", entity.name)
+        href = self.href(key)
+        if entity.kind in ("Responsibility", "Person"):
+            href = ""  # duties and people are listed where they are owned or held, not linked from every mention
+        return Link(entity.title, "../" * depth + href if href else "", entity.name)
+
+    def source(self, file: str, line: int, depth: int) -> Link:
+        """Where a document is written: `sourceUrl` filled in, or a relative link to the file."""
+        shown = f"{file}:{line}"
+        if not file:
+            return Link(shown)
+        if self.source_url:
+            url = self.source_url.replace("{path}", quote(file)).replace("{line}", str(line))
+            return Link(shown, url)
+        up = "" if self.source_root.startswith("/") else "../" * depth  # "/...": the preview server's path
+        return Link(shown, up + self.source_root + quote(file))
 
 
 def _refs(entity: Entity, prefix: tuple[Any, ...]) -> list[str]:
@@ -92,23 +218,157 @@ def _diagram(draw: Callable[[], bytes]) -> tuple[bytes | None, str]:
         return None, str(error)
 
 
+_XML_START = b"<?xml"
+
+
+def draw_many(sources: list[str], *, jobs: int = 2) -> list[tuple[bytes | None, str]]:
+    """Each DOT source drawn as SVG, many graphs to one `dot` run.
+
+    Starting `dot` costs tens of milliseconds (mostly fontconfig); a handbook of 2,000 processes
+    paid that 2,000 times. `dot` draws every graph of its input in turn and writes the SVG
+    documents one after another, each starting with an XML declaration that no escaped label can
+    contain. A batch that fails is drawn again graph by graph, so one bad graph gets its own error.
+    """
+    batches: list[list[int]] = []
+    size = 0
+    for index, source in enumerate(sources):
+        length = len(source.encode("utf-8"))
+        if not batches or size + length > MAX_SOURCE_BYTES // 2 or len(batches[-1]) >= 200:
+            batches.append([])
+            size = 0
+        batches[-1].append(index)
+        size += length
+    results: list[tuple[bytes | None, str]] = [(None, "")] * len(sources)
+
+    def one(indexes: list[int]) -> None:
+        drawn = _dot_batch([sources[i] for i in indexes])
+        if drawn is None:
+            for i in indexes:
+                results[i] = _diagram(lambda i=i: run_dot(sources[i], "svg"))  # type: ignore[misc]
+            return
+        for i, svg in zip(indexes, drawn, strict=True):
+            results[i] = (svg, "")
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(one, batches))
+    return results
+
+
+def _dot_batch(sources: list[str]) -> list[bytes] | None:
+    """The SVG of each graph, or None when the batch cannot be drawn as a whole (then drawn one by one)."""
+    executable = shutil.which("dot")
+    if executable is None:
+        return None
+    try:
+        result = subprocess.run(
+            [executable, "-Tsvg"],
+            input="\n".join(sources).encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if result.returncode != 0:
+        return None
+    parts = [_XML_START + part for part in result.stdout.split(_XML_START)[1:]]
+    if len(parts) != len(sources):
+        return None
+    try:
+        for part in parts:
+            check_svg(part)
+    except RenderError:
+        return None
+    return parts
+
+
 def _post_status(model: Model, post: Entity) -> str:
     if post.spec.get("headcount", 1) == 0:
         return "frozen"
-    if model.persons_declared and not structure_of(model).holders.get(post.key):
+    if model.persons_declared and not model.structure.holders.get(post.key):
         return "vacant"
     return ""
 
 
-def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
-    """Every file of the handbook, relative path -> content."""
+def _natural(text: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def level_ranks(model: Model) -> dict[str, int]:
+    """Each `level` string's seniority, learnt from the organisation itself (0 = most senior).
+
+    A level is free text (E3, M1, P5, 12, 高级): no order can be read from the word. The posts
+    that carry it can: a level held close to the top of the reporting chain is senior. Levels are
+    ranked by the shortest chain to the top of any post that has it, then by natural sort.
+    """
+    structure = model.structure
+    depth: dict[str, int] = {}
+    for post in model.positions.values():
+        level = post.spec.get("level")
+        if not isinstance(level, str) or not level:
+            continue
+        chain = sum(1 for _ in structure.chain(post.key))
+        depth[level] = min(depth.get(level, chain), chain)
+    ordered = sorted(depth, key=lambda level: (depth[level], _natural(level)))
+    return {level: rank for rank, level in enumerate(ordered)}
+
+
+def _tree(model: Model) -> tuple[list[str], dict[str, str | None]]:
+    """Every unit, breadth first from the top in name order, and its parent as the chart draws it.
+
+    Units that the tree does not reach (no root, a parent cycle) hang under the organisation
+    itself (parent None), so every unit is in the chart and the list.
+    """
+    structure = model.structure
+    order: list[str] = []
+    parent: dict[str, str | None] = {}
+    seen: set[str] = set()
+    frontier = [key for key in top_units(model) if model.get(key) is not None]
+    for key in frontier:
+        parent[key] = None
+    while frontier:
+        following: list[str] = []
+        for key in frontier:
+            if key in seen:
+                continue
+            seen.add(key)
+            order.append(key)
+            for child in sorted(structure.children.get(key, ())):
+                if child not in seen and model.get(child) is not None:
+                    parent.setdefault(child, key)
+                    following.append(child)
+        frontier = following
+    for key in sorted(u.key for u in model.units.values()):
+        if key not in seen:
+            order.append(key)
+            parent[key] = None
+    return order, parent
+
+
+def build_site(
+    report: Report,
+    fmt: str = "html",
+    *,
+    source_url: str | None = None,
+    source_root: str = "",
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, str | bytes]:
+    """Every file of the handbook, relative path -> content.
+
+    `source_url` (opsgov.yaml `sourceUrl`) makes each page link to where its YAML is hosted;
+    without it the link is relative, `source_root` being the repository seen from the handbook
+    folder. `progress` hears what is being done (the CLI writes it to stderr).
+    """
     if fmt not in HANDBOOK_FORMATS:
         raise RenderError(f"unknown handbook format '{fmt}'; use html or md")
     model = report.model
     if model is None:
         raise RenderError("the repository could not be loaded, so there is no handbook to write")
-    site = Site(model, fmt, words_for(model))
-    structure = structure_of(model)
+    say = progress or (lambda _message: None)
+    base_words = words_for(model)  # the render helpers tell the language by this very dict
+    words = {**base_words, **_MORE_WORDS["zh" if chinese(base_words) else "en"]}
+    site = Site(model, fmt, base_words, source_url, source_root)
+    structure = model.structure
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=fmt == "html",
@@ -119,16 +379,25 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
     )
     env.filters["md"] = lambda value: md_cell("" if value is None else str(value))
     env.filters["code"] = code_spans
+    org = _org_title(model)
 
-    def page(template: str, path: str, depth: int, **context: Any) -> None:
+    def page(template: str, path: str, depth: int, crumbs: list[Link], **context: Any) -> None:
         up = "../" * depth
         site.files[path] = env.get_template(f"{template}.{fmt}").render(
-            w=site.words, up=up, ext=fmt, org=_org_title(model), **context
+            w=words, up=up, ext=fmt, org=org, crumbs=[Link(org, f"{up}index.{fmt}"), *crumbs], **context
         )
 
-    # Order of the units: the tree from the top (breadth first), then anything not reachable.
-    order, _ = drawn_units(model, OrgChartOptions())
-    order += sorted({u.key for u in model.units.values()} - set(order))
+    order, tree_parent = _tree(model)
+    for post, people in structure.holders.items():
+        for person in people:
+            site.held.setdefault(person, []).append(post)
+    for duty, owners in structure.owners.items():
+        for owner, _path in owners:
+            unit = owner if owner.startswith("Unit/") else structure.unit_of.get(owner)
+            if unit:
+                site.first_owner.setdefault(duty, unit)
+                break
+
     owned_processes: dict[str, set[str]] = {}
     for process in model.entities("Process"):
         involved = {process.target(("spec", "owner"))}
@@ -144,32 +413,73 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
             unit = key if key and key.startswith("Unit/") else structure.unit_of.get(key or "")
             if unit:
                 unit_kpis.setdefault(unit, set()).add(kpi.key)
+    unit_matrices: dict[str, set[str]] = {}
+    for matrix in model.entities("ApprovalMatrix"):
+        for ref in matrix.refs.values():
+            unit = ref.target if ref.target.startswith("Unit/") else structure.unit_of.get(ref.target)
+            if unit:
+                unit_matrices.setdefault(unit, set()).add(matrix.key)
 
-    chart, chart_error = _diagram(lambda: render_orgchart(model, "svg", OrgChartOptions(people=True)))
-    if chart is None and "units" in chart_error:
-        chart, chart_error = _diagram(lambda: render_orgchart(model, "svg", OrgChartOptions(depth=2, positions=False)))
-    if chart is not None:
-        site.files["orgchart.svg"] = chart
-    top = [site.link(key, 0) for key in top_units(model)]
-    units_index = [site.link(key, 0) for key in order]
+    findings = sorted(report.findings, key=_finding_order)
+    findings_of: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.entity:
+            findings_of.setdefault(finding.entity, []).append(finding)
+
+    say(f"handbook: {len(order)} units, {len(model.positions)} posts")
+    chart_svg, chart_error = b"", ""
+    if len(order) <= STATIC_CHART_UNITS:
+        drawn, chart_error = _diagram(lambda: render_orgchart(model, "svg", OrgChartOptions(people=True)))
+        if drawn is None and "units" in chart_error:
+            drawn, chart_error = _diagram(
+                lambda: render_orgchart(model, "svg", OrgChartOptions(depth=2, positions=False))
+            )
+    else:
+        drawn, chart_error = _diagram(lambda: render_orgchart(model, "svg", OrgChartOptions(depth=2, positions=False)))
+    if drawn is not None:
+        chart_svg = drawn
+        site.files["orgchart.svg"] = chart_svg
+    say("handbook: static org chart drawn" if drawn is not None else f"handbook: no static org chart ({chart_error})")
+
+    ranks = level_ranks(model)
     processes = sorted(model.entities("Process"), key=lambda p: p.name)
     page(
         "index",
         f"index.{fmt}",
         0,
-        chart="orgchart.svg" if chart is not None else "",
+        [],
+        chart="orgchart.svg" if chart_svg else "",
         chart_error=chart_error,
-        top=top,
-        units=units_index,
+        tree=_tree_nodes(site, order, tree_parent),
         processes=[site.link(p.key, 0) for p in processes],
         counts=report.counts(),
+        expand=len(order) <= EXPAND_ALL_UNITS,
     )
-    for key in order:
+    for done, key in enumerate(order, 1):
         entity = model.get(key)
-        if entity is not None:
-            page("unit", f"units/{entity.name}.{fmt}", 1, **_unit_context(site, entity, owned_processes, unit_kpis))
+        if entity is None:
+            continue
+        crumbs = [site.link(k, 1) for k in reversed(list(structure.unit_ancestors(key)))]
+        context = _unit_context(
+            site, entity, ranks, owned_processes, unit_kpis, unit_matrices, findings_of, len(order) <= EXPAND_ALL_UNITS
+        )
+        page("unit", f"units/{entity.name}.{fmt}", 1, crumbs, **context)
+        if done % 500 == 0:
+            say(f"handbook: {done}/{len(order)} unit pages")
+    say(f"handbook: {len(order)} unit pages written; drawing {len(processes)} process diagrams")
+    sources: list[str] = []
     for process in processes:
-        svg, error = _diagram(lambda p=process: render_process(model, p, "svg"))  # type: ignore[misc]
+        dot, _error = _diagram(lambda p=process: render_process(model, p, "dot"))  # type: ignore[misc]
+        sources.append(dot.decode("utf-8") if dot is not None else "")
+    drawn_processes = draw_many([s for s in sources if s])
+    svgs: list[tuple[bytes | None, str]] = []
+    it = iter(drawn_processes)
+    for process, source in zip(processes, sources, strict=True):
+        if source:
+            svgs.append(next(it))
+        else:
+            svgs.append(_diagram(lambda p=process: render_process(model, p, "svg")))  # type: ignore[misc]
+    for process, (svg, error) in zip(processes, svgs, strict=True):
         if svg is not None:
             site.files[f"processes/{process.name}.svg"] = svg
         steps = []
@@ -191,6 +501,7 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
             "process",
             f"processes/{process.name}.{fmt}",
             1,
+            [Link(words["processes"], f"../index.{fmt}#processes")],
             process=process,
             owner=site.link(process.target(("spec", "owner")), 1),
             diagram=f"{process.name}.svg" if svg is not None else "",
@@ -199,7 +510,10 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
             raci=raci,
             raci_html=to_html_fragment([raci]),  # every title escaped there: coloured letters, a legend
             kpis=[site.link(k, 1) for k in _refs(process, ("spec", "kpis"))],
+            source=site.source(process.doc.file, process.doc.line, 1),
+            findings=_finding_rows(site, findings_of.get(process.key, []), 1),
         )
+    say(f"handbook: {len(processes)} process pages written")
     matrices = []
     for matrix in sorted(model.entities("ApprovalMatrix"), key=lambda m: m.name):
         matrices.append(
@@ -208,11 +522,12 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
                 "subject": matrix.spec.get("subject") or "",
                 "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
                 "rows": approval_rows(model, matrix, site.words),
+                "source": site.source(matrix.doc.file, matrix.doc.line, 0),
             }
         )
-    page("approvals", f"approvals.{fmt}", 0, matrices=matrices)
+    page("approvals", f"approvals.{fmt}", 0, [], matrices=matrices)
     kpis = []
-    currency = org_currency(model)
+    currency = str(model.organizations[0].spec.get("currency") or "") if model.organizations else ""
     for kpi in sorted(model.entities("KPI"), key=lambda k: k.name):
         thresholds = kpi.spec.get("thresholds") or {}
         kpis.append(
@@ -229,14 +544,140 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
                 "green": kpi_amount(site.words, thresholds.get("green"), kpi.spec.get("unit"), currency),
                 "yellow": kpi_amount(site.words, thresholds.get("yellow"), kpi.spec.get("unit"), currency),
                 "measures": [site.link(k, 0) for k in _refs(kpi, ("spec", "measures"))],
+                "source": site.source(kpi.doc.file, kpi.doc.line, 0),
             }
         )
-    page("kpis", f"kpis.{fmt}", 0, kpis=kpis)
-    findings = sorted(report.findings, key=lambda f: (f.waived, -LEVEL_RANK.get(f.level, 0), f))
-    page("findings", f"findings.{fmt}", 0, findings=findings)
+    page("kpis", f"kpis.{fmt}", 0, [], kpis=kpis)
+    page("findings", f"findings.{fmt}", 0, [], findings=_finding_rows(site, findings, 0))
     if fmt == "html":
         site.files["style.css"] = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+        site.files["handbook.js"] = (TEMPLATES / "handbook.js").read_text(encoding="utf-8")
+        for name in VENDOR_SCRIPTS:
+            site.files[f"vendor/{name}"] = (VENDOR / name).read_bytes()
+            licence = name.removesuffix(".min.js") + ".LICENSE"
+            site.files[f"vendor/{licence}"] = (VENDOR / licence).read_bytes()
+        site.files["assets/units.js"] = _script("OPSGOV_UNITS", chart_nodes(site, order, tree_parent))
+        site.files["assets/search.js"] = _script("OPSGOV_SEARCH", search_index(site))
+    say(f"handbook: {len(site.files)} files")
     return site.files
+
+
+def _script(name: str, data: object) -> str:
+    """A script that defines `window.NAME`: JSON that no `</script>` or U+2028 in a title can break out of."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.{name} = {text};\n"
+
+
+def _tree_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> list[dict[str, Any]]:
+    """The unit list as nested nodes {link, children} for the index page's tree."""
+    children: dict[str | None, list[str]] = {}
+    for key in order:
+        children.setdefault(parent.get(key), []).append(key)
+
+    def node(key: str) -> dict[str, Any]:
+        return {"link": site.link(key, 0), "children": [node(child) for child in children.get(key, ())]}
+
+    return [node(key) for key in children.get(None, ())]
+
+
+def _seats(model: Model, posts: Iterable[str]) -> tuple[int, int, int]:
+    """Headcount (编制), filled and vacant seats of some posts; an acting holder fills no seat of headcount."""
+    headcount = filled = 0
+    for key in posts:
+        post = model.get(key)
+        if post is None:
+            continue
+        seats = post.spec.get("headcount", 1)
+        seats = seats if isinstance(seats, int) and not isinstance(seats, bool) else 1
+        headcount += seats
+        filled += min(seats, len(model.structure.holders.get(key, ())))
+    return headcount, filled, headcount - filled
+
+
+def chart_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> list[dict[str, Any]]:
+    """One node per unit for the interactive chart, with headcount rolled up (direct and total).
+
+    `filled` and `vacant` are null when no Person is declared: vacancy is then unknown (FORMAT.md).
+    """
+    model = site.model
+    structure = model.structure
+    known = model.persons_declared
+    direct = {key: _seats(model, structure.posts_in.get(key, ())) for key in order}
+    total = {key: list(direct[key]) for key in order}
+    for key in reversed(order):  # breadth-first order reversed: children before their parents
+        up = parent.get(key)
+        if up is not None and up in total:
+            for i in range(3):
+                total[up][i] += total[key][i]
+    top: list[dict[str, Any]] = []
+    roots = [key for key in order if parent.get(key) is None]
+    if len(roots) != 1:  # several tops (no root, or units the tree does not reach): the organisation holds them
+        top.append({"id": ORG_NODE, "parentId": None, "name": "", "title": _org_title(model), "href": "index.html"})
+    nodes = top
+    for key in order:
+        unit = model.get(key)
+        if unit is None:
+            continue
+        head = model.get(unit.target(("spec", "head")))
+        holders = [model.get(h) for h in structure.holders.get(head.key, ())] if head is not None else []
+        d, t = direct[key], total[key]
+        up = parent.get(key)
+        nodes.append(
+            {
+                "id": unit.name,
+                "parentId": up.partition("/")[2] if up else (ORG_NODE if top else None),
+                "name": unit.name,
+                "title": unit.title,
+                "type": unit_type(site.words, unit.spec.get("type")),
+                "head": head.title if head is not None else "",
+                "holders": "、".join(h.title for h in holders if h is not None),
+                "href": site.href(key),
+                "posts": len(structure.posts_in.get(key, ())),
+                "hc": [d[0], t[0]],
+                "filled": [d[1], t[1]] if known else None,
+                "vacant": [d[2], t[2]] if known else None,
+            }
+        )
+    return nodes
+
+
+ORG_NODE = "__org__"
+"""The chart's top node when several units have no parent (a unit name is a slug: it has no '_')."""
+
+SEARCH_KINDS = ("Unit", "Position", "Person", "Responsibility", "Process", "ApprovalMatrix", "KPI")
+
+
+def search_index(site: Site) -> list[list[str]]:
+    """[kind, name, title, also-matches, page] per entity: what the search box matches and shows.
+
+    `also-matches` is who holds a post, what a person holds, which unit a post is in: a post is
+    found by its holder's name and a person by their post's title.
+    """
+    model = site.model
+    structure = model.structure
+    rows: list[list[str]] = []
+    held = site.held
+    for kind in SEARCH_KINDS:
+        for entity in sorted(model.entities(kind), key=lambda e: e.name):
+            href = site.href(entity.key)
+            if not href:
+                continue
+            extra = ""
+            if kind == "Position":
+                people = [model.get(k) for k in structure.holders.get(entity.key, ())]
+                unit = model.get(structure.unit_of.get(entity.key))
+                extra = " ".join([*(p.title for p in people if p is not None), unit.title if unit else ""])
+            elif kind == "Person":
+                posts = [model.get(k) for k in held.get(entity.key, ())]
+                extra = " ".join(p.title for p in posts if p is not None)
+            elif kind == "Unit":
+                head = model.get(entity.target(("spec", "head")))
+                if head is not None:
+                    names = [model.get(k) for k in structure.holders.get(head.key, ())]
+                    extra = " ".join([head.title, *(p.title for p in names if p is not None)])
+            rows.append([kind, entity.name, entity.title, extra.strip(), href])
+    return rows
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -252,16 +693,42 @@ def _org_title(model: Model) -> str:
     return model.organizations[0].title if len(model.organizations) == 1 else "opsgov"
 
 
+def _finding_order(finding: Finding) -> tuple[Any, ...]:
+    """Open findings before waived ones, errors first, then by place."""
+    return (finding.waived, -LEVEL_RANK.get(finding.level, 0), finding)
+
+
+def _finding_rows(site: Site, findings: list[Finding], depth: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "f": finding,
+            "level": _MORE_WORDS["zh" if chinese(site.words) else "en"].get(f"level.{finding.level}", finding.level),
+            "entity": site.link(finding.entity, depth) if finding.entity else Link(""),
+            "source": site.source(finding.file, finding.line, depth),
+        }
+        for finding in findings
+    ]
+
+
 def _unit_context(
-    site: Site, unit: Entity, owned_processes: dict[str, set[str]], unit_kpis: dict[str, set[str]]
+    site: Site,
+    unit: Entity,
+    ranks: dict[str, int],
+    owned_processes: dict[str, set[str]],
+    unit_kpis: dict[str, set[str]],
+    unit_matrices: dict[str, set[str]],
+    findings_of: dict[str, list[Finding]],
+    expand: bool,
 ) -> dict[str, Any]:
     model = site.model
-    structure = structure_of(model)
+    structure = model.structure
     head = unit.target(("spec", "head"))
     posts = []
-    duties = [(site.link(k, 1), site.link(unit.key, 1)) for k in _refs(unit, ("spec", "owns"))]
+    owned = _refs(unit, ("spec", "owns"))
+    duties = [(site.link(k, 1), site.link(unit.key, 1), k) for k in owned]
     boundaries = []
-    for owner in [unit, *(model.get(k) for k in structure.posts_in.get(unit.key, ()))]:
+    in_unit = structure.posts_in.get(unit.key, ())
+    for owner in [unit, *(model.get(k) for k in in_unit)]:
         if owner is None:
             continue
         for index, item in enumerate(owner.spec.get("excludes") or []):
@@ -275,7 +742,16 @@ def _unit_context(
                     "note": item.get("note") or "",
                 }
             )
-    for key in sorted(structure.posts_in.get(unit.key, ()), key=lambda k: (k != head, k)):
+    unranked = len(ranks)
+
+    def post_order(key: str) -> tuple[Any, ...]:
+        post = model.get(key)
+        level = post.spec.get("level") if post is not None else None
+        rank = ranks.get(level, unranked) if isinstance(level, str) else unranked
+        where = (post.doc.file, post.doc.index) if post is not None else ("", 0)
+        return (key != head, rank, where)
+
+    for key in sorted(in_unit, key=post_order):
         post = model.get(key)
         if post is None:
             continue
@@ -290,9 +766,15 @@ def _unit_context(
                 "status": _post_status(model, post),
                 "reports_to": site.link(structure.reports_to.get(key), 1) if structure.reports_to.get(key) else None,
                 "dotted": [site.link(k, 1) for k in _refs(post, ("spec", "dottedLines"))],
+                "source": site.source(post.doc.file, post.doc.line, 1),
             }
         )
-        duties.extend((site.link(k, 1), Link(post.title)) for k in _refs(post, ("spec", "owns")))
+        for k in _refs(post, ("spec", "owns")):
+            duties.append((site.link(k, 1), Link(post.title, f"#{post.name}" if site.ext == "html" else ""), k))
+            owned.append(k)
+    about = [unit.key, *in_unit, *dict.fromkeys(owned)]
+    unit_findings = sorted({f for key in about for f in findings_of.get(key, ())}, key=_finding_order)
+    direct = _seats(model, in_unit)
     return {
         "unit": unit,
         "type": unit_type(site.words, unit.spec.get("type")),
@@ -301,11 +783,30 @@ def _unit_context(
         "dotted": [site.link(k, 1) for k in _refs(unit, ("spec", "dottedLines"))],
         "head": site.link(head, 1) if head else None,
         "posts": posts,
-        "duties": duties,
+        "seats": direct if model.persons_declared else (direct[0], None, None),
+        "duties": _duty_rows(site, unit, duties),
         "boundaries": boundaries,
         "processes": [site.link(k, 1) for k in sorted(owned_processes.get(unit.key, ()))],
         "kpis": [site.link(k, 1) for k in sorted(unit_kpis.get(unit.key, ()))],
+        "matrices": [site.link(k, 1) for k in sorted(unit_matrices.get(unit.key, ()))],
+        "findings": _finding_rows(site, unit_findings, 1),
+        "source": site.source(unit.doc.file, unit.doc.line, 1),
+        "has_children": bool(structure.children.get(unit.key)),
+        "expand": expand,
     }
+
+
+def _duty_rows(site: Site, unit: Entity, duties: list[tuple[Link, Link, str]]) -> list[dict[str, Any]]:
+    """Duties of a unit and its posts; the first mention on the page a search result points to is its anchor."""
+    rows = []
+    anchored: set[str] = set()
+    for duty, owner, key in duties:
+        anchor = ""
+        if site.first_owner.get(key) == unit.key and key not in anchored:
+            anchored.add(key)
+            anchor = f"duty-{key.partition('/')[2]}"
+        rows.append({"duty": duty, "owner": owner, "anchor": anchor})
+    return rows
 
 
 def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
@@ -332,9 +833,12 @@ def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
         (staging / HANDBOOK_MARKER).write_text(
             "written by opsgov handbook; this folder is replaced as a whole\n", encoding="utf-8"
         )
+        made: set[Path] = {staging}
         for rel in sorted(files):
             target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             content = files[rel]
             target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         if out_dir.exists():
