@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -705,8 +706,10 @@ def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int)
     if serve and fmt != "html":
         fail("--serve previews the HTML handbook; leave out --format md")
 
+    started = time.monotonic()
+
     def progress(message: str) -> None:
-        echo(message, err=True)
+        echo(f"{message} ({time.monotonic() - started:.1f} s)", err=True)
 
     def build(target: Path, source_root: str | None = None) -> int:
         settings = load_settings(path)

@@ -379,6 +379,8 @@ def build_site(
     )
     env.filters["md"] = lambda value: md_cell("" if value is None else str(value))
     env.filters["code"] = code_spans
+    env.filters["link"] = html_link
+    env.filters["links"] = html_links
     org = _org_title(model)
 
     def page(template: str, path: str, depth: int, crumbs: list[Link], **context: Any) -> None:
@@ -689,6 +691,21 @@ def code_spans(value: object) -> markupsafe.Markup:
     return markupsafe.Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 
+def html_link(link: Link) -> markupsafe.Markup:
+    """`<a href>title</a>`, or the bare title when the entity has no page: a filter, not a macro, as
+    Jinja's macro calls cost a third of the build of a 20,000-post handbook."""
+    title = markupsafe.escape(link.title)
+    if not link.href:
+        return title
+    return markupsafe.Markup(f'<a href="{markupsafe.escape(link.href)}">{title}</a>')
+
+
+def html_links(links: list[Link], none: str) -> markupsafe.Markup:
+    if not links:
+        return markupsafe.Markup(f'<span class="none">{markupsafe.escape(none)}</span>')
+    return markupsafe.Markup("、").join(html_link(link) for link in links)
+
+
 def _org_title(model: Model) -> str:
     return model.organizations[0].title if len(model.organizations) == 1 else "opsgov"
 
@@ -833,14 +850,12 @@ def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
         (staging / HANDBOOK_MARKER).write_text(
             "written by opsgov handbook; this folder is replaced as a whole\n", encoding="utf-8"
         )
-        made: set[Path] = {staging}
+        for folder in sorted({(staging / rel).parent for rel in files}):
+            folder.mkdir(parents=True, exist_ok=True)
+
         for rel in sorted(files):
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
             content = files[rel]
-            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            (staging / rel).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         if out_dir.exists():
             os.rename(out_dir, old)
             try:
