@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -12,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from opsgov.cli import main
-from opsgov.render.handbook import write_site
+from opsgov.render.handbook import VENDOR, VENDOR_SCRIPTS, write_site
 from opsgov.render.safe import RenderError, svg_problems
 from tests.render.fixtures import TINY
 from tests.render.test_hostile import inert
@@ -275,3 +277,158 @@ def test_two_organizations_keep_the_first_locale(tmp_path: Path) -> None:
     assert "<small>部门 · finance</small>" in unit_page and "负责人" in unit_page
     chart = run("render", "orgchart", str(root), "--format", "dot").output
     assert "部门 · finance" in chart and "[冻结]" in chart and "frozen" not in chart
+
+
+# --- issue 16: search index, chart data, unit pages, source links, vendored scripts, preview ---
+
+
+def script_data(path: Path, name: str) -> object:
+    """The JSON a data script assigns to window.NAME (the page reads it with a <script>, never fetch)."""
+    text = path.read_text(encoding="utf-8")
+    prefix = f"window.{name} = "
+    assert text.startswith(prefix) and text.endswith(";\n")
+    assert "</" not in text  # no </script> can close the tag that loads it
+    return json.loads(text[len(prefix) : -2])
+
+
+def test_vendored_scripts_match_their_checksums(site: Path) -> None:
+    vendored = sorted(VENDOR.glob("*.sha256"))
+    assert sorted(p.name.removesuffix(".sha256") for p in vendored) == sorted(VENDOR_SCRIPTS)
+    for checksum in vendored:
+        expected, name = checksum.read_text(encoding="utf-8").split()
+        data = (VENDOR / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == expected, f"{name} differs from {checksum.name}"
+        assert (VENDOR / (name.removesuffix(".min.js") + ".LICENSE")).is_file()
+        assert (site / "vendor" / name).read_bytes() == data  # the handbook ships the very same bytes
+    # a changed byte is caught: the check above is not vacuous
+    assert hashlib.sha256(b"x" + (VENDOR / "d3.min.js").read_bytes()).hexdigest() not in {
+        c.read_text(encoding="utf-8").split()[0] for c in vendored
+    }
+
+
+def test_search_index_finds_every_kind_and_links_to_its_page(site: Path) -> None:
+    rows = script_data(site / "assets" / "search.js", "OPSGOV_SEARCH")
+    assert isinstance(rows, list)
+    by_key = {f"{r[0]}/{r[1]}": r for r in rows}
+    assert by_key["Unit/marketing"][2:] == ["市场部", "市场总监 马琳", "units/marketing.html"]
+    post = by_key["Position/campaign-specialist"]
+    assert "何雪" in post[3] and post[4] == "units/marketing.html#campaign-specialist"  # found by its holder
+    assert by_key["Person/he-xue"][4] == "units/marketing.html#campaign-specialist"
+    assert by_key["Process/marketing-activity-approval"][4] == "processes/marketing-activity-approval.html"
+    assert by_key["KPI/kpi-approval-lead-time"][4] == "kpis.html#kpi-approval-lead-time"
+    assert {r[0] for r in rows} == {"Unit", "Position", "Person", "Responsibility", "Process", "ApprovalMatrix", "KPI"}
+    for row in rows:  # every result's page and section exist
+        target, _, fragment = row[4].partition("#")
+        assert (site / target).is_file(), row
+        if fragment:
+            assert fragment in parse(site / target).ids, row
+
+
+def test_chart_data_rolls_up_headcount_filled_and_vacancies(site: Path) -> None:
+    nodes = script_data(site / "assets" / "units.js", "OPSGOV_UNITS")
+    assert isinstance(nodes, list)
+    by_id = {n["id"]: n for n in nodes}
+    model = check_repo(EXAMPLE).model
+    assert model is not None
+    assert set(by_id) == set(model.units) and by_id["company"]["parentId"] is None
+    marketing = by_id["marketing"]
+    assert marketing["parentId"] == "ops-center" and marketing["href"] == "units/marketing.html"
+    assert marketing["hc"] == [4, 4] and marketing["filled"] == [3, 3] and marketing["vacant"] == [1, 1]
+    # the top's total is the sum over the whole organisation
+    seats = sum(p.spec.get("headcount", 1) for p in model.positions.values())
+    assert by_id["company"]["hc"][1] == seats
+    assert by_id["company"]["vacant"][1] == sum(n["vacant"][0] for n in nodes)
+
+
+def test_breadcrumbs_and_source_links(site: Path) -> None:
+    page = (site / "units" / "north-center.html").read_text(encoding="utf-8")
+    crumbs = page.partition('<ol class="breadcrumbs">')[2].partition("</ol>")[0]
+    assert re.findall(r"<li>(?:<a [^>]*>)?([^<]+)", crumbs) == [
+        "示例零售集团",
+        "总公司",
+        "运营管理中心",
+        "华北区域运营中心",
+    ]
+    source = re.search(r'源文件: <a href="([^"]+)">ops/units/north-center\.yaml:(\d+)</a>', page)
+    assert source is not None
+    target = (site / "units" / source.group(1)).resolve()
+    assert target == (EXAMPLE / "ops/units/north-center.yaml").resolve()
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[int(source.group(2)) - 1] == "apiVersion: opsgov/v1"  # the line where the document starts
+
+
+def test_source_url_template_from_opsgov_yaml(tmp_path: Path) -> None:
+    url = "https://github.com/o/r/blob/main/{path}#L{line}"
+    root = write_repo(tmp_path / "repo", {**TINY, "opsgov.yaml": f"sourceUrl: '{url}'\n"})
+    out = tmp_path / "hb"
+    assert run("handbook", str(root), "-o", str(out)).exit_code == 0
+    page = (out / "units" / "finance.html").read_text(encoding="utf-8")
+    assert '<a href="https://github.com/o/r/blob/main/ops/tiny.yaml#L1">ops/tiny.yaml:1</a>' in page
+    assert '<a href="https://github.com/o/r/blob/main/ops/tiny.yaml#L11">ops/tiny.yaml:11</a>' in page  # the cfo post
+    (root / "opsgov.yaml").write_text("sourceUrl: github.com/o/r\n", encoding="utf-8")
+    result = run("handbook", str(root), "-o", str(out))
+    assert result.exit_code == 2
+    assert "opsgov.yaml:1:12: sourceUrl: 'github.com/o/r' is not a URL template" in result.output
+
+
+def test_unit_pages_show_findings_about_the_unit_its_posts_and_its_duties(tmp_path: Path) -> None:
+    shared = {
+        "ops/duty.yaml": doc("Responsibility", "audit", "{}", title="审计")
+        + "---\n"
+        + doc("Unit", "x", "{parent: company, owns: [audit]}", title="X部")
+        + "---\n"
+        + doc("Unit", "y", "{parent: company, owns: [audit]}", title="Y部")
+    }
+    out = tmp_path / "hb"
+    assert run("handbook", str(write_repo(tmp_path / "repo", {**TINY, **shared})), "-o", str(out)).exit_code == 0
+
+    def rules(unit: str) -> list[str]:
+        return re.findall(r"<td><code>([a-z-]+)</code></td>", (out / "units" / f"{unit}.html").read_text("utf-8"))
+
+    assert rules("x") == ["duty-overlap"] and rules("y") == ["duty-overlap"]  # an overlap shows on every owner
+    assert "responsibility audit is owned by Unit/x and Unit/y" in (out / "units" / "y.html").read_text("utf-8")
+    assert rules("ops") == ["vacant-key-post"]  # about its post coo
+    assert rules("finance") == []
+    findings = (out / "findings.html").read_text(encoding="utf-8")
+    assert "<th>级别</th><th>规则</th><th>对象</th><th>说明</th><th>建议</th><th>位置</th>" in findings
+    assert "<td>错误</td><td><code>duty-overlap</code></td><td>审计</td>" in findings
+    assert '<td><a href="units/ops.html#coo">运营总监</a></td>' in findings
+    assert '<a href="../repo/ops/tiny.yaml">ops/tiny.yaml:23</a>' in findings
+
+
+def test_posts_are_listed_head_first_then_by_level_then_in_document_order(tmp_path: Path) -> None:
+    posts = {
+        "ops/posts.yaml": "---\n".join(
+            [
+                doc("Unit", "team", "{parent: company, head: lead}", title="组"),
+                doc("Position", "junior-a", "{unit: team, reportsTo: senior, level: P3}", title="初级甲"),
+                doc("Position", "senior", "{unit: team, reportsTo: lead, level: M1}", title="高级"),
+                doc("Position", "junior-b", "{unit: team, reportsTo: senior, level: P3}", title="初级乙"),
+                doc("Position", "plain", "{unit: team, reportsTo: lead}", title="无级别"),
+                doc("Position", "lead", "{unit: team, reportsTo: ceo, level: M2}", title="组长"),
+            ]
+        )
+    }
+    out = tmp_path / "hb"
+    assert run("handbook", str(write_repo(tmp_path / "repo", posts)), "-o", str(out)).exit_code == 0
+    page = (out / "units" / "team.html").read_text(encoding="utf-8")
+    assert re.findall(r'<tr id="([a-z-]+)"', page) == ["lead", "senior", "junior-a", "junior-b", "plain"]
+
+
+def test_progress_goes_to_stderr(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["handbook", str(EXAMPLE), "-o", str(tmp_path / "hb")], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "handbook: 26 units, " in result.stderr and "unit pages written" in result.stderr
+    assert "handbook:" not in result.stdout and result.stdout.startswith("wrote ")
+
+
+def test_a_title_cannot_break_out_of_the_data_scripts(tmp_path: Path) -> None:
+    hostile = "</script><script>alert(1)</script>"
+    root = write_repo(
+        tmp_path / "repo", {**TINY, "ops/x.yaml": doc("Unit", "x", "{parent: company}", title=json.dumps(hostile))}
+    )
+    out = tmp_path / "hb"
+    assert run("handbook", str(root), "-o", str(out)).exit_code == 0
+    nodes = script_data(out / "assets" / "units.js", "OPSGOV_UNITS")
+    assert isinstance(nodes, list) and hostile in [n["title"] for n in nodes]
+    assert "<script>alert" not in (out / "units" / "x.html").read_text(encoding="utf-8")

@@ -191,14 +191,14 @@
       (children[next[0]] || []).forEach(function (c) { queue.push([c, next[1] + 1]); });
     }
   }
-  var openTo = expandAll ? Infinity : (focus ? (depthOf[focus] || 0) + 1 : 2);
+  var openTo = expandAll ? Infinity : (focus ? (depthOf[focus] || 0) + 1 : 1);
   units.forEach(function (u) {
     var depth = depthOf[u.id];
     if (depth === undefined) return;
     var copy = {};
     for (var key in u) copy[key] = u[key];
     if (u.id === top) copy.parentId = null;
-    copy._expanded = depth < openTo;
+    copy._expanded = depth <= openTo; // d3-org-chart: a node marked _expanded is shown (its ancestors open)
     // the unit's chain to the top, drawn highlighted (d3-org-chart reads this flag)
     copy._upToTheRootHighlighted = Boolean(focus) && (u.id === focus || (depthOf[focus] !== undefined && depth < depthOf[focus]));
     chosen.push(copy);
@@ -249,7 +249,24 @@
       if (d.data._upToTheRootHighlighted) window.d3.select(this).raise();
     });
   chart.render();
-  chart.fit({ animate: false });
+
+  /* First view: the top and its children, or the unit's chain and children, at a readable scale. */
+  function home(animate) {
+    var state = chart.getChartState();
+    var near = focus && depthOf[focus] !== undefined ? depthOf[focus] + 1 : 1;
+    var nodes = state.root.descendants().filter(function (d) { return d.depth <= near; });
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    nodes.forEach(function (d) {
+      x0 = Math.min(x0, d.x - d.width / 2); x1 = Math.max(x1, d.x + d.width / 2);
+      y0 = Math.min(y0, d.y); y1 = Math.max(y1, d.y + d.height);
+    });
+    var w = state.svgWidth, h = state.svgHeight;
+    // never zoom in past 0.9: a small chart stays at its natural size instead of filling the box
+    if (x1 - x0 < w) { var cx = (x0 + x1) / 2; x0 = cx - w / 2; x1 = cx + w / 2; }
+    if (y1 - y0 < h) { y1 = y0 + h - 100; y0 -= 50; }
+    chart.zoomTreeBounds({ x0: x0 - 40, x1: x1 + 40, y0: y0 - 40, y1: y1 + 40, params: { animate: animate, scale: true } });
+  }
+  home(false);
   window.opsgovChart = chart;
 
   var tools = document.querySelector(".chart-tools[data-for=orgchart]");
