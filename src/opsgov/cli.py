@@ -737,6 +737,7 @@ def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int)
 
 def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable[[Path, str | None], int]) -> None:
     import shutil
+    import signal
     import tempfile
 
     from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
@@ -761,6 +762,11 @@ def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable
         )
     except OSError as error:
         fail(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error} (choose another --port)")
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the preview as Ctrl-C does, removing its temporary folder
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         if not preview.rebuild():
             fail("the first build failed; nothing to serve")

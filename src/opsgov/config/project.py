@@ -69,7 +69,7 @@ def _schema_problem(document: Document, error: jsonschema.ValidationError) -> Co
             "e.g. https://github.com/o/r/blob/main/{path}#L{line}"
         )
     elif error.validator == "type" and not path:
-        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, sourceUrl, rules)"
+        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, rules)"
     else:
         message = error.message
     return _error(document, path, f"{where}: {message}")

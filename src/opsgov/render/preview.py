@@ -189,4 +189,5 @@ class Preview:
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join()
+            self._thread = None
         self._server.server_close()
