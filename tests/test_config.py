@@ -115,7 +115,7 @@ def test_cli_exit_2_on_a_bad_opsgov_yaml(repo: Repo) -> None:
     root = configured(repo, "colour: red\n")
     result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
     assert result.exit_code == 2
-    assert "opsgov.yaml:1:9: unknown key 'colour' (allowed: extends, paths, failOn, rules)" in result.output
+    assert "opsgov.yaml:1:9: unknown key 'colour' (allowed: extends, paths, failOn, sourceUrl, rules)" in result.output
 
 
 def test_cli_reads_levels_and_fail_on_from_the_file_and_flags_win(repo: Repo) -> None:
