@@ -379,6 +379,10 @@ def build_site(
     )
     env.filters["md"] = lambda value: md_cell("" if value is None else str(value))
     env.filters["code"] = code_spans
+    env.globals["kinds_json"] = json.dumps({k: words[f"kind.{k}"] for k in SEARCH_KINDS}, ensure_ascii=False)
+    env.globals["chart_words_json"] = json.dumps(
+        {k: words[k] for k in ("establishment", "filled", "vacancies", "direct", "total", "head")}, ensure_ascii=False
+    )
     env.filters["link"] = html_link
     env.filters["links"] = html_links
     org = _org_title(model)
@@ -457,23 +461,16 @@ def build_site(
         counts=report.counts(),
         expand=len(order) <= EXPAND_ALL_UNITS,
     )
-    for done, key in enumerate(order, 1):
-        entity = model.get(key)
-        if entity is None:
-            continue
-        crumbs = [site.link(k, 1) for k in reversed(list(structure.unit_ancestors(key)))]
-        context = _unit_context(
-            site, entity, ranks, owned_processes, unit_kpis, unit_matrices, findings_of, len(order) <= EXPAND_ALL_UNITS
-        )
-        page("unit", f"units/{entity.name}.{fmt}", 1, crumbs, **context)
-        if done % 500 == 0:
-            say(f"handbook: {done}/{len(order)} unit pages")
-    say(f"handbook: {len(order)} unit pages written; drawing {len(processes)} process diagrams")
     sources: list[str] = []
     for process in processes:
         dot, _error = _diagram(lambda p=process: render_process(model, p, "dot"))  # type: ignore[misc]
         sources.append(dot.decode("utf-8") if dot is not None else "")
-    drawn_processes = draw_many([s for s in sources if s])
+    say(f"handbook: drawing {len(processes)} process diagrams while the unit pages are written")
+    # `dot` runs in other processes: one at a time in the background, beside the pages rendered here
+    with ThreadPoolExecutor(max_workers=1) as background:
+        drawing = background.submit(draw_many, [s for s in sources if s], jobs=1)
+        _unit_pages(site, order, page, ranks, owned_processes, unit_kpis, unit_matrices, findings_of, say)
+        drawn_processes = drawing.result()
     svgs: list[tuple[bytes | None, str]] = []
     it = iter(drawn_processes)
     for process, source in zip(processes, sources, strict=True):
@@ -562,6 +559,31 @@ def build_site(
         site.files["assets/search.js"] = _script("OPSGOV_SEARCH", search_index(site))
     say(f"handbook: {len(site.files)} files")
     return site.files
+
+
+def _unit_pages(
+    site: Site,
+    order: list[str],
+    page: Callable[..., None],
+    ranks: dict[str, int],
+    owned_processes: dict[str, set[str]],
+    unit_kpis: dict[str, set[str]],
+    unit_matrices: dict[str, set[str]],
+    findings_of: dict[str, list[Finding]],
+    say: Callable[[str], None],
+) -> None:
+    model = site.model
+    expand = len(order) <= EXPAND_ALL_UNITS
+    for done, key in enumerate(order, 1):
+        entity = model.get(key)
+        if entity is None:
+            continue
+        crumbs = [site.link(k, 1) for k in reversed(list(model.structure.unit_ancestors(key)))]
+        context = _unit_context(site, entity, ranks, owned_processes, unit_kpis, unit_matrices, findings_of, expand)
+        page("unit", f"units/{entity.name}.{site.ext}", 1, crumbs, **context)
+        if done % 500 == 0:
+            say(f"handbook: {done}/{len(order)} unit pages")
+    say(f"handbook: {len(order)} unit pages written")
 
 
 def _script(name: str, data: object) -> str:
