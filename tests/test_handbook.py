@@ -391,7 +391,9 @@ def test_unit_pages_show_findings_about_the_unit_its_posts_and_its_duties(tmp_pa
     assert rules("finance") == []
     findings = (out / "findings.html").read_text(encoding="utf-8")
     assert "<th>级别</th><th>规则</th><th>对象</th><th>说明</th><th>建议</th><th>位置</th>" in findings
-    assert "<td>错误</td><td><code>duty-overlap</code></td><td>审计</td>" in findings
+    duty = '<td>错误</td><td><code>duty-overlap</code></td><td><a href="units/x.html#duty-audit">审计</a></td>'
+    assert duty in findings  # the duty's section on its first owner's page
+    assert 'id="duty-audit"' in (out / "units" / "x.html").read_text("utf-8")
     assert '<td><a href="units/ops.html#coo">运营总监</a></td>' in findings
     assert '<a href="../repo/ops/tiny.yaml">ops/tiny.yaml:23</a>' in findings
 

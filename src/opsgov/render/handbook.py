@@ -737,12 +737,21 @@ def _finding_order(finding: Finding) -> tuple[Any, ...]:
     return (finding.waived, -LEVEL_RANK.get(finding.level, 0), finding)
 
 
+def _finding_entity(site: Site, key: str, depth: int) -> Link:
+    """What a finding is about, linked to its page or section: a duty too (where its first owner lists it)."""
+    entity = site.model.get(key)
+    if entity is None:
+        return Link(key)
+    href = site.href(key)
+    return Link(entity.title, "../" * depth + href if href else "", entity.name)
+
+
 def _finding_rows(site: Site, findings: list[Finding], depth: int) -> list[dict[str, Any]]:
     return [
         {
             "f": finding,
             "level": _MORE_WORDS["zh" if chinese(site.words) else "en"].get(f"level.{finding.level}", finding.level),
-            "entity": site.link(finding.entity, depth) if finding.entity else Link(""),
+            "entity": _finding_entity(site, finding.entity, depth),
             "source": site.source(finding.file, finding.line, depth),
         }
         for finding in findings

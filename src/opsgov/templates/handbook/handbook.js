@@ -228,6 +228,12 @@
   }
 
   container.textContent = "";
+  if (focus && byId[focus] && (!expandAll || !(children[focus] || []).length)) {
+    // a unit's page: as tall as its chain and children need, not a fixed box of empty space
+    var below = (children[focus] || []).length;
+    var rows = (depthOf[focus] || 0) + (below ? 2 + Math.ceil((below - 1) / 2) : 1);
+    container.style.height = Math.min(560, rows * 170 + 60) + "px";
+  }
   var chart = new window.d3.OrgChart()
     .container(container)
     .data(chosen)
@@ -263,7 +269,7 @@
     var w = state.svgWidth, h = state.svgHeight;
     // never zoom in past 0.9: a small chart stays at its natural size instead of filling the box
     if (x1 - x0 < w) { var cx = (x0 + x1) / 2; x0 = cx - w / 2; x1 = cx + w / 2; }
-    if (y1 - y0 < h) { y1 = y0 + h - 100; y0 -= 50; }
+    if (y1 - y0 < h) y1 = y0 + h; // the top stays at the top
     chart.zoomTreeBounds({ x0: x0 - 40, x1: x1 + 40, y0: y0 - 40, y1: y1 + 40, params: { animate: animate, scale: true } });
   }
   home(false);
