@@ -51,6 +51,8 @@ HANDBOOK_MARKER = ".opsgov-handbook"
 """The file that marks a folder as a handbook opsgov may replace."""
 STATIC_CHART_UNITS = 400
 """Above this many units the static SVG org chart (a printable extra) shows the top levels only."""
+CRUMBS = 8
+"""Breadcrumbs show at most this many units above a page; deeper chains are elided in the middle."""
 EXPAND_ALL_UNITS = 60
 """Up to this many units the interactive chart opens fully expanded; above, two levels deep."""
 
@@ -384,6 +386,7 @@ def build_site(
         {k: words[k] for k in ("establishment", "filled", "vacancies", "direct", "total", "head")}, ensure_ascii=False
     )
     env.filters["link"] = html_link
+    env.filters["tree"] = tree_html
     env.filters["links"] = html_links
     org = _org_title(model)
 
@@ -456,7 +459,7 @@ def build_site(
         [],
         chart="orgchart.svg" if chart_svg else "",
         chart_error=chart_error,
-        tree=_tree_nodes(site, order, tree_parent),
+        tree=_tree_rows(site, order, tree_parent),
         processes=[site.link(p.key, 0) for p in processes],
         counts=report.counts(),
         expand=len(order) <= EXPAND_ALL_UNITS,
@@ -578,7 +581,10 @@ def _unit_pages(
         entity = model.get(key)
         if entity is None:
             continue
-        crumbs = [site.link(k, 1) for k in reversed(list(model.structure.unit_ancestors(key)))]
+        above = list(model.structure.unit_ancestors(key))[::-1]
+        if len(above) > CRUMBS:  # a very deep unit: the top two and the nearest three, not a wall of links
+            above = [*above[:2], "", *above[-3:]]
+        crumbs = [site.link(k, 1) if k else Link("…") for k in above]
         context = _unit_context(site, entity, ranks, owned_processes, unit_kpis, unit_matrices, findings_of, expand)
         page("unit", f"units/{entity.name}.{site.ext}", 1, crumbs, **context)
         if done % 500 == 0:
@@ -593,16 +599,39 @@ def _script(name: str, data: object) -> str:
     return f"window.{name} = {text};\n"
 
 
-def _tree_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> list[dict[str, Any]]:
-    """The unit list as nested nodes {link, children} for the index page's tree."""
+def _tree_rows(site: Site, order: list[str], parent: dict[str, str | None]) -> list[tuple[int, Link, int]]:
+    """The unit tree depth first as (depth, link, number of sub-units) rows, without recursion (a
+    chain of a thousand units nests a thousand deep)."""
     children: dict[str | None, list[str]] = {}
     for key in order:
         children.setdefault(parent.get(key), []).append(key)
+    rows: list[tuple[int, Link, int]] = []
+    stack = [(key, 0) for key in reversed(children.get(None, ()))]
+    while stack:
+        key, depth = stack.pop()
+        below = children.get(key, ())
+        rows.append((depth, site.link(key, 0), len(below)))
+        stack.extend((child, depth + 1) for child in reversed(below))
+    return rows
 
-    def node(key: str) -> dict[str, Any]:
-        return {"link": site.link(key, 0), "children": [node(child) for child in children.get(key, ())]}
 
-    return [node(key) for key in children.get(None, ())]
+def tree_html(rows: list[tuple[int, Link, int]], open_all: bool) -> markupsafe.Markup:
+    """Nested lists of the unit tree; a unit with sub-units is a <details>, open on the first level."""
+    out = ['<ul class="tree">']
+    closers: list[str] = []  # what closes each open level
+    for index, (depth, link, below) in enumerate(rows):
+        while len(closers) > depth:
+            out.append(closers.pop())
+        if below:
+            opened = " open" if depth < 1 or open_all else ""
+            out.append(f"<li><details{opened}><summary>{html_link(link)} <small>({below})</small></summary><ul>")
+            closers.append("</ul></details></li>")
+        else:
+            out.append(f"<li>{html_link(link)}</li>")
+        if index == len(rows) - 1:
+            out.extend(reversed(closers))
+    out.append("</ul>")
+    return markupsafe.Markup("\n".join(out))
 
 
 def _seats(model: Model, posts: Iterable[str]) -> tuple[int, int, int]:
