@@ -434,3 +434,28 @@ def test_a_title_cannot_break_out_of_the_data_scripts(tmp_path: Path) -> None:
     nodes = script_data(out / "assets" / "units.js", "OPSGOV_UNITS")
     assert isinstance(nodes, list) and hostile in [n["title"] for n in nodes]
     assert "<script>alert" not in (out / "units" / "x.html").read_text(encoding="utf-8")
+
+
+def test_a_very_deep_chain_of_units_builds_with_short_breadcrumbs(tmp_path: Path) -> None:
+    depth = 400  # nested templates broke at a few hundred levels; each page listed its whole chain
+    chain = [
+        doc("Unit", f"d{i}", "{parent: %s}" % ("company" if i == 0 else f"d{i - 1}"), title=f"层{i}")
+        for i in range(depth)
+    ]
+    out = tmp_path / "hb"
+    result = run("handbook", str(write_repo(tmp_path / "repo", {"ops/deep.yaml": "---\n".join(chain)})), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = (out / "units" / "d399.html").read_text(encoding="utf-8")
+    crumbs = page.partition('<ol class="breadcrumbs">')[2].partition("</ol>")[0]
+    assert re.findall(r"<li>(?:<a [^>]*>)?([^<]+)", crumbs) == [
+        "示例公司",
+        "总公司",
+        "层0",
+        "…",
+        "层396",
+        "层397",
+        "层398",
+        "层399",
+    ]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("<details") == depth and index.count("</details>") == depth
