@@ -64,6 +64,8 @@ def test_svg_problems_refuses_what_it_cannot_parse_and_passes_a_plain_drawing() 
     [
         ("<p>x</p><script>alert(1)</script>", "script"),
         ("<SCRIPT SRC=x.js></SCRIPT>", "script"),
+        ('<script src="https://example.com/handbook.js"></script>', "script"),
+        ('<script src="../handbook.js">alert(1)</script>', "inline script"),
         ('<iframe src="a.html"></iframe>', "iframe"),
         ('<img src="a.png" onerror="alert(1)">', "onerror"),
         ('<body onload="alert(1)">', "onload"),
@@ -80,6 +82,7 @@ def test_the_inert_page_oracle_catches_scripts_handlers_and_outside_links(page: 
 
 def test_the_inert_page_oracle_passes_relative_links() -> None:
     assert inert('<a href="units/ops.html#posts">x</a><img src="orgchart.svg" alt="">') == []
+    assert inert('<script src="../vendor/d3.min.js"></script><script src="handbook.js"></script>') == []
 
 
 def test_html_and_dot_label_text_escape_every_markup_character() -> None:

@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,7 +16,7 @@ from markupsafe import escape
 
 from opsgov.model.entities import Model
 from opsgov.render.approvals_table import approvals_tables
-from opsgov.render.handbook import build_site
+from opsgov.render.handbook import VENDOR_SCRIPTS, build_site
 from opsgov.render.orgchart import OrgChartOptions, orgchart_graph, render_orgchart
 from opsgov.render.process import find_process, process_graph, render_process
 from opsgov.render.raci import raci_table
@@ -142,6 +143,14 @@ def test_tables_keep_the_title_as_text(tmp_path: Path, title: str) -> None:
     assert "<script>" not in markdown and "[link](javascript:" not in markdown
 
 
+HANDBOOK_SCRIPTS = {
+    "handbook.js",
+    "assets/units.js",
+    "assets/search.js",
+    *(f"vendor/{name}" for name in VENDOR_SCRIPTS),
+}
+
+
 class Tags(HTMLParser):
     """Every tag and attribute of a page, as a browser would see them, and any inline script code."""
 
@@ -159,16 +168,17 @@ class Tags(HTMLParser):
 
 
 def inert(page: str) -> list[str]:
-    """Why a page is not inert: inline or outside scripts, event handlers, links that are not relative.
+    """Why a page is not inert: scripts, event handlers, links that are not relative.
 
-    The handbook's pages load its own script files (the org chart, the search box) by relative
-    `src`: those are the only scripts allowed.
+    The only scripts allowed are the handbook's own files (the org chart, its data, the search
+    box), loaded by relative `src` with no inline code.
     """
     parser = Tags()
     parser.feed(page)
     problems = ["inline script"] if parser.inline_code else []
     for tag, attrs in parser.tags:
-        if tag in ("iframe", "object", "embed") or (tag == "script" and not attrs.get("src")):
+        own = tag == "script" and re.sub(r"^(\.\./)*", "", attrs.get("src") or "") in HANDBOOK_SCRIPTS
+        if tag in ("script", "iframe", "object", "embed") and not own:
             problems.append(tag)
         problems.extend(name for name in attrs if name.startswith("on"))
         for name in ("href", "src"):
