@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from opsgov.cli import main
-from opsgov.render.handbook import VENDOR, VENDOR_SCRIPTS, write_site
+from opsgov.render.handbook import VENDOR, VENDOR_SCRIPTS, draw_many, write_site
 from opsgov.render.safe import RenderError, svg_problems
 from tests.render.fixtures import TINY
 from tests.render.test_hostile import inert
@@ -459,3 +459,13 @@ def test_a_very_deep_chain_of_units_builds_with_short_breadcrumbs(tmp_path: Path
     ]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("<details") == depth and index.count("</details>") == depth
+
+
+def test_many_diagrams_share_one_dot_run_and_a_bad_one_keeps_its_own_error() -> None:
+    good = "digraph { a [label=<销售部>]; a -> b }"
+    drawn = draw_many([good, good.replace("b", "c")])
+    assert [svg_problems(svg or b"") for svg, _ in drawn] == [[], []]
+    assert b"<title>c</title>" in (drawn[1][0] or b"") and b"<title>c</title>" not in (drawn[0][0] or b"")
+    mixed = draw_many([good, "digraph { a -> }", good])
+    assert mixed[0][0] is not None and mixed[2][0] is not None
+    assert mixed[1][0] is None and mixed[1][1].startswith("Graphviz failed")

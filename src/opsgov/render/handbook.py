@@ -37,7 +37,8 @@ from opsgov.render.approvals_table import approval_rows
 from opsgov.render.orgchart import OrgChartOptions, render_orgchart, top_units
 from opsgov.render.process import render_process, responsible_posts
 from opsgov.render.raci import raci_table
-from opsgov.render.safe import DOT_TIMEOUT, MAX_SOURCE_BYTES, RenderError, check_svg, run_dot
+from opsgov.render.safe import DOT_TIMEOUT, MAX_OUTPUT_BYTES, MAX_SOURCE_BYTES, RenderError, check_svg, run_dot
+from opsgov.render.safe import _limits as dot_limits  # the same memory and file-size limits as run_dot
 from opsgov.render.table import md_cell, to_html_fragment
 from opsgov.render.words import chinese, direction, duration, frequency, kpi_amount, unit_type, words_for
 from opsgov.report.finding import LEVEL_RANK, Finding
@@ -268,10 +269,11 @@ def _dot_batch(sources: list[str]) -> list[bytes] | None:
             capture_output=True,
             timeout=DOT_TIMEOUT,
             check=False,
+            preexec_fn=dot_limits,
         )
     except subprocess.TimeoutExpired:
         return None
-    if result.returncode != 0:
+    if result.returncode != 0 or len(result.stdout) > MAX_OUTPUT_BYTES:
         return None
     parts = [_XML_START + part for part in result.stdout.split(_XML_START)[1:]]
     if len(parts) != len(sources):
@@ -868,7 +870,6 @@ def _unit_context(
         "matrices": [site.link(k, 1) for k in sorted(unit_matrices.get(unit.key, ()))],
         "findings": _finding_rows(site, unit_findings, 1),
         "source": site.source(unit.doc.file, unit.doc.line, 1),
-        "has_children": bool(structure.children.get(unit.key)),
         "expand": expand,
     }
 
