@@ -84,3 +84,15 @@ def test_a_failed_build_keeps_the_last_handbook(tmp_path: Path) -> None:
         assert "first" in get(preview.url)
     finally:
         preview.close()
+
+
+def test_the_command_asks_for_a_folder_or_serve_and_serves_html_only(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from opsgov.cli import main
+
+    repo = write_repo(tmp_path / "repo", TINY)
+    result = CliRunner().invoke(main, ["handbook", str(repo)], catch_exceptions=False)
+    assert result.exit_code == 2 and "give the folder to write with -o DIR (or preview with --serve)" in result.output
+    result = CliRunner().invoke(main, ["handbook", str(repo), "--serve", "--format", "md"], catch_exceptions=False)
+    assert result.exit_code == 2 and "--serve previews the HTML handbook" in result.output

@@ -697,7 +697,10 @@ def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -
 @click.option("--serve", is_flag=True, help="Preview on 127.0.0.1: rebuild when a file changes, the page reloads.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port of --serve.")
 def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int) -> None:
-    """A static handbook of PATH in DIR that works offline: org chart, units, processes, approvals, KPIs, findings."""
+    """A static handbook of PATH in DIR that works offline: org chart, units, processes, approvals, KPIs, findings.
+
+    With --serve, a live preview on 127.0.0.1 that rebuilds when a file changes.
+    """
     from opsgov.render.handbook import build_site, write_site
     from opsgov.render.safe import RenderError
 
