@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from opsgov.engine import check
-from opsgov.project import load_settings
+from opsgov.config.project import load_settings
+from opsgov.pipeline import check
 from opsgov.render.handbook import build_site, write_site
 from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
 from tests.render.fixtures import TINY
