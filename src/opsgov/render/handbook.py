@@ -653,7 +653,7 @@ def _seats(model: Model, posts: Iterable[str]) -> tuple[int, int, int]:
 def chart_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> list[dict[str, Any]]:
     """One node per unit for the interactive chart, with headcount rolled up (direct and total).
 
-    `filled` and `vacant` are null when no Person is declared: vacancy is then unknown (FORMAT.md).
+    `filled` and `vacant` are null when no Person is declared: vacancy is then unknown (docs/format.md).
     """
     model = site.model
     structure = model.structure
