@@ -32,16 +32,27 @@ import jinja2
 import markupsafe
 
 from opsgov.model.entities import Entity, Model
-from opsgov.pipeline import Report
+from opsgov.model.raci import responsible_posts
+from opsgov.model.structure import structure_of
 from opsgov.render.approvals_table import approval_rows
 from opsgov.render.orgchart import OrgChartOptions, render_orgchart, top_units
-from opsgov.render.process import render_process, responsible_posts
+from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
 from opsgov.render.safe import DOT_TIMEOUT, MAX_OUTPUT_BYTES, MAX_SOURCE_BYTES, RenderError, check_svg, run_dot
 from opsgov.render.safe import _limits as dot_limits  # the same memory and file-size limits as run_dot
 from opsgov.render.table import md_cell, to_html_fragment
-from opsgov.render.words import chinese, direction, duration, frequency, kpi_amount, unit_type, words_for
+from opsgov.render.words import (
+    chinese,
+    direction,
+    duration,
+    frequency,
+    kpi_amount,
+    org_currency,
+    unit_type,
+    words_for,
+)
 from opsgov.report.finding import LEVEL_RANK, Finding
+from opsgov.report.report import Report
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "handbook"
 VENDOR = TEMPLATES / "vendor"
@@ -167,7 +178,7 @@ class Site:
         if entity.kind == "Process":
             return f"processes/{entity.name}.{ext}"
         if entity.kind == "Position":
-            unit = self.model.get(self.model.structure.unit_of.get(entity.key))
+            unit = self.model.get(structure_of(self.model).unit_of.get(entity.key))
             if unit is not None:
                 return f"units/{unit.name}.{ext}" + (f"#{entity.name}" if anchor else "")
         if entity.kind == "Person":
@@ -289,7 +300,7 @@ def _dot_batch(sources: list[str]) -> list[bytes] | None:
 def _post_status(model: Model, post: Entity) -> str:
     if post.spec.get("headcount", 1) == 0:
         return "frozen"
-    if model.persons_declared and not model.structure.holders.get(post.key):
+    if model.persons_declared and not structure_of(model).holders.get(post.key):
         return "vacant"
     return ""
 
@@ -305,7 +316,7 @@ def level_ranks(model: Model) -> dict[str, int]:
     that carry it can: a level held close to the top of the reporting chain is senior. Levels are
     ranked by the shortest chain to the top of any post that has it, then by natural sort.
     """
-    structure = model.structure
+    structure = structure_of(model)
     depth: dict[str, int] = {}
     for post in model.positions.values():
         level = post.spec.get("level")
@@ -323,7 +334,7 @@ def _tree(model: Model) -> tuple[list[str], dict[str, str | None]]:
     Units that the tree does not reach (no root, a parent cycle) hang under the organisation
     itself (parent None), so every unit is in the chart and the list.
     """
-    structure = model.structure
+    structure = structure_of(model)
     order: list[str] = []
     parent: dict[str, str | None] = {}
     seen: set[str] = set()
@@ -372,7 +383,7 @@ def build_site(
     base_words = words_for(model)  # the render helpers tell the language by this very dict
     words = {**base_words, **_MORE_WORDS["zh" if chinese(base_words) else "en"]}
     site = Site(model, fmt, base_words, source_url, source_root)
-    structure = model.structure
+    structure = structure_of(model)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=fmt == "html",
@@ -531,7 +542,7 @@ def build_site(
         )
     page("approvals", f"approvals.{fmt}", 0, [], matrices=matrices)
     kpis = []
-    currency = str(model.organizations[0].spec.get("currency") or "") if model.organizations else ""
+    currency = org_currency(model)
     for kpi in sorted(model.entities("KPI"), key=lambda k: k.name):
         thresholds = kpi.spec.get("thresholds") or {}
         kpis.append(
@@ -583,7 +594,7 @@ def _unit_pages(
         entity = model.get(key)
         if entity is None:
             continue
-        above = list(model.structure.unit_ancestors(key))[::-1]
+        above = list(structure_of(model).unit_ancestors(key))[::-1]
         if len(above) > CRUMBS:  # a very deep unit: the top two and the nearest three, not a wall of links
             above = [*above[:2], "", *above[-3:]]
         crumbs = [site.link(k, 1) if k else Link("…") for k in above]
@@ -646,7 +657,7 @@ def _seats(model: Model, posts: Iterable[str]) -> tuple[int, int, int]:
         seats = post.spec.get("headcount", 1)
         seats = seats if isinstance(seats, int) and not isinstance(seats, bool) else 1
         headcount += seats
-        filled += min(seats, len(model.structure.holders.get(key, ())))
+        filled += min(seats, len(structure_of(model).holders.get(key, ())))
     return headcount, filled, headcount - filled
 
 
@@ -656,7 +667,7 @@ def chart_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> 
     `filled` and `vacant` are null when no Person is declared: vacancy is then unknown (docs/format.md).
     """
     model = site.model
-    structure = model.structure
+    structure = structure_of(model)
     known = model.persons_declared
     direct = {key: _seats(model, structure.posts_in.get(key, ())) for key in order}
     total = {key: list(direct[key]) for key in order}
@@ -710,7 +721,7 @@ def search_index(site: Site) -> list[list[str]]:
     found by its holder's name and a person by their post's title.
     """
     model = site.model
-    structure = model.structure
+    structure = structure_of(model)
     rows: list[list[str]] = []
     held = site.held
     for kind in SEARCH_KINDS:
@@ -800,7 +811,7 @@ def _unit_context(
     expand: bool,
 ) -> dict[str, Any]:
     model = site.model
-    structure = model.structure
+    structure = structure_of(model)
     head = unit.target(("spec", "head"))
     posts = []
     owned = _refs(unit, ("spec", "owns"))
