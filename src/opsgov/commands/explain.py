@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opsgov import escape
-from opsgov.model.approvals import BandRow, bands_table, matrix_currency
+from opsgov.model.approvals import BandRow, bands_table, matrix_category, matrix_measure, vote_words
 from opsgov.model.entities import Entity, Model, next_items
 from opsgov.model.find import find
 from opsgov.model.graph import build_graph
@@ -328,6 +328,9 @@ class Explainer:
         posts = sorted(structure.posts_in.get(key, ()))
         page.section("Posts", [f"{self.label(p)}, headcount {self._spec(p).get('headcount', 1)}" for p in posts])
         page.section("Dotted lines", self._dotted_lines(key))
+        if vote_words(entity):
+            members = self.labels(self.outgoing(entity, "votingMember"))
+            page.section("Decides by vote", [vote_words(entity), *(f"member: {m}" for m in members)])
         self._boundary(entity, page)
         self._work(page, [key])
 
@@ -411,10 +414,17 @@ class Explainer:
 
     def _approvalmatrix(self, entity: Entity, page: Page) -> None:
         spec = entity.spec
-        currency = matrix_currency(self.model, entity)
+        measure = matrix_measure(self.model, entity)
         if "subject" in spec:
             page.facts.append(f"subject: {spec['subject']}")
-        facts = [f"currency {currency}"] if currency else []
+        if matrix_category(entity):
+            page.facts.append(f"category: {matrix_category(entity)}")
+        if measure.quantity == "none":
+            facts = ["a decision right without an amount"]
+        elif measure.quantity == "money":
+            facts = [f"currency {measure.currency}"] if measure.currency else []
+        else:
+            facts = [f"quantity {measure.quantity}"]
         facts.append("self-approval allowed" if spec.get("allowSelfApproval") else "no self-approval")
         page.facts.append(", ".join(facts))
         page.section("Requesters", self.labels(self.outgoing(entity, "requester")))
@@ -423,6 +433,7 @@ class Explainer:
             approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
             lines.append(f"{row.number}. {row.words}: {', '.join(approvers)}")
             lines.append(f"   {_mode_words(row, len(approvers))}")
+            lines.extend(f"   {party.vote}" for party in row.approvers if party.vote)
             if row.escalation is not None:
                 to = row.escalation.to
                 lines.append(

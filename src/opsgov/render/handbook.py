@@ -22,7 +22,7 @@ import markupsafe
 from opsgov.model.entities import Entity, Model
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
-from opsgov.render.approvals_table import approval_rows
+from opsgov.render.approvals_table import approval_rows, matrix_groups
 from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
 from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
@@ -201,15 +201,17 @@ def build_site(report: Report, fmt: str = "html") -> dict[str, str | bytes]:
             kpis=[site.link(k, 1) for k in _refs(process, ("spec", "kpis"))],
         )
     matrices = []
-    for matrix in sorted(model.entities("ApprovalMatrix"), key=lambda m: m.name):
-        matrices.append(
-            {
-                "entity": matrix,
-                "subject": matrix.spec.get("subject") or "",
-                "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
-                "rows": approval_rows(model, matrix, site.words),
-            }
-        )
+    for group, members in matrix_groups(model, site.words):
+        for matrix in members:
+            matrices.append(
+                {
+                    "entity": matrix,
+                    "group": group,
+                    "subject": matrix.spec.get("subject") or "",
+                    "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
+                    "rows": approval_rows(model, matrix, site.words),
+                }
+            )
     page("approvals", f"approvals.{fmt}", 0, matrices=matrices)
     kpis = []
     currency = org_currency(model)

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsgov.load.documents import Path
-from opsgov.model.approvals import matrix_currency
-from opsgov.model.bands import Interval, band_interval, coverage, money
+from opsgov.model.approvals import matrix_measure
+from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
 from opsgov.model.entities import Entity, Model, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
@@ -61,8 +61,8 @@ def _band_id(interval: Interval) -> str:
     return f"band {interval.notation()}"
 
 
-def _band_words(number: int, interval: Interval, currency: str | None) -> str:
-    return f"band {number + 1} ({interval.words(currency)})"
+def _band_words(number: int, interval: Interval, measure: Measure) -> str:
+    return f"band {number + 1} ({interval.words(measure)})"
 
 
 def _bound_path(band: Mapping[str, Any], index: int, keys: tuple[str, str]) -> Path:
@@ -91,8 +91,8 @@ def _meet_hint(bands: list[dict[str, Any]], lower: int, upper: int, between: Int
     )
 
 
-def _amounts(interval: Interval, currency: str | None) -> str:
-    words = interval.words(currency)
+def _amounts(interval: Interval, measure: Measure) -> str:
+    words = interval.words(measure)
     if words == "any amount":
         return "any amount"
     return f"the amount {words}" if interval.point else f"amounts {words}"
@@ -156,27 +156,27 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
-        currency = matrix_currency(model, matrix)
+        measure = matrix_measure(model, matrix)
         intervals = [band_interval(band) for band in bands]
         result = coverage(intervals)
         for index in result.empty:
             interval = intervals[index]
-            high = money(interval.high, currency) if interval.high is not None else "none"
+            high = money(interval.high, measure) if interval.high is not None else "none"
             yield matrix.finding(
                 ("spec", "bands", index),
                 f"band {index + 1} of {matrix.name} covers no amount: its lower bound "
-                f"{money(interval.low, currency)} is not below its upper bound {high}",
+                f"{money(interval.low, measure)} is not below its upper bound {high}",
                 hint="swap or correct the bounds",
                 identity=("empty", _band_id(interval)),
             )
         for gap in result.gaps:
-            what = _amounts(gap.interval, currency)
+            what = _amounts(gap.interval, measure)
             related: tuple[Related, ...] = ()
             if gap.after is not None:
                 path = _bound_path(bands[gap.after], gap.after, _HIGH)
-                below = _band_words(gap.after, intervals[gap.after], currency)
+                below = _band_words(gap.after, intervals[gap.after], measure)
                 if gap.before is not None:
-                    above = _band_words(gap.before, intervals[gap.before], currency)
+                    above = _band_words(gap.before, intervals[gap.before], measure)
                     where = f", between {below} and {above}"
                     related = (
                         matrix.doc.related(_bound_path(bands[gap.before], gap.before, _LOW), f"the next band, {above}"),
@@ -186,7 +186,7 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             else:
                 first = gap.before if gap.before is not None else 0
                 path = _bound_path(bands[first], first, _LOW) if bands else ("spec", "bands")
-                where = f", before {_band_words(first, intervals[first], currency)}" if bands else ""
+                where = f", before {_band_words(first, intervals[first], measure)}" if bands else ""
             yield matrix.finding(
                 path,
                 f"no band of {matrix.name} covers {what}{where}: such a request has no approver",
@@ -255,15 +255,15 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
     """
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
-        currency = matrix_currency(model, matrix)
+        measure = matrix_measure(model, matrix)
         intervals = [band_interval(band) for band in bands]
         for overlap in coverage(intervals).overlaps:
             first, second = overlap.first, overlap.second
             point = overlap.interval.point
-            named = " and ".join(_band_words(i, intervals[i], currency) for i in sorted((first, second)))
+            named = " and ".join(_band_words(i, intervals[i], measure) for i in sorted((first, second)))
             yield matrix.finding(
                 _bound_path(bands[second], second, _LOW),
-                f"{_amounts(overlap.interval, currency)} {'is' if point else 'are'} in two bands of {matrix.name}: "
+                f"{_amounts(overlap.interval, measure)} {'is' if point else 'are'} in two bands of {matrix.name}: "
                 f"{named}",
                 hint=_meet_hint(bands, first, second, overlap.interval),
                 identity=(
@@ -274,7 +274,7 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 related=(
                     matrix.doc.related(
                         _bound_path(bands[first], first, _HIGH),
-                        f"{_band_words(first, intervals[first], currency)} also covers {'it' if point else 'them'}",
+                        f"{_band_words(first, intervals[first], measure)} also covers {'it' if point else 'them'}",
                     ),
                 ),
             )
@@ -649,7 +649,7 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
         bands = _bands(matrix)
         if len(bands) < 2:
             continue
-        currency = matrix_currency(model, matrix)
+        measure = matrix_measure(model, matrix)
         intervals = [band_interval(band) for band in bands]
         order = sorted(range(len(bands)), key=lambda i: intervals[i].sort_key())
         lower: dict[str, tuple[int, int]] = {}
@@ -677,9 +677,9 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
                 band, j = lower[manager]
                 yield matrix.finding(
                     ("spec", "bands", index, "approvers"),
-                    f"{_band_words(index, intervals[index], currency)} of {matrix.name} is approved only by "
+                    f"{_band_words(index, intervals[index], measure)} of {matrix.name} is approved only by "
                     f"posts below approvers of lower amounts: {_label(post)} reports to {_label(manager)}, "
-                    f"who approves {_band_words(band, intervals[band], currency)}",
+                    f"who approves {_band_words(band, intervals[band], measure)}",
                     hint="let a post at or above the lower band's approvers approve the higher band, "
                     "or check whether the bands' approvers were swapped",
                     related=(
