@@ -62,7 +62,9 @@ class Page:
         if not self.findings:
             out.append("  none")
         for finding in self.findings:
-            waived = " (waived)" if finding.waived else ""
+            waived = ""
+            if finding.waived:
+                waived = f" (waived by {finding.waiver_words()})" if finding.waiver_words() else " (waived)"
             out.append(
                 escape.text(
                     f"  {finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "

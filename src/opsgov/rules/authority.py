@@ -860,6 +860,91 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             )
 
 
+@rule(
+    "body-quorum",
+    "error",
+    "a voting body whose quorum exceeds its members; with Persons declared, fewer filled member posts than its quorum",
+    family=FAMILY,
+)
+def body_quorum(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A Unit with `spec.voting` (a committee, board or office meeting such as 总经理办公会)
+    decides by a vote of its member posts, and only when `quorum` of them take part. A quorum
+    above the number of members means the body can never decide: every request it is the
+    approver of is stuck. With Person documents declared, a member post that nobody holds
+    cannot vote either (the same vacancy as `vacant-key-post`): fewer filled member posts than
+    the quorum is reported too, naming the vacant members. Without Persons, vacancy is
+    unknown and only the first check applies.
+
+    The finding stands at `spec.voting.quorum`. Members are counted as written (a dangling
+    member is reported by `dangling-ref` and counts as not filled). A voting body with no
+    members is a `schema` error. The entity is the Unit.
+
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+    Passes:
+        kind: Unit
+        metadata: {name: gm-office-meeting, title: 总经理办公会}
+        spec:
+          type: committee
+          parent: company
+          voting: {members: [ceo, finance-director], quorum: 2, majority: unanimous}
+    Fails:
+        kind: Unit
+        metadata: {name: gm-office-meeting, title: 总经理办公会}
+        spec:
+          type: committee
+          parent: company
+          voting: {members: [ceo, finance-director], quorum: 3}   # only 2 can ever vote
+    """
+    holders = model.structure.holders
+    persons = model.persons_declared
+    for unit in model.entities("Unit"):
+        voting = unit.spec.get("voting")
+        if not isinstance(voting, dict):
+            continue
+        members = voting.get("members") or []
+        quorum = voting.get("quorum")
+        if not isinstance(quorum, int):
+            continue
+        path = ("spec", "voting", "quorum")
+        if quorum > len(members):
+            yield unit.finding(
+                path,
+                f"voting body {unit.name} ({unit.title}) has a quorum of {quorum} but only "
+                f"{len(members)} member{'s' if len(members) != 1 else ''}: it can never decide",
+                hint=f"lower the quorum to at most {len(members)}, or add the missing members",
+                identity=("quorum above members",),
+            )
+            continue
+        if not persons:
+            continue
+        vacant = []
+        for index, raw in enumerate(members):
+            key = unit.target(("spec", "voting", "members", index))
+            if key is None or key not in holders:
+                vacant.append(_label(key) if key else str(raw))
+        filled = len(members) - len(vacant)
+        if filled < quorum:
+            yield unit.finding(
+                path,
+                f"voting body {unit.name} ({unit.title}) cannot decide: only {filled} of its {len(members)} "
+                f"member posts are filled, below its quorum of {quorum} (vacant: {_names(vacant)})",
+                hint="fill the vacant member posts, or lower the quorum",
+                identity=("members filled below quorum",),
+                related=tuple(
+                    unit.doc.related(("spec", "voting", "members", index), "vacant member post")
+                    for index in range(len(members))
+                    if (unit.target(("spec", "voting", "members", index)) or "") not in holders
+                ),
+            )
+
+
 RULES: tuple[Rule, ...] = (
     approval_gap,
     approval_overlap,
@@ -868,4 +953,5 @@ RULES: tuple[Rule, ...] = (
     countersign_single,
     escalation_invalid,
     step_approval_sod,
+    body_quorum,
 )

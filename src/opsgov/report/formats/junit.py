@@ -68,7 +68,9 @@ def junit_tree(report: Report) -> ET.Element:
             )
             failure.text = "\n".join(_line(f) for f in active)
         elif findings:
-            ET.SubElement(case, "skipped", message=f"{len(findings)} waived")
+            waivers = sorted({f.waiver_words() for f in findings if f.waiver_words()})
+            by = f" by {'; '.join(waivers)}" if waivers else ""
+            ET.SubElement(case, "skipped", message=escape.text(f"{len(findings)} waived{by}"))
     return suites
 
 
