@@ -934,7 +934,8 @@ def body_quorum(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             yield unit.finding(
                 path,
                 f"voting body {unit.name} ({unit.title}) cannot decide: only {filled} of its {len(members)} "
-                f"member posts are filled, below its quorum of {quorum} (vacant: {_names(vacant)})",
+                f"member posts {'is' if filled == 1 else 'are'} filled, below its quorum of {quorum} "
+                f"(vacant: {_names(vacant)})",
                 hint="fill the vacant member posts, or lower the quorum",
                 identity=("members filled below quorum",),
                 related=tuple(
