@@ -65,7 +65,7 @@ def test_json_has_the_same_data() -> None:
             "kind": "Unit",
             "entity": "Unit/gm-office-meeting",
             "title": "总经理办公会",
-            "vote": None,
+            "vote": "decided by a vote of 总经理办公会: quorum 3 of 5, simple majority",
         }
     ]
     assert (band["mode"], band["escalation"]) == ("any", None)

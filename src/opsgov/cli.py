@@ -405,6 +405,7 @@ def who_approves(matrix: str, args: tuple[str, ...], fmt: str) -> None:
     from opsgov.commands.who_approves import answer_who_approves, split_amount_path
 
     amount, path = split_amount_path(args)
+    path = click.Path(file_okay=False, path_type=Path).convert(path, None, click.get_current_context())
     text, status = answer_who_approves(path, matrix, amount, fmt)
     echo(text, nl=False)
     sys.exit(status)
