@@ -214,7 +214,11 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
         for matrix in model.entities("ApprovalMatrix"):
             bands = matrix.spec.get("bands", [])
             bounds = [value for band in bands for value in _bounds(band)]
-            facts[matrix.key] = {"bands": len(bands), "maxApprovalAmount": max(bounds) if bounds else None}
+            facts[matrix.key] = {
+                "bands": len(bands),
+                "maxApprovalAmount": max(bounds) if bounds else None,
+                "quantity": str(matrix.spec.get("quantity") or "money"),
+            }
     if "KPI" in kinds:
         for kpi in model.entities("KPI"):
             facts[kpi.key] = {"measures": len(kpi.spec.get("measures", ()))}
