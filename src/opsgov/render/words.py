@@ -123,7 +123,7 @@ _ZH = {
     "category": "分类",
     "uncategorised": "其他事项",
     "subject": "审批事项",
-    "band": "金额档位",
+    "band": "档位",
     "approvers": "审批人",
     "mode": "方式",
     "escalation": "超时升级",
