@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from opsgov.bands import Interval, Measure, interval_words
 from opsgov.cli import main
+from opsgov.diff import authority_sentence
 from opsgov.reporters.junit import JunitReporter
 from opsgov.reporters.markdown import render_markdown
 from opsgov.reporters.sarif import SarifReporter
@@ -334,3 +335,10 @@ def test_approvals_table_groups_matrices_by_category() -> None:
     assert rows[0][-1] == "分类"
     assert rows[1][:3] == ["department-head-appointment", "部门负责人任免 (任免部门负责人)", "不涉及金额"]
     assert rows[1][-1] == "人事任免"
+
+
+def test_diff_words_limits_in_the_matrix_quantity() -> None:
+    five, ten = (Decimal(5), True), (Decimal(10), True)
+    assert authority_sentence("Position/x", five, ten, Measure("percent")) == "x: now approves up to 10%, was 5%"
+    none = authority_sentence("Position/x", None, (None, True), Measure("none"))
+    assert none == "x: now approves the decision (no amount) (was nothing)"

@@ -181,7 +181,7 @@ def limit_words(limit: Limit | None, unit: Measure | str | None, bare: bool = Fa
         return "nothing"
     amount, inclusive = limit
     if amount is None:
-        return measure.anything()
+        return "the decision (no amount)" if measure.quantity == "none" else measure.anything()
     if bare and inclusive:
         return money(amount, Measure(measure.quantity))
     return f"{'up to' if inclusive else 'below'} {money(amount, measure)}"
