@@ -93,8 +93,8 @@ def _meet_hint(bands: list[dict[str, Any]], lower: int, upper: int, between: Int
 
 def _amounts(interval: Interval, measure: Measure) -> str:
     words = interval.words(measure)
-    if words == "any amount":
-        return "any amount"
+    if words == measure.anything():
+        return words
     return f"the amount {words}" if interval.point else f"amounts {words}"
 
 
@@ -116,8 +116,10 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     The finding stands at the bound of the band below the gap (at the first band for a gap
     below it) with the band above as related location, and gives the uncovered amounts in
     words ("exactly 100,000 CNY", "over 500,000 CNY and below 1,000,000 CNY", "over
-    1,000,000 CNY": `opsgov.model.bands.interval_words`), in the matrix's currency (else the
-    Organization's). A band whose bounds leave no amount between them (`from: 500000` with
+    1,000,000 CNY": `opsgov.model.bands.interval_words`), in the matrix's unit: its currency (else
+    the Organization's) for money, "over 5%" in a `quantity: percent` matrix, "30 days" in
+    one of days, plain numbers for a count. The band algebra is the same for every quantity;
+    a `none` matrix has one band without bounds and never a gap. A band whose bounds leave no amount between them (`from: 500000` with
     `upTo: 100000`) is reported here too: it covers nothing. The entity is the ApprovalMatrix.
 
     Given:
