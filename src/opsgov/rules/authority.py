@@ -119,8 +119,9 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     1,000,000 CNY": `opsgov.model.bands.interval_words`), in the matrix's unit: its currency (else
     the Organization's) for money, "over 5%" in a `quantity: percent` matrix, "30 days" in
     one of days, plain numbers for a count. The band algebra is the same for every quantity;
-    a `none` matrix has one band without bounds and never a gap. A band whose bounds leave no amount between them (`from: 500000` with
-    `upTo: 100000`) is reported here too: it covers nothing. The entity is the ApprovalMatrix.
+    a `none` matrix has one band without bounds and never a gap. A band whose bounds leave no
+    amount between them (`from: 500000` with `upTo: 100000`) is reported here too: it covers
+    nothing. The entity is the ApprovalMatrix.
 
     Given:
         kind: Unit
