@@ -342,3 +342,11 @@ def test_diff_words_limits_in_the_matrix_quantity() -> None:
     assert authority_sentence("Position/x", five, ten, Measure("percent")) == "x: now approves up to 10%, was 5%"
     none = authority_sentence("Position/x", None, (None, True), Measure("none"))
     assert none == "x: now approves the decision (no amount) (was nothing)"
+
+
+def test_a_hostile_ticket_reaches_the_terminal_escaped(repo: Repo) -> None:
+    overlap = docs(ORG, doc("Unit", "sales2", "{type: department, parent: company, owns: [planning]}"))
+    files = {"ops/org-units.yaml": overlap, "ops/w.yaml": waiver("ceo", "Responsibility/planning", ticket='"A\\eB"')}
+    text = TextReporter().render(check_repo(repo(files)))
+    assert "\x1b" not in text
+    assert "(waived by Waiver/w, ticket A\\x1bB)" in text
