@@ -234,6 +234,13 @@ def test_explain_a_voting_body() -> None:
     assert status == 0
     assert "Decides by vote:\n  decided by a vote of 总经理办公会: quorum 3 of 5, simple majority\n" in out
     assert "  member: 财务总监 (Position/finance-director)\n" in out
+    status, out, _ = run("explain", "finance-director", str(ROOT))
+    assert (
+        "  votes in 总经理办公会 (Unit/gm-office-meeting): decided by a vote of 总经理办公会: quorum 3 of 5, "
+        "simple majority\n"
+        "    as a member: the body approves 部门负责人任免 (ApprovalMatrix/department-head-appointment), band 1: "
+        "no amount (a decision right); sole approver\n"
+    ) in out
 
 
 # -- waivers -------------------------------------------------------------------------------------

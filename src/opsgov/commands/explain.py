@@ -246,6 +246,13 @@ class Explainer:
                     lines.append(f"receives escalations of {words} after {row.escalation.after}")
             if key in self.outgoing(matrix, "requester"):
                 lines.append(f"may request under {self.label(matrix_key)}")
+        for body_key in self.incoming(key, "votingMember"):
+            body = self.model.get(body_key)
+            if body is None:
+                continue
+            lines.append(f"votes in {self.label(body_key)}: {vote_words(body)}")
+            body_lines = self._approval_lines(body_key)
+            lines.extend(f"  as a member: the body {line}" for line in body_lines if line.startswith("approves "))
         return lines
 
     def kpi_words(self, spec: dict[str, Any]) -> str:
