@@ -37,14 +37,11 @@ def to_decimal(value: Any) -> Decimal:
     raise TypeError(f"not an amount: {value!r}")
 
 
-QUANTITIES = ("money", "percent", "count", "days", "none")
-"""What the bounds of an approval matrix measure (`spec.quantity`, FORMAT.md 1.1); `money` by default."""
-
-
 @dataclass(frozen=True, slots=True)
 class Measure:
     """What a matrix's numbers are: the one place that words an amount ("200,000 CNY", "5%", "30 days", "3").
 
+    `quantity` is the matrix's `spec.quantity` (schemas/approvalmatrix.json lists the values);
     `currency` only means something for money; for other quantities it is ignored.
     """
 
