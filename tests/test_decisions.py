@@ -337,6 +337,7 @@ def test_approvals_table_groups_matrices_by_category() -> None:
     assert headings[:4] == ["# 审批权限", "## 人事任免", "### 部门负责人任免 (任免部门负责人)", "## 价格调整"]
     assert "## 生产计划" in headings and "## 费用支出" in headings
     assert "| 5%（含）以下 | 供应链总监 |" in out
+    assert "| 不涉及金额 | 总经理办公会（表决：5 人中 3 人出席，简单多数通过） | 任一审批人 | 无 |" in out
     status, out, _ = run("render", "approvals", str(ROOT), "--format", "csv")
     rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0][-1] == "分类"

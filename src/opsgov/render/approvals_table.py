@@ -13,8 +13,20 @@ from opsgov.render.table import Table
 from opsgov.render.words import chinese, duration, join, words_for
 
 
-def _party(party: Party) -> str:
-    return party.title or party.name
+def _party(model: Model, party: Party, words: dict[str, str]) -> str:
+    """A post or body by its title; a voting body with its quorum and majority."""
+    name = party.title or party.name
+    body = model.get(party.key) if party.vote else None
+    voting = body.spec.get("voting") if body is not None else None
+    if not isinstance(voting, dict):
+        return name
+    majority = str(voting.get("majority") or "simple")
+    return words["vote"].format(
+        body=name,
+        quorum=voting.get("quorum"),
+        members=len(voting.get("members") or ()),
+        majority=words.get(f"majority_{majority}", majority),
+    )
 
 
 def approval_rows(model: Model, matrix: Entity, words: dict[str, str]) -> list[list[str]]:
@@ -25,12 +37,12 @@ def approval_rows(model: Model, matrix: Entity, words: dict[str, str]) -> list[l
     for row in bands_table(model, matrix):
         escalation = words["none"]
         if row.escalation is not None:
-            after, to = duration(words, row.escalation.after), _party(row.escalation.to)
+            after, to = duration(words, row.escalation.after), _party(model, row.escalation.to, words)
             escalation = join(after, "后升级至", to) if zh else f"after {after} to {to}"
         rows.append(
             [
                 row.interval.words(row.measure, chinese=zh),
-                joiner.join(_party(p) for p in row.approvers),
+                joiner.join(_party(model, p, words) for p in row.approvers),
                 words.get(f"mode_{row.mode}", row.mode),
                 escalation,
             ]
