@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from opsgov.bands import Interval, Measure, interval_words
 from opsgov.cli import main
-from opsgov.diff import authority_sentence
-from opsgov.reporters.junit import JunitReporter
-from opsgov.reporters.markdown import render_markdown
-from opsgov.reporters.sarif import SarifReporter
-from opsgov.reporters.text import TextReporter
+from opsgov.commands.diff import authority_sentence
+from opsgov.model.bands import Interval, Measure, interval_words
+from opsgov.report.formats.junit import JunitReporter
+from opsgov.report.formats.markdown import render_markdown
+from opsgov.report.formats.sarif import SarifReporter
+from opsgov.report.formats.text import TextReporter
 from tests.util import check_repo, doc, docs, only, usage_error
 
 Repo = Callable[..., Path]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from opsgov.findings import Finding
-from opsgov.model import Entity, Model
+from opsgov.model.entities import Entity, Model
+from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
 FAMILY = "policies"
