@@ -260,3 +260,14 @@ def test_two_organizations_keep_the_first_locale(tmp_path: Path) -> None:
     assert "<small>部门 · finance</small>" in unit_page and "负责人" in unit_page
     chart = run("render", "orgchart", str(root), "--format", "dot").output
     assert "部门 · finance" in chart and "[冻结]" in chart and "frozen" not in chart
+
+
+def test_approvals_grouped_by_category_and_a_voting_body_shows_its_vote(site: Path) -> None:
+    approvals = (site / "approvals.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h([23])>([^<]*)</h\1>", approvals)
+    assert headings[:3] == [("2", "人事任免"), ("3", "部门负责人任免"), ("2", "价格调整")]
+    assert "<td>5%（含）以下</td>" in approvals
+    board = (site / "units" / "gm-office-meeting.html").read_text(encoding="utf-8")
+    vote = "<dt>表决</dt><dd>总经理办公会（表决：5 人中 3 人出席，简单多数通过）: "
+    assert vote in board
+    assert '<a href="../units/finance.html#finance-director">财务总监</a>' in board

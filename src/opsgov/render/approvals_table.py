@@ -13,20 +13,24 @@ from opsgov.render.table import Table
 from opsgov.render.words import chinese, duration, join, words_for
 
 
-def _party(model: Model, party: Party, words: dict[str, str]) -> str:
-    """A post or body by its title; a voting body with its quorum and majority."""
-    name = party.title or party.name
-    body = model.get(party.key) if party.vote else None
-    voting = body.spec.get("voting") if body is not None else None
+def vote_cell(unit: Entity, words: dict[str, str]) -> str:
+    """A voting body by its title with its quorum and majority, in the locale's words; "" if it does not vote."""
+    voting = unit.spec.get("voting")
     if not isinstance(voting, dict):
-        return name
+        return ""
     majority = str(voting.get("majority") or "simple")
     return words["vote"].format(
-        body=name,
+        body=unit.title,
         quorum=voting.get("quorum"),
         members=len(voting.get("members") or ()),
         majority=words.get(f"majority_{majority}", majority),
     )
+
+
+def _party(model: Model, party: Party, words: dict[str, str]) -> str:
+    """A post or body by its title; a voting body with its quorum and majority."""
+    body = model.get(party.key) if party.vote else None
+    return (vote_cell(body, words) if body is not None else "") or party.title or party.name
 
 
 def approval_rows(model: Model, matrix: Entity, words: dict[str, str]) -> list[list[str]]:

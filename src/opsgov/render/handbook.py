@@ -22,7 +22,7 @@ import markupsafe
 from opsgov.model.entities import Entity, Model
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
-from opsgov.render.approvals_table import approval_rows, matrix_groups
+from opsgov.render.approvals_table import approval_rows, matrix_groups, vote_cell
 from opsgov.render.orgchart import OrgChartOptions, drawn_units, render_orgchart, top_units
 from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
@@ -302,6 +302,8 @@ def _unit_context(
         "children": [site.link(k, 1) for k in sorted(structure.children.get(unit.key, ()))],
         "dotted": [site.link(k, 1) for k in _refs(unit, ("spec", "dottedLines"))],
         "head": site.link(head, 1) if head else None,
+        "vote": vote_cell(unit, site.words),
+        "voters": [site.link(k, 1) for k in _refs(unit, ("spec", "voting", "members"))],
         "posts": posts,
         "duties": duties,
         "boundaries": boundaries,
