@@ -402,7 +402,7 @@ _BOUNDS = ("from", "over", "upTo", "below")
 
 
 def _quantity_problems(data: dict[str, Any]) -> Iterator[_Problem]:
-    """What the schema cannot word well about `spec.quantity` (FORMAT.md 1.1), each at its node.
+    """What the schema cannot word well about `spec.quantity` (docs/format.md, ApprovalMatrix), each at its node.
 
     `none` is a decision right without an amount: exactly one band, without bounds. A percent
     runs from 0 to 100. A currency belongs to money only: on a matrix of days it would be read

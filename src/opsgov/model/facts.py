@@ -54,7 +54,8 @@ FACTS: dict[str, dict[str, str]] = {
     },
     "ApprovalMatrix": {
         "bands": "number of bands",
-        "maxApprovalAmount": "the highest amount bound written in any band (null when none)",
+        "maxApprovalAmount": "the highest amount bound written in any band, in the matrix's quantity (null when none)",
+        "quantity": "what its bounds measure: `money`, `percent`, `count`, `days` or `none` (text)",
     },
     "KPI": {"measures": "number of `measures` items"},
     "Responsibility": {"owners": "`Kind/name` of every unit and post that owns it, sorted"},
