@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from opsgov.cli import main
 from opsgov.commands.diff import authority_sentence
 from opsgov.model.bands import Interval, Measure, interval_words
-from opsgov.report.formats.junit import JunitReporter
+from opsgov.report.formats.junit import JunitReporter, JunitStrictReporter
 from opsgov.report.formats.markdown import render_markdown
 from opsgov.report.formats.sarif import SarifReporter
 from opsgov.report.formats.text import TextReporter
@@ -313,6 +313,9 @@ def test_a_waivers_ticket_is_in_every_report(repo: Repo) -> None:
     tree = ET.fromstring(JunitReporter().render(report).split("\n", 1)[1])
     (skipped,) = tree.iter("skipped")
     assert skipped.get("message") == "1 waived by Waiver/w, ticket ABC-1"
+    strict = ET.fromstring(JunitStrictReporter().render(report).split("\n", 1)[1])
+    (skipped,) = strict.iter("skipped")
+    assert skipped.text == "waived by Waiver/w, ticket ABC-1"
 
 
 def test_a_self_approved_waiver_cannot_be_waived(repo: Repo) -> None:

@@ -111,7 +111,7 @@ def junit_strict_tree(report: Report) -> ET.Element:
                 name = f"{name} ({seen[name]})"
             case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
             if finding.waived:
-                waiver = finding.waived_by.partition(":")[0]
+                waiver = finding.waiver_words()
                 skipped_element = ET.SubElement(case, "skipped")
                 skipped_element.text = escape.xml(f"waived by {waiver}" if waiver else "waived")
                 continue
