@@ -905,7 +905,7 @@ def body_quorum(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
           parent: company
           voting: {members: [ceo, finance-director], quorum: 3}   # only 2 can ever vote
     """
-    holders = model.structure.holders
+    holders = structure_of(model).holders
     persons = model.persons_declared
     for unit in model.entities("Unit"):
         voting = unit.spec.get("voting")

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsgov.model.entities import Entity, Model
+from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
@@ -18,7 +19,7 @@ def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[st
     A Unit among owners, approvers or requesters stands for the posts in it and below (a body's
     voting members too), as in self-approval: whoever sits in it is a party.
     """
-    structure = model.structure
+    structure = structure_of(model)
     inside = structure.contains
     reasons: list[tuple[str, str]] = []
     if target.key == approver:
