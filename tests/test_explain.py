@@ -94,9 +94,10 @@ def test_other_kinds_of_the_example() -> None:
     assert section(duty, "Owners") == ["销售部 (Unit/sales)", "供应链部 (Unit/supply-chain)"]
 
     matrix = run("marketing-spend", str(EXAMPLE)).output
-    assert section(matrix, "Bands")[-2:] == [
+    assert section(matrix, "Bands")[-3:] == [
         "3. over 500,000 CNY: 总经理办公会 (Unit/gm-office-meeting)",
         "sole approver",
+        "decided by a vote of 总经理办公会: quorum 3 of 5, simple majority",
     ]
     assert section(matrix, "Used in steps") == [
         "营销活动审批流程 (Process/marketing-activity-approval), step 营销费用分档审批 (spend-approval)"

@@ -469,3 +469,14 @@ def test_many_diagrams_share_one_dot_run_and_a_bad_one_keeps_its_own_error() -> 
     mixed = draw_many([good, "digraph { a -> }", good])
     assert mixed[0][0] is not None and mixed[2][0] is not None
     assert mixed[1][0] is None and mixed[1][1].startswith("Graphviz failed")
+
+
+def test_approvals_grouped_by_category_and_a_voting_body_shows_its_vote(site: Path) -> None:
+    approvals = (site / "approvals.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h([23])>([^<]*)</h\1>", approvals)
+    assert headings[:3] == [("2", "人事任免"), ("3", "部门负责人任免"), ("2", "价格调整")]
+    assert "<td>5%（含）以下</td>" in approvals
+    board = (site / "units" / "gm-office-meeting.html").read_text(encoding="utf-8")
+    vote = "<dt>表决</dt><dd>总经理办公会（表决：5 人中 3 人出席，简单多数通过）: "
+    assert vote in board
+    assert '<a href="../units/finance.html#finance-director">财务总监</a>' in board

@@ -221,7 +221,7 @@ def test_facts_of_processes_matrices_kpis_and_duties(repo: Repo) -> None:
     assert model is not None
     facts = compute_facts(model, {"Process", "ApprovalMatrix", "KPI", "Responsibility", "Position"})
     assert facts["Process/buy"] == {"steps": 2, "endSteps": 1, "approvalSteps": 1}
-    assert facts["ApprovalMatrix/spend"] == {"bands": 2, "maxApprovalAmount": 1000}
+    assert facts["ApprovalMatrix/spend"] == {"bands": 2, "maxApprovalAmount": 1000, "quantity": "money"}
     assert facts["KPI/spend-kpi"] == {"measures": 2}
     assert facts["Responsibility/budgeting"] == {"owners": ["Unit/finance"]}
     assert facts["Position/ceo"]["approves"] == ["spend"]

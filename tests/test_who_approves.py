@@ -60,7 +60,13 @@ def test_json_has_the_same_data() -> None:
     assert band["words"] == "over 500,000 CNY"
     assert band["interval"] == {"low": "500000", "lowInclusive": False, "high": None, "highInclusive": False}
     assert band["approvers"] == [
-        {"name": "gm-office-meeting", "kind": "Unit", "entity": "Unit/gm-office-meeting", "title": "总经理办公会"}
+        {
+            "name": "gm-office-meeting",
+            "kind": "Unit",
+            "entity": "Unit/gm-office-meeting",
+            "title": "总经理办公会",
+            "vote": "decided by a vote of 总经理办公会: quorum 3 of 5, simple majority",
+        }
     ]
     assert (band["mode"], band["escalation"]) == ("any", None)
 

@@ -394,16 +394,19 @@ def _here() -> Settings:
 
 @main.command("who-approves")
 @click.argument("matrix")
-@click.argument("amount")
-@PATH_ARGUMENT
+@click.argument("args", nargs=-1, metavar="[AMOUNT] [PATH]")
 @format_option("text", "json", help="Output format.")
-def who_approves(matrix: str, amount: str, path: Path, fmt: str) -> None:
+def who_approves(matrix: str, args: tuple[str, ...], fmt: str) -> None:
     """The band, approvers, mode and escalation of approval matrix MATRIX (name or title) for AMOUNT (a plain number).
 
+    A decision right without an amount (quantity: none) takes no AMOUNT. PATH defaults to the
+    current folder; a single argument is the AMOUNT when it is a number, else the PATH.
     Exit status 1 when no band or more than one band covers the amount.
     """
-    from opsgov.commands.who_approves import answer_who_approves
+    from opsgov.commands.who_approves import answer_who_approves, split_amount_path
 
+    amount, path = split_amount_path(args)
+    path = click.Path(file_okay=False, path_type=Path).convert(path, None, click.get_current_context())
     text, status = answer_who_approves(path, matrix, amount, fmt)
     echo(text, nl=False)
     sys.exit(status)

@@ -99,7 +99,7 @@ def test_approvals_csv_is_one_table_led_by_the_matrix(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.output.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(result.output.removeprefix("\ufeff"))))
-    assert rows[0] == ["审批矩阵", "名称", "金额档位", "审批人", "方式", "超时升级"]
+    assert rows[0] == ["审批矩阵", "名称", "档位", "审批人", "方式", "超时升级", "分类"]
     assert [row[:3] for row in rows[1:]] == [
         ["spend", "费用审批 (费用)", "1,000 CNY（不含）以下"],
         ["spend", "费用审批 (费用)", "1,000 CNY（含）以上"],

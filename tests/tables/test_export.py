@@ -59,13 +59,15 @@ def test_the_workbook_is_styled_with_numeric_bounds_and_text_stays_text(tmp_path
     table = tmp_path / "org.xlsx"
     assert invoke("export", str(ROOT), "-o", str(table))[0] == 0
     book = load_workbook(table)
-    assert book.sheetnames[0] == "花名册" and len(book.sheetnames) == 4
+    assert book.sheetnames[0] == "花名册" and len(book.sheetnames) == 6  # the roster and the 5 matrices
     roster = book["花名册"]
     assert roster.freeze_panes == "A2" and roster["A1"].font.bold and roster["A1"].value == "部门编号"
     assert roster.column_dimensions["B"].width > 8
     matrix = book["营销活动费用审批"]
     assert [matrix.cell(row, 4).value for row in (2, 3, 4)] == [None, 100000, 500000]
     assert isinstance(matrix.cell(3, 4).value, int)
+    plan = book["生产计划调整审批"]  # quantity: percent, so no currency beside its 5
+    assert [plan.cell(row, 3).value for row in (2, 3)] == [None, None] and plan.cell(2, 6).value == 5
 
 
 def test_formula_looking_titles_are_neutralised_in_csv_and_text_in_xlsx(tmp_path: Path) -> None:

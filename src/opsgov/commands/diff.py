@@ -14,8 +14,8 @@ from typing import Any
 from opsgov import escape
 from opsgov.commands.base import WORKING_TREE, checked, new_findings
 from opsgov.config.settings import Settings
-from opsgov.model.approvals import matrix_currency
-from opsgov.model.bands import ZERO, Interval, band_interval, money
+from opsgov.model.approvals import matrix_measure
+from opsgov.model.bands import ZERO, Interval, Measure, band_interval, measure_of, money
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
 from opsgov.report.report import Report
@@ -155,11 +155,11 @@ def _limit_rank(limit: Limit) -> tuple[int, Decimal, bool]:
     return (1, Decimal(0), True) if amount is None else (0, amount, inclusive)
 
 
-def _authority(model: Model) -> dict[tuple[str, str], tuple[Limit, str | None]]:
-    """(approver key, matrix name) -> the approver's highest limit in that matrix, and the currency."""
-    limits: dict[tuple[str, str], tuple[Limit, str | None]] = {}
+def _authority(model: Model) -> dict[tuple[str, str], tuple[Limit, Measure]]:
+    """(approver key, matrix name) -> the approver's highest limit in that matrix, and what it measures."""
+    limits: dict[tuple[str, str], tuple[Limit, Measure]] = {}
     for matrix in model.entities("ApprovalMatrix"):
-        currency = matrix_currency(model, matrix)
+        measure = matrix_measure(model, matrix)
         for index, band in enumerate(matrix.spec.get("bands") or []):
             interval = band_interval(band)
             limit: Limit = (interval.high, interval.high_inclusive)
@@ -170,19 +170,21 @@ def _authority(model: Model) -> dict[tuple[str, str], tuple[Limit, str | None]]:
                 key = (approver, matrix.name)
                 known = limits.get(key)
                 if known is None or _limit_rank(limit) > _limit_rank(known[0]):
-                    limits[key] = (limit, currency)
+                    limits[key] = (limit, measure)
     return limits
 
 
-def limit_words(limit: Limit | None, currency: str | None, bare: bool = False) -> str:
+def limit_words(limit: Limit | None, unit: Measure | str | None, bare: bool = False) -> str:
+    """`up to 500,000 CNY`, `below 5%`; `bare` leaves out the currency (the sentence already gave it)."""
+    measure = measure_of(unit)
     if limit is None:
         return "nothing"
     amount, inclusive = limit
     if amount is None:
-        return "any amount"
+        return "the decision (no amount)" if measure.quantity == "none" else measure.anything()
     if bare and inclusive:
-        return money(amount)
-    return f"{'up to' if inclusive else 'below'} {money(amount, currency)}"
+        return money(amount, Measure(measure.quantity))
+    return f"{'up to' if inclusive else 'below'} {money(amount, measure)}"
 
 
 def _limit_json(limit: Limit | None) -> dict[str, Any] | None:
@@ -196,7 +198,7 @@ def _who(approver: str) -> str:
     return (_short(approver) or approver) if approver.startswith("Position/") else approver
 
 
-def authority_sentence(approver: str, was: Limit | None, now: Limit | None, currency: str | None) -> str:
+def authority_sentence(approver: str, was: Limit | None, now: Limit | None, currency: Measure | str | None) -> str:
     """`finance-director: now approves up to 1,000,000 CNY, was 500,000`."""
     who = _who(approver)
     if now is None:
@@ -216,18 +218,19 @@ def _approvals(base: Model, head: Model) -> list[dict[str, Any]]:
         now = now_entry[0] if now_entry else None
         if was == now:
             continue
-        currency = (now_entry or was_entry or (None, None))[1]
+        measure = (now_entry or was_entry or (None, Measure()))[1]
         gained = was is None or (now is not None and _limit_rank(now) > _limit_rank(was))
         approver, matrix = key
         rows.append(
             {
                 "approver": approver,
                 "matrix": matrix,
-                "currency": currency,
+                "currency": measure.currency,
+                "quantity": measure.quantity,
                 "change": "gained" if gained else "lost",
                 "was": _limit_json(was),
                 "now": _limit_json(now),
-                "summary": authority_sentence(approver, was, now, currency),
+                "summary": authority_sentence(approver, was, now, measure),
             }
         )
     return rows
@@ -313,9 +316,9 @@ def _amount_changes(base: Model, head: Model) -> list[dict[str, Any]]:
         before, after = old.get(name), new.get(name)
         was_roles, now_roles = _roles(before), _roles(after)
         if after is not None:
-            currency = matrix_currency(head, after)
+            measure = matrix_measure(head, after)
         else:
-            currency = matrix_currency(base, before) if before else None
+            measure = matrix_measure(base, before) if before else Measure()
         bounds = [
             bound
             for placed in (*was_roles.values(), *now_roles.values())
@@ -341,9 +344,10 @@ def _amount_changes(base: Model, head: Model) -> list[dict[str, Any]]:
                 row: dict[str, Any] = {
                     "approver": approver,
                     "matrix": name,
-                    "currency": currency,
+                    "currency": measure.currency,
+                    "quantity": measure.quantity,
                     "change": "gained" if was is None else "lost" if now is None else "mode",
-                    "amounts": interval.words(currency),
+                    "amounts": interval.words(measure),
                     "interval": _interval_json(interval),
                     "was": was,
                     "now": now,

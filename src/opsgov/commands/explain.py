@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opsgov import escape
-from opsgov.model.approvals import BandRow, bands_table, matrix_currency
+from opsgov.model.approvals import BandRow, bands_table, matrix_category, matrix_measure, vote_words
 from opsgov.model.entities import Entity, Model, next_items
 from opsgov.model.find import find
 from opsgov.model.graph import build_graph
@@ -62,7 +62,9 @@ class Page:
         if not self.findings:
             out.append("  none")
         for finding in self.findings:
-            waived = " (waived)" if finding.waived else ""
+            waived = ""
+            if finding.waived:
+                waived = f" (waived by {finding.waiver_words()})" if finding.waiver_words() else " (waived)"
             out.append(
                 escape.text(
                     f"  {finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
@@ -244,6 +246,13 @@ class Explainer:
                     lines.append(f"receives escalations of {words} after {row.escalation.after}")
             if key in self.outgoing(matrix, "requester"):
                 lines.append(f"may request under {self.label(matrix_key)}")
+        for body_key in self.incoming(key, "votingMember"):
+            body = self.model.get(body_key)
+            if body is None:
+                continue
+            lines.append(f"votes in {self.label(body_key)}: {vote_words(body)}")
+            body_lines = self._approval_lines(body_key)
+            lines.extend(f"  as a member: the body {line}" for line in body_lines if line.startswith("approves "))
         return lines
 
     def kpi_words(self, spec: dict[str, Any]) -> str:
@@ -328,6 +337,9 @@ class Explainer:
         posts = sorted(structure.posts_in.get(key, ()))
         page.section("Posts", [f"{self.label(p)}, headcount {self._spec(p).get('headcount', 1)}" for p in posts])
         page.section("Dotted lines", self._dotted_lines(key))
+        if vote_words(entity):
+            members = self.labels(self.outgoing(entity, "votingMember"))
+            page.section("Decides by vote", [vote_words(entity), *(f"member: {m}" for m in members)])
         self._boundary(entity, page)
         self._work(page, [key])
 
@@ -411,10 +423,17 @@ class Explainer:
 
     def _approvalmatrix(self, entity: Entity, page: Page) -> None:
         spec = entity.spec
-        currency = matrix_currency(self.model, entity)
+        measure = matrix_measure(self.model, entity)
         if "subject" in spec:
             page.facts.append(f"subject: {spec['subject']}")
-        facts = [f"currency {currency}"] if currency else []
+        if matrix_category(entity):
+            page.facts.append(f"category: {matrix_category(entity)}")
+        if measure.quantity == "none":
+            facts = ["a decision right without an amount"]
+        elif measure.quantity == "money":
+            facts = [f"currency {measure.currency}"] if measure.currency else []
+        else:
+            facts = [f"quantity {measure.quantity}"]
         facts.append("self-approval allowed" if spec.get("allowSelfApproval") else "no self-approval")
         page.facts.append(", ".join(facts))
         page.section("Requesters", self.labels(self.outgoing(entity, "requester")))
@@ -423,6 +442,7 @@ class Explainer:
             approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
             lines.append(f"{row.number}. {row.words}: {', '.join(approvers)}")
             lines.append(f"   {_mode_words(row, len(approvers))}")
+            lines.extend(f"   {party.vote}" for party in row.approvers if party.vote)
             if row.escalation is not None:
                 to = row.escalation.to
                 lines.append(

@@ -398,6 +398,60 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
         yield _Problem(path, f"{where}: {error.message}")
 
 
+_BOUNDS = ("from", "over", "upTo", "below")
+
+
+def _quantity_problems(data: dict[str, Any]) -> Iterator[_Problem]:
+    """What the schema cannot word well about `spec.quantity` (docs/format.md, ApprovalMatrix), each at its node.
+
+    `none` is a decision right without an amount: exactly one band, without bounds. A percent
+    runs from 0 to 100. A currency belongs to money only: on a matrix of days it would be read
+    as nothing, so it is refused rather than silently ignored.
+    """
+    spec = data.get("spec")
+    if type(spec) is not dict:
+        return
+    quantity = spec.get("quantity", "money")
+    bands = spec.get("bands")
+    bands = bands if type(bands) is list else []
+    if quantity != "money" and "currency" in spec and isinstance(quantity, str):
+        yield _Problem(
+            ("spec", "currency"),
+            f"spec.currency applies to quantity money only; this matrix measures {quantity}",
+            "remove currency, or make the quantity money",
+            at_key=True,
+        )
+    if quantity == "none":
+        if len(bands) > 1:
+            yield _Problem(
+                ("spec", "bands", 1),
+                f"a matrix with quantity none (a decision right without an amount) has exactly one band; "
+                f"this one has {len(bands)}",
+                "keep one band and its approvers; a decision that depends on an amount needs another quantity",
+            )
+        for index, band in enumerate(bands):
+            for key in _BOUNDS:
+                if type(band) is dict and key in band:
+                    yield _Problem(
+                        ("spec", "bands", index, key),
+                        f"spec.bands[{index}].{key}: a matrix with quantity none has no amounts, so its band "
+                        "has no bounds",
+                        f"remove {key}, or give the matrix a quantity (money, percent, count, days)",
+                        at_key=True,
+                    )
+    elif quantity == "percent":
+        for index, band in enumerate(bands):
+            for key in _BOUNDS:
+                value = band.get(key) if type(band) is dict else None
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 100:
+                    yield _Problem(
+                        ("spec", "bands", index, key),
+                        f"spec.bands[{index}].{key}: {_describe(value)} is above 100, but the matrix measures "
+                        "a percentage (0 to 100)",
+                        "write the percentage itself (5 for 5%), or change the quantity",
+                    )
+
+
 class Validator:
     """The compiled validators of one run: one per kind plus the bare envelope."""
 
@@ -463,10 +517,13 @@ class Validator:
         if type(kind) is not str or kind not in self._fast:  # a mapping or list as kind is not hashable
             kind = None
         fast = self._fast[kind] if kind else self._fast_envelope
-        if self.fast and fast.is_valid(data):
+        problems: dict[tuple[Path, str], _Problem] = {}
+        if kind == "ApprovalMatrix":
+            for problem in _quantity_problems(data):
+                problems.setdefault((problem.path, problem.message), problem)
+        if self.fast and not problems and fast.is_valid(data):
             return []
         entity = entity_key(data)
-        problems: dict[tuple[Path, str], _Problem] = {}
         for error in self._slow_validator(kind).iter_errors(data):
             for problem in _explain(error):
                 problems.setdefault((problem.path, problem.message), problem)

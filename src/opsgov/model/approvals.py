@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from opsgov.config.settings import ConfigError
-from opsgov.model.bands import Interval, band_interval, money
+from opsgov.model.bands import Interval, Measure, band_interval
 from opsgov.model.entities import Entity, Model
 
 MODES = {
@@ -36,13 +36,44 @@ def matrix_currency(model: Model, matrix: Entity) -> str | None:
     return None
 
 
+def matrix_measure(model: Model, matrix: Entity) -> Measure:
+    """What the matrix's bounds measure (`spec.quantity`, default money), with the currency for money."""
+    quantity = str(matrix.spec.get("quantity") or "money")
+    return Measure(quantity, matrix_currency(model, matrix) if quantity == "money" else None)
+
+
+def matrix_category(matrix: Entity) -> str:
+    """The matrix's `spec.category` (a grouping of decision rights such as 人事任免), "" when none."""
+    return str(matrix.spec.get("category") or "")
+
+
+MAJORITIES = {"simple": "simple majority", "two-thirds": "two-thirds majority", "unanimous": "unanimous"}
+
+
+def vote_words(unit: Entity) -> str:
+    """How a voting body decides ("decided by a vote of 总经理办公会: quorum 3 of 5, simple majority"), or ""."""
+    voting = unit.spec.get("voting")
+    if not isinstance(voting, dict):
+        return ""
+    members = len(voting.get("members") or ())
+    majority = str(voting.get("majority") or "simple")
+    return (
+        f"decided by a vote of {unit.title}: quorum {voting.get('quorum')} of {members}, "
+        f"{MAJORITIES.get(majority, majority)}"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Party:
-    """An approver or escalation target: `key` is `Kind/name` when the reference resolves, else ''."""
+    """An approver or escalation target: `key` is `Kind/name` when the reference resolves, else ''.
+
+    `vote` words how a Unit with `spec.voting` decides ("" for a post or a body deciding as one).
+    """
 
     name: str
     key: str = ""
     title: str = ""
+    vote: str = ""
 
     @property
     def kind(self) -> str:
@@ -52,10 +83,18 @@ class Party:
         if not self.key:
             return f"{self.name} (unresolved)"
         text = f"{self.name} {self.title}" if self.title and self.title != self.name else self.name
-        return text if self.kind == "Position" else f"{text} (Unit, deciding as one)"
+        if self.kind == "Position":
+            return text
+        return f"{text} ({self.vote})" if self.vote else f"{text} (Unit, deciding as one)"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind or None, "entity": self.key or None, "title": self.title}
+        return {
+            "name": self.name,
+            "kind": self.kind or None,
+            "entity": self.key or None,
+            "title": self.title,
+            "vote": self.vote or None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +118,11 @@ class BandRow:
     escalation: Escalation | None
     file: str
     line: int
-    currency: str | None = None
+    measure: Measure = field(default_factory=Measure)
+
+    @property
+    def currency(self) -> str | None:
+        return self.measure.currency
 
     @property
     def mode_words(self) -> str:
@@ -111,12 +154,12 @@ def _party(model: Model, matrix: Entity, path: tuple[str | int, ...], raw: Any) 
     target = model.get(key)
     if target is None:
         return Party(str(raw))
-    return Party(target.name, target.key, target.title)
+    return Party(target.name, target.key, target.title, vote_words(target) if target.kind == "Unit" else "")
 
 
 def bands_table(model: Model, matrix: Entity) -> list[BandRow]:
     """Every band of the matrix, in the order written (the delegation-of-authority table)."""
-    currency = matrix_currency(model, matrix)
+    measure = matrix_measure(model, matrix)
     rows: list[BandRow] = []
     for index, band in enumerate(matrix.spec.get("bands", ())):
         base = ("spec", "bands", index)
@@ -132,21 +175,27 @@ def bands_table(model: Model, matrix: Entity) -> list[BandRow]:
             BandRow(
                 number=index + 1,
                 interval=interval,
-                words=interval.words(currency),
+                words=interval.words(measure),
                 approvers=approvers,
                 mode=band.get("mode", "any"),
                 escalation=escalation,
                 file=matrix.doc.file,
                 line=matrix.doc.where(base)[0],
-                currency=currency,
+                measure=measure,
             )
         )
     return rows
 
 
-def bands_for(model: Model, matrix: Entity, amount: Decimal) -> list[BandRow]:
-    """The bands that cover `amount`: exactly one in a sound matrix, none in a gap, two in an overlap."""
-    return [row for row in bands_table(model, matrix) if amount in row.interval]
+def bands_for(model: Model, matrix: Entity, amount: Decimal | None) -> list[BandRow]:
+    """The bands that cover `amount`: exactly one in a sound matrix, none in a gap, two in an overlap.
+
+    `amount` is None for a decision right without an amount (`quantity: none`): its one band.
+    """
+    rows = bands_table(model, matrix)
+    if amount is None:
+        return rows
+    return [row for row in rows if amount in row.interval]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +203,21 @@ class Answer:
     """`opsgov who-approves`: the matching bands, and a plain sentence when there is not exactly one."""
 
     matrix: Entity
-    amount: Decimal
-    currency: str | None
+    amount: Decimal | None
+    measure: Measure
     bands: tuple[BandRow, ...]
 
     @property
+    def currency(self) -> str | None:
+        return self.measure.currency
+
+    @property
+    def asked(self) -> str:
+        return self.measure.anything() if self.amount is None else self.measure.amount(self.amount)
+
+    @property
     def problem(self) -> str | None:
-        amount = money(self.amount, self.currency)
+        amount = self.asked
         if not self.bands:
             return f"no band of {self.matrix.name} covers {amount} (an approval-gap): nobody may approve it"
         if len(self.bands) > 1:
@@ -169,7 +226,7 @@ class Answer:
         return None
 
     def lines(self) -> Iterator[str]:
-        yield f"{self.matrix.title} ({self.matrix.name}), {money(self.amount, self.currency)}"
+        yield f"{self.matrix.title} ({self.matrix.name}), {self.asked}"
         problem = self.problem
         if problem is not None:
             yield problem
@@ -184,7 +241,9 @@ class Answer:
             "matrix": self.matrix.name,
             "title": self.matrix.title,
             "subject": self.matrix.spec.get("subject", ""),
-            "amount": str(self.amount),
+            "category": matrix_category(self.matrix) or None,
+            "quantity": self.measure.quantity,
+            "amount": None if self.amount is None else str(self.amount),
             "currency": self.currency,
             "band": self.bands[0].to_dict() if len(self.bands) == 1 else None,
             "bands": [row.to_dict() for row in self.bands],
@@ -192,8 +251,8 @@ class Answer:
         }
 
 
-def who_approves(model: Model, matrix: Entity, amount: Decimal) -> Answer:
-    return Answer(matrix, amount, matrix_currency(model, matrix), tuple(bands_for(model, matrix, amount)))
+def who_approves(model: Model, matrix: Entity, amount: Decimal | None) -> Answer:
+    return Answer(matrix, amount, matrix_measure(model, matrix), tuple(bands_for(model, matrix, amount)))
 
 
 _PLAIN_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")

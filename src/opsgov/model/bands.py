@@ -37,10 +37,49 @@ def to_decimal(value: Any) -> Decimal:
     raise TypeError(f"not an amount: {value!r}")
 
 
-def money(value: Decimal, currency: str | None = None) -> str:
-    """`100000` -> `100,000 CNY`: thousands separators, never an exponent, the currency if known."""
-    text = f"{value:,f}"
-    return f"{text} {currency}" if currency else text
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What a matrix's numbers are: the one place that words an amount ("200,000 CNY", "5%", "30 days", "3").
+
+    `quantity` is the matrix's `spec.quantity` (schemas/approvalmatrix.json lists the values);
+    `currency` only means something for money; for other quantities it is ignored.
+    """
+
+    quantity: str = "money"
+    currency: str | None = None
+
+    def amount(self, value: Decimal) -> str:
+        if self.quantity == "percent":
+            return f"{value.normalize():,f}%"
+        text = f"{value:,f}"
+        if self.quantity == "days":
+            return f"{text} day" if value == 1 else f"{text} days"
+        if self.quantity == "money" and self.currency:
+            return f"{text} {self.currency}"
+        return text
+
+    def anything(self, chinese: bool = False) -> str:
+        """An interval without bounds: every amount of the quantity (a `none` matrix's single band)."""
+        if chinese:
+            return {"money": "任意金额", "none": "不涉及金额", "percent": "任意比例", "days": "任意天数"}.get(
+                self.quantity, "任意数量"
+            )
+        return {
+            "money": "any amount",
+            "none": "no amount (a decision right)",
+            "percent": "any percentage",
+            "days": "any number of days",
+        }.get(self.quantity, "any number")
+
+
+def measure_of(unit: Measure | str | None) -> Measure:
+    """A Measure from a Measure, or from a bare currency (money) as callers before quantities passed."""
+    return unit if isinstance(unit, Measure) else Measure("money", unit)
+
+
+def money(value: Decimal, unit: Measure | str | None = None) -> str:
+    """`100000` -> `100,000 CNY`, `5` in a percent matrix -> `5%`: thousands separators, never an exponent."""
+    return measure_of(unit).amount(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +112,9 @@ class Interval:
             return True
         return amount < self.high or (amount == self.high and self.high_inclusive)
 
-    def words(self, currency: str | None = None, chinese: bool = False) -> str:
+    def words(self, unit: Measure | str | None = None, chinese: bool = False) -> str:
         """The interval in words; `interval_words` is the one wording every command uses."""
-        return interval_words(self, currency, chinese)
+        return interval_words(self, unit, chinese)
 
     def notation(self) -> str:
         """`[0, 100000]`, `(500000, inf)`: the interval as mathematics writes it, without words or currency."""
@@ -89,7 +128,7 @@ class Interval:
         return (self.low, not self.low_inclusive)
 
 
-def interval_words(interval: Interval, currency: str | None = None, chinese: bool = False) -> str:
+def interval_words(interval: Interval, unit: Measure | str | None = None, chinese: bool = False) -> str:
     """The interval as a governance officer reads it, the same in every command and table.
 
     Each bound keeps the word of the key that wrote it, so a reader can map the words back to
@@ -97,24 +136,26 @@ def interval_words(interval: Interval, currency: str | None = None, chinese: boo
     (含), `below` -> "below Y" (不含); a band from X without an upper bound runs "upward" (以上).
     Examples: `exactly 100,000 CNY`, `below 100,000 CNY`, `over 500,000 CNY up to 1,000,000 CNY
     inclusive`, `from 1,000,000 CNY upward`, `over 1,000,000 CNY`; in Chinese
-    `500,000 CNY（不含）至 1,000,000 CNY（含）`.
+    `500,000 CNY（不含）至 1,000,000 CNY（含）`. `unit` is the matrix's Measure (a bare currency
+    means money): `up to 5% inclusive`, `over 30 days`.
     """
-    low = money(interval.low, currency)
+    measure = measure_of(unit)
+    low = measure.amount(interval.low)
     if interval.point:
         return f"恰好 {low}" if chinese else f"exactly {low}"
     starts_at_zero = interval.low == ZERO and interval.low_inclusive
     if chinese:
         lower = "" if starts_at_zero else f"{low}（{'含' if interval.low_inclusive else '不含'}）"
         if interval.high is None:
-            return f"{lower}以上" if lower else "任意金额"
-        upper = f"{money(interval.high, currency)}（{'含' if interval.high_inclusive else '不含'}）"
+            return f"{lower}以上" if lower else measure.anything(chinese=True)
+        upper = f"{measure.amount(interval.high)}（{'含' if interval.high_inclusive else '不含'}）"
         return f"{lower}至 {upper}" if lower else f"{upper}以下"
     lower = "" if starts_at_zero else f"{'from' if interval.low_inclusive else 'over'} {low}"
     if interval.high is None:
         if not lower:
-            return "any amount"
+            return measure.anything()
         return f"{lower} upward" if interval.low_inclusive else lower  # "over X" already runs upward
-    high = money(interval.high, currency)
+    high = measure.amount(interval.high)
     upper = f"up to {high} inclusive" if interval.high_inclusive else f"below {high}"
     if not lower:
         return upper

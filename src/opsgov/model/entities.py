@@ -92,6 +92,7 @@ REFERENCES: dict[str, tuple[RefField, ...]] = {
         RefField(("head",), ("Position",), "head"),
         RefField(("owns", "*"), ("Responsibility",), "owns"),
         *_BOUNDARY,
+        RefField(("voting", "members", "*"), ("Position",), "votingMember"),
     ),
     "Position": (
         RefField(("unit",), ("Unit",), "unit"),

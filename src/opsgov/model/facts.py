@@ -54,7 +54,8 @@ FACTS: dict[str, dict[str, str]] = {
     },
     "ApprovalMatrix": {
         "bands": "number of bands",
-        "maxApprovalAmount": "the highest amount bound written in any band (null when none)",
+        "maxApprovalAmount": "the highest amount bound written in any band, in the matrix's quantity (null when none)",
+        "quantity": "what its bounds measure: `money`, `percent`, `count`, `days` or `none` (text)",
     },
     "KPI": {"measures": "number of `measures` items"},
     "Responsibility": {"owners": "`Kind/name` of every unit and post that owns it, sorted"},
@@ -214,7 +215,11 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
         for matrix in model.entities("ApprovalMatrix"):
             bands = matrix.spec.get("bands", [])
             bounds = [value for band in bands for value in _bounds(band)]
-            facts[matrix.key] = {"bands": len(bands), "maxApprovalAmount": max(bounds) if bounds else None}
+            facts[matrix.key] = {
+                "bands": len(bands),
+                "maxApprovalAmount": max(bounds) if bounds else None,
+                "quantity": str(matrix.spec.get("quantity") or "money"),
+            }
     if "KPI" in kinds:
         for kpi in model.entities("KPI"):
             facts[kpi.key] = {"measures": len(kpi.spec.get("measures", ()))}

@@ -18,7 +18,7 @@ from opsgov.report.finding import Finding
 from opsgov.rules import REGISTRY, canonical
 from opsgov.suggest import closest
 
-UNWAIVABLE = frozenset(("internal-error", "waiver-expired", "waiver-unused"))
+UNWAIVABLE = frozenset(("internal-error", "waiver-expired", "waiver-unused", "waiver-self-approved"))
 
 
 @dataclass(slots=True)
@@ -110,7 +110,11 @@ def apply_waivers(
                 for waiver in covering:
                     waiver.covered += 1
                 first = covering[0].entity
-                finding = finding.replace(waived=True, waived_by=f"{first.key}: {first.spec['reason']}")
+                finding = finding.replace(
+                    waived=True,
+                    waived_by=f"{first.key}: {first.spec['reason']}",
+                    waiver_ticket=str(first.spec.get("ticket") or ""),
+                )
         marked.append(finding)
     for waiver in waivers:
         entity = waiver.entity

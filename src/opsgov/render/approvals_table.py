@@ -7,14 +7,30 @@ algebra's own wording (`opsgov.model.bands.interval_words`, English or its Chine
 
 from __future__ import annotations
 
-from opsgov.model.approvals import Party, bands_table
+from opsgov.model.approvals import Party, bands_table, matrix_category
 from opsgov.model.entities import Entity, Model
 from opsgov.render.table import Table
 from opsgov.render.words import chinese, duration, join, words_for
 
 
-def _party(party: Party) -> str:
-    return party.title or party.name
+def vote_cell(unit: Entity, words: dict[str, str]) -> str:
+    """A voting body by its title with its quorum and majority, in the locale's words; "" if it does not vote."""
+    voting = unit.spec.get("voting")
+    if not isinstance(voting, dict):
+        return ""
+    majority = str(voting.get("majority") or "simple")
+    return words["vote"].format(
+        body=unit.title,
+        quorum=voting.get("quorum"),
+        members=len(voting.get("members") or ()),
+        majority=words.get(f"majority_{majority}", majority),
+    )
+
+
+def _party(model: Model, party: Party, words: dict[str, str]) -> str:
+    """A post or body by its title; a voting body with its quorum and majority."""
+    body = model.get(party.key) if party.vote else None
+    return (vote_cell(body, words) if body is not None else "") or party.title or party.name
 
 
 def approval_rows(model: Model, matrix: Entity, words: dict[str, str]) -> list[list[str]]:
@@ -25,12 +41,12 @@ def approval_rows(model: Model, matrix: Entity, words: dict[str, str]) -> list[l
     for row in bands_table(model, matrix):
         escalation = words["none"]
         if row.escalation is not None:
-            after, to = duration(words, row.escalation.after), _party(row.escalation.to)
+            after, to = duration(words, row.escalation.after), _party(model, row.escalation.to, words)
             escalation = join(after, "后升级至", to) if zh else f"after {after} to {to}"
         rows.append(
             [
-                row.interval.words(row.currency, chinese=zh),
-                joiner.join(_party(p) for p in row.approvers),
+                row.interval.words(row.measure, chinese=zh),
+                joiner.join(_party(model, p, words) for p in row.approvers),
                 words.get(f"mode_{row.mode}", row.mode),
                 escalation,
             ]
@@ -43,22 +59,48 @@ def _matrix_title(matrix: Entity) -> str:
     return f"{matrix.title} ({subject})" if subject and subject != matrix.title else matrix.title
 
 
-def approvals_tables(model: Model) -> list[Table]:
-    """One table per matrix, titled by it: for Markdown and HTML, where a heading names the matrix."""
-    words = words_for(model)
-    tables = []
+def matrix_groups(model: Model, words: dict[str, str]) -> list[tuple[str, list[Entity]]]:
+    """Matrices grouped by `spec.category` (sorted; uncategorised last), each group sorted by name.
+
+    With no category anywhere there is one group named "": tables and pages look as before.
+    """
+    groups: dict[str, list[Entity]] = {}
     for matrix in sorted(model.entities("ApprovalMatrix"), key=lambda m: m.name):
-        header = [words["band"], words["approvers"], words["mode"], words["escalation"]]
-        tables.append(Table(header, approval_rows(model, matrix, words), title=_matrix_title(matrix)))
-    return tables
+        groups.setdefault(matrix_category(matrix), []).append(matrix)
+    if list(groups) == [""]:
+        return [("", groups[""])]
+    ordered = sorted((category, matrices) for category, matrices in groups.items() if category)
+    if "" in groups:
+        ordered.append((words["uncategorised"], groups[""]))
+    return ordered
+
+
+def approvals_tables(model: Model) -> list[Table]:
+    """One table per matrix, titled by it and grouped by category: for Markdown and HTML, where headings name them."""
+    words = words_for(model)
+    header = [words["band"], words["approvers"], words["mode"], words["escalation"]]
+    return [
+        Table(header, approval_rows(model, matrix, words), title=_matrix_title(matrix), section=group)
+        for group, matrices in matrix_groups(model, words)
+        for matrix in matrices
+    ]
 
 
 def approvals_sheet(model: Model) -> Table:
-    """All matrices in one table, each row led by its matrix (id and title): a spreadsheet has no headings."""
+    """All matrices in one table, each row led by its matrix (id and title), its category last (no headings in CSV)."""
     words = words_for(model)
-    header = [words["matrix"], words["title"], words["band"], words["approvers"], words["mode"], words["escalation"]]
+    header = [
+        words["matrix"],
+        words["title"],
+        words["band"],
+        words["approvers"],
+        words["mode"],
+        words["escalation"],
+        words["category"],
+    ]
     rows: list[list[str]] = []
-    for matrix in sorted(model.entities("ApprovalMatrix"), key=lambda m: m.name):
-        title = _matrix_title(matrix)
-        rows.extend([matrix.name, title, *row] for row in approval_rows(model, matrix, words))
+    for _, matrices in matrix_groups(model, words):
+        for matrix in matrices:
+            title, category = _matrix_title(matrix), matrix_category(matrix)
+            rows.extend([matrix.name, title, *row, category] for row in approval_rows(model, matrix, words))
     return Table(header, rows)

@@ -34,7 +34,7 @@ import markupsafe
 from opsgov.model.entities import Entity, Model
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
-from opsgov.render.approvals_table import approval_rows
+from opsgov.render.approvals_table import approval_rows, matrix_groups, vote_cell
 from opsgov.render.orgchart import OrgChartOptions, render_orgchart, top_units
 from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
@@ -530,16 +530,18 @@ def build_site(
         )
     say(f"handbook: {len(processes)} process pages written")
     matrices = []
-    for matrix in sorted(model.entities("ApprovalMatrix"), key=lambda m: m.name):
-        matrices.append(
-            {
-                "entity": matrix,
-                "subject": matrix.spec.get("subject") or "",
-                "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
-                "rows": approval_rows(model, matrix, site.words),
-                "source": site.source(matrix.doc.file, matrix.doc.line, 0),
-            }
-        )
+    for group, members in matrix_groups(model, site.words):
+        for matrix in members:
+            matrices.append(
+                {
+                    "entity": matrix,
+                    "group": group,
+                    "subject": matrix.spec.get("subject") or "",
+                    "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
+                    "rows": approval_rows(model, matrix, site.words),
+                    "source": site.source(matrix.doc.file, matrix.doc.line, 0),
+                }
+            )
     page("approvals", f"approvals.{fmt}", 0, [], matrices=matrices)
     kpis = []
     currency = org_currency(model)
@@ -872,6 +874,8 @@ def _unit_context(
         "children": [site.link(k, 1) for k in sorted(structure.children.get(unit.key, ()))],
         "dotted": [site.link(k, 1) for k in _refs(unit, ("spec", "dottedLines"))],
         "head": site.link(head, 1) if head else None,
+        "vote": vote_cell(unit, site.words),
+        "voters": [site.link(k, 1) for k in _refs(unit, ("spec", "voting", "members"))],
         "posts": posts,
         "seats": direct if model.persons_declared else (direct[0], None, None),
         "duties": _duty_rows(site, unit, duties),

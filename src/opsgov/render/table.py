@@ -31,6 +31,8 @@ class Table:
     letters: dict[str, str] = field(default_factory=dict)
     """Letters that body cells are made of ("R/A"), each with its meaning: HTML colours every
     letter by its role and prints the meanings as a legend above the table."""
+    section: str = ""
+    """A heading above a run of tables (the category of approval matrices); "" = no sections."""
 
     def flat_header(self) -> list[str]:
         """The header with each column's group in front of it, as one row."""
@@ -47,7 +49,8 @@ class Table:
         for group, span in self.groups:
             columns = range(start, start + span)
             rows = [[row[0], *(row[c] for c in columns)] for row in self.rows if any(row[c] for c in columns)]
-            tables.append(Table([self.header[0], *(self.header[c] for c in columns)], rows, group, [], self.letters))
+            header = [self.header[0], *(self.header[c] for c in columns)]
+            tables.append(Table(header, rows, group, [], self.letters, self.section))
             start += span
         return tables
 
@@ -66,13 +69,18 @@ def csv_cell(value: str) -> str:
 def to_markdown(tables: list[Table]) -> str:
     out: list[str] = []
     legends: set[str] = set()
+    sectioned = any(table.section for table in tables)
+    section: str | None = None
     for table in (part for whole in tables for part in whole.split()):
+        if sectioned and table.section != section:
+            section = table.section
+            out.append(f"## {md_cell(section)}\n")
         legend = "; ".join(f"**{md_cell(k)}** {md_cell(v)}" for k, v in table.letters.items())
         if legend and legend not in legends:  # once, above the first table that uses the letters
             legends.add(legend)
             out.append(legend + "\n")
         if table.title:
-            out.append(f"## {md_cell(table.title)}\n")
+            out.append(f"{'###' if sectioned else '##'} {md_cell(table.title)}\n")
         out.append("| " + " | ".join(md_cell(h) for h in table.header) + " |")
         out.append("|" + "---|" * len(table.header))
         out.extend("| " + " | ".join(md_cell(c) for c in row) + " |" for row in table.rows)
@@ -101,9 +109,15 @@ def _letters_html(value: str, letters: dict[str, str]) -> str:
 
 def to_html_fragment(tables: list[Table]) -> str:
     out: list[str] = []
+    sectioned = any(table.section for table in tables)
+    section: str | None = None
     for table in tables:
+        if sectioned and table.section != section:
+            section = table.section
+            out.append(f"<h2>{text(section)}</h2>")
         if table.title:
-            out.append(f"<h2>{text(table.title)}</h2>")
+            level = 3 if sectioned else 2
+            out.append(f"<h{level}>{text(table.title)}</h{level}>")
         if table.letters:
             keys = "".join(f"<li>{_letters_html(k, table.letters)} {text(v)}</li>" for k, v in table.letters.items())
             out.append(f'<ul class="legend">{keys}</ul>')

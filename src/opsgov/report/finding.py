@@ -48,6 +48,8 @@ class Finding:
     waived_by: str = ""
     """The Waiver that covers the finding and its reason (`Waiver/x: reason`); not in the JSON
     report, whose shape docs/cli.md fixes, but shown by the text and SARIF reporters."""
+    waiver_ticket: str = ""
+    """The covering Waiver's `spec.ticket` (its approval record), "" when it names none."""
     identity: tuple[str, ...] = ()
     """What the finding is about beyond its rule and entity (the other owners of a duty, a band's
     interval, a cycle's members, a reference's field and target), in an order that does not depend
@@ -57,6 +59,13 @@ class Finding:
     """The whole Python stack of an `internal-error` (empty on every other finding): the JSON
     report carries it as `trace`, so a crash in CI can be debugged from the report alone; the text
     report leaves it out (`opsgov --traceback` prints it on stderr)."""
+
+    def waiver_words(self) -> str:
+        """`Waiver/x, ticket ABC-1`: the covering waiver as every report names it ("" when not waived by one)."""
+        waiver = self.waived_by.partition(":")[0]
+        if not waiver:
+            return ""
+        return f"{waiver}, ticket {self.waiver_ticket}" if self.waiver_ticket else waiver
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)

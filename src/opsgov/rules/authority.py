@@ -17,8 +17,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsgov.load.documents import Path
-from opsgov.model.approvals import matrix_currency
-from opsgov.model.bands import Interval, band_interval, coverage, money
+from opsgov.model.approvals import matrix_measure
+from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
 from opsgov.model.entities import Entity, Model, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
@@ -61,8 +61,8 @@ def _band_id(interval: Interval) -> str:
     return f"band {interval.notation()}"
 
 
-def _band_words(number: int, interval: Interval, currency: str | None) -> str:
-    return f"band {number + 1} ({interval.words(currency)})"
+def _band_words(number: int, interval: Interval, measure: Measure) -> str:
+    return f"band {number + 1} ({interval.words(measure)})"
 
 
 def _bound_path(band: Mapping[str, Any], index: int, keys: tuple[str, str]) -> Path:
@@ -91,10 +91,10 @@ def _meet_hint(bands: list[dict[str, Any]], lower: int, upper: int, between: Int
     )
 
 
-def _amounts(interval: Interval, currency: str | None) -> str:
-    words = interval.words(currency)
-    if words == "any amount":
-        return "any amount"
+def _amounts(interval: Interval, measure: Measure) -> str:
+    words = interval.words(measure)
+    if words == measure.anything():
+        return words
     return f"the amount {words}" if interval.point else f"amounts {words}"
 
 
@@ -116,9 +116,12 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     The finding stands at the bound of the band below the gap (at the first band for a gap
     below it) with the band above as related location, and gives the uncovered amounts in
     words ("exactly 100,000 CNY", "over 500,000 CNY and below 1,000,000 CNY", "over
-    1,000,000 CNY": `opsgov.model.bands.interval_words`), in the matrix's currency (else the
-    Organization's). A band whose bounds leave no amount between them (`from: 500000` with
-    `upTo: 100000`) is reported here too: it covers nothing. The entity is the ApprovalMatrix.
+    1,000,000 CNY": `opsgov.model.bands.interval_words`), in the matrix's unit: its currency (else
+    the Organization's) for money, "over 5%" in a `quantity: percent` matrix, "30 days" in
+    one of days, plain numbers for a count. The band algebra is the same for every quantity;
+    a `none` matrix has one band without bounds and never a gap. A band whose bounds leave no
+    amount between them (`from: 500000` with `upTo: 100000`) is reported here too: it covers
+    nothing. The entity is the ApprovalMatrix.
 
     Given:
         kind: Unit
@@ -156,27 +159,27 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
-        currency = matrix_currency(model, matrix)
+        measure = matrix_measure(model, matrix)
         intervals = [band_interval(band) for band in bands]
         result = coverage(intervals)
         for index in result.empty:
             interval = intervals[index]
-            high = money(interval.high, currency) if interval.high is not None else "none"
+            high = money(interval.high, measure) if interval.high is not None else "none"
             yield matrix.finding(
                 ("spec", "bands", index),
                 f"band {index + 1} of {matrix.name} covers no amount: its lower bound "
-                f"{money(interval.low, currency)} is not below its upper bound {high}",
+                f"{money(interval.low, measure)} is not below its upper bound {high}",
                 hint="swap or correct the bounds",
                 identity=("empty", _band_id(interval)),
             )
         for gap in result.gaps:
-            what = _amounts(gap.interval, currency)
+            what = _amounts(gap.interval, measure)
             related: tuple[Related, ...] = ()
             if gap.after is not None:
                 path = _bound_path(bands[gap.after], gap.after, _HIGH)
-                below = _band_words(gap.after, intervals[gap.after], currency)
+                below = _band_words(gap.after, intervals[gap.after], measure)
                 if gap.before is not None:
-                    above = _band_words(gap.before, intervals[gap.before], currency)
+                    above = _band_words(gap.before, intervals[gap.before], measure)
                     where = f", between {below} and {above}"
                     related = (
                         matrix.doc.related(_bound_path(bands[gap.before], gap.before, _LOW), f"the next band, {above}"),
@@ -186,7 +189,7 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             else:
                 first = gap.before if gap.before is not None else 0
                 path = _bound_path(bands[first], first, _LOW) if bands else ("spec", "bands")
-                where = f", before {_band_words(first, intervals[first], currency)}" if bands else ""
+                where = f", before {_band_words(first, intervals[first], measure)}" if bands else ""
             yield matrix.finding(
                 path,
                 f"no band of {matrix.name} covers {what}{where}: such a request has no approver",
@@ -255,15 +258,15 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
     """
     for matrix in model.entities("ApprovalMatrix"):
         bands = _bands(matrix)
-        currency = matrix_currency(model, matrix)
+        measure = matrix_measure(model, matrix)
         intervals = [band_interval(band) for band in bands]
         for overlap in coverage(intervals).overlaps:
             first, second = overlap.first, overlap.second
             point = overlap.interval.point
-            named = " and ".join(_band_words(i, intervals[i], currency) for i in sorted((first, second)))
+            named = " and ".join(_band_words(i, intervals[i], measure) for i in sorted((first, second)))
             yield matrix.finding(
                 _bound_path(bands[second], second, _LOW),
-                f"{_amounts(overlap.interval, currency)} {'is' if point else 'are'} in two bands of {matrix.name}: "
+                f"{_amounts(overlap.interval, measure)} {'is' if point else 'are'} in two bands of {matrix.name}: "
                 f"{named}",
                 hint=_meet_hint(bands, first, second, overlap.interval),
                 identity=(
@@ -274,7 +277,7 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 related=(
                     matrix.doc.related(
                         _bound_path(bands[first], first, _HIGH),
-                        f"{_band_words(first, intervals[first], currency)} also covers {'it' if point else 'them'}",
+                        f"{_band_words(first, intervals[first], measure)} also covers {'it' if point else 'them'}",
                     ),
                 ),
             )
@@ -649,7 +652,7 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
         bands = _bands(matrix)
         if len(bands) < 2:
             continue
-        currency = matrix_currency(model, matrix)
+        measure = matrix_measure(model, matrix)
         intervals = [band_interval(band) for band in bands]
         order = sorted(range(len(bands)), key=lambda i: intervals[i].sort_key())
         lower: dict[str, tuple[int, int]] = {}
@@ -677,9 +680,9 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
                 band, j = lower[manager]
                 yield matrix.finding(
                     ("spec", "bands", index, "approvers"),
-                    f"{_band_words(index, intervals[index], currency)} of {matrix.name} is approved only by "
+                    f"{_band_words(index, intervals[index], measure)} of {matrix.name} is approved only by "
                     f"posts below approvers of lower amounts: {_label(post)} reports to {_label(manager)}, "
-                    f"who approves {_band_words(band, intervals[band], currency)}",
+                    f"who approves {_band_words(band, intervals[band], measure)}",
                     hint="let a post at or above the lower band's approvers approve the higher band, "
                     "or check whether the bands' approvers were swapped",
                     related=(
@@ -860,6 +863,92 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             )
 
 
+@rule(
+    "body-quorum",
+    "error",
+    "a voting body whose quorum exceeds its members; with Persons declared, fewer filled member posts than its quorum",
+    family=FAMILY,
+)
+def body_quorum(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A Unit with `spec.voting` (a committee, board or office meeting such as 总经理办公会)
+    decides by a vote of its member posts, and only when `quorum` of them take part. A quorum
+    above the number of members means the body can never decide: every request it is the
+    approver of is stuck. With Person documents declared, a member post that nobody holds
+    cannot vote either (the same vacancy as `vacant-key-post`): fewer filled member posts than
+    the quorum is reported too, naming the vacant members. Without Persons, vacancy is
+    unknown and only the first check applies.
+
+    The finding stands at `spec.voting.quorum`. Members are counted as written (a dangling
+    member is reported by `dangling-ref` and counts as not filled). A voting body with no
+    members is a `schema` error. The entity is the Unit.
+
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company, head: finance-director}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+    Passes:
+        kind: Unit
+        metadata: {name: gm-office-meeting, title: 总经理办公会}
+        spec:
+          type: committee
+          parent: company
+          voting: {members: [ceo, finance-director], quorum: 2, majority: unanimous}
+    Fails:
+        kind: Unit
+        metadata: {name: gm-office-meeting, title: 总经理办公会}
+        spec:
+          type: committee
+          parent: company
+          voting: {members: [ceo, finance-director], quorum: 3}   # only 2 can ever vote
+    """
+    holders = structure_of(model).holders
+    persons = model.persons_declared
+    for unit in model.entities("Unit"):
+        voting = unit.spec.get("voting")
+        if not isinstance(voting, dict):
+            continue
+        members = voting.get("members") or []
+        quorum = voting.get("quorum")
+        if not isinstance(quorum, int):
+            continue
+        path = ("spec", "voting", "quorum")
+        if quorum > len(members):
+            yield unit.finding(
+                path,
+                f"voting body {unit.name} ({unit.title}) has a quorum of {quorum} but only "
+                f"{len(members)} member{'s' if len(members) != 1 else ''}: it can never decide",
+                hint=f"lower the quorum to at most {len(members)}, or add the missing members",
+                identity=("quorum above members",),
+            )
+            continue
+        if not persons:
+            continue
+        vacant = []
+        for index, raw in enumerate(members):
+            key = unit.target(("spec", "voting", "members", index))
+            if key is None or key not in holders:
+                vacant.append(_label(key) if key else str(raw))
+        filled = len(members) - len(vacant)
+        if filled < quorum:
+            yield unit.finding(
+                path,
+                f"voting body {unit.name} ({unit.title}) cannot decide: only {filled} of its {len(members)} "
+                f"member posts {'is' if filled == 1 else 'are'} filled, below its quorum of {quorum} "
+                f"(vacant: {_names(vacant)})",
+                hint="fill the vacant member posts, or lower the quorum",
+                identity=("members filled below quorum",),
+                related=tuple(
+                    unit.doc.related(("spec", "voting", "members", index), "vacant member post")
+                    for index in range(len(members))
+                    if (unit.target(("spec", "voting", "members", index)) or "") not in holders
+                ),
+            )
+
+
 RULES: tuple[Rule, ...] = (
     approval_gap,
     approval_overlap,
@@ -868,4 +957,5 @@ RULES: tuple[Rule, ...] = (
     countersign_single,
     escalation_invalid,
     step_approval_sod,
+    body_quorum,
 )

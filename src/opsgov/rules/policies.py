@@ -2,11 +2,130 @@
 
 from __future__ import annotations
 
-from opsgov.rules.base import Rule
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from opsgov.model.entities import Entity, Model
+from opsgov.model.structure import structure_of
+from opsgov.report.finding import Finding
+from opsgov.rules.base import Rule, rule
 
 FAMILY = "policies"
 
-RULES = (
+
+def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[str, str]]:
+    """(reason, place) pairs: why `approver` is a party to `target`; empty when it is not.
+
+    A Unit among owners, approvers or requesters stands for the posts in it and below (a body's
+    voting members too), as in self-approval: whoever sits in it is a party.
+    """
+    structure = structure_of(model)
+    inside = structure.contains
+    reasons: list[tuple[str, str]] = []
+    if target.key == approver:
+        return [("it is the target itself", target.key)]
+
+    def member(key: str) -> bool:
+        if inside(key, approver):
+            return True
+        unit = model.get(key)
+        return unit is not None and any(
+            ref.edge == "votingMember" and ref.target == approver for ref in unit.refs.values()
+        )
+
+    if target.kind == "Responsibility":
+        for owner, _ in structure.owners.get(target.key, ()):
+            if member(owner):
+                how = "owns it" if owner == approver else f"is a post inside {owner}, which owns it"
+                reasons.append((how, owner))
+    elif target.kind == "ApprovalMatrix":
+        for ref in target.refs.values():
+            if ref.edge in ("approver", "requester") and member(ref.target):
+                role = "an approver" if ref.edge == "approver" else "a requester"
+                how = f"is {role} in it" if ref.target == approver else f"sits in {ref.target}, {role} in it"
+                reasons.append((how, ref.target))
+    elif target.kind == "Process":
+        for ref in target.refs.values():
+            if ref.edge == "owner" and member(ref.target):
+                how = "owns it" if ref.target == approver else f"is a post inside {ref.target}, which owns it"
+                reasons.append((how, ref.target))
+            elif ref.edge == "responsible" and ref.target == approver:
+                reasons.append(("is responsible for one of its steps", ref.target))
+    return list(dict.fromkeys(reasons))
+
+
+@rule(
+    "waiver-self-approved",
+    "error",
+    "a Waiver approved by a party to what it waives (a target, an owner, an approver or requester, a process owner "
+    "or responsible post)",
+    family=FAMILY,
+)
+def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """An exception is only as good as its approval: a waiver approved by the very party it
+    excuses is a waiver nobody granted. A Waiver's `approvedBy` is a party to what it waives
+    when it is one of its `targets`; an owner of a targeted Responsibility, or a post inside an
+    owning unit; an approver or a requester of a targeted ApprovalMatrix (a post inside an
+    approving or requesting unit, or a voting member of an approving body, counts); the owner
+    of a targeted Process (or a post inside the owning unit), or a post responsible for one of
+    its steps.
+
+    The finding stands at `spec.approvedBy`, names the party and why, with the target as
+    related location, once per target. The entity is the Waiver. It cannot itself be waived.
+
+    Given:
+        kind: Responsibility
+        metadata: {name: pricing, title: 定价}
+        spec: {}
+        ---
+        kind: Unit
+        metadata: {name: sales, title: 销售部}
+        spec: {parent: company, owns: [pricing]}
+        ---
+        kind: Position
+        metadata: {name: sales-director, title: 销售总监}
+        spec: {unit: sales, reportsTo: ceo}
+        ---
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, owns: [pricing]}
+    Passes:
+        kind: Waiver
+        metadata: {name: pricing-overlap, title: 定价过渡期}
+        spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+               approvedBy: ceo, expires: 2099-12-31, ticket: GOV-12}
+    Fails:
+        kind: Waiver
+        metadata: {name: pricing-overlap, title: 定价过渡期}
+        spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+               approvedBy: sales-director, expires: 2099-12-31}   # sales owns pricing
+    """
+    for waiver in model.entities("Waiver"):
+        approver = waiver.target(("spec", "approvedBy"))
+        if approver is None:
+            continue
+        for index in range(len(waiver.spec.get("targets") or ())):
+            target = model.get(waiver.target(("spec", "targets", index)))
+            if target is None:
+                continue
+            reasons = _party_reasons(model, target, approver)
+            if not reasons:
+                continue
+            why = "; ".join(how for how, _ in reasons)
+            who = approver.partition("/")[2]
+            yield waiver.finding(
+                ("spec", "approvedBy"),
+                f"waiver {waiver.name} is approved by {who}, a party to what it waives ({target.key}): {who} {why}"
+                if reasons[0][0] != "it is the target itself"
+                else f"waiver {waiver.name} is approved by {who}, the very {target.kind} it waives",
+                hint="have the waiver approved by someone outside what it excuses, e.g. the party's superior "
+                "or a governance function",
+                identity=(target.key, *sorted(place for _, place in reasons)),
+                related=(waiver.doc.related(("spec", "targets", index), "the waived target"),),
+            )
+
+
+RULES: tuple[Rule, ...] = (
     Rule(
         "policy-invalid",
         "error",
@@ -126,4 +245,5 @@ RULES = (
                    approvedBy: ceo, expires: 2099-12-31}   # pricing has one owner
         """,
     ),
+    waiver_self_approved,
 )

@@ -148,7 +148,7 @@ def matrix_sheets(model: Model) -> list[Sheet]:
                 [
                     matrix.name,
                     spec.get("subject", matrix.title),
-                    spec.get("currency", default_currency),
+                    spec.get("currency", default_currency) if spec.get("quantity", "money") == "money" else "",
                     lower,
                     lower_inclusive,
                     upper,

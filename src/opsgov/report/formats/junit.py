@@ -68,7 +68,9 @@ def junit_tree(report: Report) -> ET.Element:
             )
             failure.text = "\n".join(_line(f) for f in active)
         elif findings:
-            ET.SubElement(case, "skipped", message=f"{len(findings)} waived")
+            waivers = sorted({f.waiver_words() for f in findings if f.waiver_words()})
+            by = f" by {'; '.join(waivers)}" if waivers else ""
+            ET.SubElement(case, "skipped", message=escape.text(f"{len(findings)} waived{by}"))
     return suites
 
 
@@ -109,7 +111,7 @@ def junit_strict_tree(report: Report) -> ET.Element:
                 name = f"{name} ({seen[name]})"
             case = ET.SubElement(suite, "testcase", classname=classname, name=name, time="0")
             if finding.waived:
-                waiver = finding.waived_by.partition(":")[0]
+                waiver = finding.waiver_words()
                 skipped_element = ET.SubElement(case, "skipped")
                 skipped_element.text = escape.xml(f"waived by {waiver}" if waiver else "waived")
                 continue

@@ -52,6 +52,8 @@ def counts_line(report: Report) -> str:
 
 def _row(finding: Finding, env: Mapping[str, str]) -> str:
     message = finding.message if not finding.hint else f"{finding.message}\nhint: {finding.hint}"
+    if finding.waived:
+        message += f"\nwaived by {finding.waiver_words() or 'a Waiver'}"
     level = f"{ICONS.get(finding.level, '')} {finding.level}".strip()
     return f"| {level} | {cell(finding.rule)} | {cell(message)} | {line_link(finding.file, finding.line, env)} |"
 

@@ -93,6 +93,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         result["relatedLocations"] = [_related(i, r) for i, r in enumerate(finding.related, 1)]
     if finding.waived:
         justification = f"waived by {finding.waived_by}" if finding.waived_by else "waived by a Waiver"
+        if finding.waiver_ticket:
+            justification += f" (ticket {finding.waiver_ticket})"
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     properties: dict[str, Any] = {}
     if finding.path:

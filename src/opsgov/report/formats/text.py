@@ -85,7 +85,7 @@ class TextReporter(Reporter):
     def _finding(self, finding: Finding) -> list[str]:
         waived = ""
         if finding.waived:
-            waiver = finding.waived_by.partition(":")[0]
+            waiver = finding.waiver_words()
             waived = f" (waived by {escape.text(waiver)})" if waiver else " (waived)"
         level_style = LEVEL_STYLES.get(finding.level, BOLD)
         head: list[Styled] = [
