@@ -6,11 +6,18 @@ and seven posts reporting to it; the heads of a unit's (up to eight) child units
 the unit's head and posts, one each, so the span of control stays within 8.
 
     python benchmarks/generate.py 10000 /tmp/org10k
+    python benchmarks/generate.py 10000 /tmp/org10k-dated --future-changes 20
+
+`--future-changes N` adds N small reorganisations dated within the year after `--as-of`
+(every 17 days), in turn: a leaf unit and its posts replaced from that date (the old versions end
+the day before, the new ones keep the names), a post moved to another unit, a new post added.
+The same organisation otherwise, so benchmarks/dates.py can compare it with and without dates.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -18,7 +25,7 @@ from pathlib import Path
 FILES = 100
 
 
-def _doc(kind: str, name: str, title: str, spec: dict[str, object]) -> str:
+def _doc(kind: str, name: str, title: str, spec: dict[str, object], **window: datetime.date) -> str:
     # JSON is valid YAML flow style, but governance files are block style: write block YAML by hand.
     lines = [
         "apiVersion: opsgov/v1",
@@ -26,6 +33,7 @@ def _doc(kind: str, name: str, title: str, spec: dict[str, object]) -> str:
         "metadata:",
         f"  name: {name}",
         f"  title: {title}",
+        *(f"  {key}: {day.isoformat()}" for key, day in window.items()),
         "spec:" if spec else "spec: {}",
     ]
     lines.extend(_block(spec, 1))
@@ -150,7 +158,22 @@ spec:
 """
 
 
-def generate(n: int, out: Path, *, defects: bool = False) -> None:
+AS_OF = datetime.date(2026, 11, 27)
+"""The default as-of date of dated organisations (benchmarks/dates.py checks as of it)."""
+
+
+def _plan(units: int, changes: int, as_of: datetime.date) -> list[tuple[str, int, datetime.date]]:
+    """(what, unit, date) of each future change: leaf units from the last one down, one per change."""
+    leaves = [u for u in range(units - 1, 0, -1) if 8 * u + 1 >= units]
+    if changes > len(leaves):
+        raise SystemExit(f"--future-changes {changes} needs {changes} leaf units; this size has {len(leaves)}")
+    kinds = ("replace", "move", "add")
+    return [(kinds[i % 3], leaves[i], as_of + datetime.timedelta(days=17 * (i + 1))) for i in range(changes)]
+
+
+def generate(
+    n: int, out: Path, *, defects: bool = False, future_changes: int = 0, as_of: datetime.date = AS_OF
+) -> None:
     if out.exists():
         shutil.rmtree(out)
     (out / "ops" / "units").mkdir(parents=True)
@@ -178,13 +201,32 @@ def generate(n: int, out: Path, *, defects: bool = False) -> None:
         "ops/organization.yaml",
         _doc("Organization", "org", "集团", {"root": "u0", "currency": "CNY", "locale": "zh-CN"}),
     )
+    plan = _plan(units, future_changes, as_of)
+    ends: dict[str, datetime.date] = {}
+    """Unit or post name -> the first day of its new version (the old one ends the day before)."""
+    for what, u, day in plan:
+        if what == "replace":
+            ends[f"u{u}"] = day
+            ends.update((post(u, k), day) for k in range(8))
+        elif what == "move":
+            ends[post(u, 7)] = day
+    later: list[str] = []
+    """The new versions and new posts, in ops/changes.yaml."""
+
+    def dated(kind: str, name: str, title: str, spec: dict[str, object]) -> str:
+        if name not in ends:
+            return _doc(kind, name, title, spec)
+        day = ends[name]
+        later.append(_doc(kind, name, f"{title}（新）", spec, validFrom=day))
+        return _doc(kind, name, title, spec, validUntil=day - datetime.timedelta(days=1))
+
     per_file = max(1, units // FILES)
     for u in range(units):
         spec: dict[str, object] = {"type": "company" if u == 0 else "department", "head": head(u)}
         if u:
             spec = {"type": "department", "parent": f"u{(u - 1) // 8}", "head": head(u)}
         path = f"ops/units/part-{u // per_file:03d}.yaml"
-        emit(path, _doc("Unit", f"u{u}", f"部门{u}", spec))
+        emit(path, dated("Unit", f"u{u}", f"部门{u}", spec))
         for k in range(8):
             if (u, k) not in set(posts[-8:]) and u * 8 + k >= n:
                 break
@@ -197,7 +239,7 @@ def generate(n: int, out: Path, *, defects: bool = False) -> None:
                 pspec["reportsTo"] = post((u - 1) // 8, (u - 1) % 8)
             if name in owned:
                 pspec["owns"] = owned[name]
-            emit(path, _doc("Position", name, f"岗位{u}-{k}", pspec))
+            emit(path, dated("Position", name, f"岗位{u}-{k}", pspec))
     for d in range(duties):
         emit(f"ops/catalogue/duties-{d % 10}.yaml", _doc("Responsibility", f"duty-{d}", f"职责{d}", {}))
     matrices = max(1, n // 50)
@@ -267,6 +309,17 @@ def generate(n: int, out: Path, *, defects: bool = False) -> None:
                 },
             ),
         )
+    for index, (what, u, day) in enumerate(plan):
+        if what == "move":  # the post's new version is in the next leaf unit, reporting to its head
+            target = plan[index - 1][1] if index else u - 1
+            moved = {"unit": f"u{target}", "reportsTo": head(target)}
+            old = later.pop(next(i for i, text in enumerate(later) if f"name: {post(u, 7)}\n" in text))
+            later.append(old.split("spec:")[0] + "\n".join(["spec:", *_block(moved, 1)]) + "\n")
+        elif what == "add":
+            spec = {"unit": f"u{u}", "reportsTo": head(u)}
+            later.append(_doc("Position", f"u{u}-new", f"新岗位{u}", spec, validFrom=day))
+    if later:
+        emit("ops/changes.yaml", "---\n".join(later))
     if defects:
         emit("ops/defects.yaml", DEFECTS)
     for path, docs in files.items():
@@ -280,8 +333,10 @@ def main() -> None:
     parser.add_argument("positions", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--defects", action="store_true", help="add seeded defects that every rule family finds")
+    parser.add_argument("--future-changes", type=int, default=0, help="small reorganisations dated within a year")
+    parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=AS_OF, help="the dates follow this one")
     args = parser.parse_args()
-    generate(args.positions, args.out, defects=args.defects)
+    generate(args.positions, args.out, defects=args.defects, future_changes=args.future_changes, as_of=args.as_of)
 
 
 if __name__ == "__main__":

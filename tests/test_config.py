@@ -98,7 +98,8 @@ def test_extends_none_switches_analysis_rules_off_but_not_reading(repo: Repo) ->
         ),
         (
             "- ops\n",
-            "opsgov.yaml:1:1: the file: opsgov.yaml holds a mapping of settings (extends, paths, failOn, rules)",
+            "opsgov.yaml:1:1: the file: opsgov.yaml holds a mapping of settings "
+            "(extends, paths, failOn, sourceUrl, horizon, rules)",
         ),
         ("failOn: yes\n", "opsgov.yaml:1:9: failOn:"),
         ("rules: {a: off}\nrules: {b: off}\n", "opsgov.yaml:2:1: duplicate key 'rules'"),
@@ -115,7 +116,10 @@ def test_cli_exit_2_on_a_bad_opsgov_yaml(repo: Repo) -> None:
     root = configured(repo, "colour: red\n")
     result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
     assert result.exit_code == 2
-    assert "opsgov.yaml:1:9: unknown key 'colour' (allowed: extends, paths, failOn, sourceUrl, rules)" in result.output
+    assert (
+        "opsgov.yaml:1:9: unknown key 'colour' (allowed: extends, paths, failOn, sourceUrl, horizon, rules)"
+        in result.output
+    )
 
 
 def test_cli_reads_levels_and_fail_on_from_the_file_and_flags_win(repo: Repo) -> None:

@@ -7,22 +7,29 @@ networkx graph (`model.graph`) is not a stage: only `explain` and `graph export`
 from __future__ import annotations
 
 import bisect
+import multiprocessing
+import os
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
 
 from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
 from opsgov.load.documents import Document
 from opsgov.load.loader import discover, load_files
 from opsgov.load.schema import Validator, entity_key
+from opsgov.model.dates import Window, change_dates, document_window, holding_window
 from opsgov.model.entities import Model, build_model
-from opsgov.policy.cel import run_policies
+from opsgov.policy.cel import Seen, run_policies
 from opsgov.policy.waivers import apply_waivers
 from opsgov.progress import Progress, ignore
 from opsgov.report.baseline import apply_baseline, load_baseline
 from opsgov.report.finding import Finding
-from opsgov.report.fingerprint import in_document
+from opsgov.report.fingerprint import fingerprint, in_document
 from opsgov.report.report import Report
 from opsgov.rules import REGISTRY, canonical
 from opsgov.suggest import RULE_IDS, closest
@@ -85,10 +92,11 @@ def run_rules(model: Model, settings: Settings, progress: Progress = ignore) -> 
     return findings
 
 
-def run_policy_stage(model: Model, settings: Settings) -> list[Finding]:
+def run_policy_stage(model: Model, settings: Settings, seen: Seen | None = None) -> list[Finding]:
     """The organisation's own Policies; a crash of the stage is an internal-error, never a silent pass."""
     try:
-        return run_policies(model, skip=[rule_id for rule_id, level in settings.levels.items() if level == "off"])
+        skip = [rule_id for rule_id, level in settings.levels.items() if level == "off"]
+        return run_policies(model, skip=skip, seen=seen)
     except Exception as error:
         return [internal_error("the policy stage", error)]
 
@@ -142,8 +150,11 @@ class _Stopwatch:
         self._last = now
 
 
-def check(settings: Settings, *, progress: Progress | None = None) -> Report:
+def check(settings: Settings, *, progress: Progress | None = None, incremental: bool = True) -> Report:
     """Run the whole pipeline over the repository at `settings.root`; `progress` hears how far it is.
+
+    On a later change date only what the date changes is re-evaluated (`incremental`, docs/design.md,
+    "Dates"); `incremental=False` re-runs everything on every date, the reference the tests hold it to.
 
     The garbage collector stays off for the run: the pipeline builds millions of small objects
     and no reference cycles worth collecting, and a collection pass over them all costs more
@@ -152,7 +163,7 @@ def check(settings: Settings, *, progress: Progress | None = None) -> Report:
     validate_selectors((*settings.select, *settings.ignore))
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     with collector.paused():
-        return _pipeline(settings, baseline, progress or ignore)
+        return _pipeline(settings, baseline, progress or ignore, incremental)
 
 
 def load_model(settings: Settings) -> Model:
@@ -161,10 +172,21 @@ def load_model(settings: Settings) -> Model:
     Rules, policies and waivers do not change the model, so a render does not run them.
     """
     with collector.paused():
-        return _read(settings, _Stopwatch(), ignore)[3]
+        return _read(settings, _Stopwatch(), ignore).model
 
 
-def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> tuple[int, int, list[Finding], Model]:
+@dataclass(slots=True)
+class _Read:
+    files: int
+    documents: int
+    findings: list[Finding]
+    """Of reading, validating and building the model of the as-of date."""
+    model: Model
+    valid: list[Document]
+    invalid: list[Document]
+
+
+def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> _Read:
     """Files, documents, the findings of reading them, and the model built from the valid ones."""
     if not settings.root.is_dir():
         raise ConfigError(f"{settings.root}: not a folder")
@@ -178,10 +200,29 @@ def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> tuple[in
     clock.lap("schema")
     progress("model", 0, 0)
 
-    model = build_model(valid, invalid)
+    model = model_on(valid, invalid, settings.today)
     findings.extend(model.findings)
     clock.lap("model")
-    return len(files), len(loaded.documents), findings, model
+    return _Read(len(files), len(loaded.documents), findings, model, valid, invalid)
+
+
+def model_on(valid: Sequence[Document], invalid: Sequence[Document], day: date) -> Model:
+    """The organisation as of `day`: the documents in force that day (docs/format.md, Effective dating)."""
+    return build_model([d for d in valid if document_window(d.data).contains(day)], invalid)
+
+
+def windows(valid: Iterable[Document]) -> Iterator[Window]:
+    """Every dated window of the valid documents and of their holdings: what makes the change dates."""
+    for document in valid:
+        data = document.data
+        own = document_window(data)
+        if own.dated:
+            yield own
+        if data.get("kind") == "Person":
+            for item in (data.get("spec") or {}).get("holds") or ():
+                held = holding_window(item)
+                if held.dated:
+                    yield held
 
 
 def _identified_by_documents(findings: Sequence[Finding], documents: Sequence[Document]) -> list[Finding]:
@@ -202,14 +243,103 @@ def _identified_by_documents(findings: Sequence[Finding], documents: Sequence[Do
     return identified
 
 
-def _pipeline(settings: Settings, baseline: frozenset[str] | None, progress: Progress) -> Report:
-    clock = _Stopwatch()
-    files, documents, findings, model = _read(settings, clock, progress)
-    findings.extend(run_rules(model, settings, progress))
+def evaluate(
+    model: Model, settings: Settings, clock: _Stopwatch, seen: Seen | None = None, progress: Progress = ignore
+) -> list[Finding]:
+    """The rules and policies over the organisation of one date (policies: see `Seen`)."""
+    findings = run_rules(model, settings, progress)
     clock.lap("rules")
     progress("policies", 0, 0)
-    findings.extend(run_policy_stage(model, settings))
+    findings.extend(run_policy_stage(model, settings, seen))
     clock.lap("policies")
+    return findings
+
+
+def later_findings(
+    read: _Read,
+    settings: Settings,
+    days: Sequence[date],
+    now: Iterable[Finding],
+    clock: _Stopwatch,
+    policies: Seen | None = None,
+) -> list[Finding]:
+    """The findings that first hold on a later change date, each once, stamped with that date.
+
+    A finding is known by its fingerprint (fingerprint.py): one that holds on the as-of date, or
+    on an earlier change date, is not reported again.
+    """
+    known = {fingerprint(f) for f in now}
+    later: list[Finding] = []
+    per_day = _in_parallel(read, settings, days, policies) if settings.jobs > 1 and len(days) > 1 else None
+    if per_day is not None:
+        clock.lap("later dates")
+    for index, day in enumerate(days):
+        if per_day is not None:
+            found = per_day[index]
+        else:
+            model = model_on(read.valid, read.invalid, day)
+            clock.lap("model")
+            found = [*model.findings, *evaluate(model, settings, clock, policies)]
+        new = [f for f in found if fingerprint(f) not in known]
+        known.update(fingerprint(f) for f in new)
+        stamp = day.isoformat()
+        later.extend(f.replace(as_of=stamp) for f in new)
+    return later
+
+
+_FORKED: tuple[_Read, Settings, Seen | None] | None = None
+"""What a forked process evaluating later dates works on: inherited, never pickled."""
+
+
+def _found_on(days: Sequence[date]) -> list[list[Finding]]:
+    """Every finding on each of `days` (in a process forked by `_in_parallel`, or in this one)."""
+    assert _FORKED is not None
+    read, settings, policies = _FORKED
+    found: list[list[Finding]] = []
+    with collector.paused():
+        for day in days:
+            model = model_on(read.valid, read.invalid, day)
+            found.append([*model.findings, *evaluate(model, settings, _Stopwatch(), policies)])
+    return found
+
+
+def _in_parallel(
+    read: _Read, settings: Settings, days: Sequence[date], policies: Seen | None
+) -> list[list[Finding]] | None:
+    """The findings of each later date, the dates shared among `settings.jobs` forked processes;
+    None where forking is not possible here. This process only waits: the policies fork a worker
+    of their own (policy.isolate), which a process must not do while it runs the pool's threads."""
+    global _FORKED
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    jobs = min(settings.jobs, len(days), 4 * (os.cpu_count() or 1))
+    chunks = [list(days[i::jobs]) for i in range(jobs)]  # interleaved: early and late dates cost alike
+    _FORKED = (read, settings, policies)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            results = list(pool.map(_found_on, chunks))
+    except (OSError, BrokenProcessPool):
+        return None
+    finally:
+        _FORKED = None
+    by_day = {
+        day: found
+        for chunk, result in zip(chunks, results, strict=True)
+        for day, found in zip(chunk, result, strict=True)
+    }
+    return [by_day[day] for day in days]
+
+
+def _pipeline(settings: Settings, baseline: frozenset[str] | None, progress: Progress, incremental: bool) -> Report:
+    clock = _Stopwatch()
+    read = _read(settings, clock, progress)
+    files, documents, findings, model = read.files, read.documents, read.findings, read.model
+    dated = list(windows(read.valid))
+    days = change_dates(dated, settings.today, settings.horizon)
+    policies = Seen() if incremental and len(days) > 1 else None
+    findings.extend(evaluate(model, settings, clock, policies, progress))
+    findings.extend(later_findings(read, settings, days[1:], findings, clock, policies))
     progress("report", 0, 0)
     # Levels are stamped (and switched-off rules dropped) before waivers judge anything.
     findings = finalize(findings, settings)
@@ -226,4 +356,6 @@ def _pipeline(settings: Settings, baseline: frozenset[str] | None, progress: Pro
         model=model,
         baselined=baselined,
         timings=clock.timings,
+        as_of=settings.today if dated else None,
+        dates=tuple(days) if dated else (),
     )

@@ -69,7 +69,7 @@ def _schema_problem(document: Document, error: jsonschema.ValidationError) -> Co
             "e.g. https://github.com/o/r/blob/main/{path}#L{line}"
         )
     elif error.validator == "type" and not path:
-        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, rules)"
+        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, sourceUrl, horizon, rules)"
     else:
         message = error.message
     return _error(document, path, f"{where}: {message}")
@@ -198,6 +198,8 @@ def read_config(root: Path, settings: Settings) -> bool:
         settings.fail_on = data["failOn"]
     if "sourceUrl" in data:
         settings.source_url = data["sourceUrl"]
+    if "horizon" in data:
+        settings.horizon = data["horizon"]
     _rules(document, data.get("rules") or {}, settings)
     return True
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from opsgov.load.loader import DEFAULT_LIMITS, Limits
+from opsgov.model.dates import DEFAULT_HORIZON
 
 
 class ConfigError(Exception):
@@ -24,6 +25,8 @@ class Settings:
     levels: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     today: datetime.date = field(default_factory=datetime.date.today)
+    horizon: int = DEFAULT_HORIZON
+    """Days after the as-of date within which `check` also evaluates every change date (opsgov.yaml `horizon`)."""
     limits: Limits = DEFAULT_LIMITS
     jobs: int = 1
     """Processes that parse files in parallel (1: in this process)."""

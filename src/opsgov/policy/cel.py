@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from opsgov.load.documents import Path
+from opsgov.load.documents import Document, Path
 from opsgov.load.schema import KINDS
 from opsgov.model.entities import Entity, Model
 from opsgov.model.facts import Facts, TooLong, compute_facts
@@ -342,8 +342,28 @@ def _too_long(policy: CompiledPolicy, own: dict[str, Any] | None) -> TooLong | N
     return None
 
 
-def _run_policy(model: Model, facts: Facts, policy: CompiledPolicy) -> list[Finding]:
-    """One policy over every entity it matches, and a policy-invalid finding per expression that failed."""
+@dataclass(slots=True)
+class Seen:
+    """What the policies saw on the as-of date, so that a later date evaluates only what changed.
+
+    A policy's result on an entity depends only on the policy, the entity's document and its facts
+    (params are the policy's own). On a later change date an entity whose document and facts are
+    those of the as-of date can only give the findings already reported for the as-of date (same
+    fingerprints), so it is skipped; a change of the Policy documents themselves evaluates everything.
+    """
+
+    policies: tuple[int, ...] | None = None
+    """Identity of the Policy documents run (None: nothing recorded yet)."""
+    documents: dict[str, Document] = field(default_factory=dict)
+    facts: Facts = field(default_factory=dict)
+
+    def unchanged(self, entity: Entity, own: dict[str, Any] | None) -> bool:
+        return self.documents.get(entity.key) is entity.doc and self.facts.get(entity.key) == own
+
+
+def _run_policy(model: Model, facts: Facts, policy: CompiledPolicy, seen: Seen | None = None) -> list[Finding]:
+    """One policy over every entity it matches (only the changed ones, given what was `seen`), and a
+    policy-invalid finding per expression that failed."""
     findings: list[Finding] = []
     labels = policy.labels.items()
     params = policy.params
@@ -354,6 +374,8 @@ def _run_policy(model: Model, facts: Facts, policy: CompiledPolicy) -> list[Find
             if labels and any(entity.labels.get(k) != v for k, v in labels):
                 continue
             own = facts.get(entity.key)
+            if seen is not None and seen.unchanged(entity, own):
+                continue
             too_long = _too_long(policy, own)
             if too_long is not None:  # a failure of every expression that reads it, as a CEL error would be
                 for expression in policy.expressions():
@@ -379,8 +401,12 @@ def _stopped(policy: CompiledPolicy, why: str) -> list[Finding]:
     ]
 
 
-def run_policies(model: Model, skip: Sequence[str] = ()) -> list[Finding]:
-    """Every Policy over every entity it matches; `skip` lists rule ids switched off."""
+def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = None) -> list[Finding]:
+    """Every Policy over every entity it matches; `skip` lists rule ids switched off.
+
+    With `seen` (a multi-date check, pipeline.py): the first call records what it saw; a later
+    call, for a later date, evaluates only the entities whose document or facts differ from it.
+    """
     findings: list[Finding] = []
     compiled: list[CompiledPolicy] = []
     for document in model.entities("Policy"):
@@ -393,6 +419,16 @@ def run_policies(model: Model, skip: Sequence[str] = ()) -> list[Finding]:
         return findings
     needs_facts = {kind for policy in compiled if "facts" in policy.message_needs.variables for kind in policy.kinds}
     facts = compute_facts(model, needs_facts, _fact_names(compiled))
-    for found in run_isolated(compiled, partial(_run_policy, model, facts), _stopped, POLICY_SECONDS):
+    skipping: Seen | None = None
+    if seen is not None:
+        ran = tuple(id(policy.entity.doc) for policy in compiled)
+        if seen.policies is None:
+            seen.policies = ran
+            seen.documents = {entity.key: entity.doc for entity in model}
+            seen.facts = facts
+        elif seen.policies == ran:
+            skipping = seen
+    run = partial(_run_policy, model, facts, seen=skipping)
+    for found in run_isolated(compiled, run, _stopped, POLICY_SECONDS):
         findings.extend(found)
     return findings

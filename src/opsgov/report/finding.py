@@ -55,6 +55,11 @@ class Finding:
     interval, a cycle's members, a reference's field and target), in an order that does not depend
     on list order, files or lines. The fingerprint (fingerprint.py) is made from it; not in the
     JSON report."""
+    as_of: str | None = None
+    """The first later change date (`YYYY-MM-DD`) on which the finding holds, for a finding that does
+    not hold on the as-of date (a planned change checked before it happens, docs/cli.md); None for
+    every finding that holds on the as-of date. Not part of the fingerprint: the same finding on
+    several dates is one finding. The JSON report carries it as `asOf`, only when set."""
     trace: str = dataclasses.field(default="", compare=False)
     """The whole Python stack of an `internal-error` (empty on every other finding): the JSON
     report carries it as `trace`, so a crash in CI can be debugged from the report alone; the text
@@ -66,6 +71,12 @@ class Finding:
         if not waiver:
             return ""
         return f"{waiver}, ticket {self.waiver_ticket}" if self.waiver_ticket else waiver
+
+    @property
+    def from_date(self) -> str:
+        """` (from 2027-01-01)` for a finding that first holds on a later change date, else empty:
+        how every human-readable report format says it."""
+        return f" (from {self.as_of})" if self.as_of else ""
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)
@@ -84,6 +95,8 @@ class Finding:
             "hint": self.hint,
             "waived": self.waived,
         }
+        if self.as_of is not None:  # a later change date only: a finding of the as-of date keeps the v1 shape
+            fields["asOf"] = self.as_of
         if self.trace:  # internal-error only: every other finding keeps the v1 shape exactly
             fields["trace"] = self.trace
         return fields

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from opsgov.report.finding import LEVEL_RANK, LEVELS, Finding
@@ -28,6 +29,11 @@ class Report:
     """Findings left out because the baseline file records them."""
     timings: dict[str, float] = field(default_factory=dict, repr=False)
     """Seconds per pipeline stage (load, schema, model, rules, policies, report)."""
+    as_of: date | None = None
+    """The as-of date, when the repository dates anything (else None, and the JSON summary keeps its v1 shape)."""
+    dates: tuple[date, ...] = ()
+    """Every date evaluated: the as-of date, then each later change date within the horizon;
+    empty when the repository dates nothing (docs/cli.md, "Dates")."""
 
     def counts(self) -> dict[str, int]:
         counts = Counter(f.level for f in self.findings if not f.waived)

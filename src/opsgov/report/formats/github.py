@@ -27,7 +27,7 @@ def annotation(finding: Finding) -> str:
         "col": str(finding.column),
         "title": f"opsgov {finding.rule}",
     }
-    body = [escape.text(finding.message)]
+    body = [escape.text(finding.message) + finding.from_date]
     body.extend(f"{escape.text(r.file)}:{r.line}:{r.column}: {escape.text(r.message)}" for r in finding.related)
     if finding.hint:
         body.append(f"hint: {escape.text(finding.hint)}")

@@ -25,7 +25,9 @@ def code_quality(report: Report) -> list[dict[str, Any]]:
         seen[base] += 1
         unique = base if seen[base] == 1 else hashlib.sha256(f"{base}#{seen[base]}".encode()).hexdigest()[:32]
         description = finding.message if not finding.hint else f"{finding.message} (hint: {finding.hint})"
-        description = escape.text(description)  # shown to people; the path stays exact (lossless JSON)
+        description = (
+            escape.text(description) + finding.from_date
+        )  # shown to people; the path stays exact (lossless JSON)
         issues.append(
             {
                 "type": "issue",

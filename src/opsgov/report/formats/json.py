@@ -12,9 +12,13 @@ FORMAT_VERSION = "1"
 
 
 def report_dict(report: Report) -> dict[str, Any]:
+    summary: dict[str, Any] = {"files": report.files, "documents": report.documents, **report.counts()}
+    if report.as_of is not None:  # only a repository that dates something: the others keep the v1 shape
+        summary["asOf"] = report.as_of.isoformat()
+        summary["dates"] = [day.isoformat() for day in report.dates]
     return {
         "opsgov": FORMAT_VERSION,
-        "summary": {"files": report.files, "documents": report.documents, **report.counts()},
+        "summary": summary,
         "findings": [finding.to_dict() for finding in report.findings],
     }
 

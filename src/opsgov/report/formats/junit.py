@@ -25,7 +25,7 @@ from opsgov.rules import REGISTRY
 def _line(finding: Finding) -> str:
     """Data is shown escaped (a newline in a file name is `\\n`); only the hint starts a line of its own."""
     where = f"{escape.text(finding.file)}:{finding.line}:{finding.column}"
-    line = f"{where}: {finding.level} {escape.text(finding.message)}"
+    line = f"{where}: {finding.level} {escape.text(finding.message)}{finding.from_date}"
     if finding.entity:
         line += f" [{escape.text(finding.entity)}]"
     if finding.hint:
@@ -63,7 +63,7 @@ def junit_tree(report: Report) -> ET.Element:
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=escape.text(f"{first.file}:{first.line}: {first.message}{more}"),
+                message=escape.text(f"{first.file}:{first.line}: {first.message}{first.from_date}{more}"),
                 type=first.level,
             )
             failure.text = "\n".join(_line(f) for f in active)

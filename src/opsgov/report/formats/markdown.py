@@ -14,7 +14,7 @@ from urllib.parse import quote
 from opsgov import escape
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
-from opsgov.report.formats.text import plural
+from opsgov.report.formats.text import dates_note, plural
 from opsgov.report.report import Report
 
 MAX_ROWS = 200
@@ -47,11 +47,14 @@ def counts_line(report: Report) -> str:
     ]
     if counts["waived"]:
         parts.append(f"{counts['waived']} waived")
-    return f"{' · '.join(parts)} in {plural(report.files, 'file')}, {plural(report.documents, 'document')}"
+    where = f"{plural(report.files, 'file')}, {plural(report.documents, 'document')}"
+    return f"{' · '.join(parts)} in {where}{dates_note(report)}"
 
 
 def _row(finding: Finding, env: Mapping[str, str]) -> str:
-    message = finding.message if not finding.hint else f"{finding.message}\nhint: {finding.hint}"
+    message = finding.message + finding.from_date
+    if finding.hint:
+        message += f"\nhint: {finding.hint}"
     if finding.waived:
         message += f"\nwaived by {finding.waiver_words() or 'a Waiver'}"
     level = f"{ICONS.get(finding.level, '')} {finding.level}".strip()

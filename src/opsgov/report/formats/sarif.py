@@ -75,7 +75,7 @@ def _related(index: int, related: Related) -> dict[str, Any]:
 
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
-    text = escape.sarif_text(finding.message)
+    text = escape.sarif_text(finding.message) + finding.from_date
     if finding.hint:
         text += f"\nHint: {escape.sarif_text(finding.hint)}"
     location: dict[str, Any] = {"physicalLocation": _physical(finding.file, finding.line, finding.column)}
@@ -101,6 +101,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         properties["path"] = finding.path
     if finding.entity:
         properties["entity"] = finding.entity
+    if finding.as_of:
+        properties["asOf"] = finding.as_of  # the first later change date on which it holds
     if properties:
         result["properties"] = properties
     return result

@@ -49,7 +49,18 @@ def _summary_pieces(report: Report) -> list[Styled]:
         pieces.append((words_for_level, LEVEL_STYLES[level] if counts[level] else ""))
     if counts["waived"]:
         pieces.append((f", {counts['waived']} waived", DIM))
+    note = dates_note(report)
+    if note:
+        pieces.append((note, DIM))
     return pieces
+
+
+def dates_note(report: Report) -> str:
+    """` (as of 2026-11-27 and 2 change dates to 2027-06-01)` when later change dates were checked too."""
+    if len(report.dates) < 2:
+        return ""
+    later = report.dates[1:]
+    return f" (as of {report.dates[0].isoformat()} and {plural(len(later), 'change date')} to {later[-1].isoformat()})"
 
 
 def summary_line(report: Report) -> str:
@@ -95,7 +106,7 @@ class TextReporter(Reporter):
             (" ", ""),
             (finding.rule, DIM),
             (" ", ""),
-            (escape.text(finding.message), ""),
+            (escape.text(finding.message) + finding.from_date, ""),
             (waived, DIM),
         ]
         lines = self._lay_out(head, INDENT)
