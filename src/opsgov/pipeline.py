@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
+from opsgov.load.discover import discover
 from opsgov.load.documents import Document
-from opsgov.load.loader import discover, load_files
+from opsgov.load.parallel import load_files
 from opsgov.load.schema import Validator, entity_key
 from opsgov.model.entities import Model, build_model
 from opsgov.policy.cel import run_policies

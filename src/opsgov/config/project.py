@@ -20,9 +20,10 @@ from typing import Any
 import jsonschema
 
 from opsgov.config.settings import ConfigError, Settings
+from opsgov.load.compose import NO_DOCUMENT
+from opsgov.load.discover import file_type, inside_repository, load_file
 from opsgov.load.documents import Document
 from opsgov.load.documents import Path as NodePath
-from opsgov.load.loader import NO_DOCUMENT, file_type, inside_repository, load_file
 from opsgov.load.schema import schema_dir
 from opsgov.rules import REGISTRY, canonical
 from opsgov.suggest import RULE_IDS, closest
