@@ -100,7 +100,7 @@ def _crash(settings: object, **_: object) -> None:
 def test_traceback_prints_the_stack_of_a_crashed_command(
     monkeypatch: pytest.MonkeyPatch, repo: Callable[..., Path], args: list[str], env: dict[str, str]
 ) -> None:
-    monkeypatch.setattr("opsgov.cli.run_check", _crash)
+    monkeypatch.setattr("opsgov.pipeline.check", _crash)  # the CLI imports it when a command runs
     result = CliRunner(env=env).invoke(main, [*args, "check", str(repo({}))], catch_exceptions=False)
     assert result.exit_code == 2
     assert result.stderr.startswith("Traceback (most recent call last):\n")
@@ -113,7 +113,7 @@ def test_traceback_prints_the_stack_of_a_crashed_command(
 def test_a_crashed_command_is_one_line_by_default(
     monkeypatch: pytest.MonkeyPatch, repo: Callable[..., Path], env: dict[str, str]
 ) -> None:
-    monkeypatch.setattr("opsgov.cli.run_check", _crash)
+    monkeypatch.setattr("opsgov.pipeline.check", _crash)  # the CLI imports it when a command runs
     monkeypatch.delenv("OPSGOV_DEBUG", raising=False)
     result = CliRunner(env=env).invoke(main, ["check", str(repo({}))], catch_exceptions=False)
     assert result.exit_code == 2
