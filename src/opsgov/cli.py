@@ -597,13 +597,13 @@ def _render(
 
 
 def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
-    from opsgov.atomic import write_atomic
-
     if output is None:
         if isinstance(content, bytes) and fmt in ("png", "pdf"):
             fail(f"{fmt} is binary: write it to a file with -o FILE")
         echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
         return
+    from opsgov.atomic import write_atomic
+
     try:
         write_atomic(output, content)
     except OSError as error:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -62,6 +59,10 @@ def _load_parallel(
     files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], limits: Limits, jobs: int, progress: Progress
 ) -> list[_FileResult] | None:
     """Parse in this process and `jobs - 1` forked ones; None where that is not possible here."""
+    import multiprocessing  # only for over PARALLEL_MIN_BYTES of YAML: a small check does not pay for it
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     chunks = _chunks(files, sizes, jobs)
