@@ -26,7 +26,8 @@ def _broken(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
 @pytest.fixture
 def broken_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     registry = {**rules_module.REGISTRY, "broken-rule": Rule("broken-rule", "error", "raises", "test", _broken)}
-    monkeypatch.setattr("opsgov.pipeline.REGISTRY", registry)
+    monkeypatch.setattr("opsgov.pipeline.REGISTRY", registry)  # the library's default rules
+    monkeypatch.setattr("opsgov.rules.REGISTRY", registry)  # the rules the CLI passes
 
 
 @pytest.mark.usefixtures("broken_rule")
@@ -92,7 +93,7 @@ def test_traceback_prints_the_stack_of_an_internal_error_finding(
     assert "Traceback" not in result.stdout, "the report itself stays as it is"
 
 
-def _crash(settings: object, **_: object) -> None:
+def _crash(settings: object, *_: object, **__: object) -> None:
     raise ZeroDivisionError("the engine fell over")
 
 

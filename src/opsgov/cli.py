@@ -294,8 +294,9 @@ def check(
     from opsgov.pipeline import check as run_check
     from opsgov.report.formats import REPORTERS
     from opsgov.report.formats.text import TextReporter
+    from opsgov.rules import REGISTRY
 
-    day = today.date() if today is not None else None
+    day = today.date() if today is not None else datetime.date.today()  # the library never reads the clock
     settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
     settings.jobs = jobs or os.cpu_count() or 1
     if output is not None or write_baseline is not None:
@@ -310,7 +311,7 @@ def check(
 
             report, known = check_since(settings, base, progress=progress)
         else:
-            report, known = run_check(settings, progress=progress), 0
+            report, known = run_check(settings, REGISTRY, progress=progress), 0
     reporter = REPORTERS[fmt]()
     if fmt == "text":
         reporter = TextReporter(text_options(color_mode, output, settings.root if show_source else None))

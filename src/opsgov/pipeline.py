@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
@@ -26,6 +26,7 @@ from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import in_document
 from opsgov.report.report import Report
 from opsgov.rules import REGISTRY, canonical
+from opsgov.rules.base import Rule
 from opsgov.suggest import RULE_IDS, closest
 
 
@@ -45,15 +46,16 @@ def internal_error(where: str, error: BaseException) -> Finding:
     )
 
 
-def validate_selectors(selectors: Iterable[str]) -> None:
+def validate_selectors(selectors: Iterable[str], rules: Mapping[str, Rule] = REGISTRY) -> None:
     """`--select`/`--ignore` take a rule id or a family prefix; anything else is a usage error."""
+    known_ids = {**REGISTRY, **rules}
     for selector in selectors:
         rule_id = canonical(selector)
-        if rule_id in REGISTRY or rule_id.startswith("policy/") or rule_id == "policy-":
+        if rule_id in known_ids or rule_id.startswith("policy/") or rule_id == "policy-":
             continue
-        if any(known.startswith(selector) for known in REGISTRY) and selector.endswith(("-", "/")):
+        if any(known.startswith(selector) for known in known_ids) and selector.endswith(("-", "/")):
             continue
-        close = closest(selector, REGISTRY, cutoff=RULE_IDS)
+        close = closest(selector, known_ids, cutoff=RULE_IDS)
         hint = f"; did you mean '{close}'?" if close else "; `opsgov rules` lists them"
         raise ConfigError(f"unknown rule '{selector}'{hint}")
 
@@ -71,11 +73,13 @@ def runs(rule_id: str, settings: Settings) -> bool:
     return not _matches(rule_id, settings.ignore)
 
 
-def run_rules(model: Model, settings: Settings, progress: Progress = ignore) -> list[Finding]:
-    """Every enabled rule over the model; a rule that raises becomes an internal-error finding."""
+def run_rules(
+    model: Model, settings: Settings, progress: Progress = ignore, rules: Mapping[str, Rule] = REGISTRY
+) -> list[Finding]:
+    """Every enabled rule of `rules` over the model; a rule that raises becomes an internal-error finding."""
     findings: list[Finding] = []
-    for done, rule in enumerate(REGISTRY.values()):
-        progress("rules", done, len(REGISTRY))
+    for done, rule in enumerate(rules.values()):
+        progress("rules", done, len(rules))
         if rule.check is None or not runs(rule.id, settings):
             continue
         options = {**rule.options, **settings.options.get(rule.id, {})}
@@ -86,6 +90,14 @@ def run_rules(model: Model, settings: Settings, progress: Progress = ignore) -> 
     return findings
 
 
+def _ran(rule_id: str, settings: Settings, rules: Mapping[str, Rule]) -> bool:
+    """Whether a rule ran: selected, and not a built-in check left out of `rules` (stages always run)."""
+    built_in = REGISTRY.get(rule_id)
+    if built_in is not None and built_in.check is not None and rule_id not in rules:
+        return False
+    return runs(rule_id, settings)
+
+
 def run_policy_stage(model: Model, settings: Settings) -> list[Finding]:
     """The organisation's own Policies; a crash of the stage is an internal-error, never a silent pass."""
     try:
@@ -94,15 +106,15 @@ def run_policy_stage(model: Model, settings: Settings) -> list[Finding]:
         return [internal_error("the policy stage", error)]
 
 
-def finalize(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
-    """Stamp levels, drop what is switched off or not selected, sort."""
+def finalize(findings: Iterable[Finding], settings: Settings, rules: Mapping[str, Rule] = REGISTRY) -> list[Finding]:
+    """Stamp levels (a rule of `rules` that is not built in keeps its own), drop what is off or unselected, sort."""
     kept: list[Finding] = []
     for finding in findings:
         rule_id = finding.rule
         configured = settings.levels.get(rule_id)
         if configured == "off" or (rule_id != "internal-error" and not runs(rule_id, settings)):
             continue  # an internal error is shown whatever --select/--ignore say
-        known = REGISTRY.get(rule_id)
+        known = rules.get(rule_id) or REGISTRY.get(rule_id)
         level = configured or finding.level or (known.level if known else "error")
         kept.append(finding if finding.level == level else finding.replace(level=level))
     return sorted(kept)
@@ -143,17 +155,23 @@ class _Stopwatch:
         self._last = now
 
 
-def check(settings: Settings, *, progress: Progress | None = None) -> Report:
+def check(settings: Settings, rules: Mapping[str, Rule] | None = None, *, progress: Progress | None = None) -> Report:
     """Run the whole pipeline over the repository at `settings.root`; `progress` hears how far it is.
 
-    The garbage collector stays off for the run: the pipeline builds millions of small objects
-    and no reference cycles worth collecting, and a collection pass over them all costs more
-    than the rest of a stage (docs/design.md: composing took 4x longer with it on).
+    `rules` (id -> Rule) are the rules to run: the built-in registry when None, or a subset, or
+    rules of the caller's own. Loading, schema, model and policy findings come from their stages
+    whatever `rules` holds.
+
+    The garbage collector stays off for the run and is restored after it (docs/api.md): the
+    pipeline builds millions of small objects and no reference cycles worth collecting, and a
+    collection pass over them all costs more than the rest of a stage (docs/design.md:
+    composing took 4x longer with it on).
     """
-    validate_selectors((*settings.select, *settings.ignore))
+    rules = REGISTRY if rules is None else rules
+    validate_selectors((*settings.select, *settings.ignore), rules)
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     with collector.paused():
-        return _pipeline(settings, baseline, progress or ignore)
+        return _pipeline(settings, baseline, progress or ignore, rules)
 
 
 def load_model(settings: Settings) -> Model:
@@ -203,19 +221,21 @@ def _identified_by_documents(findings: Sequence[Finding], documents: Sequence[Do
     return identified
 
 
-def _pipeline(settings: Settings, baseline: frozenset[str] | None, progress: Progress) -> Report:
+def _pipeline(
+    settings: Settings, baseline: frozenset[str] | None, progress: Progress, rules: Mapping[str, Rule]
+) -> Report:
     clock = _Stopwatch()
     files, documents, findings, model = _read(settings, clock, progress)
-    findings.extend(run_rules(model, settings, progress))
+    findings.extend(run_rules(model, settings, progress, rules))
     clock.lap("rules")
     progress("policies", 0, 0)
     findings.extend(run_policy_stage(model, settings))
     clock.lap("policies")
     progress("report", 0, 0)
     # Levels are stamped (and switched-off rules dropped) before waivers judge anything.
-    findings = finalize(findings, settings)
-    findings = apply_waivers(model, findings, settings.today, lambda rule_id: runs(rule_id, settings))
-    findings = finalize(findings, settings)  # stamps the waiver stage's own findings
+    findings = finalize(findings, settings, rules)
+    findings = apply_waivers(model, findings, settings.today, lambda rule_id: _ran(rule_id, settings, rules))
+    findings = finalize(findings, settings, rules)  # stamps the waiver stage's own findings
     baselined = 0
     if baseline is not None:
         findings, baselined = apply_baseline(findings, baseline)
