@@ -46,7 +46,12 @@ def _top(modules: set[str]) -> set[str]:
 
 def test_version_imports_click_and_nothing_of_the_library() -> None:
     modules = _modules("--version")
-    assert {name for name in modules if name.startswith("opsgov")} == {"opsgov", "opsgov.cli", "opsgov.escape"}
+    assert {name for name in modules if name.startswith("opsgov")} == {
+        "opsgov",
+        "opsgov.cli",
+        "opsgov.escape",
+        "opsgov.load",
+    }
     assert not _top(modules) & {*HEAVY, "yaml", "cel", "jsonschema_rs"}
 
 
