@@ -37,7 +37,7 @@ __all__ = [
 _LAZY = {
     "check": "opsgov.api",
     "ConfigError": "opsgov.config.settings",
-    "Report": "opsgov.pipeline",
+    "Report": "opsgov.report.report",
     "Finding": "opsgov.report.finding",
     "Related": "opsgov.report.finding",
     "Model": "opsgov.model.entities",
@@ -51,8 +51,8 @@ if TYPE_CHECKING:
     from opsgov.api import check, load
     from opsgov.config.settings import ConfigError
     from opsgov.model.entities import Entity, Model
-    from opsgov.pipeline import Report
     from opsgov.report.finding import Finding, Related
+    from opsgov.report.report import Report
     from opsgov.rules import REGISTRY
     from opsgov.rules.base import Rule, rule
 

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 from opsgov.config.project import load_settings
 from opsgov.config.settings import ConfigError
-from opsgov.pipeline import Report, load_model
 from opsgov.pipeline import check as run_pipeline
+from opsgov.pipeline import load_model
+from opsgov.report.report import Report
 from opsgov.rules import REGISTRY
 from opsgov.rules.base import Rule
 
