@@ -26,7 +26,8 @@ def _broken(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
 @pytest.fixture
 def broken_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     registry = {**rules_module.REGISTRY, "broken-rule": Rule("broken-rule", "error", "raises", "test", _broken)}
-    monkeypatch.setattr("opsgov.pipeline.REGISTRY", registry)
+    monkeypatch.setattr("opsgov.pipeline.REGISTRY", registry)  # the library's default rules
+    monkeypatch.setattr("opsgov.rules.REGISTRY", registry)  # the rules the CLI passes
 
 
 @pytest.mark.usefixtures("broken_rule")
@@ -92,7 +93,7 @@ def test_traceback_prints_the_stack_of_an_internal_error_finding(
     assert "Traceback" not in result.stdout, "the report itself stays as it is"
 
 
-def _crash(settings: object, **_: object) -> None:
+def _crash(settings: object, *_: object, **__: object) -> None:
     raise ZeroDivisionError("the engine fell over")
 
 
@@ -100,7 +101,7 @@ def _crash(settings: object, **_: object) -> None:
 def test_traceback_prints_the_stack_of_a_crashed_command(
     monkeypatch: pytest.MonkeyPatch, repo: Callable[..., Path], args: list[str], env: dict[str, str]
 ) -> None:
-    monkeypatch.setattr("opsgov.cli.run_check", _crash)
+    monkeypatch.setattr("opsgov.pipeline.check", _crash)  # the CLI imports it when a command runs
     result = CliRunner(env=env).invoke(main, [*args, "check", str(repo({}))], catch_exceptions=False)
     assert result.exit_code == 2
     assert result.stderr.startswith("Traceback (most recent call last):\n")
@@ -113,7 +114,7 @@ def test_traceback_prints_the_stack_of_a_crashed_command(
 def test_a_crashed_command_is_one_line_by_default(
     monkeypatch: pytest.MonkeyPatch, repo: Callable[..., Path], env: dict[str, str]
 ) -> None:
-    monkeypatch.setattr("opsgov.cli.run_check", _crash)
+    monkeypatch.setattr("opsgov.pipeline.check", _crash)  # the CLI imports it when a command runs
     monkeypatch.delenv("OPSGOV_DEBUG", raising=False)
     result = CliRunner(env=env).invoke(main, ["check", str(repo({}))], catch_exceptions=False)
     assert result.exit_code == 2

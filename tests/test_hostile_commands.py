@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import opsgov.atomic
 import opsgov.commands.init
-import opsgov.load.loader
+import opsgov.load.parallel
 from opsgov.cli import main
 from opsgov.render.handbook import HANDBOOK_MARKER
 from opsgov.render.safe import svg_problems
@@ -616,13 +616,13 @@ def test_jobs_beyond_a_few_per_core_are_not_forked(tmp_path: Path, monkeypatch: 
     def record(files: object, sizes: object, limits: object, jobs: int, progress: object) -> None:
         asked.append(jobs)
 
-    monkeypatch.setattr(opsgov.load.loader, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(opsgov.load.loader, "_load_parallel", record)
-    monkeypatch.setattr(opsgov.load.loader.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(opsgov.load.parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(opsgov.load.parallel, "_load_parallel", record)
+    monkeypatch.setattr(opsgov.load.parallel.os, "cpu_count", lambda: 2)
     files = []
     for index in range(20):
         path = tmp_path / f"u{index}.yaml"
         path.write_text(doc("Unit", f"u{index}", "{parent: company}"), encoding="utf-8")
         files.append((path, path.name))
-    result = opsgov.load.loader.load_files(files, jobs=100_000)
+    result = opsgov.load.parallel.load_files(files, jobs=100_000)
     assert asked == [8] and len(result.documents) == 20

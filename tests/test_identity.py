@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opsgov.cli import main
-from opsgov.load.loader import load_text
+from opsgov.load.compose import load_text
 from opsgov.report.fingerprint import fingerprint, item_path
 from opsgov.report.report import Report
 from opsgov.rules import REGISTRY

@@ -15,9 +15,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opsgov.load import loader
+from opsgov.load import compose
+from opsgov.load.compose import load_bytes, load_text
+from opsgov.load.discover import load_file
 from opsgov.load.documents import Document, unpack
-from opsgov.load.loader import Limits, load_bytes, load_file, load_text
+from opsgov.load.limits import Limits
 from opsgov.report.finding import Finding, Related
 from tests.util import BASE, check_repo, only
 
@@ -171,7 +173,7 @@ def test_libyaml_depth_refusal_reads_as_too_deep(monkeypatch: pytest.MonkeyPatch
             mark = yaml.Mark("<unicode string>", 1000, 0, 1000, None, None)
             raise yaml.scanner.ScannerError("while increasing flow level", mark, "exceeded maximum nesting depth", mark)
 
-    monkeypatch.setattr(loader, "_Parser", DeepParser)
+    monkeypatch.setattr(compose, "_Parser", DeepParser)
     documents, [finding] = load("[" * 30_000)
     assert documents == []
     assert (finding.rule, finding.line, finding.column) == ("yaml-strict", 1, 1001)

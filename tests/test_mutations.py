@@ -310,7 +310,7 @@ def test_the_seeds_are_sound() -> None:
 
 
 PARALLEL_PAD = "# padding\n" * 220_000
-"""2.2 MB of comments: over loader.PARALLEL_MIN_BYTES, so `--jobs 2` really parses in two processes."""
+"""2.2 MB of comments: over load/parallel.PARALLEL_MIN_BYTES, so `--jobs 2` really parses in two processes."""
 
 
 @settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from opsgov.load import loader
+from opsgov.load import parallel as load_parallel
 from opsgov.report.formats import REPORTERS
 from tests.util import check_repo, doc, docs
 
@@ -27,16 +27,16 @@ def test_parallel_load_reports_exactly_what_a_serial_load_does(
     root = repo(files)
     render = REPORTERS["json"]().render
     serial = render(check_repo(root, jobs=1))
-    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(load_parallel, "PARALLEL_MIN_BYTES", 0)
     calls: list[int] = []
-    real = loader._load_parallel
+    real = load_parallel._load_parallel
 
     def spy(*args: object) -> object:
         result = real(*args)
         calls.append(len(result or ()))
         return result
 
-    monkeypatch.setattr(loader, "_load_parallel", spy)
+    monkeypatch.setattr(load_parallel, "_load_parallel", spy)
     parallel = check_repo(root, jobs=2)
     assert calls == [15], "the parallel path was not taken"
     assert render(parallel) == serial
@@ -49,7 +49,7 @@ def test_chunks_deal_every_file_once_largest_first(tmp_path: Path) -> None:
         path = tmp_path / f"f{index}.yaml"
         path.write_text("x" * size)
         files.append((path, path.name))
-    chunks = loader._chunks(files, [path.stat().st_size for path, _ in files], 2)
+    chunks = load_parallel._chunks(files, [path.stat().st_size for path, _ in files], 2)
     dealt = sorted(index for chunk in chunks for index, _, _ in chunk)
     assert dealt == [0, 1, 2, 3, 4]
     assert chunks[0][0][0] == 1

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opsgov.cli import main
+from opsgov.load.compose import load_bytes
 from opsgov.load.documents import unpack
-from opsgov.load.loader import Limits, load_bytes
+from opsgov.load.limits import Limits
 from tests.util import check_repo, write_repo
 
 FRAGMENTS = [

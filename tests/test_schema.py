@@ -212,7 +212,7 @@ def test_validator_works_without_network_or_files(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr("urllib.request.urlopen", refuse)
     monkeypatch.setattr("builtins.open", refuse)
-    from opsgov.load.loader import load_text
+    from opsgov.load.compose import load_text
 
     [document], _ = load_text(doc("Process", "p", "{owner: x, steps: [{id: a, title: A, responsible: 5}]}"), "x.yaml")
     [finding] = validator.validate(document)

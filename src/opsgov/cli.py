@@ -3,6 +3,11 @@
 Nothing here analyses anything. No command prints a traceback unless asked: an unexpected error
 is one line on stderr and exit status 2; `opsgov --traceback` (or OPSGOV_DEBUG=1) adds its whole
 stack, and the stacks of any internal-error findings, for whoever debugs it.
+
+Start-up: each command imports what it uses inside its function, so `opsgov --version`,
+`opsgov rules` or `opsgov check` never load the renderers, networkx, Jinja or Graphviz
+(tests/test_startup.py; benchmarks/startup.py measures it). Choices named in decorators are
+written here as tuples, kept equal to their owners' by tests.
 """
 
 from __future__ import annotations
@@ -18,33 +23,31 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from opsgov import __version__, escape
-from opsgov.atomic import write_atomic
-from opsgov.commands.base import check_since
-from opsgov.commands.diff import diff_revisions, render_json
-from opsgov.config.project import load_settings
-from opsgov.config.settings import ConfigError, Settings
-from opsgov.load.schema import BUNDLE_NAME, bundle_schemas, schema_dir
-from opsgov.model.entities import Model
-from opsgov.outputs import guard_output, inside_target, repository_inputs
-from opsgov.pipeline import check as run_check
-from opsgov.pipeline import load_model
-from opsgov.progress import Progress
-from opsgov.render.safe import DOT_FORMATS, Drawing
-from opsgov.render.table import TABLE_FORMATS
-from opsgov.report.baseline import write_baseline as save_baseline
-from opsgov.report.finding import Finding
-from opsgov.report.formats import REPORTERS
-from opsgov.report.formats.diff_markdown import render_markdown as render_diff_markdown
-from opsgov.report.formats.markdown import render_markdown
-from opsgov.report.formats.text import TextOptions, TextReporter
-from opsgov.report.report import Report
-from opsgov.rules import REGISTRY, canonical
-from opsgov.terminal import COLOR_MODES, ProgressLine, use_color
+
+if TYPE_CHECKING:
+    from opsgov.config.settings import Settings
+    from opsgov.model.entities import Model
+    from opsgov.progress import Progress
+    from opsgov.render.safe import Drawing
+    from opsgov.report.finding import Finding
+    from opsgov.report.formats.text import TextOptions
+    from opsgov.report.report import Report
+
+REPORT_FORMATS = ("github", "gitlab", "json", "junit", "junit-strict", "markdown", "sarif", "text")
+"""sorted(report.formats.REPORTERS), named here so that the option does not import every reporter."""
+DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
+"""render.safe.DOT_FORMATS."""
+TABLE_FORMATS = ("md", "csv", "html")
+"""render.table.TABLE_FORMATS."""
+BUNDLE_NAME = "opsgov.bundle.json"
+"""load.schema.BUNDLE_NAME."""
+COLOR_MODES = ("auto", "always", "never")
+"""terminal.COLOR_MODES."""
 
 PATH_ARGUMENT = click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -102,14 +105,16 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except ConfigError as error:
-            fail(str(error))
         except KeyboardInterrupt:
             raise click.Abort() from None
         except BrokenPipeError:  # `opsgov rules | head`: the reader left; nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except Exception as error:  # the promise is: no traceback unless asked for one
+            from opsgov.config.settings import ConfigError  # a command that raises it has imported it
+
+            if isinstance(error, ConfigError):
+                fail(str(error))
             if debugging():
                 echo("".join(traceback.format_exception(error)), err=True, nl=False)
                 fail(f"internal error: {type(error).__name__}: {error}")
@@ -136,6 +141,8 @@ def fail(message: str) -> NoReturn:
 
 def guard(settings: Settings, output: Path | None) -> None:
     """Before any work: refuse an output file that is an input or lies among the documents (outputs.py)."""
+    from opsgov.outputs import guard_output, repository_inputs
+
     if output is not None:
         guard_output(output, repository_inputs(settings))
 
@@ -154,6 +161,9 @@ def text_options(color_mode: str, output: Path | None, source_root: Path | None)
     `--color always`. Wrapping is for a terminal only, so piped and saved reports keep one line
     per finding.
     """
+    from opsgov.report.formats.text import TextOptions
+    from opsgov.terminal import use_color
+
     if output is not None:
         return TextOptions(color=color_mode == "always", source_root=source_root)
     tty = _isatty(sys.stdout)
@@ -167,6 +177,8 @@ def progress_on_stderr() -> Iterator[Progress | None]:
     if not _isatty(sys.stderr):
         yield None
         return
+    from opsgov.terminal import ProgressLine
+
     line = ProgressLine(sys.stderr.write, sys.stderr.flush, width=shutil.get_terminal_size().columns)
     try:
         yield line.update
@@ -178,6 +190,8 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         echo(text, nl=False)
         return
+    from opsgov.atomic import write_atomic
+
     try:
         write_atomic(output, text)
     except OSError as error:
@@ -199,7 +213,7 @@ def main(show_traceback: bool) -> None:
 @main.command()
 @PATH_ARGUMENT
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Report format."
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True, help="Report format."
 )
 @OUTPUT_OPTION
 @click.option(
@@ -275,7 +289,14 @@ def check(
     """
     if show_source and fmt != "text":
         fail(f"--show-source shows YAML lines in the text report, not in --format {fmt}")
-    day = today.date() if today is not None else None
+    from opsgov.config.project import load_settings
+    from opsgov.outputs import guard_output, repository_inputs
+    from opsgov.pipeline import check as run_check
+    from opsgov.report.formats import REPORTERS
+    from opsgov.report.formats.text import TextReporter
+    from opsgov.rules import REGISTRY
+
+    day = today.date() if today is not None else datetime.date.today()  # the library never reads the clock
     settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
     settings.jobs = jobs or os.cpu_count() or 1
     if output is not None or write_baseline is not None:
@@ -286,9 +307,11 @@ def check(
             guard_output(write_baseline, inputs if baseline is None else inputs.but(baseline))
     with progress_on_stderr() as progress:
         if base is not None:
+            from opsgov.commands.base import check_since
+
             report, known = check_since(settings, base, progress=progress)
         else:
-            report, known = run_check(settings, progress=progress), 0
+            report, known = run_check(settings, REGISTRY, progress=progress), 0
     reporter = REPORTERS[fmt]()
     if fmt == "text":
         reporter = TextReporter(text_options(color_mode, output, settings.root if show_source else None))
@@ -301,6 +324,8 @@ def check(
     if known:
         echo(f"opsgov: {known} finding(s) also found at {base} not shown", err=True)
     if write_baseline is not None:
+        from opsgov.report.baseline import write_baseline as save_baseline
+
         recorded = save_baseline(write_baseline, report.findings)
         echo(f"opsgov: recorded {recorded} finding(s) in {write_baseline}", err=True)
         sys.exit(2 if any(f.rule == "internal-error" for f in report.findings) else 0)
@@ -311,6 +336,7 @@ def check(
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
     """List every rule with its level and description; with RULE_ID, print that rule's docs (docs/rules.md)."""
+    from opsgov.rules import REGISTRY, canonical
     from opsgov.rules.docs import policy_rule_text, rule_listing, rule_text
 
     if rule_id is None:
@@ -343,6 +369,10 @@ def rules(rule_id: str | None) -> None:
 )
 def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
     """The JSON Schemas of every kind, for editors (yaml-language-server) and other tools."""
+    from opsgov.atomic import write_atomic
+    from opsgov.load.schema import bundle_schemas, schema_dir
+    from opsgov.outputs import guard_output, inside_target, repository_inputs
+
     if lang is not None and not bundle:
         fail("--lang translates the editor bundle: add --bundle")
     if out_dir is not None:
@@ -386,6 +416,9 @@ def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
 
 def _here() -> Settings:
     """The repository in the current folder, whose documents `schema -o` must not land among."""
+    from opsgov.config.project import load_settings
+    from opsgov.config.settings import ConfigError, Settings
+
     try:
         return load_settings(Path("."))
     except ConfigError:  # a broken opsgov.yaml here: its default folders are still the documents
@@ -424,6 +457,8 @@ def graph() -> None:
 def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
     from opsgov.commands.export import export
+    from opsgov.config.project import load_settings
+    from opsgov.pipeline import check as run_check
 
     settings = load_settings(path)
     guard(settings, output)
@@ -445,6 +480,8 @@ def explain(ref: str, path: Path, fmt: str) -> None:
     """Everything about one entity (REF: a name, Kind/name or title): place, duties, processes, approvals, KPIs."""
     from opsgov.commands.explain import ExplainError
     from opsgov.commands.explain import explain as explain_entity
+    from opsgov.config.project import load_settings
+    from opsgov.pipeline import check as run_check
 
     report = run_check(load_settings(path))
     show_traces(report)
@@ -457,6 +494,8 @@ def explain(ref: str, path: Path, fmt: str) -> None:
 
 def append_step_summary(report: Report) -> None:
     """In GitHub Actions, the Markdown summary also goes to the job's summary page."""
+    from opsgov.report.formats.markdown import render_markdown
+
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary:
         return
@@ -478,6 +517,10 @@ def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
     authority per approver, KPI targets and thresholds, and findings introduced and fixed. With
     two arguments, the second is PATH when it is an existing folder, else HEAD.
     """
+    from opsgov.commands.diff import diff_revisions, render_json
+    from opsgov.config.project import load_settings
+    from opsgov.report.formats.diff_markdown import render_markdown as render_diff_markdown
+
     if not revisions or len(revisions) > 3:
         fail("diff takes BASE [HEAD] [PATH]")
     base, head, path = revisions[0], None, Path(".")
@@ -514,7 +557,6 @@ def _render_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
     return suffix
 
 
-DIAGRAM_FORMATS = DOT_FORMATS
 ORGCHART_LAYOUTS = ("tree", "compact", "left-right")
 """render.orgchart.LAYOUTS, named here: `opsgov --help` does not import the renderer (a test keeps them equal)."""
 PAGE_SIZES = ("A4", "A3")
@@ -533,6 +575,8 @@ def _render(
     `check` refuses options that do not fit the chosen format before anything is loaded; a
     drawing's warnings (a PNG scaled down to fit) go to stderr.
     """
+    from opsgov.config.project import load_settings
+    from opsgov.pipeline import load_model
     from opsgov.render.safe import Drawing, RenderError
 
     chosen = _render_format(fmt, output, formats, formats[0])
@@ -559,6 +603,8 @@ def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
             fail(f"{fmt} is binary: write it to a file with -o FILE")
         echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
         return
+    from opsgov.atomic import write_atomic
+
     try:
         write_atomic(output, content)
     except OSError as error:
@@ -704,6 +750,9 @@ def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int)
 
     With --serve, a live preview on 127.0.0.1 that rebuilds when a file changes.
     """
+    from opsgov.config.project import load_settings
+    from opsgov.outputs import guard_output, repository_inputs
+    from opsgov.pipeline import check as run_check
     from opsgov.render.handbook import build_site, write_site
     from opsgov.render.safe import RenderError
 
@@ -746,6 +795,7 @@ def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable
     import signal
     import tempfile
 
+    from opsgov.config.project import load_settings
     from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
 
     settings = load_settings(path)
@@ -807,6 +857,9 @@ TODAY_OPTION = click.option(
 
 
 def _table_report(findings: list[Finding], files: int, documents: int, fmt: str, output: Path | None) -> Report:
+    from opsgov.report.formats import REPORTERS
+    from opsgov.report.report import Report
+
     report = Report(files=files, documents=documents, findings=sorted(findings))
     if findings or fmt != "text":
         emit(REPORTERS[fmt]().render(report), output)
@@ -833,7 +886,7 @@ def _table_report(findings: list[Finding], files: int, documents: int, fmt: str,
 )
 @click.option("--force", is_flag=True, help="Replace a folder that is not empty, as a whole.")
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Findings format."
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True, help="Findings format."
 )
 def import_command(
     tables: tuple[Path, ...], out_dir: Path, sheet: str | None, mapping: tuple[str, ...], force: bool, fmt: str
@@ -844,6 +897,7 @@ def import_command(
     English (docs/import.md). Rows that cannot be imported are findings at their row and column;
     the rest is written. Exit status 1 when a row or cell was left out.
     """
+    from opsgov.outputs import guard_output, repository_inputs
     from opsgov.tables.imports import run_import
     from opsgov.tables.read import TableError
 
@@ -877,6 +931,10 @@ def export_command(path: Path, output: Path, fmt: str | None, today: datetime.da
 
     Importing the export gives back the same organisation (units, posts, people, reporting lines).
     """
+    from opsgov.atomic import write_atomic
+    from opsgov.config.project import load_settings
+    from opsgov.outputs import guard_output, repository_inputs
+    from opsgov.pipeline import load_model
     from opsgov.tables.export import export_workbook
 
     chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
@@ -904,7 +962,7 @@ def export_command(path: Path, output: Path, fmt: str | None, today: datetime.da
 @click.option("--check", "mode", flag_value="check", default=True, help="Report drift as hr-drift findings (default).")
 @click.option("--write", "mode", flag_value="write", help="Apply HR's posts and holders to the YAML, keeping comments.")
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Report format."
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True, help="Report format."
 )
 @OUTPUT_OPTION
 @click.option("--sheet", help="The sheet of an XLSX workbook to read.")
@@ -926,6 +984,8 @@ def sync_command(
     (exit status 1 on drift); --write applies HR's units, reporting lines, headcounts and holders
     to the YAML, keeping comments and layout, and adds posts new in HR.
     """
+    from opsgov.config.project import load_settings
+    from opsgov.report.formats import REPORTERS
     from opsgov.tables.read import TableError
     from opsgov.tables.sync import apply, check_sync
 

@@ -5,7 +5,7 @@ nodes); each collection pass walks all of them, so loading, checking and buildin
 with the collector off (measured: 1.2 s with it, 0.45 s without, to build the graph of 20,000
 positions). The pause restores the collector's previous state, so a program that imports
 opsgov as a library keeps its own setting. Forked worker processes, which exit when done,
-switch it off for good instead (load/loader.py, policy/isolate.py).
+switch it off for good instead (load/parallel.py, policy/isolate.py).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from opsgov.config.project import CONFIG_FILE
 from opsgov.config.settings import ConfigError, Settings
-from opsgov.load.loader import discover
+from opsgov.load.discover import discover
 
 
 class OutputRefused(ConfigError):

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -19,8 +19,9 @@ from datetime import date
 
 from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
+from opsgov.load.discover import discover
 from opsgov.load.documents import Document
-from opsgov.load.loader import discover, load_files
+from opsgov.load.parallel import load_files
 from opsgov.load.schema import Validator, entity_key
 from opsgov.model.dates import Window, change_dates, document_window, holding_window
 from opsgov.model.entities import Model, build_model
@@ -32,6 +33,7 @@ from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import fingerprint, in_document
 from opsgov.report.report import Report
 from opsgov.rules import REGISTRY, canonical
+from opsgov.rules.base import Rule
 from opsgov.suggest import RULE_IDS, closest
 
 
@@ -51,15 +53,16 @@ def internal_error(where: str, error: BaseException) -> Finding:
     )
 
 
-def validate_selectors(selectors: Iterable[str]) -> None:
+def validate_selectors(selectors: Iterable[str], rules: Mapping[str, Rule] = REGISTRY) -> None:
     """`--select`/`--ignore` take a rule id or a family prefix; anything else is a usage error."""
+    known_ids = {**REGISTRY, **rules}
     for selector in selectors:
         rule_id = canonical(selector)
-        if rule_id in REGISTRY or rule_id.startswith("policy/") or rule_id == "policy-":
+        if rule_id in known_ids or rule_id.startswith("policy/") or rule_id == "policy-":
             continue
-        if any(known.startswith(selector) for known in REGISTRY) and selector.endswith(("-", "/")):
+        if any(known.startswith(selector) for known in known_ids) and selector.endswith(("-", "/")):
             continue
-        close = closest(selector, REGISTRY, cutoff=RULE_IDS)
+        close = closest(selector, known_ids, cutoff=RULE_IDS)
         hint = f"; did you mean '{close}'?" if close else "; `opsgov rules` lists them"
         raise ConfigError(f"unknown rule '{selector}'{hint}")
 
@@ -77,11 +80,13 @@ def runs(rule_id: str, settings: Settings) -> bool:
     return not _matches(rule_id, settings.ignore)
 
 
-def run_rules(model: Model, settings: Settings, progress: Progress = ignore) -> list[Finding]:
-    """Every enabled rule over the model; a rule that raises becomes an internal-error finding."""
+def run_rules(
+    model: Model, settings: Settings, progress: Progress = ignore, rules: Mapping[str, Rule] = REGISTRY
+) -> list[Finding]:
+    """Every enabled rule of `rules` over the model; a rule that raises becomes an internal-error finding."""
     findings: list[Finding] = []
-    for done, rule in enumerate(REGISTRY.values()):
-        progress("rules", done, len(REGISTRY))
+    for done, rule in enumerate(rules.values()):
+        progress("rules", done, len(rules))
         if rule.check is None or not runs(rule.id, settings):
             continue
         options = {**rule.options, **settings.options.get(rule.id, {})}
@@ -90,6 +95,14 @@ def run_rules(model: Model, settings: Settings, progress: Progress = ignore) -> 
         except Exception as error:  # a broken rule must be visible, never silent
             findings.append(internal_error(f"rule {rule.id}", error))
     return findings
+
+
+def _ran(rule_id: str, settings: Settings, rules: Mapping[str, Rule]) -> bool:
+    """Whether a rule ran: selected, and not a built-in check left out of `rules` (stages always run)."""
+    built_in = REGISTRY.get(rule_id)
+    if built_in is not None and built_in.check is not None and rule_id not in rules:
+        return False
+    return runs(rule_id, settings)
 
 
 def run_policy_stage(model: Model, settings: Settings, seen: Seen | None = None) -> list[Finding]:
@@ -101,15 +114,15 @@ def run_policy_stage(model: Model, settings: Settings, seen: Seen | None = None)
         return [internal_error("the policy stage", error)]
 
 
-def finalize(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
-    """Stamp levels, drop what is switched off or not selected, sort."""
+def finalize(findings: Iterable[Finding], settings: Settings, rules: Mapping[str, Rule] = REGISTRY) -> list[Finding]:
+    """Stamp levels (a rule of `rules` that is not built in keeps its own), drop what is off or unselected, sort."""
     kept: list[Finding] = []
     for finding in findings:
         rule_id = finding.rule
         configured = settings.levels.get(rule_id)
         if configured == "off" or (rule_id != "internal-error" and not runs(rule_id, settings)):
             continue  # an internal error is shown whatever --select/--ignore say
-        known = REGISTRY.get(rule_id)
+        known = rules.get(rule_id) or REGISTRY.get(rule_id)
         level = configured or finding.level or (known.level if known else "error")
         kept.append(finding if finding.level == level else finding.replace(level=level))
     return sorted(kept)
@@ -150,20 +163,32 @@ class _Stopwatch:
         self._last = now
 
 
-def check(settings: Settings, *, progress: Progress | None = None, incremental: bool = True) -> Report:
+def check(
+    settings: Settings,
+    rules: Mapping[str, Rule] | None = None,
+    *,
+    progress: Progress | None = None,
+    incremental: bool = True,
+) -> Report:
     """Run the whole pipeline over the repository at `settings.root`; `progress` hears how far it is.
+
+    `rules` (id -> Rule) are the rules to run: the built-in registry when None, or a subset, or
+    rules of the caller's own. Loading, schema, model and policy findings come from their stages
+    whatever `rules` holds.
 
     On a later change date only what the date changes is re-evaluated (`incremental`, docs/design.md,
     "Dates"); `incremental=False` re-runs everything on every date, the reference the tests hold it to.
 
-    The garbage collector stays off for the run: the pipeline builds millions of small objects
-    and no reference cycles worth collecting, and a collection pass over them all costs more
-    than the rest of a stage (docs/design.md: composing took 4x longer with it on).
+    The garbage collector stays off for the run and is restored after it (docs/api.md): the
+    pipeline builds millions of small objects and no reference cycles worth collecting, and a
+    collection pass over them all costs more than the rest of a stage (docs/design.md:
+    composing took 4x longer with it on).
     """
-    validate_selectors((*settings.select, *settings.ignore))
+    rules = REGISTRY if rules is None else rules
+    validate_selectors((*settings.select, *settings.ignore), rules)
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     with collector.paused():
-        return _pipeline(settings, baseline, progress or ignore, incremental)
+        return _pipeline(settings, baseline, progress or ignore, rules, incremental)
 
 
 def load_model(settings: Settings) -> Model:
@@ -244,10 +269,15 @@ def _identified_by_documents(findings: Sequence[Finding], documents: Sequence[Do
 
 
 def evaluate(
-    model: Model, settings: Settings, clock: _Stopwatch, seen: Seen | None = None, progress: Progress = ignore
+    model: Model,
+    settings: Settings,
+    clock: _Stopwatch,
+    rules: Mapping[str, Rule],
+    seen: Seen | None = None,
+    progress: Progress = ignore,
 ) -> list[Finding]:
     """The rules and policies over the organisation of one date (policies: see `Seen`)."""
-    findings = run_rules(model, settings, progress)
+    findings = run_rules(model, settings, progress, rules)
     clock.lap("rules")
     progress("policies", 0, 0)
     findings.extend(run_policy_stage(model, settings, seen))
@@ -261,6 +291,7 @@ def later_findings(
     days: Sequence[date],
     now: Iterable[Finding],
     clock: _Stopwatch,
+    rules: Mapping[str, Rule],
     policies: Seen | None = None,
 ) -> list[Finding]:
     """The findings that first hold on a later change date, each once, stamped with that date.
@@ -270,7 +301,7 @@ def later_findings(
     """
     known = {fingerprint(f) for f in now}
     later: list[Finding] = []
-    per_day = _in_parallel(read, settings, days, policies) if settings.jobs > 1 and len(days) > 1 else None
+    per_day = _in_parallel(read, settings, days, rules, policies) if settings.jobs > 1 and len(days) > 1 else None
     if per_day is not None:
         clock.lap("later dates")
     for index, day in enumerate(days):
@@ -279,7 +310,7 @@ def later_findings(
         else:
             model = model_on(read.valid, read.invalid, day)
             clock.lap("model")
-            found = [*model.findings, *evaluate(model, settings, clock, policies)]
+            found = [*model.findings, *evaluate(model, settings, clock, rules, policies)]
         new = [f for f in found if fingerprint(f) not in known]
         known.update(fingerprint(f) for f in new)
         stamp = day.isoformat()
@@ -287,24 +318,24 @@ def later_findings(
     return later
 
 
-_FORKED: tuple[_Read, Settings, Seen | None] | None = None
+_FORKED: tuple[_Read, Settings, Mapping[str, Rule], Seen | None] | None = None
 """What a forked process evaluating later dates works on: inherited, never pickled."""
 
 
 def _found_on(days: Sequence[date]) -> list[list[Finding]]:
     """Every finding on each of `days` (in a process forked by `_in_parallel`, or in this one)."""
     assert _FORKED is not None
-    read, settings, policies = _FORKED
+    read, settings, rules, policies = _FORKED
     found: list[list[Finding]] = []
     with collector.paused():
         for day in days:
             model = model_on(read.valid, read.invalid, day)
-            found.append([*model.findings, *evaluate(model, settings, _Stopwatch(), policies)])
+            found.append([*model.findings, *evaluate(model, settings, _Stopwatch(), rules, policies)])
     return found
 
 
 def _in_parallel(
-    read: _Read, settings: Settings, days: Sequence[date], policies: Seen | None
+    read: _Read, settings: Settings, days: Sequence[date], rules: Mapping[str, Rule], policies: Seen | None
 ) -> list[list[Finding]] | None:
     """The findings of each later date, the dates shared among `settings.jobs` forked processes;
     None where forking is not possible here. This process only waits: the policies fork a worker
@@ -314,7 +345,7 @@ def _in_parallel(
         return None
     jobs = min(settings.jobs, len(days), 4 * (os.cpu_count() or 1))
     chunks = [list(days[i::jobs]) for i in range(jobs)]  # interleaved: early and late dates cost alike
-    _FORKED = (read, settings, policies)
+    _FORKED = (read, settings, rules, policies)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -331,20 +362,26 @@ def _in_parallel(
     return [by_day[day] for day in days]
 
 
-def _pipeline(settings: Settings, baseline: frozenset[str] | None, progress: Progress, incremental: bool) -> Report:
+def _pipeline(
+    settings: Settings,
+    baseline: frozenset[str] | None,
+    progress: Progress,
+    rules: Mapping[str, Rule],
+    incremental: bool,
+) -> Report:
     clock = _Stopwatch()
     read = _read(settings, clock, progress)
     files, documents, findings, model = read.files, read.documents, read.findings, read.model
     dated = list(windows(read.valid))
     days = change_dates(dated, settings.today, settings.horizon)
     policies = Seen() if incremental and len(days) > 1 else None
-    findings.extend(evaluate(model, settings, clock, policies, progress))
-    findings.extend(later_findings(read, settings, days[1:], findings, clock, policies))
+    findings.extend(evaluate(model, settings, clock, rules, policies, progress))
+    findings.extend(later_findings(read, settings, days[1:], findings, clock, rules, policies))
     progress("report", 0, 0)
     # Levels are stamped (and switched-off rules dropped) before waivers judge anything.
-    findings = finalize(findings, settings)
-    findings = apply_waivers(model, findings, settings.today, lambda rule_id: runs(rule_id, settings))
-    findings = finalize(findings, settings)  # stamps the waiver stage's own findings
+    findings = finalize(findings, settings, rules)
+    findings = apply_waivers(model, findings, settings.today, lambda rule_id: _ran(rule_id, settings, rules))
+    findings = finalize(findings, settings, rules)  # stamps the waiver stage's own findings
     baselined = 0
     if baseline is not None:
         findings, baselined = apply_baseline(findings, baseline)

@@ -15,17 +15,19 @@ import stat
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from opsgov.config.settings import ConfigError, Settings
+from opsgov.load.compose import NO_DOCUMENT
+from opsgov.load.discover import file_type, inside_repository, load_file
 from opsgov.load.documents import Document
 from opsgov.load.documents import Path as NodePath
-from opsgov.load.loader import NO_DOCUMENT, file_type, inside_repository, load_file
 from opsgov.load.schema import schema_dir
 from opsgov.rules import REGISTRY, canonical
 from opsgov.suggest import RULE_IDS, closest
+
+if TYPE_CHECKING:
+    import jsonschema
 
 CONFIG_FILE = "opsgov.yaml"
 
@@ -183,6 +185,8 @@ def read_config(root: Path, settings: Settings) -> bool:
         return True
     document = documents[0]
     data = document.data
+    import jsonschema  # only when there is an opsgov.yaml to validate
+
     validator = jsonschema.Draft202012Validator(config_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: document.where(tuple(e.absolute_path)))
     if errors:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opsgov.load.loader import DEFAULT_LIMITS, Limits
+from opsgov.load.limits import DEFAULT_LIMITS, Limits
 from opsgov.model.dates import DEFAULT_HORIZON
 
 

@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path as FsPath
-from typing import Any
-
-import jsonschema
-import jsonschema_rs
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from opsgov.load.documents import Document, Path
 from opsgov.pofile import read_po
 from opsgov.report.finding import Finding
 from opsgov.suggest import closest
+
+if TYPE_CHECKING:  # imported where used: `opsgov --version` and `opsgov rules` never load a validator
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 BASE_URI = "https://opsgov.invalid/schemas/v1/"
 KINDS = (
@@ -333,6 +332,8 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
             if set(kinds) <= {"string", "array"}:
                 yield _Problem(path, f"{where} must be a name or a list of names, not {_describe(instance)}")
                 return
+        from jsonschema.exceptions import best_match
+
         yield from _explain(best_match(error.context))
         return
     if keyword == "type":
@@ -458,6 +459,8 @@ class Validator:
     def __init__(self, schemas: dict[str, dict[str, Any]] | None = None, *, fast: bool = True) -> None:
         self.schemas = schemas if schemas is not None else load_schemas()
         self.fast = fast
+        import jsonschema_rs
+
         rs_registry = jsonschema_rs.Registry(
             [(BASE_URI + name, schema) for name, schema in self.schemas.items()], draft=jsonschema_rs.Draft202012
         )
@@ -468,16 +471,22 @@ class Validator:
         self._fast_envelope = jsonschema_rs.validator_for(
             {"$ref": BASE_URI + ENVELOPE + "#/$defs/envelope"}, registry=rs_registry, base_uri=BASE_URI
         )
-        self._registry: Registry[Any] = Registry().with_resources(
-            (BASE_URI + name, Resource.from_contents(schema, default_specification=DRAFT202012))
-            for name, schema in self.schemas.items()
-        )
+        self._registry: Registry[Any] | None = None
         self._slow: dict[str, jsonschema.Draft202012Validator] = {}
 
     def _slow_validator(self, kind: str | None) -> jsonschema.Draft202012Validator:
         key = kind or ""
         validator = self._slow.get(key)
         if validator is None:
+            import jsonschema  # only for a document that fails: the errors of a valid repository need none
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+
+            if self._registry is None:
+                self._registry = Registry().with_resources(
+                    (BASE_URI + name, Resource.from_contents(schema, default_specification=DRAFT202012))
+                    for name, schema in self.schemas.items()
+                )
             target = BASE_URI + (KIND_FILES[kind] if kind else ENVELOPE + "#/$defs/envelope")
             validator = jsonschema.Draft202012Validator({"$ref": target}, registry=self._registry)
             self._slow[key] = validator

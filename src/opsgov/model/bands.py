@@ -1,7 +1,7 @@
 """Band interval algebra: exact amount intervals, and the gaps and overlaps between them.
 
 Amounts are compared as `Decimal`, never as floats: `0.1 + 0.2 != 0.3` must not decide whether
-a request of 0.30 CNY has an approver. YAML gives ints and floats (loader.py); an int converts
+a request of 0.30 CNY has an approver. YAML gives ints and floats (load/compose.py); an int converts
 exactly through `str`, a float through `repr`, the shortest text that reads back as the same
 float, so `0.01` stays `0.01` instead of `0.01000000000000000020816681711721685...`. An amount
 written with more digits than a float holds (17 significant digits) is already rounded by the

@@ -20,6 +20,8 @@ only the fact names) that the policy's expressions mention.
 from __future__ import annotations
 
 import re
+import sys
+import types
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -110,8 +112,23 @@ def cel_error(error: BaseException) -> str:
 
 
 def _cel() -> Any:
-    """The CEL library, imported on first use: importing it costs about 0.1 s (it loads a CLI of
-    its own), which every command paid at start-up although only a check with policies needs it."""
+    """The CEL library, imported on first use, without its command line.
+
+    `cel/__init__.py` imports `cel.cli`, which loads prompt_toolkit and rich: about 0.3 s, three
+    quarters of a small check, for an interactive shell opsgov never opens. A placeholder stands
+    in for `cel.cli` while the package initialises and is removed afterwards, so a later
+    `import cel.cli` elsewhere still gets the real module (benchmarks/startup.py).
+    """
+    if "cel" not in sys.modules:
+        placeholder = types.ModuleType("cel.cli")
+        sys.modules["cel.cli"] = placeholder
+        try:
+            import cel
+        finally:
+            if sys.modules.get("cel.cli") is placeholder:
+                del sys.modules["cel.cli"]
+        if getattr(cel, "cli", None) is placeholder:
+            del cel.cli
     import cel
 
     return cel

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from opsgov.load.loader import _BAD_IN_NAME
+from opsgov.load.decode import BAD_IN_NAME
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns
 from opsgov.tables.ids import Namer, slug
@@ -226,14 +226,14 @@ class _Reader:
             if not column or column > len(values):
                 continue
             value = unicodedata.normalize("NFC", values[column - 1])
-            bad = _BAD_IN_NAME.search(value)
+            bad = BAD_IN_NAME.search(value)
             if bad is not None:
                 self.roster.problem(
                     (row, column),
-                    f"a hidden character {bad.group()!r} in '{_BAD_IN_NAME.sub('', value)}': left out",
+                    f"a hidden character {bad.group()!r} in '{BAD_IN_NAME.sub('', value)}': left out",
                     "retype the cell",
                 )
-                value = _BAD_IN_NAME.sub("", value)
+                value = BAD_IN_NAME.sub("", value)
             values[column - 1] = value
 
     def row(self, row: int, values: list[str]) -> None:

@@ -1,27 +1,19 @@
-"""Strict YAML loading: files on disk -> `Document`s with node positions, plus findings.
+"""The strict composer: libyaml's event stream -> `Document`s with node positions, plus findings.
 
-The loader drives libyaml's event parser and builds plain values itself, in one pass, without
-PyYAML's composer or constructor. That is what makes it strict and safe: no tag ever constructs
-anything, an alias is a reference to an already built value (never an expansion), nesting depth
-is checked before a node is opened (the C composer would crash the process on deep input), and
-scalars resolve as YAML 1.2 JSON-like values. It is also what makes it fast: the positions
-come from the events we read anyway, so there is no second pass for line numbers.
+It drives libyaml's event parser and builds plain values itself, in one pass, without PyYAML's
+composer or constructor. That is what makes it strict and safe: no tag ever constructs anything,
+an alias is a reference to an already built value (never an expansion), nesting depth is checked
+before a node is opened (the C composer would crash the process on deep input), and scalars
+resolve as YAML 1.2 JSON-like values. It is also what makes it fast: the positions come from the
+events we read anyway, so there is no second pass for line numbers.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 import re
-import stat
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from pathlib import Path as FsPath
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -37,9 +29,9 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from opsgov import collector
+from opsgov.load.decode import BAD_IN_NAME, BIDI, HIDDEN_BREAKS, LINE_BREAK, describe_char, line_column, read_text
 from opsgov.load.documents import COLUMN_BITS, LINE_SHIFT, Document, Path, json_path, unpack
-from opsgov.progress import Progress, ignore
+from opsgov.load.limits import DEFAULT_LIMITS, Limits
 from opsgov.report.finding import Finding, Related
 
 try:  # pragma: no cover - which parser is present depends on the PyYAML build
@@ -51,67 +43,15 @@ except ImportError:  # pragma: no cover
 
     HAVE_LIBYAML = False
 
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Budgets that keep hostile input cheap to refuse."""
-
-    max_file_bytes: int = 32 * 1024 * 1024
-    max_depth: int = 64
-    max_aliases: int = 100
-    max_alias_nodes: int = 10_000
-    max_number_chars: int = 40
-
-    def __post_init__(self) -> None:
-        if self.max_file_bytes >= 1 << COLUMN_BITS:  # a column must fit its bits in a packed position
-            raise ValueError(f"max_file_bytes must be below {1 << COLUMN_BITS:,}")
-
-
-DEFAULT_LIMITS = Limits()
-
-YAML_SUFFIXES = (".yaml", ".yml")
-
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _NUMBER_START = frozenset("-0123456789")
-_BAD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _NAME_KEYS = frozenset(("name", "title", "id"))
 _NO_KEY = object()
-_HIDDEN_BREAKS = "\x85\u2028\u2029"
-"""NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to libyaml (YAML 1.1), ordinary characters in YAML 1.2."""
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NO_DOCUMENT = "the file holds no document (it is empty or only comments)"
-
-
-def line_column(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of character `index` of `text`, counted as every position is counted.
-
-    A line break is LF, CRLF (one break) or a bare CR, as in YAML 1.2 and libyaml; NEL, U+2028
-    and U+2029 are not breaks. The end of the text is the end of its last line: a final line
-    break does not open a line after it, so no position lies past the file.
-    """
-    index = max(0, min(index, len(text)))
-    if index == len(text) and text.endswith(("\n", "\r")):
-        index -= 2 if text.endswith("\r\n") else 1
-    line = text.count("\n", 0, index) + text.count("\r", 0, index) - text.count("\r\n", 0, index) + 1
-    start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
-    return line, index - start + 1
-
-
-@dataclass(slots=True)
-class LoadResult:
-    documents: list[Document] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
 
 
 class _Abort(Exception):
     """Stops reading a file after a problem that makes the rest of it untrustworthy."""
-
-
-def _describe_char(char: str) -> str:
-    name = unicodedata.name(char, "")
-    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
 def resolve_plain(value: str) -> Any:
@@ -172,7 +112,7 @@ class _FileReader:
         self.strict(
             line,
             column,
-            f"{what} contains the invisible or control character {_describe_char(char)}",
+            f"{what} contains the invisible or control character {describe_char(char)}",
             path=path,
             hint="retype the value without hidden characters",
         )
@@ -186,7 +126,7 @@ class _FileReader:
         )
 
     def _line_text(self, line: int) -> str:
-        lines = _LINE_BREAK.split(self.text, line)
+        lines = LINE_BREAK.split(self.text, line)
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def too_deep(self, line: int, column: int) -> None:
@@ -222,12 +162,12 @@ class _FileReader:
         text = self.text
         table: dict[int, str] = {}
         candidate = 0xE000
-        for char in _HIDDEN_BREAKS:
+        for char in HIDDEN_BREAKS:
             while chr(candidate) in text:
                 candidate += 1
             table[ord(char)] = chr(candidate)
             candidate += 1
-        self.hidden = [match.start() for match in re.finditer(f"[{_HIDDEN_BREAKS}]", text)]
+        self.hidden = [match.start() for match in re.finditer(f"[{HIDDEN_BREAKS}]", text)]
         return text.translate(table)
 
     def _report_hidden(self, index: int) -> None:
@@ -238,7 +178,7 @@ class _FileReader:
         self.strict(
             line,
             column,
-            f"hidden character {_describe_char(self.text[index])} in a key or value: YAML 1.2 does not read it as "
+            f"hidden character {describe_char(self.text[index])} in a key or value: YAML 1.2 does not read it as "
             "a line break, though some tools do, so the text after it would mean different things",
             hint="retype the text without hidden characters (a comment may hold them)",
         )
@@ -332,7 +272,7 @@ class _FileReader:
                 self.strict(
                     line,
                     column,
-                    f"control character {_describe_char(self.text[position])} is not allowed",
+                    f"control character {describe_char(self.text[position])} is not allowed",
                     hint="retype the value without hidden characters",
                 )
                 return
@@ -501,7 +441,7 @@ class _FileReader:
                                 hint="remove one of them; YAML would silently keep only the last",
                             )
                             value = f"{value}<duplicate {nodes}>"
-                        elif kind is ScalarEvent and (bad := _BAD_IN_NAME.search(value)) is not None:
+                        elif kind is ScalarEvent and (bad := BAD_IN_NAME.search(value)) is not None:
                             ok = False
                             self.hidden_char(line, column, "key", bad.group(), frame[1])
                         frame[2] = value
@@ -523,7 +463,7 @@ class _FileReader:
                             locations[path] = (line << shift) | column
                 if type(value) is str and kind is ScalarEvent:
                     if path and path[-1] in _NAME_KEYS:
-                        bad = _BAD_IN_NAME.search(value)
+                        bad = BAD_IN_NAME.search(value)
                         if bad is not None:
                             ok = False
                             self.hidden_char(line, column, str(path[-1]), bad.group(), path)
@@ -536,14 +476,14 @@ class _FileReader:
                                 path=path,
                                 hint="retype it or normalise it to NFC (composed characters)",
                             )
-                    elif _BIDI.search(value):
+                    elif BIDI.search(value):
                         ok = False
-                        bad = _BIDI.search(value)
+                        bad = BIDI.search(value)
                         assert bad is not None
                         self.strict(
                             line,
                             column,
-                            f"text contains the bidirectional control character {_describe_char(bad.group())}",
+                            f"text contains the bidirectional control character {describe_char(bad.group())}",
                             path=path,
                             hint="such characters can make text read differently from what it is",
                         )
@@ -564,35 +504,6 @@ class _FileReader:
                 self.documents.append(Document(self.rel, index, root_line, root_column, root, locations, ok))
 
 
-def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, Finding | None]:
-    """Decode a file strictly as UTF-8 (a leading BOM is allowed)."""
-    if len(raw) > limits.max_file_bytes:
-        return None, Finding(
-            rel,
-            1,
-            1,
-            "yaml-strict",
-            f"file is {len(raw):,} bytes, over the limit of {limits.max_file_bytes:,}",
-            hint="split it into several files",
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start].decode("utf-8").removeprefix("\ufeff")  # valid up to the error
-        line, column = line_column(before + "?", len(before))
-        return None, Finding(
-            rel,
-            line,
-            column,
-            "yaml-strict",
-            f"file is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
-            hint="save the file as UTF-8",
-        )
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text, None
-
-
 def load_text(text: str, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
     # libyaml skips a leading BOM without counting it: so do the positions counted here
     reader = _FileReader(rel, text.removeprefix("\ufeff"), limits)
@@ -606,233 +517,3 @@ def load_bytes(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[l
         assert problem is not None
         return [], [problem]
     return load_text(text, rel, limits)
-
-
-def inside_repository(real_root: FsPath, path: str | FsPath) -> bool:
-    """Whether `path`, every symbolic link on its way followed, stays under `real_root` (a resolved path)."""
-    real = os.path.realpath(path)
-    base = str(real_root)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
-
-
-def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, str]], list[Finding]]:
-    """The YAML files under `folders` of `root`, sorted; symlinks are followed only inside `root`."""
-    real_root = root.resolve()
-    found: dict[str, FsPath] = {}
-    findings: list[Finding] = []
-    seen_dirs: set[str] = set()
-
-    def rel_of(path: str) -> str:
-        # A name is shown, never opened again: its bytes read as UTF-8 whatever the locale (PYTHONUTF8=0
-        # under LC_ALL=C decodes them to lone surrogates, which no output can encode); others as \xNN.
-        rel = os.path.relpath(path, root).replace(os.sep, "/")
-        return os.fsencode(rel).decode("utf-8", "backslashreplace")
-
-    def inside(path: str) -> bool:
-        return inside_repository(real_root, path)
-
-    def walk(directory: str) -> Iterator[None]:
-        real = os.path.realpath(directory)
-        if real in seen_dirs:
-            return
-        seen_dirs.add(real)
-        try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError as error:
-            findings.append(
-                Finding(rel_of(directory), 1, 1, "file-unreadable", f"cannot read folder: {error.strerror or error}")
-            )
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_symlink() and not inside(entry.path):
-                findings.append(
-                    Finding(
-                        rel_of(entry.path),
-                        1,
-                        1,
-                        "yaml-strict",
-                        "symbolic link points outside the repository; not followed",
-                    )
-                )
-                continue
-            try:
-                if entry.is_dir():
-                    yield from walk(entry.path)
-                elif entry.name.endswith(YAML_SUFFIXES):
-                    if entry.is_file() or not os.path.exists(entry.path):  # a dangling link: reading says why
-                        found.setdefault(rel_of(entry.path), FsPath(entry.path))
-                    else:  # a pipe or a device named *.yaml: reading it could block forever
-                        findings.append(
-                            Finding(rel_of(entry.path), 1, 1, "file-unreadable", "not a regular file; not read")
-                        )
-            except OSError as error:
-                findings.append(
-                    Finding(rel_of(entry.path), 1, 1, "file-unreadable", f"cannot read: {error.strerror or error}")
-                )
-
-    for folder in folders:
-        start = root / folder
-        if not inside(str(start)):  # the entry or a folder on its way is a link out of the repository
-            if os.path.lexists(start):
-                findings.append(
-                    Finding(
-                        rel_of(str(start)),
-                        1,
-                        1,
-                        "yaml-strict",
-                        "symbolic link points outside the repository; not followed",
-                    )
-                )
-            continue
-        if start.is_file() or (start.suffix in YAML_SUFFIXES and not start.exists()):
-            found.setdefault(rel_of(str(start)), start)
-        elif start.exists() and not start.is_dir():  # a pipe or a device: reading it could block forever
-            findings.append(Finding(rel_of(str(start)), 1, 1, "file-unreadable", "not a regular file; not read"))
-        elif start.is_dir():
-            for _ in walk(str(start)):
-                pass
-    return [(found[rel], rel) for rel in sorted(found)], findings
-
-
-def load_file(path: FsPath, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Document], list[Finding]]:
-    try:
-        raw = read_regular(path, limits.max_file_bytes)
-    except _Oversize as size:
-        return [], [
-            Finding(
-                rel,
-                1,
-                1,
-                "yaml-strict",
-                f"file is {size.args[0]:,} bytes, over the limit of {limits.max_file_bytes:,}",
-                hint="split it into several files",
-            )
-        ]
-    except NotRegularError as error:
-        return [], [Finding(rel, 1, 1, "file-unreadable", f"{error}; not read")]
-    except OSError as error:
-        return [], [Finding(rel, 1, 1, "file-unreadable", f"cannot read file: {error.strerror or error}")]
-    return load_bytes(raw, rel, limits)
-
-
-class NotRegularError(OSError):
-    """A folder, pipe, socket or device where a file was expected."""
-
-
-class _Oversize(Exception):
-    pass
-
-
-def file_type(mode: int) -> str:
-    """What a non-regular file is, in words."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
-
-
-def read_regular(path: FsPath, max_bytes: int) -> bytes:
-    """The bytes of a regular file; never blocks on a FIFO (opened non-blocking, then checked by fstat)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise NotRegularError(f"{file_type(status.st_mode)}, not a regular file")
-        if status.st_size > max_bytes:
-            raise _Oversize(status.st_size)
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read(max_bytes + 1)
-    finally:
-        os.close(descriptor)
-
-
-PARALLEL_MIN_BYTES = 2 * 1024 * 1024
-"""Below this much YAML, starting a second process costs more than it saves."""
-
-_FileResult = tuple[list[Document], list[Finding]]
-
-
-def _load_chunk(chunk: Sequence[tuple[int, FsPath, str]], limits: Limits) -> list[tuple[int, _FileResult]]:
-    gc.disable()
-    return [(index, load_file(path, rel, limits)) for index, path, rel in chunk]
-
-
-def _size(path: FsPath) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:  # reported when the file is read
-        return 0
-
-
-def _chunks(
-    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], jobs: int
-) -> list[list[tuple[int, FsPath, str]]]:
-    """Files dealt into `jobs` bins of about equal size, largest first."""
-    order = sorted(range(len(files)), key=lambda index: (-sizes[index], index))
-    bins: list[list[tuple[int, FsPath, str]]] = [[] for _ in range(jobs)]
-    totals = [0] * jobs
-    for index in order:
-        lightest = totals.index(min(totals))
-        bins[lightest].append((index, *files[index]))
-        totals[lightest] += sizes[index]
-    return [chunk for chunk in bins if chunk]
-
-
-def _load_parallel(
-    files: Sequence[tuple[FsPath, str]], sizes: Sequence[int], limits: Limits, jobs: int, progress: Progress
-) -> list[_FileResult] | None:
-    """Parse in this process and `jobs - 1` forked ones; None where that is not possible here."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    chunks = _chunks(files, sizes, jobs)
-    results: list[_FileResult | None] = [None] * len(files)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
-            futures = [pool.submit(_load_chunk, chunk, limits) for chunk in chunks[1:]]
-            done = 0
-            for index, path, rel in chunks[0]:
-                progress("load", done, len(files))
-                results[index] = load_file(path, rel, limits)
-                done += 1
-            for future in futures:  # the other processes' files are counted as their chunks come back
-                for index, result in future.result():
-                    results[index] = result
-                    done += 1
-                progress("load", done, len(files))
-    except (OSError, BrokenProcessPool):
-        return None
-    return [result for result in results if result is not None]
-
-
-def load_files(
-    files: Sequence[tuple[FsPath, str]], limits: Limits = DEFAULT_LIMITS, *, jobs: int = 1, progress: Progress = ignore
-) -> LoadResult:
-    """Load every file, in file order; the garbage collector stays off meanwhile (nothing here makes cycles).
-
-    With `jobs` > 1 and enough YAML to pay for it, files are parsed in forked processes too and
-    the documents come back pickled; the result is the same as a serial load.
-    """
-    result = LoadResult(files=len(files))
-    with collector.paused():
-        per_file: list[_FileResult] | None = None
-        sizes = [_size(path) for path, _ in files] if jobs > 1 and len(files) > 1 else []
-        if sizes and sum(sizes) >= PARALLEL_MIN_BYTES:
-            # parsing is CPU-bound: processes beyond a few per core only cost forks (`-j 100000` is no fork bomb)
-            per_file = _load_parallel(files, sizes, limits, min(jobs, len(files), 4 * (os.cpu_count() or 1)), progress)
-        if per_file is None:
-            per_file = []
-            for done, (path, rel) in enumerate(files):
-                progress("load", done, len(files))
-                per_file.append(load_file(path, rel, limits))
-        for documents, findings in per_file:
-            result.documents.extend(documents)
-            result.findings.extend(findings)
-    return result
