@@ -62,6 +62,11 @@ OUTPUT_OPTION = click.option(
 )
 
 
+def today() -> datetime.date:
+    """The as-of date when none is given: the one place that reads the clock (the library never does)."""
+    return datetime.date.today()
+
+
 def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     """To the stream as the environment set it up (see `_lenient_streams`), not Click's UTF-8 guess.
 
@@ -217,10 +222,13 @@ def main(show_traceback: bool) -> None:
 @click.option("--ignore", multiple=True, metavar="RULE", help="Not these rules (id or prefix); repeatable.")
 @click.option("--base", metavar="REV", help="Report only findings not also found at git revision REV.")
 @click.option(
+    "--as-of",
     "--today",
+    "as_of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
-    help="The date waivers expire against (default: today), for reproducible runs.",
+    help="Check the organisation in force that day, and expire waivers against it (default: today); "
+    "--today is an alias.",
 )
 @click.option(
     "--baseline",
@@ -261,7 +269,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     base: str | None,
-    today: datetime.datetime | None,
+    as_of: datetime.datetime | None,
     baseline: Path | None,
     write_baseline: Path | None,
     jobs: int | None,
@@ -275,8 +283,8 @@ def check(
     """
     if show_source and fmt != "text":
         fail(f"--show-source shows YAML lines in the text report, not in --format {fmt}")
-    day = today.date() if today is not None else None
-    settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
+    day = as_of.date() if as_of is not None else today()
+    settings = load_settings(path, as_of=day, fail_on=fail_on, select=select, ignore=ignore, baseline=baseline)
     settings.jobs = jobs or os.cpu_count() or 1
     if output is not None or write_baseline is not None:
         inputs = repository_inputs(settings)
@@ -387,9 +395,9 @@ def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
 def _here() -> Settings:
     """The repository in the current folder, whose documents `schema -o` must not land among."""
     try:
-        return load_settings(Path("."))
+        return load_settings(Path("."), as_of=today())
     except ConfigError:  # a broken opsgov.yaml here: its default folders are still the documents
-        return Settings(root=Path("."))
+        return Settings(root=Path("."), as_of=today())
 
 
 @main.command("who-approves")
@@ -407,7 +415,7 @@ def who_approves(matrix: str, args: tuple[str, ...], fmt: str) -> None:
 
     amount, path = split_amount_path(args)
     path = click.Path(file_okay=False, path_type=Path).convert(path, None, click.get_current_context())
-    text, status = answer_who_approves(path, matrix, amount, fmt)
+    text, status = answer_who_approves(path, matrix, amount, fmt, as_of=today())
     echo(text, nl=False)
     sys.exit(status)
 
@@ -425,7 +433,7 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
     from opsgov.commands.export import export
 
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     guard(settings, output)
     report = run_check(settings)
     show_traces(report)
@@ -446,7 +454,7 @@ def explain(ref: str, path: Path, fmt: str) -> None:
     from opsgov.commands.explain import ExplainError
     from opsgov.commands.explain import explain as explain_entity
 
-    report = run_check(load_settings(path))
+    report = run_check(load_settings(path, as_of=today()))
     show_traces(report)
     try:
         page = explain_entity(report, ref)
@@ -488,7 +496,7 @@ def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
             path = Path(revisions[1])
         else:
             head = revisions[1]
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     guard(settings, output)
     change = diff_revisions(settings, base, head)
     emit(render_json(change) if fmt == "json" else render_diff_markdown(change), output)
@@ -538,7 +546,7 @@ def _render(
     chosen = _render_format(fmt, output, formats, formats[0])
     if check is not None:
         check(chosen)
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     guard(settings, output)
     # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
     model = load_model(settings)
@@ -718,7 +726,7 @@ def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int)
         echo(f"{message} ({time.monotonic() - started:.1f} s)", err=True)
 
     def build(target: Path, source_root: str | None = None) -> int:
-        settings = load_settings(path)
+        settings = load_settings(path, as_of=today())
         guard_output(target, repository_inputs(settings), folder=True, what="the handbook")
         report = run_check(settings)
         show_traces(report)
@@ -748,7 +756,7 @@ def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable
 
     from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
 
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     target = out_dir if out_dir is not None else Path(tempfile.mkdtemp(prefix="opsgov-handbook-")) / "site"
 
     def log(message: str) -> None:
@@ -792,7 +800,7 @@ def init(directory: Path, force: bool) -> None:
     """A small starter repository in DIRECTORY that checks clean: organisation, policy, waiver, opsgov.yaml, README."""
     from opsgov.commands.init import scaffold
 
-    written = scaffold(directory, today=datetime.date.today(), force=force)
+    written = scaffold(directory, today=today(), force=force)
     echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")
 
 

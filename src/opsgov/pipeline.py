@@ -178,7 +178,7 @@ def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> tuple[in
     clock.lap("schema")
     progress("model", 0, 0)
 
-    model = build_model(valid, invalid)
+    model = build_model(valid, invalid, as_of=settings.as_of)
     findings.extend(model.findings)
     clock.lap("model")
     return len(files), len(loaded.documents), findings, model
@@ -213,7 +213,7 @@ def _pipeline(settings: Settings, baseline: frozenset[str] | None, progress: Pro
     progress("report", 0, 0)
     # Levels are stamped (and switched-off rules dropped) before waivers judge anything.
     findings = finalize(findings, settings)
-    findings = apply_waivers(model, findings, settings.today, lambda rule_id: runs(rule_id, settings))
+    findings = apply_waivers(model, findings, settings.as_of, lambda rule_id: runs(rule_id, settings))
     findings = finalize(findings, settings)  # stamps the waiver stage's own findings
     baselined = 0
     if baseline is not None:
