@@ -113,8 +113,10 @@ def test_docs_format_md_describes_every_field_of_every_kind() -> None:
         for name in set(_properties(schema["properties"]["spec"], schema, envelope)):
             assert _names(name, sections[kind]), f"docs/format.md does not describe {kind} field {name}"
     document = sections["A document"]
-    for name in _properties(envelope["$defs"]["metadata"], envelope, envelope):
-        assert f"metadata.{name}`" in document, f"docs/format.md does not describe metadata.{name}"
+    for name, sub in envelope["$defs"]["metadata"]["properties"].items():
+        fields = [name, *(f"{name}.{inner}" for inner in sub.get("properties", ()))]  # reviewed.on, reviewed.by
+        for field in fields:
+            assert f"metadata.{field}`" in document, f"docs/format.md does not describe metadata.{field}"
     config = _schema("config.json")
     configuration = sections["opsgov.yaml: the project configuration"]
     for name in set(_properties(config, config, envelope)):

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
+from opsgov.findings import Finding
 
 from opsgov.cli import main
-from opsgov.findings import Finding
 from tests.util import check_repo, doc, docs, only
 
 Repo = Callable[..., Path]
@@ -387,3 +387,42 @@ def test_check_takes_as_of_and_today_as_its_alias(repo: Repo) -> None:
     assert before.exit_code == 1 and "which is in force from 2027-01-01" in before.output
     assert alias.output == before.output
     assert after.exit_code == 0
+
+
+def test_policies_read_the_dating_facts(repo: Repo) -> None:
+    acting = "{position: finance-director, acting: true, from: 2026-11-01, until: 2026-12-31}"
+    people = docs(
+        doc("Person", "wang", "holds: [ceo]"), doc("Person", "qian", f"holds:\n  - finance-manager\n  - {acting}")
+    )
+    matrix = dated(
+        "ApprovalMatrix",
+        "finance-spend",
+        "validUntil: 2027-06-30, reviewed: {on: 2026-01-15, by: ceo}",
+        "{subject: spend, bands: [{approvers: [finance-director]}]}",
+    )
+    policies = doc(
+        "Policy",
+        "dating",
+        """
+        severity: info
+        match: {kinds: [Position, ApprovalMatrix, Organization]}
+        validations:
+          - expression: "false"
+            messageExpression: >-
+              (facts.validFrom == null ? 'null' : facts.validFrom) + ' '
+              + (facts.validUntil == null ? 'null' : facts.validUntil) + ' '
+              + (!has(facts.acting) ? '-' : facts.acting ? 'true' : 'false') + ' '
+              + (!has(facts.lastReviewed) ? '-' : facts.lastReviewed == null ? 'null' : facts.lastReviewed)
+        """,
+    )
+    root = repo({"ops/finance.yaml": FINANCE, "ops/matrix.yaml": matrix, PEOPLE: people, "policies/p.yaml": policies})
+    found = {f.entity: f.message for f in only(check_repo(root, as_of=BEFORE), "policy/dating")}
+    assert found == {
+        "Organization/acme": "null null - -",
+        "Position/ceo": "null null false -",
+        "Position/finance-director": "null null true -",
+        "Position/finance-manager": "null null false -",
+        "ApprovalMatrix/finance-spend": "null 2027-06-30 - 2026-01-15",
+    }
+    after = {f.entity: f.message for f in only(check_repo(root, as_of=AFTER), "policy/dating")}
+    assert after["Position/finance-director"] == "null null false -"  # the acting appointment has ended
