@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from opsgov.findings import Finding
 
 from opsgov.cli import main
+from opsgov.model.structure import structure_of
+from opsgov.report.finding import Finding
 from tests.util import check_repo, doc, docs, only
 
 Repo = Callable[..., Path]
@@ -231,7 +233,9 @@ def test_an_acting_holder_fills_a_post_without_using_its_headcount(repo: Repo) -
     root = repo({"ops/finance.yaml": FINANCE, PEOPLE: people})
     report = check_repo(root, as_of=BEFORE)
     assert only(report, "headcount-exceeded") == []
-    assert report.model is not None and report.model.structure.acting == {"Position/finance-director": ["Person/qian"]}
+    assert report.model is not None and structure_of(report.model).acting == {
+        "Position/finance-director": ["Person/qian"]
+    }
     # The same holding, not acting, exceeds the headcount of 1.
     root.joinpath(PEOPLE).write_text(people.replace("acting: true", "acting: false"), encoding="utf-8")
     [finding] = only(check_repo(root, as_of=BEFORE), "headcount-exceeded")
@@ -426,3 +430,30 @@ def test_policies_read_the_dating_facts(repo: Repo) -> None:
     }
     after = {f.entity: f.message for f in only(check_repo(root, as_of=AFTER), "policy/dating")}
     assert after["Position/finance-director"] == "null null false -"  # the acting appointment has ended
+
+
+def test_explain_shows_acting_holders_as_acting_and_former_holders_as_history(repo: Repo) -> None:
+    from opsgov.commands.explain import Explainer
+
+    people = docs(
+        doc("Person", "wang", "holds:\n  - ceo\n  - {position: finance-director, until: 2026-10-31}"),
+        doc(
+            "Person",
+            "qian",
+            "holds:\n  - finance-manager\n"
+            "  - {position: finance-director, acting: true, from: 2026-11-01, until: 2026-12-31}",
+        ),
+    )
+    root = repo({"ops/finance.yaml": FINANCE, PEOPLE: people})
+    explainer = Explainer(check_repo(root, as_of=BEFORE))
+    director = explainer.page("Position/finance-director").text()
+    assert "Holders:\n  qian (Person/qian), acting until 2026-12-31\n" in director
+    assert "Former holders:\n  wang (Person/wang), until 2026-10-31\n" in director
+    wang = explainer.page("Person/wang").text()
+    assert "Former posts:\n  finance-director (Position/finance-director), until 2026-10-31\n" in wang
+    qian = explainer.page("Person/qian").text()
+    assert "finance-director (Position/finance-director), acting until 2026-12-31" in qian
+    # After the acting appointment ends, it is history too.
+    later = Explainer(check_repo(root, as_of=AFTER)).page("Position/finance-director").text()
+    assert "Holders:\n  vacant\n" in later
+    assert "  qian (Person/qian), acting from 2026-11-01 to 2026-12-31\n" in later
