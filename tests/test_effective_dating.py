@@ -457,3 +457,21 @@ def test_explain_shows_acting_holders_as_acting_and_former_holders_as_history(re
     later = Explainer(check_repo(root, as_of=AFTER)).page("Position/finance-director").text()
     assert "Holders:\n  vacant\n" in later
     assert "  qian (Person/qian), acting from 2026-11-01 to 2026-12-31\n" in later
+
+
+def test_the_example_organisation_plans_a_reorganisation_and_an_acting_appointment() -> None:
+    root = Path(__file__).resolve().parents[1]
+    for day in ("2026-09-30", "2026-11-23", "2026-12-31", "2027-01-01", "2027-01-31", "2027-02-01", "2027-12-31"):
+        report = check_repo(root, as_of=datetime.date.fromisoformat(day))
+        findings = [f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.findings]
+        if day == "2026-09-30":  # before the acting appointment, the manager's post was vacant
+            assert [f.split(" ", 2)[1] for f in findings] == ["vacant-key-post"], findings
+        else:
+            assert findings == [], day
+    before = check_repo(root, as_of=BEFORE).model
+    after = check_repo(root, as_of=AFTER).model
+    assert before is not None and after is not None
+    assert "data-governance" not in before.units and before.units["data-platform"].title == "数据中台部"
+    assert after.units["data-governance"].spec["head"] == "data-governance-lead"
+    assert after.units["data-platform"].title == "数据与治理部"
+    assert before.structure.acting == {"Position/data-platform-manager": ["Person/huang-lei"]}
