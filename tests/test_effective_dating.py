@@ -475,3 +475,15 @@ def test_the_example_organisation_plans_a_reorganisation_and_an_acting_appointme
     assert after.units["data-governance"].spec["head"] == "data-governance-lead"
     assert after.units["data-platform"].title == "数据与治理部"
     assert before.structure.acting == {"Position/data-platform-manager": ["Person/huang-lei"]}
+
+
+def test_the_model_lists_every_window_for_the_change_dates() -> None:
+    from opsgov.dates import change_dates
+
+    model = check_repo(Path(__file__).resolve().parents[1], as_of=BEFORE).model
+    assert model is not None
+    assert [day.isoformat() for day in change_dates(model.windows(), BEFORE)] == [
+        "2026-11-23",
+        "2027-01-01",
+        "2027-02-01",
+    ]

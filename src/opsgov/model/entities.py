@@ -286,6 +286,15 @@ class Model:
         """Whether a holding counts on the model's date (vacancy, headcount, segregation of duties)."""
         return holding.window.contains(self.as_of)
 
+    def windows(self) -> Iterator[Window]:
+        """Every dated window of the documents and holdings read (for the change dates of a multi-date check)."""
+        for entity in (*self, *self.out_of_force):
+            if entity.window.dated:
+                yield entity.window
+        for holding in self.holdings:
+            if holding.window.dated:
+                yield holding.window
+
     def versions(self, kind: str, name: str) -> list[Entity]:
         """Every valid document of one entity, in force today or not, in document order."""
         current = self.by_kind[kind].get(name)
