@@ -478,7 +478,7 @@ def test_the_example_organisation_plans_a_reorganisation_and_an_acting_appointme
 
 
 def test_the_model_lists_every_window_for_the_change_dates() -> None:
-    from opsgov.dates import change_dates
+    from opsgov.model.dates import change_dates
 
     model = check_repo(Path(__file__).resolve().parents[1], as_of=BEFORE).model
     assert model is not None
