@@ -121,6 +121,10 @@ def test_overlapping_versions_are_a_duplicate_name_naming_the_shared_days(repo: 
         "from 2027-01-01 to 2027-01-31 (first in ops/units.yaml:3)"
     )
     assert [r.line for r in finding.related] == [3]
+    # On a day only the later version covers, the later version is the unit (nothing else breaks).
+    later = check_repo(root, as_of=datetime.date(2027, 2, 1))
+    assert [f.rule for f in later.findings] == ["duplicate-name"]
+    assert later.model is not None and later.model.units["sales"].window.describe() == "from 2027-01-01"
 
 
 def test_an_undated_duplicate_keeps_its_v1_message(repo: Repo) -> None:

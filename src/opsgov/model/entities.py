@@ -325,7 +325,8 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document], *, as_of
         overlapping = next((e for e in earlier if _overlap(e.window, entity.window) is not None), None)
         if overlapping is not None:
             model.findings.append(_duplicate(overlapping, entity))
-            continue
+            if not entity.window.contains(as_of) or any(e.window.contains(as_of) for e in earlier):
+                continue  # the first one stands; on a day only the later one covers, the later one is used
         earlier.append(entity)
         if not entity.window.contains(as_of) or entity.window.inverted:
             model.out_of_force.append(entity)
