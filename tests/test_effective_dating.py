@@ -1,4 +1,4 @@
-"""Effective dating (FORMAT.md 1.1): the organisation as of a date, versions, holdings over time.
+"""Effective dating (docs/format.md, Effective dating): the organisation as of a date, versions, holdings over time.
 
 Every test passes a fixed as-of date; none reads the clock.
 """

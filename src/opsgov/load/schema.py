@@ -459,7 +459,7 @@ def _quantity_problems(data: dict[str, Any]) -> Iterator[_Problem]:
 
 
 def _date_fields(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
-    """Every dated field of a document (FORMAT.md 1.1): the window and review in metadata, a
+    """Every dated field of a document (docs/format.md, Effective dating): the window and review in metadata, a
     holding's from/until, a Delegation's window."""
     metadata = data.get("metadata")
     if type(metadata) is dict:

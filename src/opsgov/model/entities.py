@@ -4,7 +4,7 @@ Only documents that passed the schema become entities, so rules can trust their 
 names of documents that failed are still known: a reference to one of them is not reported as
 dangling (the real problem was already reported), it simply does not resolve.
 
-The model is the organisation as of one date (FORMAT.md 1.1, "Effective dating"): only documents
+The model is the organisation as of one date (docs/format.md, "Effective dating"): only documents
 in force that day become entities, and references are resolved among them. Documents in force on
 other days are kept in `out_of_force` (for messages, history and scheduled changes), and every
 holding of a Person is kept in `holdings`, whether in force that day or not.
@@ -72,7 +72,7 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Holding:
-    """One item of a Person's `spec.holds`: a post held over a window, perhaps acting (FORMAT.md 1.1)."""
+    """One item of a Person's `spec.holds`: a post held over a window, perhaps acting (docs/format.md, Person)."""
 
     person: str
     """The Person's key."""
@@ -191,7 +191,7 @@ def next_items(step: dict[str, Any]) -> list[NextItem]:
 
 
 METADATA_REFERENCES = (RefField(("reviewed", "by"), ("Position",), "reviewedBy", root="metadata"),)
-"""References in `metadata`, which every kind has (FORMAT.md 1.1: who reviewed the document)."""
+"""References in `metadata`, which every kind has (docs/format.md: who reviewed the document)."""
 
 
 def reference_fields(kind: str) -> tuple[RefField, ...]:

@@ -245,7 +245,7 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
         owners = structure_of(model).owners
         for duty in model.entities("Responsibility"):
             facts[duty.key] = {"owners": sorted(owner for owner, _ in owners.get(duty.key, ()))}
-    for kind in kinds:  # every kind: its window (FORMAT.md 1.1), as written, or null when open
+    for kind in kinds:  # every kind: its window (docs/format.md, Effective dating), as written, or null when open
         for entity in model.by_kind.get(kind, {}).values():
             window = entity.window
             dated = facts.setdefault(entity.key, {})
