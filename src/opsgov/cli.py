@@ -67,6 +67,11 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
+def as_of_day(as_of: datetime.datetime | None) -> datetime.date:
+    """The day `--as-of` names, or today when it is not given."""
+    return as_of.date() if as_of is not None else today()
+
+
 def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     """To the stream as the environment set it up (see `_lenient_streams`), not Click's UTF-8 guess.
 
@@ -283,8 +288,9 @@ def check(
     """
     if show_source and fmt != "text":
         fail(f"--show-source shows YAML lines in the text report, not in --format {fmt}")
-    day = as_of.date() if as_of is not None else today()
-    settings = load_settings(path, as_of=day, fail_on=fail_on, select=select, ignore=ignore, baseline=baseline)
+    settings = load_settings(
+        path, as_of=as_of_day(as_of), fail_on=fail_on, select=select, ignore=ignore, baseline=baseline
+    )
     settings.jobs = jobs or os.cpu_count() or 1
     if output is not None or write_baseline is not None:
         inputs = repository_inputs(settings)
@@ -888,10 +894,10 @@ def export_command(path: Path, output: Path, fmt: str | None, today: datetime.da
     from opsgov.tables.export import export_workbook
 
     chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
-    settings = load_settings(path, today=today.date() if today is not None else None)
+    settings = load_settings(path, as_of=as_of_day(today))
     guard_output(output, repository_inputs(settings), what="the workbook")
     model = load_model(settings)
-    content = export_workbook(model, chosen, settings.today)
+    content = export_workbook(model, chosen, settings.as_of)
     try:
         write_atomic(output, content)
     except OSError as error:
@@ -937,7 +943,7 @@ def sync_command(
     from opsgov.tables.read import TableError
     from opsgov.tables.sync import apply, check_sync
 
-    settings = load_settings(path, today=today.date() if today is not None else None)
+    settings = load_settings(path, as_of=as_of_day(today))
     try:
         report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)
         if mode == "write":
