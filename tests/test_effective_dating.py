@@ -478,7 +478,7 @@ def test_the_example_organisation_plans_a_reorganisation_and_an_acting_appointme
     assert "data-governance" not in before.units and before.units["data-platform"].title == "数据中台部"
     assert after.units["data-governance"].spec["head"] == "data-governance-lead"
     assert after.units["data-platform"].title == "数据与治理部"
-    assert before.structure.acting == {"Position/data-platform-manager": ["Person/huang-lei"]}
+    assert structure_of(before).acting == {"Position/data-platform-manager": ["Person/huang-lei"]}
 
 
 def test_the_model_lists_every_window_for_the_change_dates() -> None:
