@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
-from opsgov.findings import Finding
 
 from opsgov.cli import main
 from opsgov.model.structure import structure_of
