@@ -49,8 +49,10 @@ from pathlib import Path
 from opsgov.config.settings import Settings
 from opsgov.pipeline import check
 from opsgov.report.formats import REPORTERS
+import datetime
 root = Path(sys.argv[1])
 extra = json.loads(sys.argv[2])
+extra.setdefault("as_of", datetime.date(2026, 1, 1))
 start = time.perf_counter()
 report = check(Settings(root=root, **extra))
 text = REPORTERS["json"]().render(report)
@@ -122,7 +124,7 @@ from opsgov.pipeline import check
 from opsgov.report.formats import REPORTERS
 import datetime
 root = Path(sys.argv[1])
-settings = dict(root=root, today=datetime.date(2026, 1, 1))
+settings = dict(root=root, as_of=datetime.date(2026, 1, 1))
 fast = REPORTERS["json"]().render(check(Settings(**settings, jobs=int(sys.argv[2]))))
 reference = REPORTERS["json"]().render(check(Settings(**settings, jobs=1, reference=True)))
 print(json.dumps({"identical": fast == reference, "findings": len(json.loads(fast)["findings"])}))

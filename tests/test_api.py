@@ -39,7 +39,7 @@ def test_import_opsgov_is_cheap_and_every_public_name_resolves() -> None:
 
 
 def test_check_returns_findings_at_their_place() -> None:
-    report = opsgov.check(ROOT / "examples" / "broken", today=TODAY)
+    report = opsgov.check(ROOT / "examples" / "broken", as_of=TODAY)
     assert isinstance(report, opsgov.Report)
     assert all(isinstance(f, opsgov.Finding) for f in report.findings)
     overlap = next(f for f in report.findings if f.rule == "approval-overlap")
@@ -53,10 +53,10 @@ def test_check_returns_findings_at_their_place() -> None:
 
 def test_rules_are_a_parameter(tmp_path: Path) -> None:
     root = write_repo(tmp_path, {"ops/posts.yaml": doc("Position", "clerk", "{unit: company}")})
-    everything = opsgov.check(root, today=TODAY)
+    everything = opsgov.check(root, as_of=TODAY)
     assert [f.rule for f in everything.findings] == ["top-position"]
     approvals = {rule_id: r for rule_id, r in opsgov.REGISTRY.items() if rule_id.startswith("approval-")}
-    assert opsgov.check(root, today=TODAY, rules=approvals).findings == []
+    assert opsgov.check(root, as_of=TODAY, rules=approvals).findings == []
 
     @rule("no-clerks", "info", "no post is named clerk", family="house")
     def no_clerks(model: opsgov.Model, options: Mapping[str, Any]) -> Iterator[opsgov.Finding]:
@@ -64,14 +64,14 @@ def test_rules_are_a_parameter(tmp_path: Path) -> None:
             if post.name == "clerk":
                 yield post.finding(("metadata", "name"), "a post is named clerk")
 
-    report = opsgov.check(root, today=TODAY, rules=[no_clerks], select=["no-clerks"])
+    report = opsgov.check(root, as_of=TODAY, rules=[no_clerks], select=["no-clerks"])
     assert [(f.rule, f.level, f.file, f.line, f.entity, f.message) for f in report.findings] == [
         ("no-clerks", "info", "ops/posts.yaml", 3, "Position/clerk", "a post is named clerk")
     ]
 
 
 def test_load_returns_the_model_and_the_package_stays_a_package() -> None:
-    model = opsgov.load(ROOT)
+    model = opsgov.load(ROOT, as_of=TODAY)
     assert isinstance(model, opsgov.Model)
     assert model.get("Unit/company") is not None
     assert opsgov.load.compose.load_text.__module__ == "opsgov.load.compose"
@@ -81,9 +81,9 @@ def test_a_check_restores_the_collector_and_never_reads_the_clock() -> None:
     import gc
 
     assert gc.isenabled()
-    opsgov.check(ROOT, today=TODAY)
+    opsgov.check(ROOT, as_of=TODAY)
     assert gc.isenabled()
     with pytest.raises(TypeError):
-        opsgov.check(ROOT, today="2026-11-27")  # type: ignore[arg-type]
+        opsgov.check(ROOT, as_of="2026-11-27")  # type: ignore[arg-type]
     with pytest.raises(opsgov.ConfigError, match="not a folder"):
-        opsgov.load(ROOT / "README.md")
+        opsgov.load(ROOT / "README.md", as_of=TODAY)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from opsgov.cli import main
 from opsgov.config.project import load_settings
 from opsgov.config.settings import ConfigError
-from tests.util import BASE, doc, docs
+from tests.util import BASE, TODAY, doc, docs
 
 Repo = Callable[..., Path]
 
@@ -23,7 +23,7 @@ def configured(repo: Repo, config: str, **files: str) -> Path:
 
 
 def test_no_opsgov_yaml_means_the_defaults(repo: Repo) -> None:
-    settings = load_settings(repo({}))
+    settings = load_settings(repo({}), as_of=TODAY)
     assert settings.paths == ("ops", "policies") and settings.fail_on == "error" and settings.levels == {}
 
 
@@ -40,7 +40,7 @@ def test_levels_options_paths_and_fail_on(repo: Repo) -> None:
         """,
         **{"governance/org.yaml": BASE["ops/org.yaml"]},
     )
-    settings = load_settings(root)
+    settings = load_settings(root, as_of=TODAY)
     assert settings.paths == ("governance",)
     assert settings.fail_on == "warning"
     assert settings.levels == {
@@ -53,13 +53,13 @@ def test_levels_options_paths_and_fail_on(repo: Repo) -> None:
 
 def test_command_line_flags_override_the_file(repo: Repo) -> None:
     root = configured(repo, "failOn: warning\n")
-    settings = load_settings(root, fail_on="never", today=datetime.date(2030, 1, 1))
-    assert settings.fail_on == "never" and settings.today == datetime.date(2030, 1, 1)
+    settings = load_settings(root, fail_on="never", as_of=datetime.date(2030, 1, 1))
+    assert settings.fail_on == "never" and settings.as_of == datetime.date(2030, 1, 1)
 
 
 def test_extends_none_switches_analysis_rules_off_but_not_reading(repo: Repo) -> None:
     root = configured(repo, "extends: none\nrules: {duty-overlap: warning}\n")
-    settings = load_settings(root)
+    settings = load_settings(root, as_of=TODAY)
     assert settings.levels["duty-overlap"] == "warning"
     assert settings.levels["reporting-cycle"] == "off"
     assert "schema" not in settings.levels and "waiver-expired" not in settings.levels
@@ -108,7 +108,7 @@ def test_extends_none_switches_analysis_rules_off_but_not_reading(repo: Repo) ->
 def test_configuration_errors_name_the_place(repo: Repo, config: str, expected: str) -> None:
     root = configured(repo, config)
     with pytest.raises(ConfigError) as raised:
-        load_settings(root)
+        load_settings(root, as_of=TODAY)
     assert str(raised.value).startswith(expected), str(raised.value)
 
 
@@ -222,12 +222,12 @@ def test_opsgov_yaml_linking_out_of_the_repository_is_not_read(repo: Repo) -> No
 def test_opsgov_yaml_linking_inside_the_repository_is_read(repo: Repo) -> None:
     root = repo({"config/opsgov.yaml": "failOn: warning\n"})
     (root / "opsgov.yaml").symlink_to(root / "config" / "opsgov.yaml")
-    assert load_settings(root).fail_on == "warning"
+    assert load_settings(root, as_of=TODAY).fail_on == "warning"
 
 
 @pytest.mark.parametrize("text", ["", "# every setting commented out\n# failOn: warning\n"])
 def test_an_empty_opsgov_yaml_means_the_defaults(repo: Repo, text: str) -> None:
-    settings = load_settings(configured(repo, text))
+    settings = load_settings(configured(repo, text), as_of=TODAY)
     assert settings.paths == ("ops", "policies") and settings.fail_on == "error"
 
 

@@ -14,13 +14,14 @@ from opsgov.config.project import load_settings
 from opsgov.model.entities import Model
 from opsgov.model.find import ResolveError, find
 from opsgov.pipeline import load_model
+from tests.util import TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @cache
 def model() -> Model:
-    return load_model(load_settings(ROOT))
+    return load_model(load_settings(ROOT, as_of=TODAY))
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -13,7 +13,7 @@ from opsgov.pipeline import check
 from opsgov.render.handbook import build_site, write_site
 from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
 from tests.render.fixtures import TINY
-from tests.util import write_repo
+from tests.util import TODAY, write_repo
 
 
 def get(url: str) -> str:
@@ -28,7 +28,7 @@ def test_preview_serves_and_rebuilds_on_a_change(tmp_path: Path) -> None:
     builds: list[int] = []
 
     def build() -> None:
-        settings = load_settings(repo)
+        settings = load_settings(repo, as_of=TODAY)
         write_site(build_site(check(settings), source_root=SOURCE_ROOT), out)
         builds.append(1)
 

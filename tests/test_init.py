@@ -38,7 +38,7 @@ def test_init_scaffolds_a_repository_that_checks_clean(tmp_path: Path) -> None:
 def test_the_waiver_expires_a_year_after_init(tmp_path: Path) -> None:
     scaffold(tmp_path / "g", today=datetime.date(2026, 11, 23))
     assert "expires: 2027-11-23" in (tmp_path / "g" / "ops" / "waivers.yaml").read_text(encoding="utf-8")
-    report = check_repo(tmp_path / "g", today=datetime.date(2027, 11, 24))
+    report = check_repo(tmp_path / "g", as_of=datetime.date(2027, 11, 24))
     assert [f.rule for f in report.findings if not f.waived] == ["policy/department-head", "waiver-expired"]
 
 

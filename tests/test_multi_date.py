@@ -47,7 +47,7 @@ def render(report: Report, name: str) -> str:
 
 
 def test_a_planned_unit_is_checked_before_it_takes_effect(tmp_path: Path) -> None:
-    report = check_repo(planned_repo(tmp_path), today=AS_OF)
+    report = check_repo(planned_repo(tmp_path), as_of=AS_OF)
     [finding] = only(report, "dangling-ref")
     assert (finding.entity, finding.file, finding.line, finding.column) == ("Position/lab-head", "ops/lab.yaml", 9, 30)
     assert finding.message.startswith("reportsTo 'cto' names no Position")
@@ -64,7 +64,7 @@ def test_a_planned_unit_is_checked_before_it_takes_effect(tmp_path: Path) -> Non
 
 
 def test_on_the_change_date_itself_the_finding_holds_now(tmp_path: Path) -> None:
-    report = check_repo(planned_repo(tmp_path), today=datetime.date(2027, 1, 1))
+    report = check_repo(planned_repo(tmp_path), as_of=datetime.date(2027, 1, 1))
     [finding] = only(report, "dangling-ref")
     assert finding.as_of is None
     assert "asOf" not in as_json(report)["findings"][0]
@@ -79,7 +79,7 @@ def test_a_finding_now_and_later_is_reported_once_without_a_date(tmp_path: Path)
         metadata: {name: clerk, title: 文员}
         spec: {unit: company, reportsTo: nobody}
         """
-    report = check_repo(planned_repo(tmp_path, now), today=AS_OF)
+    report = check_repo(planned_repo(tmp_path, now), as_of=AS_OF)
     clerk = [f for f in only(report, "dangling-ref") if f.entity == "Position/clerk"]
     assert len(clerk) == 1 and clerk[0].as_of is None
     assert "asOf" not in next(f for f in as_json(report)["findings"] if f["entity"] == "Position/clerk")
@@ -93,7 +93,7 @@ def test_a_finding_that_disappears_later_is_still_reported(tmp_path: Path) -> No
         metadata: {name: temp, title: 临时岗, validUntil: 2026-12-31}
         spec: {unit: company, reportsTo: gone}
         """
-    report = check_repo(planned_repo(tmp_path, ending), today=AS_OF)
+    report = check_repo(planned_repo(tmp_path, ending), as_of=AS_OF)
     [temp] = [f for f in only(report, "dangling-ref") if f.entity == "Position/temp"]
     assert temp.as_of is None and (temp.line, temp.column) == (14, 34)
     assert as_json(report)["summary"]["dates"] == ["2026-11-27", "2027-01-01"]
@@ -108,7 +108,7 @@ def test_the_same_finding_on_several_dates_is_one_finding_with_the_first_date(tm
         metadata: {name: lab-clerk, title: 实验室文员, validFrom: 2027-03-01}
         spec: {unit: lab, reportsTo: lab-head}
         """
-    report = check_repo(planned_repo(tmp_path, later), today=AS_OF)
+    report = check_repo(planned_repo(tmp_path, later), as_of=AS_OF)
     assert [(f.entity, f.as_of) for f in only(report, "dangling-ref")] == [("Position/lab-head", "2027-01-01")]
     assert report.dates == (AS_OF, datetime.date(2027, 1, 1), datetime.date(2027, 3, 1))
 
@@ -121,7 +121,7 @@ def test_a_finding_of_a_second_change_date_carries_that_date(tmp_path: Path) -> 
         metadata: {name: lab-clerk, title: 实验室文员, validFrom: 2027-03-01}
         spec: {unit: lab, reportsTo: lab-boss}
         """
-    report = check_repo(planned_repo(tmp_path, later), today=AS_OF)
+    report = check_repo(planned_repo(tmp_path, later), as_of=AS_OF)
     assert [(f.entity, f.line, f.as_of) for f in only(report, "dangling-ref")] == [
         ("Position/lab-head", 9, "2027-01-01"),
         ("Position/lab-clerk", 14, "2027-03-01"),
@@ -130,28 +130,28 @@ def test_a_finding_of_a_second_change_date_carries_that_date(tmp_path: Path) -> 
 
 def test_the_horizon_bounds_the_dates_evaluated(tmp_path: Path) -> None:
     planned_repo(tmp_path)
-    report = check_repo(tmp_path, today=AS_OF, horizon=30)  # 2027-01-01 is 35 days away
+    report = check_repo(tmp_path, as_of=AS_OF, horizon=30)  # 2027-01-01 is 35 days away
     assert only(report, "dangling-ref") == []
     assert report.dates == (AS_OF,)
-    assert check_repo(tmp_path, today=AS_OF, horizon=35).dates == (AS_OF, datetime.date(2027, 1, 1))
+    assert check_repo(tmp_path, as_of=AS_OF, horizon=35).dates == (AS_OF, datetime.date(2027, 1, 1))
     (tmp_path / "opsgov.yaml").write_text("horizon: 30\n", encoding="utf-8")
     from opsgov.config.project import load_settings
     from opsgov.pipeline import check
 
-    settings = load_settings(tmp_path, today=AS_OF)
+    settings = load_settings(tmp_path, as_of=AS_OF)
     assert settings.horizon == 30
     assert only(check(settings), "dangling-ref") == []
 
 
 def test_a_repository_without_dates_keeps_the_v1_summary(tmp_path: Path) -> None:
     write_repo(tmp_path, {})
-    data = as_json(check_repo(tmp_path, today=AS_OF))
+    data = as_json(check_repo(tmp_path, as_of=AS_OF))
     assert list(data["summary"]) == ["files", "documents", "error", "warning", "info", "waived"]
-    assert "as of" not in render(check_repo(tmp_path, today=AS_OF), "text")
+    assert "as of" not in render(check_repo(tmp_path, as_of=AS_OF), "text")
 
 
 def test_every_report_format_says_from_when(tmp_path: Path) -> None:
-    report = check_repo(planned_repo(tmp_path), today=AS_OF)
+    report = check_repo(planned_repo(tmp_path), as_of=AS_OF)
     assert "reportsTo 'cto' names no Position" in render(report, "github")
     github = next(line for line in render(report, "github").splitlines() if line.startswith("::error"))
     assert "(from 2027-01-01)" in github
@@ -173,7 +173,7 @@ def test_every_report_format_says_from_when(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", sorted(REPORTERS))
 def test_no_format_says_from_for_a_finding_of_the_as_of_date(tmp_path: Path, name: str) -> None:
-    report = check_repo(planned_repo(tmp_path), today=datetime.date(2027, 1, 2))
+    report = check_repo(planned_repo(tmp_path), as_of=datetime.date(2027, 1, 2))
     assert only(report, "dangling-ref")
     assert "(from " not in render(report, name)
 
@@ -181,8 +181,8 @@ def test_no_format_says_from_for_a_finding_of_the_as_of_date(tmp_path: Path, nam
 def test_a_baseline_knows_a_future_finding_by_its_fingerprint(tmp_path: Path) -> None:
     planned_repo(tmp_path)
     baseline = tmp_path / "baseline.json"
-    write_baseline(baseline, check_repo(tmp_path, today=AS_OF).findings)
-    again = check_repo(tmp_path, today=AS_OF, baseline=baseline)
+    write_baseline(baseline, check_repo(tmp_path, as_of=AS_OF).findings)
+    again = check_repo(tmp_path, as_of=AS_OF, baseline=baseline)
     assert again.findings == [] and again.baselined == 1
     # On the day itself it is the same finding (same fingerprint), now without a date: still known.
-    assert check_repo(tmp_path, today=datetime.date(2027, 1, 1), baseline=baseline).findings == []
+    assert check_repo(tmp_path, as_of=datetime.date(2027, 1, 1), baseline=baseline).findings == []

@@ -95,8 +95,8 @@ FACTS_ONLY = {
 def test_incremental_equals_a_full_run_per_date(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = write_repo(Path(folder), files)
-        incremental = check(Settings(root=root, today=AS_OF))
-        full = check(Settings(root=root, today=AS_OF), incremental=False)
+        incremental = check(Settings(root=root, as_of=AS_OF))
+        full = check(Settings(root=root, as_of=AS_OF), incremental=False)
         assert incremental.dates == full.dates
         if files is FACTS_ONLY:
             assert [(f.entity, f.as_of) for f in full.findings] == [("Position/p0", "2027-01-01")]
@@ -113,8 +113,8 @@ def test_later_dates_in_parallel_report_what_one_process_does(tmp_path: Path) ->
         for i, (day, boss) in enumerate((("2027-02-01", "nobody"), ("2027-03-01", "p1"), ("2027-04-01", "p1")))
     )
     root = write_repo(tmp_path, files)
-    serial = check(Settings(root=root, today=AS_OF, jobs=1))
-    parallel = check(Settings(root=root, today=AS_OF, jobs=2))
+    serial = check(Settings(root=root, as_of=AS_OF, jobs=1))
+    parallel = check(Settings(root=root, as_of=AS_OF, jobs=2))
     assert len(serial.dates) == 5
     assert [(f.entity, f.as_of) for f in serial.findings] == [
         ("Position/q0", "2027-02-01"),

@@ -272,7 +272,7 @@ def check_mutation(files: Files) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write(root, files)
-        report = check_repo(root, today=TODAY)
+        report = check_repo(root, as_of=TODAY)
         assert [f for f in report.findings if f.rule == "internal-error"] == []
         assert report.exit_code("error") in (0, 1)
         for finding in report.findings:
@@ -280,7 +280,7 @@ def check_mutation(files: Files) -> None:
             for related in finding.related:
                 assert_inside(root, related.file, related.line, related.column)
         first = render(report)
-        assert render(check_repo(root, today=TODAY)) == first
+        assert render(check_repo(root, as_of=TODAY)) == first
 
 
 SMALL_RUNS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -305,7 +305,7 @@ def test_the_seeds_are_sound() -> None:
     for seed in (SMALL, example()):
         with tempfile.TemporaryDirectory() as folder:
             write(Path(folder), seed)
-            report = check_repo(Path(folder), today=TODAY)
+            report = check_repo(Path(folder), as_of=TODAY)
         assert [f for f in report.findings if f.level == "error"] == []
 
 
@@ -341,7 +341,7 @@ def test_renamed_files_report_their_own_name(tmp_path: Path, name: str) -> None:
     files[f"ops/{name}"] = files.pop("ops/posts.yaml")
     files[f"ops/{name}"][0]["spec"]["unit"] = "nowhere"
     write(tmp_path, files)
-    report = check_repo(tmp_path, today=TODAY)
+    report = check_repo(tmp_path, as_of=TODAY)
     [finding] = [f for f in report.findings if f.rule == "dangling-ref"]
     assert (finding.file, finding.line, finding.column) == (f"ops/{name}", 7, 9)
 
@@ -354,7 +354,7 @@ def test_a_file_cut_short_keeps_its_positions_inside(tmp_path: Path) -> None:
     (tmp_path / "ops" / "cut.yaml").write_text(
         "apiVersion: opsgov/v1\nkind: Unit\nmetadata: {name: x, title: x}\nspec: {parent: [", encoding="utf-8"
     )
-    report = check_repo(tmp_path, today=TODAY)
+    report = check_repo(tmp_path, as_of=TODAY)
     cut = [f for f in report.findings if f.file == "ops/cut.yaml"]
     assert "yaml-syntax" in {f.rule for f in cut}
     for finding in cut:

@@ -171,6 +171,8 @@ def test_facts_of_units_and_positions(repo: Repo) -> None:
         "descendantUnits": 3,
         "childTypes": ["region"],
         "positionLabels": [{}],
+        "validFrom": None,  # FORMAT.md 1.1: every kind's window, null when open
+        "validUntil": None,
     }
     assert facts["Unit/store-a"]["ancestors"] == ["east", "company"]
     assert facts["Unit/store-a"]["depth"] == 2
@@ -220,10 +222,17 @@ def test_facts_of_processes_matrices_kpis_and_duties(repo: Repo) -> None:
     model = check_repo(repo({"ops/x.yaml": text})).model
     assert model is not None
     facts = compute_facts(model, {"Process", "ApprovalMatrix", "KPI", "Responsibility", "Position"})
-    assert facts["Process/buy"] == {"steps": 2, "endSteps": 1, "approvalSteps": 1}
-    assert facts["ApprovalMatrix/spend"] == {"bands": 2, "maxApprovalAmount": 1000, "quantity": "money"}
-    assert facts["KPI/spend-kpi"] == {"measures": 2}
-    assert facts["Responsibility/budgeting"] == {"owners": ["Unit/finance"]}
+    open_window = {"validFrom": None, "validUntil": None}
+    assert facts["Process/buy"] == {"steps": 2, "endSteps": 1, "approvalSteps": 1, **open_window}
+    assert facts["ApprovalMatrix/spend"] == {
+        "bands": 2,
+        "maxApprovalAmount": 1000,
+        "quantity": "money",
+        "lastReviewed": None,
+        **open_window,
+    }
+    assert facts["KPI/spend-kpi"] == {"measures": 2, **open_window}
+    assert facts["Responsibility/budgeting"] == {"owners": ["Unit/finance"], **open_window}
     assert facts["Position/ceo"]["approves"] == ["spend"]
     assert facts["Position/ceo"]["processes"] == ["buy"]
 

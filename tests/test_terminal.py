@@ -257,7 +257,7 @@ def test_the_library_reports_progress_through_its_callback_and_prints_nothing(
     from opsgov.pipeline import check
     from tests.util import TODAY
 
-    check(Settings(root=root, today=TODAY), progress=lambda *call: calls.append(call))
+    check(Settings(root=root, as_of=TODAY), progress=lambda *call: calls.append(call))
     stages = list(dict.fromkeys(stage for stage, _, _ in calls))
     assert stages == ["load", "schema", "model", "rules", "policies", "report"]
     assert ("load", 0, 2) in calls and ("load", 1, 2) in calls

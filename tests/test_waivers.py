@@ -50,7 +50,7 @@ def test_without_the_waiver_the_finding_fails_the_run(repo: Repo) -> None:
 
 def test_an_expired_waiver_is_an_error_and_its_findings_count_again(repo: Repo) -> None:
     root = repo(files(waiver(expires="2026-11-22")))
-    report = check_repo(root, today=datetime.date(2026, 11, 23))
+    report = check_repo(root, as_of=datetime.date(2026, 11, 23))
     [finding] = only(report, "policy/dept-head")
     assert not finding.waived
     [expired] = only(report, "waiver-expired")
@@ -58,7 +58,7 @@ def test_an_expired_waiver_is_an_error_and_its_findings_count_again(repo: Repo) 
     assert expired.entity == "Waiver/sales-head" and expired.level == "error"
     assert "expired on 2026-11-22" in expired.message and "; the finding it covered counts again" in expired.message
     # the expiry day itself still holds
-    held = check_repo(root, today=datetime.date(2026, 11, 22))
+    held = check_repo(root, as_of=datetime.date(2026, 11, 22))
     assert only(held, "waiver-expired") == [] and only(held, "policy/dept-head")[0].waived
 
 
@@ -142,4 +142,4 @@ def test_cli_today_decides_expiry(repo: Repo) -> None:
     assert after.exit_code == 1 and "waiver-expired" in after.output
     bad = runner.invoke(main, ["check", str(root), "--today", "2027-02-30"], catch_exceptions=False)
     assert bad.exit_code == 2
-    assert "Invalid value for '--today': '2027-02-30' does not match the format '%Y-%m-%d'" in bad.output
+    assert "Invalid value for '--as-of' / '--today': '2027-02-30' does not match the format '%Y-%m-%d'" in bad.output

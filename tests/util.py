@@ -45,7 +45,7 @@ def write_repo(root: Path, files: dict[str, str], *, base: bool = True) -> Path:
 
 
 def check_repo(root: Path, **settings: Any) -> Report:
-    settings.setdefault("today", TODAY)
+    settings.setdefault("as_of", TODAY)
     return check(Settings(root=root, **settings))
 
 

@@ -66,8 +66,8 @@ class _LoadPackage(types.ModuleType):
     the model, `opsgov.load.compose` is still the composer.
     """
 
-    def __call__(self, path: Any) -> Any:
-        return importlib.import_module("opsgov.api").load(path)
+    def __call__(self, path: Any, *, as_of: Any) -> Any:
+        return importlib.import_module("opsgov.api").load(path, as_of=as_of)
 
 
 from opsgov import load as _load_package  # noqa: E402  (the package's __init__ is a docstring: nothing to pay)

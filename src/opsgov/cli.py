@@ -65,6 +65,16 @@ OUTPUT_OPTION = click.option(
 )
 
 
+def today() -> datetime.date:
+    """The as-of date when none is given: the one place that reads the clock (the library never does)."""
+    return datetime.date.today()
+
+
+def as_of_day(as_of: datetime.datetime | None) -> datetime.date:
+    """The day `--as-of` names, or today when it is not given."""
+    return as_of.date() if as_of is not None else today()
+
+
 def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     """To the stream as the environment set it up (see `_lenient_streams`), not Click's UTF-8 guess.
 
@@ -231,10 +241,13 @@ def main(show_traceback: bool) -> None:
 @click.option("--ignore", multiple=True, metavar="RULE", help="Not these rules (id or prefix); repeatable.")
 @click.option("--base", metavar="REV", help="Report only findings not also found at git revision REV.")
 @click.option(
+    "--as-of",
     "--today",
+    "as_of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
-    help="The date waivers expire against (default: today), for reproducible runs.",
+    help="Check the organisation in force that day, and expire waivers against it (default: today); "
+    "--today is an alias.",
 )
 @click.option(
     "--baseline",
@@ -275,7 +288,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     base: str | None,
-    today: datetime.datetime | None,
+    as_of: datetime.datetime | None,
     baseline: Path | None,
     write_baseline: Path | None,
     jobs: int | None,
@@ -296,8 +309,9 @@ def check(
     from opsgov.report.formats.text import TextReporter
     from opsgov.rules import REGISTRY
 
-    day = today.date() if today is not None else datetime.date.today()  # the library never reads the clock
-    settings = load_settings(path, fail_on=fail_on, select=select, ignore=ignore, today=day, baseline=baseline)
+    settings = load_settings(
+        path, as_of=as_of_day(as_of), fail_on=fail_on, select=select, ignore=ignore, baseline=baseline
+    )
     settings.jobs = jobs or os.cpu_count() or 1
     if output is not None or write_baseline is not None:
         inputs = repository_inputs(settings)
@@ -420,9 +434,9 @@ def _here() -> Settings:
     from opsgov.config.settings import ConfigError, Settings
 
     try:
-        return load_settings(Path("."))
+        return load_settings(Path("."), as_of=today())
     except ConfigError:  # a broken opsgov.yaml here: its default folders are still the documents
-        return Settings(root=Path("."))
+        return Settings(root=Path("."), as_of=today())
 
 
 @main.command("who-approves")
@@ -440,7 +454,7 @@ def who_approves(matrix: str, args: tuple[str, ...], fmt: str) -> None:
 
     amount, path = split_amount_path(args)
     path = click.Path(file_okay=False, path_type=Path).convert(path, None, click.get_current_context())
-    text, status = answer_who_approves(path, matrix, amount, fmt)
+    text, status = answer_who_approves(path, matrix, amount, fmt, as_of=today())
     echo(text, nl=False)
     sys.exit(status)
 
@@ -460,7 +474,7 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
     from opsgov.config.project import load_settings
     from opsgov.pipeline import check as run_check
 
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     guard(settings, output)
     report = run_check(settings)
     show_traces(report)
@@ -483,7 +497,7 @@ def explain(ref: str, path: Path, fmt: str) -> None:
     from opsgov.config.project import load_settings
     from opsgov.pipeline import check as run_check
 
-    report = run_check(load_settings(path))
+    report = run_check(load_settings(path, as_of=today()))
     show_traces(report)
     try:
         page = explain_entity(report, ref)
@@ -531,7 +545,7 @@ def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
             path = Path(revisions[1])
         else:
             head = revisions[1]
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     guard(settings, output)
     change = diff_revisions(settings, base, head)
     emit(render_json(change) if fmt == "json" else render_diff_markdown(change), output)
@@ -582,7 +596,7 @@ def _render(
     chosen = _render_format(fmt, output, formats, formats[0])
     if check is not None:
         check(chosen)
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     guard(settings, output)
     # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
     model = load_model(settings)
@@ -767,7 +781,7 @@ def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int)
         echo(f"{message} ({time.monotonic() - started:.1f} s)", err=True)
 
     def build(target: Path, source_root: str | None = None) -> int:
-        settings = load_settings(path)
+        settings = load_settings(path, as_of=today())
         guard_output(target, repository_inputs(settings), folder=True, what="the handbook")
         report = run_check(settings)
         show_traces(report)
@@ -798,7 +812,7 @@ def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable
     from opsgov.config.project import load_settings
     from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
 
-    settings = load_settings(path)
+    settings = load_settings(path, as_of=today())
     target = out_dir if out_dir is not None else Path(tempfile.mkdtemp(prefix="opsgov-handbook-")) / "site"
 
     def log(message: str) -> None:
@@ -842,7 +856,7 @@ def init(directory: Path, force: bool) -> None:
     """A small starter repository in DIRECTORY that checks clean: organisation, policy, waiver, opsgov.yaml, README."""
     from opsgov.commands.init import scaffold
 
-    written = scaffold(directory, today=datetime.date.today(), force=force)
+    written = scaffold(directory, today=today(), force=force)
     echo(f"wrote {len(written)} files to {directory}; next: opsgov check {directory}")
 
 
@@ -938,10 +952,10 @@ def export_command(path: Path, output: Path, fmt: str | None, today: datetime.da
     from opsgov.tables.export import export_workbook
 
     chosen = _render_format(fmt, output, ("xlsx", "csv"), "xlsx")
-    settings = load_settings(path, today=today.date() if today is not None else None)
+    settings = load_settings(path, as_of=as_of_day(today))
     guard_output(output, repository_inputs(settings), what="the workbook")
     model = load_model(settings)
-    content = export_workbook(model, chosen, settings.today)
+    content = export_workbook(model, chosen, settings.as_of)
     try:
         write_atomic(output, content)
     except OSError as error:
@@ -989,7 +1003,7 @@ def sync_command(
     from opsgov.tables.read import TableError
     from opsgov.tables.sync import apply, check_sync
 
-    settings = load_settings(path, today=today.date() if today is not None else None)
+    settings = load_settings(path, as_of=as_of_day(today))
     try:
         report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)
         if mode == "write":

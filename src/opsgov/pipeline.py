@@ -225,7 +225,7 @@ def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> _Read:
     clock.lap("schema")
     progress("model", 0, 0)
 
-    model = model_on(valid, invalid, settings.today)
+    model = build_model(valid, invalid, as_of=settings.as_of)
     findings.extend(model.findings)
     clock.lap("model")
     return _Read(len(files), len(loaded.documents), findings, model, valid, invalid)
@@ -233,7 +233,7 @@ def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> _Read:
 
 def model_on(valid: Sequence[Document], invalid: Sequence[Document], day: date) -> Model:
     """The organisation as of `day`: the documents in force that day (docs/format.md, Effective dating)."""
-    return build_model([d for d in valid if document_window(d.data).contains(day)], invalid)
+    return build_model(valid, invalid, as_of=day)
 
 
 def windows(valid: Iterable[Document]) -> Iterator[Window]:
@@ -373,14 +373,14 @@ def _pipeline(
     read = _read(settings, clock, progress)
     files, documents, findings, model = read.files, read.documents, read.findings, read.model
     dated = list(windows(read.valid))
-    days = change_dates(dated, settings.today, settings.horizon)
+    days = change_dates(dated, settings.as_of, settings.horizon)
     policies = Seen() if incremental and len(days) > 1 else None
     findings.extend(evaluate(model, settings, clock, rules, policies, progress))
     findings.extend(later_findings(read, settings, days[1:], findings, clock, rules, policies))
     progress("report", 0, 0)
     # Levels are stamped (and switched-off rules dropped) before waivers judge anything.
     findings = finalize(findings, settings, rules)
-    findings = apply_waivers(model, findings, settings.today, lambda rule_id: _ran(rule_id, settings, rules))
+    findings = apply_waivers(model, findings, settings.as_of, lambda rule_id: _ran(rule_id, settings, rules))
     findings = finalize(findings, settings, rules)  # stamps the waiver stage's own findings
     baselined = 0
     if baseline is not None:
@@ -393,6 +393,6 @@ def _pipeline(
         model=model,
         baselined=baselined,
         timings=clock.timings,
-        as_of=settings.today if dated else None,
+        as_of=settings.as_of if dated else None,
         dates=tuple(days) if dated else (),
     )

@@ -16,7 +16,7 @@ from opsgov.model.find import ResolveError
 from opsgov.pipeline import load_model
 from opsgov.render.process import find_process, process_graph, render_process
 from tests.render.fixtures import assert_golden, tiny_model
-from tests.util import doc
+from tests.util import TODAY, doc
 
 
 def test_golden_dot_of_a_tiny_process(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def _text_boxes(layout: dict[str, Any], texts: set[str]) -> list[tuple[str, floa
 
 def test_no_arrow_lands_on_a_lane_name() -> None:
     """The example's monthly review once drew the arrow into 黄灯指标改进计划 through the lane name 运营支持组."""
-    model = load_model(load_settings(REPO))
+    model = load_model(load_settings(REPO, as_of=TODAY))
     for name in sorted(model.by_kind["Process"]):
         process = find_process(model, name)
         source = process_graph(model, process).source

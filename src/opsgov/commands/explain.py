@@ -14,7 +14,7 @@ from typing import Any
 
 from opsgov import escape
 from opsgov.model.approvals import BandRow, bands_table, matrix_category, matrix_measure, vote_words
-from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.find import find
 from opsgov.model.graph import build_graph
 from opsgov.model.raci import LETTERS, owner_is_accountable, step_roles
@@ -321,7 +321,13 @@ class Explainer:
         page.section("Direct reports", self.labels(sorted(structure.reports.get(key, ()))))
         if self.model.persons_declared:
             holders = structure.holders.get(key, [])
-            page.section("Holders", self.labels(sorted(holders)) or ["vacant"])
+            acting = structure.acting.get(key, [])
+            lines = [
+                self.label(person) + (self._acting(key, person) if person in acting else "")
+                for person in sorted(holders)
+            ]
+            page.section("Holders", lines or ["vacant"])
+            page.section("Former holders", self._former(lambda h: h.position == key, lambda h: h.person))
         self._boundary(entity, page)
         self._work(page, [key])
 
@@ -347,7 +353,7 @@ class Explainer:
         lines = []
         posts = list(dict.fromkeys(self.outgoing(entity, "holds")))
         for post in posts:
-            lines.append(self.label(post))
+            lines.append(self.label(post) + self._acting(post, entity.key))
             unit = self.structure.unit_of.get(post)
             if unit is not None:
                 lines.append(f"  unit: {self.label(unit)}")
@@ -358,9 +364,33 @@ class Explainer:
             if owns:
                 lines.append(f"  owns: {', '.join(self.labels(owns))}")
         page.section("Posts held", lines)
+        page.section("Former posts", self._former(lambda h: h.person == entity.key, lambda h: h.position))
         self._grouped(page, "Chain to the top", posts, self._chain_to_top)
         self._grouped(page, "Dotted lines", posts, self._dotted_lines)
         self._work(page, posts)
+
+    def _acting(self, post: str, person: str) -> str:
+        """`, acting until 2026-12-31` for a holding in force that is an acting appointment."""
+        for holding in self.model.holdings:
+            if (
+                holding.person == person
+                and holding.position == post
+                and holding.acting
+                and self.model.in_force(holding)
+            ):
+                end = holding.window.end
+                return ", acting" + (f" until {end.isoformat()}" if end else "")
+        return ""
+
+    def _former(self, chosen: Callable[[Holding], bool], shown: Callable[[Holding], str]) -> list[str]:
+        """History: holdings that ended before the as-of date (former holders, emeritus roles)."""
+        ended = [
+            h for h in self.model.holdings if chosen(h) and h.window.end is not None and h.window.end < self.model.as_of
+        ]
+        return [
+            f"{self.label(shown(h))}, {'acting ' if h.acting else ''}{h.window.describe()}"
+            for h in sorted(ended, key=lambda h: (h.window.end, shown(h)))
+        ]
 
     def _process(self, entity: Entity, page: Page) -> None:
         spec = entity.spec

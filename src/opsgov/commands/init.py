@@ -50,7 +50,7 @@ def _starter(expires: datetime.date) -> list[tuple[str, str | bytes]]:
 
 def _documents_in(target: Path) -> Inputs:
     """The governance documents already in `target`, by the default folders (its opsgov.yaml is one)."""
-    inputs = repository_inputs(Settings(root=target))
+    inputs = repository_inputs(Settings(root=target, as_of=datetime.date.min))  # no date matters here
     inputs.folders.clear()  # an empty ops/ is no document: only files count
     return inputs
 

@@ -7,6 +7,7 @@ not in the model, so the rules that read `matrix_currency` never import the pipe
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def split_amount_path(args: tuple[str, ...]) -> tuple[str | None, Path]:
     return None, Path(args[0]) if args else Path(".")
 
 
-def answer_who_approves(root: Path, matrix_name: str, amount_text: str | None, fmt: str) -> tuple[str, int]:
+def answer_who_approves(
+    root: Path, matrix_name: str, amount_text: str | None, fmt: str, *, as_of: datetime.date
+) -> tuple[str, int]:
     """`opsgov who-approves`: the output text and the exit status (0 one band, 1 none or several).
 
     The repository is checked as `opsgov check` would (with its opsgov.yaml, so its `paths`), and
@@ -45,7 +48,7 @@ def answer_who_approves(root: Path, matrix_name: str, amount_text: str | None, f
     for a matrix of amounts or given for a decision right without one (`quantity: none`).
     """
     amount = None if amount_text is None else parse_amount(amount_text)
-    report = check(load_settings(root))
+    report = check(load_settings(root, as_of=as_of))
     model = report.model
     assert model is not None
     matrix = find(model, matrix_name, ("ApprovalMatrix",))

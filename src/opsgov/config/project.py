@@ -214,15 +214,13 @@ def load_settings(
     fail_on: str | None = None,
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
-    today: datetime.date | None = None,
+    as_of: datetime.date,
     baseline: Path | None = None,
 ) -> Settings:
     """Settings for the repository at `root`: defaults, then opsgov.yaml, then the command line."""
-    settings = Settings(root=root, select=select, ignore=ignore, baseline=baseline)
+    settings = Settings(root=root, as_of=as_of, select=select, ignore=ignore, baseline=baseline)
     if root.is_dir():
         read_config(root, settings)
     if fail_on is not None:
         settings.fail_on = fail_on
-    if today is not None:
-        settings.today = today
     return settings

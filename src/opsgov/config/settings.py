@@ -15,8 +15,11 @@ class ConfigError(Exception):
     """A usage or configuration problem: reported on one line, exit status 2."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Settings:
+    as_of: datetime.date
+    """The day the organisation is checked as of, and waivers expire against; the caller (the CLI)
+    says which: the library never reads the clock."""
     root: Path = Path(".")
     paths: tuple[str, ...] = ("ops", "policies")
     fail_on: str = "error"
@@ -24,7 +27,6 @@ class Settings:
     ignore: tuple[str, ...] = ()
     levels: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    today: datetime.date = field(default_factory=datetime.date.today)
     horizon: int = DEFAULT_HORIZON
     """Days after the as-of date within which `check` also evaluates every change date (opsgov.yaml `horizon`)."""
     limits: Limits = DEFAULT_LIMITS

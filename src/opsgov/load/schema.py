@@ -9,6 +9,7 @@ fetched: `$ref` resolution touches neither the network nor the file system.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 from opsgov.load.documents import Document, Path
+from opsgov.model.dates import parse_date
 from opsgov.pofile import read_po
 from opsgov.report.finding import Finding
 from opsgov.suggest import closest
@@ -66,6 +68,9 @@ _LOCALE = (
     "(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?$"
 )
 """The locale pattern of envelope.json (RFC 5646 well-formed tags; a test keeps the two equal)."""
+_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+"""The date pattern of envelope.json (`$defs/date`) and waiver.json (`expires`)."""
+_DATE_HINT = "write the date as YYYY-MM-DD, e.g. 2027-01-01 (quoted or not)"
 _PATTERN_WORDS = {
     f"^{_NAME}": "is not a valid name: use lower-case ASCII letters, digits and '-', 1 to 63 characters, "
     "not starting or ending with '-'",
@@ -74,7 +79,7 @@ _PATTERN_WORDS = {
     "^[1-9][0-9]*(m|h|d|w)$": "is not a duration: write a whole number and m, h, d or w (30m, 24h, 2d, 1w)",
     "^[A-Z]{3}$": "is not an ISO 4217 currency code (three capital letters, e.g. CNY)",
     _LOCALE: "is not a BCP 47 language tag (e.g. zh-CN, en, zh-Hans-CN)",
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "is not a date: write YYYY-MM-DD",
+    _DATE: "is not a date: write YYYY-MM-DD",
     "^(policy/)?[a-z0-9]+(-[a-z0-9]+)*$": "is not a rule id (e.g. duty-overlap or policy/max-span-of-control)",
 }
 
@@ -343,7 +348,8 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
             if isinstance(value, str)
             else " or ".join(_TYPE_WORDS.get(v, v) for v in value)
         )
-        yield _Problem(path, f"{where} must be {words}, not {_describe(instance)}", _type_hint(value, instance))
+        hint = _DATE_HINT if error.schema.get("pattern") == _DATE else _type_hint(value, instance)
+        yield _Problem(path, f"{where} must be {words}, not {_describe(instance)}", hint)
     elif keyword == "required":
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         match = re.match(r"^'(.+)' is a required property$", error.message)
@@ -453,6 +459,51 @@ def _quantity_problems(data: dict[str, Any]) -> Iterator[_Problem]:
                     )
 
 
+def _date_fields(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
+    """Every dated field of a document (docs/format.md, Effective dating): the window and review in metadata, a
+    holding's from/until, a Delegation's window."""
+    metadata = data.get("metadata")
+    if type(metadata) is dict:
+        for key in ("validFrom", "validUntil"):
+            if key in metadata:
+                yield ("metadata", key), metadata[key]
+        reviewed = metadata.get("reviewed")
+        if type(reviewed) is dict and "on" in reviewed:
+            yield ("metadata", "reviewed", "on"), reviewed["on"]
+    spec = data.get("spec")
+    if type(spec) is not dict:
+        return
+    if data.get("kind") == "Delegation":
+        for key in ("validFrom", "validUntil"):
+            if key in spec:
+                yield ("spec", key), spec[key]
+    elif data.get("kind") == "Person" and type(spec.get("holds")) is list:
+        for index, item in enumerate(spec["holds"]):
+            if type(item) is dict:
+                for key in ("from", "until"):
+                    if key in item:
+                        yield ("spec", "holds", index, key), item[key]
+
+
+def _calendar_problems(data: dict[str, Any]) -> list[_Problem]:
+    """Dates of the right form that no calendar has (2026-02-30): the pattern cannot tell."""
+    metadata, kind = data.get("metadata"), data.get("kind")
+    dated = type(metadata) is dict and ("validFrom" in metadata or "validUntil" in metadata or "reviewed" in metadata)
+    if not dated and kind != "Person" and kind != "Delegation":  # the common case: nothing dated
+        return []
+    problems = []
+    for path, value in _date_fields(data):
+        if type(value) is str and re.fullmatch(_DATE, value) and parse_date(value) is None:
+            year, month = int(value[:4]), int(value[5:7])
+            if 1 <= month <= 12 and year >= 1:
+                days = calendar.monthrange(year, month)[1]
+                hint = f"{value[:7]} has {days} days"
+            else:
+                hint = "months run from 01 to 12" if not 1 <= month <= 12 else "years start at 0001"
+            problems.append(_Problem(path, f"{_where(path)}: '{value}' is not a day of the calendar", hint))
+    return problems
+
+
 class Validator:
     """The compiled validators of one run: one per kind plus the bare envelope."""
 
@@ -526,13 +577,13 @@ class Validator:
         if type(kind) is not str or kind not in self._fast:  # a mapping or list as kind is not hashable
             kind = None
         fast = self._fast[kind] if kind else self._fast_envelope
-        problems: dict[tuple[Path, str], _Problem] = {}
+        entity = entity_key(data)
+        problems: dict[tuple[Path, str], _Problem] = {(p.path, p.message): p for p in _calendar_problems(data)}
         if kind == "ApprovalMatrix":
             for problem in _quantity_problems(data):
                 problems.setdefault((problem.path, problem.message), problem)
         if self.fast and not problems and fast.is_valid(data):
             return []
-        entity = entity_key(data)
         for error in self._slow_validator(kind).iter_errors(data):
             for problem in _explain(error):
                 problems.setdefault((problem.path, problem.message), problem)

@@ -3,16 +3,23 @@
 Only documents that passed the schema become entities, so rules can trust their shape. The
 names of documents that failed are still known: a reference to one of them is not reported as
 dangling (the real problem was already reported), it simply does not resolve.
+
+The model is the organisation as of one date (docs/format.md, "Effective dating"): only documents
+in force that day become entities, and references are resolved among them. Documents in force on
+other days are kept in `out_of_force` (for messages, history and scheduled changes), and every
+holding of a Person is kept in `holdings`, whether in force that day or not.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from opsgov.load.documents import Document, Path
 from opsgov.load.schema import KINDS
+from opsgov.model.dates import ALWAYS, Window, document_window, holding_window
 from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import item_path
 from opsgov.suggest import closest
@@ -40,6 +47,8 @@ class Entity:
     doc: Document
     key: str = ""
     refs: dict[Path, Ref] = field(default_factory=dict)
+    window: Window = ALWAYS
+    """The days the document is in force (metadata.validFrom/validUntil)."""
 
     def __post_init__(self) -> None:
         self.key = f"{self.kind}/{self.name}"
@@ -62,18 +71,43 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class Holding:
+    """One item of a Person's `spec.holds`: a post held over a window, perhaps acting (docs/format.md, Person)."""
+
+    person: str
+    """The Person's key."""
+    position: str
+    """The post's key, `Position/name` (the post may be in force on other days only)."""
+    index: int
+    """The item's index in `spec.holds`."""
+    path: Path
+    """Where the post is named: the item itself, or its `position` field."""
+    window: Window
+    acting: bool
+
+    def describe(self) -> str:
+        """`acting holder of cfo from 2026-12-01 to 2026-12-20`, `holder of cfo`."""
+        name = self.position.partition("/")[2]
+        role = "acting holder" if self.acting else "holder"
+        return f"{role} of {name}" + (f" {self.window.describe()}" if self.window.dated else "")
+
+
+@dataclass(frozen=True, slots=True)
 class RefField:
-    """Where references stand in a kind's spec: `*` is every list item, `?` a name or a list of names."""
+    """Where references stand in a document: `*` is every list item, `?` a name or a list of names,
+    `~key` a name or a mapping's `key` (a holding: `cfo` or `{position: cfo, from: ...}`). `root` is
+    the part of the document the path starts in."""
 
     path: tuple[str, ...]
     kinds: tuple[str, ...]
     edge: str
+    root: str = "spec"
 
     @property
     def label(self) -> str:
         """The field as messages name it: `reportsTo`, `approvers`, `escalation.to`, `shared.lead`."""
         words = list(self.path)
-        while words[-1] in ("*", "?"):
+        while words[-1] in ("*", "?") or words[-1].startswith("~"):
             words.pop()
         tail = words[len(words) - words[::-1].index("*") :] if "*" in words else words
         return ".".join(tail)
@@ -101,7 +135,7 @@ REFERENCES: dict[str, tuple[RefField, ...]] = {
         RefField(("owns", "*"), ("Responsibility",), "owns"),
         *_BOUNDARY,
     ),
-    "Person": (RefField(("holds", "*"), ("Position",), "holds"),),
+    "Person": (RefField(("holds", "*", "~position"), ("Position",), "holds"),),
     "Responsibility": (
         RefField(("shared", "lead"), _UNIT_OR_POST, "sharedLead"),
         RefField(("shared", "with", "*"), _UNIT_OR_POST, "sharedWith"),
@@ -156,18 +190,33 @@ def next_items(step: dict[str, Any]) -> list[NextItem]:
     return items
 
 
-def _walk(spec: dict[str, Any], pattern: tuple[str, ...]) -> list[tuple[Path, Any]]:
-    """Every (path, value) that `pattern` selects in a spec, breadth first.
+METADATA_REFERENCES = (RefField(("reviewed", "by"), ("Position",), "reviewedBy", root="metadata"),)
+"""References in `metadata`, which every kind has (docs/format.md: who reviewed the document)."""
+
+
+def reference_fields(kind: str) -> tuple[RefField, ...]:
+    """Every reference field of a kind: its spec's, then metadata's."""
+    return (*REFERENCES[kind], *METADATA_REFERENCES)
+
+
+def _walk(spec: dict[str, Any], pattern: tuple[str, ...], root: str = "spec") -> list[tuple[Path, Any]]:
+    """Every (path, value) that `pattern` selects in a spec (or the part `root` names), breadth first.
 
     A loop, not a recursive generator: it runs for every reference field of every entity, and
     most entities lack most fields, so the common case is one failed dict lookup.
     """
     if pattern[0] not in spec:
         return []
-    selected: list[tuple[Path, Any]] = [(("spec",), spec)]
+    selected: list[tuple[Path, Any]] = [((root,), spec)]
     for step in pattern:
         following: list[tuple[Path, Any]] = []
-        if step == "*" or step == "?":
+        if step[0] == "~":
+            for path, value in selected:
+                if type(value) is dict and step[1:] in value:
+                    following.append(((*path, step[1:]), value[step[1:]]))
+                elif type(value) is not dict:
+                    following.append((path, value))
+        elif step == "*" or step == "?":
             for path, value in selected:
                 if type(value) is list:
                     following.extend(((*path, index), item) for index, item in enumerate(value))
@@ -196,6 +245,13 @@ class Model:
     organizations: list[Entity] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     documents: int = 0
+    as_of: datetime.date = datetime.date.min
+    """The day the model is the organisation of."""
+    out_of_force: list[Entity] = field(default_factory=list)
+    """Valid documents not in force on `as_of` (earlier or later versions, planned entities, and
+    documents in force on no day at all), in document order; their references are not resolved."""
+    holdings: list[Holding] = field(default_factory=list)
+    """Every holding of the Persons in force, whether in force on `as_of` or not, in document order."""
     _structure: Structure | None = None
     """The cache of `opsgov.model.structure.structure_of`; the model never builds it."""
 
@@ -223,13 +279,34 @@ class Model:
 
     @property
     def persons_declared(self) -> bool:
-        """Vacancy is known only when at least one Person document exists (docs/format.md, Person)."""
-        return bool(self.known["Person"])
+        """Vacancy is known only when at least one Person document exists (docs/format.md, Person), on any day."""
+        return bool(self.known["Person"]) or any(e.kind == "Person" for e in self.out_of_force)
+
+    def in_force(self, holding: Holding) -> bool:
+        """Whether a holding counts on the model's date (vacancy, headcount, segregation of duties)."""
+        return holding.window.contains(self.as_of)
+
+    def windows(self) -> Iterator[Window]:
+        """Every dated window of the documents and holdings read (for the change dates of a multi-date check)."""
+        for entity in (*self, *self.out_of_force):
+            if entity.window.dated:
+                yield entity.window
+        for holding in self.holdings:
+            if holding.window.dated:
+                yield holding.window
+
+    def versions(self, kind: str, name: str) -> list[Entity]:
+        """Every valid document of one entity, in force today or not, in document order."""
+        current = self.by_kind[kind].get(name)
+        others = [e for e in self.out_of_force if e.kind == kind and e.name == name]
+        found = [*others, current] if current is not None else others
+        return sorted(found, key=lambda e: (e.doc.file, e.doc.line))
 
 
-def build_model(valid: Sequence[Document], invalid: Sequence[Document]) -> Model:
-    """Index entities, report duplicate names, resolve every reference."""
-    model = Model(documents=len(valid) + len(invalid))
+def build_model(valid: Sequence[Document], invalid: Sequence[Document], *, as_of: datetime.date) -> Model:
+    """The organisation as of `as_of`: index the entities in force, report duplicate names
+    (versions whose windows overlap), resolve every reference among the entities in force."""
+    model = Model(documents=len(valid) + len(invalid), as_of=as_of)
     for document in invalid:
         data = document.data
         if type(data) is not dict or type(data.get("metadata")) is not dict:
@@ -237,41 +314,105 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document]) -> Model
         kind, name = data.get("kind"), data["metadata"].get("name")
         if type(kind) is str and kind in model.known and type(name) is str:  # a mapping as kind is unhashable
             model.known[kind].add(name)
+    versions: dict[str, list[Entity]] = {}
     for document in valid:
         data = document.data
         kind = data["kind"]
         metadata = data["metadata"]
         entity = Entity(kind, metadata["name"], metadata["title"], metadata.get("labels") or {}, data["spec"], document)
-        same_kind = model.by_kind[kind]
-        first = same_kind.get(entity.name)
-        if first is not None:
-            model.findings.append(
-                document.finding(
-                    "duplicate-name",
-                    ("metadata", "name"),
-                    f"{kind} '{entity.name}' is defined twice "
-                    f"(first in {first.doc.file}:{first.doc.where(('metadata', 'name'))[0]})",
-                    entity=entity.key,
-                    hint="rename one of them; names are unique per kind",
-                    related=(first.doc.related(("metadata", "name"), "first defined here"),),
-                    identity=(entity.key,),  # not where the first one is: that depends on file order
-                )
-            )
+        entity.window = document_window(data)
+        earlier = versions.setdefault(entity.key, [])
+        overlapping = next((e for e in earlier if _overlap(e.window, entity.window) is not None), None)
+        if overlapping is not None:
+            model.findings.append(_duplicate(overlapping, entity))
+            if not entity.window.contains(as_of) or any(e.window.contains(as_of) for e in earlier):
+                continue  # the first one stands; on a day only the later one covers, the later one is used
+        earlier.append(entity)
+        if not entity.window.contains(as_of) or entity.window.inverted:
+            model.out_of_force.append(entity)
             continue
-        same_kind[entity.name] = entity
+        model.by_kind[kind][entity.name] = entity
         model.known[kind].add(entity.name)
         if kind == "Organization":
             model.organizations.append(entity)
     _check_unit_types(model)
-    suggestions = [_SUGGESTIONS]
+    elsewhere: dict[str, list[Window]] = {}
+    for entity in model.out_of_force:
+        if entity.name not in model.known[entity.kind]:
+            elsewhere.setdefault(entity.key, []).append(entity.window)
+    resolver = _Resolver(model, elsewhere)
     for kind in KINDS:
-        fields = REFERENCES[kind]
+        fields = reference_fields(kind)
         for entity in model.by_kind[kind].values():
             for ref_field in fields:
-                for path, raw in _walk(entity.spec, ref_field.path):
-                    if type(raw) is str:
-                        _resolve(model, entity, path, raw, ref_field, suggestions)
+                part = entity.spec if ref_field.root == "spec" else entity.doc.data[ref_field.root]
+                for path, raw in _walk(part, ref_field.path, ref_field.root):
+                    if type(raw) is str and ref_field is not _HOLDS:
+                        resolver.resolve(entity, path, raw, ref_field)
+    for person in model.entities("Person"):
+        for index, item in enumerate(person.spec["holds"]):
+            _add_holding(model, resolver, person, index, item)
     return model
+
+
+_HOLDS = REFERENCES["Person"][0]
+
+
+def _add_holding(model: Model, resolver: _Resolver, person: Entity, index: int, item: Any) -> None:
+    """A holding in force on the date is a reference like any other; one on other days (a former or
+    future post) needs its post to exist on some day, not that one."""
+    path: Path = ("spec", "holds", index)
+    if type(item) is dict:
+        path, raw, acting = (*path, "position"), item["position"], item.get("acting") is True
+    else:
+        raw, acting = item, False
+    if type(raw) is not str:
+        return
+    key = "Position/" + raw.removeprefix("Position/")
+    holding = Holding(person.key, key, index, path, holding_window(item), acting)
+    if model.in_force(holding):
+        found = resolver.resolve(person, path, raw, _HOLDS)
+    else:
+        found = resolver.exists(raw, _HOLDS) or resolver.resolve(person, path, raw, _HOLDS, record=False)
+    if found:
+        model.holdings.append(holding)
+
+
+def _overlap(first: Window, second: Window) -> Window | None:
+    """The days two versions are both in force, or None; a version in force on no day overlaps nothing."""
+    if first.inverted or second.inverted:
+        return None
+    day = first.first_shared_day(second)
+    if day is None:
+        return None
+    end = min(first.end or datetime.date.max, second.end or datetime.date.max)
+    return Window(day if day > datetime.date.min else None, end if end < datetime.date.max else None)
+
+
+def _duplicate(first: Entity, entity: Entity) -> Finding:
+    """Two versions of one entity in force on the same days: the later document is reported."""
+    shared = _overlap(first.window, entity.window)
+    assert shared is not None
+    where = f"first in {first.doc.file}:{first.doc.where(('metadata', 'name'))[0]}"
+    if not (first.window.dated or entity.window.dated):
+        message = f"{entity.kind} '{entity.name}' is defined twice ({where})"
+        hint = "rename one of them; names are unique per kind"
+    else:
+        days = shared.describe()
+        message = (
+            f"{entity.kind} '{entity.name}' is defined twice for the same days: both versions are in force "
+            f"{'on every day' if days == 'always' else days} ({where})"
+        )
+        hint = "end the earlier version (validUntil) the day before the later one starts (validFrom), or rename one"
+    return entity.doc.finding(
+        "duplicate-name",
+        ("metadata", "name"),
+        message,
+        entity=entity.key,
+        hint=hint,
+        related=(first.doc.related(("metadata", "name"), "first defined here"),),
+        identity=(entity.key,),  # not where the first one is: that depends on file order
+    )
 
 
 def _check_unit_types(model: Model) -> None:
@@ -297,63 +438,110 @@ def _check_unit_types(model: Model) -> None:
             )
 
 
-def _resolve(model: Model, entity: Entity, path: Path, raw: str, ref_field: RefField, budget: list[int]) -> None:
-    kinds = ref_field.kinds
-    kind, slash, name = raw.partition("/")
-    if slash:
-        if kind not in kinds:
-            label = ref_field.label
+class _Resolver:
+    """Resolves references among the entities in force; "did you mean" for the first few dangling ones."""
+
+    def __init__(self, model: Model, elsewhere: dict[str, list[Window]]) -> None:
+        self.model = model
+        self.elsewhere = elsewhere
+        """Kind/name -> windows of an entity that exists, but not on the model's date."""
+        self.budget = _SUGGESTIONS
+
+    def exists(self, raw: str, ref_field: RefField) -> bool:
+        """Whether `raw` names an entity of an allowed kind on some day (the model's or another)."""
+        kind, slash, name = raw.partition("/")
+        kinds = [kind] if slash else ref_field.kinds
+        name = name if slash else raw
+        return any(name in self.model.known[k] or f"{k}/{name}" in self.elsewhere for k in kinds if k in KINDS)
+
+    def resolve(self, entity: Entity, path: Path, raw: str, ref_field: RefField, *, record: bool = True) -> bool:
+        """Record the reference (with `record`), or report it; True when it names an entity."""
+        model = self.model
+        kinds = ref_field.kinds
+        kind, slash, name = raw.partition("/")
+        if slash:
+            if kind not in kinds:
+                label = ref_field.label
+                model.findings.append(
+                    entity.doc.finding(
+                        "dangling-ref",
+                        path,
+                        f"{label} '{raw}' names a {kind}, but only a {_kinds_words(kinds)} is allowed here",
+                        entity=entity.key,
+                        identity=(entity.key, item_path(entity.doc.data, path), raw, "kind not allowed"),
+                        hint=_other_kind_hint(model, kinds, kind, name),
+                    )
+                )
+                return False
+            candidates = [kind] if name in model.known[kind] else []
+        else:
+            name = raw
+            candidates = [k for k in kinds if name in model.known[k]]
+        if len(candidates) == 1:
+            target = model.by_kind[candidates[0]].get(name)
+            if target is not None and record:
+                entity.refs[path] = Ref(ref_field.edge, target.key)
+            return True
+        label = ref_field.label
+        if candidates:
+            options = " or ".join(f"{k}/{name}" for k in candidates)
             model.findings.append(
                 entity.doc.finding(
-                    "dangling-ref",
+                    "ambiguous-ref",
                     path,
-                    f"{label} '{raw}' names a {kind}, but only a {_kinds_words(kinds)} is allowed here",
+                    f"{label} '{raw}' could be {options}",
                     entity=entity.key,
-                    identity=(entity.key, item_path(entity.doc.data, path), raw, "kind not allowed"),
-                    hint=_other_kind_hint(model, kinds, kind, name),
+                    identity=(entity.key, item_path(entity.doc.data, path), raw, *candidates),
+                    hint=f"write {options} to say which",
                 )
             )
-            return
-        candidates = [kind] if name in model.known[kind] else []
-    else:
-        name = raw
-        candidates = [k for k in kinds if name in model.known[k]]
-    if len(candidates) == 1:
-        target = model.by_kind[candidates[0]].get(name)
-        if target is not None:
-            entity.refs[path] = Ref(ref_field.edge, target.key)
-        return
-    label = ref_field.label
-    if candidates:
-        options = " or ".join(f"{k}/{name}" for k in candidates)
+            return False
+        searched = [kind] if slash else list(kinds)
+        dated = [(k, self.elsewhere[f"{k}/{name}"]) for k in searched if f"{k}/{name}" in self.elsewhere]
+        if dated:
+            model.findings.append(self._not_in_force(entity, path, raw, label, *dated[0]))
+            return False
+        message = f"{label} '{raw}' names no {_kinds_words(searched)}"
+        hint = ""  # the "did you mean" says what to write; a generic hint would only repeat the message
+        elsewhere = [other for other in KINDS if other not in searched and name in model.known[other]]
+        if elsewhere:
+            # The name exists, but as the wrong kind: `reportsTo: finance` where finance is a Unit.
+            message += f"; {name} is {_a(elsewhere[0])}, which {label} cannot name"
+            hint = _other_kind_hint(model, searched, elsewhere[0], name)
+        if self.budget > 0:
+            self.budget -= 1
+            close = closest(name, [n for k in searched for n in model.known[k]], similar_length=True)
+            if close:
+                message += f"; did you mean '{close}'?"
+        identity = (entity.key, item_path(entity.doc.data, path), raw)  # not the "did you mean": other names change it
         model.findings.append(
-            entity.doc.finding(
-                "ambiguous-ref",
-                path,
-                f"{label} '{raw}' could be {options}",
-                entity=entity.key,
-                identity=(entity.key, item_path(entity.doc.data, path), raw, *candidates),
-                hint=f"write {options} to say which",
-            )
+            entity.doc.finding("dangling-ref", path, message, entity=entity.key, hint=hint, identity=identity)
         )
-        return
-    searched = [kind] if slash else list(kinds)
-    message = f"{label} '{raw}' names no {_kinds_words(searched)}"
-    hint = ""  # the "did you mean" says what to write; a generic hint would only repeat the message
-    elsewhere = [other for other in KINDS if other not in searched and name in model.known[other]]
-    if elsewhere:
-        # The name exists, but as the wrong kind: `reportsTo: finance` where finance is a Unit.
-        message += f"; {name} is {_a(elsewhere[0])}, which {label} cannot name"
-        hint = _other_kind_hint(model, searched, elsewhere[0], name)
-    if budget[0] > 0:
-        budget[0] -= 1
-        close = closest(name, [n for k in searched for n in model.known[k]], similar_length=True)
-        if close:
-            message += f"; did you mean '{close}'?"
-    identity = (entity.key, item_path(entity.doc.data, path), raw)  # not the "did you mean": other names change it
-    model.findings.append(
-        entity.doc.finding("dangling-ref", path, message, entity=entity.key, hint=hint, identity=identity)
-    )
+        return False
+
+    def _not_in_force(
+        self, entity: Entity, path: Path, raw: str, label: str, kind: str, windows: list[Window]
+    ) -> Finding:
+        """A reference to an entity that exists, but not on the model's date: say when it is in force."""
+        name = raw.rpartition("/")[2]
+        usable = [w for w in windows if not w.inverted]
+        when = " and ".join(w.describe() for w in usable) if usable else "on no day (validFrom after validUntil)"
+        day = self.model.as_of.isoformat()
+        if entity.window.dated:
+            hint = (
+                f"this document is in force {entity.window.describe()}, and on {day} {kind}/{name} is not: "
+                "align the two windows (validFrom/validUntil), or name an entity in force then"
+            )
+        else:
+            hint = f"references are resolved on {day}: give this document the same window, or name one in force then"
+        return entity.doc.finding(
+            "dangling-ref",
+            path,
+            f"{label} '{raw}' names {kind}/{name}, which is in force {when}",
+            entity=entity.key,
+            hint=hint,
+            identity=(entity.key, item_path(entity.doc.data, path), raw, "not in force"),
+        )
 
 
 def _other_kind_hint(model: Model, allowed: Sequence[str], kind: str, name: str) -> str:

@@ -27,7 +27,14 @@ Facts = dict[str, dict[str, Any]]
 """Entity key -> fact name -> value (plain ints, bools, strings, lists and dicts, ready for CEL,
 or TooLong)."""
 
+_WINDOW = {
+    "validFrom": "the first day the document is in force (`metadata.validFrom`, `YYYY-MM-DD`); null when open",
+    "validUntil": "the last day the document is in force (`metadata.validUntil`, `YYYY-MM-DD`); null when open",
+}
+"""Facts of every kind (docs/format.md, Effective dating)."""
+
 FACTS: dict[str, dict[str, str]] = {
+    "Organization": {**_WINDOW},
     "Unit": {
         "children": "number of child units",
         "positions": "number of posts in the unit itself",
@@ -37,28 +44,36 @@ FACTS: dict[str, dict[str, str]] = {
         "descendantUnits": "number of units below it, at any depth",
         "childTypes": 'the `type` of each child unit, sorted (`""` for a child without one)',
         "positionLabels": "the `metadata.labels` of each of its posts (a map per post)",
+        **_WINDOW,
     },
     "Position": {
         "directReports": "number of posts whose `reportsTo` is this post",
         "depth": "levels below the top position (the top is 0)",
         "chain": "names of the managers up to the top, nearest first; over 200 names, a policy reading it fails",
-        "holders": "number of Persons holding it; -1 when the repository has no Person documents",
-        "vacant": "true when Persons are declared and none holds it",
+        "holders": "number of Persons holding it on the as-of date (acting holders too); -1 when the repository "
+        "has no Person documents",
+        "vacant": "true when Persons are declared and none holds it on the as-of date",
+        "acting": "true when an acting holder (`acting: true`) holds it on the as-of date",
         "approves": "names of the approval matrices in which it is an approver, sorted",
         "processes": "names of the processes in which it is responsible or accountable, sorted",
+        **_WINDOW,
     },
+    "Person": {**_WINDOW},
     "Process": {
         "steps": "number of steps",
         "endSteps": "number of steps without `next`",
         "approvalSteps": "number of steps with `approval`",
+        **_WINDOW,
     },
     "ApprovalMatrix": {
         "bands": "number of bands",
         "maxApprovalAmount": "the highest amount bound written in any band, in the matrix's quantity (null when none)",
         "quantity": "what its bounds measure: `money`, `percent`, `count`, `days` or `none` (text)",
+        "lastReviewed": "the day of its last review (`metadata.reviewed.on`, `YYYY-MM-DD`); null when never",
+        **_WINDOW,
     },
-    "KPI": {"measures": "number of `measures` items"},
-    "Responsibility": {"owners": "`Kind/name` of every unit and post that owns it, sorted"},
+    "KPI": {"measures": "number of `measures` items", **_WINDOW},
+    "Responsibility": {"owners": "`Kind/name` of every unit and post that owns it, sorted", **_WINDOW},
 }
 """Kind -> fact -> what it is: the reference of the facts below (docs/rules.md is generated from it).
 
@@ -179,6 +194,7 @@ def _position_facts(model: Model, structure: Structure, names: Collection[str] |
             "chain": _names(structure.chain(key), depth[key], "chain") if chain else [],
             "holders": held,
             "vacant": held == 0,
+            "acting": bool(structure.acting.get(key)),
             "approves": sorted(approves.get(key, ())),
             "processes": sorted(processes.get(key, ())),
         }
@@ -215,10 +231,12 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
         for matrix in model.entities("ApprovalMatrix"):
             bands = matrix.spec.get("bands", [])
             bounds = [value for band in bands for value in _bounds(band)]
+            reviewed = matrix.doc.data["metadata"].get("reviewed")
             facts[matrix.key] = {
                 "bands": len(bands),
                 "maxApprovalAmount": max(bounds) if bounds else None,
                 "quantity": str(matrix.spec.get("quantity") or "money"),
+                "lastReviewed": reviewed["on"] if reviewed is not None else None,
             }
     if "KPI" in kinds:
         for kpi in model.entities("KPI"):
@@ -227,4 +245,10 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
         owners = structure_of(model).owners
         for duty in model.entities("Responsibility"):
             facts[duty.key] = {"owners": sorted(owner for owner, _ in owners.get(duty.key, ()))}
+    for kind in kinds:  # every kind: its window (docs/format.md, Effective dating), as written, or null when open
+        for entity in model.by_kind.get(kind, {}).values():
+            window = entity.window
+            dated = facts.setdefault(entity.key, {})
+            dated["validFrom"] = window.start.isoformat() if window.start else None
+            dated["validUntil"] = window.end.isoformat() if window.end else None
     return facts

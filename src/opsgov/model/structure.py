@@ -43,7 +43,10 @@ class Structure:
     posts_in: dict[str, list[str]] = field(default_factory=dict)
     """Unit key -> the positions directly in it."""
     holders: dict[str, list[str]] = field(default_factory=dict)
-    """Position key -> Person keys that hold it."""
+    """Position key -> Person keys that hold it on the model's date (acting holders too)."""
+    acting: dict[str, list[str]] = field(default_factory=dict)
+    """Position key -> Person keys that hold it acting on the model's date: they fill the post
+    (vacancy, segregation of duties) but do not use up its headcount."""
     owners: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)
     """Responsibility key -> (owner key, path of its `owns` item): units first, then posts, in
     document order; an owner that lists a duty twice (bare and as Kind/name) counts once."""
@@ -119,10 +122,14 @@ def build_structure(model: Model) -> Structure:
                 if ref.edge == "owns" and ref.target not in owned:
                     owned.add(ref.target)
                     structure.owners.setdefault(ref.target, []).append((entity.key, path))
-    for person in model.entities("Person"):
-        for ref in person.refs.values():
-            if ref.edge == "holds":
-                structure.holders.setdefault(ref.target, []).append(person.key)
+    for holding in model.holdings:
+        if not model.in_force(holding):
+            continue
+        holders = structure.holders.setdefault(holding.position, [])
+        if holding.person not in holders:  # `cfo` and `Position/cfo` in one list are one holding
+            holders.append(holding.person)
+        if holding.acting:
+            structure.acting.setdefault(holding.position, []).append(holding.person)
     if model.organizations:  # with several, org-root reports the extra ones; the first read stands
         structure.root = model.organizations[0].target(("spec", "root"))
         if structure.root is not None:

@@ -19,7 +19,7 @@ from typing import Any
 from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
-from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
@@ -324,16 +324,21 @@ class _Requesters:
         return None
 
 
-def _person_posts(model: Model) -> dict[str, list[tuple[str, int]]]:
-    """Person key -> (post key, index in `holds`), in one pass."""
-    held: dict[str, list[tuple[str, int]]] = {}
-    for person in model.entities("Person"):
-        posts = held.setdefault(person.key, [])
-        for index in range(len(person.spec.get("holds") or ())):
-            post = person.target(("spec", "holds", index))
-            if post is not None:
-                posts.append((post, index))
+def _person_posts(model: Model) -> dict[str, list[Holding]]:
+    """Person key -> the holdings in force on the as-of date whose post is in force too, in one pass."""
+    held: dict[str, list[Holding]] = {}
+    for holding in model.holdings:
+        if model.in_force(holding) and model.get(holding.position) is not None:
+            held.setdefault(holding.person, []).append(holding)
     return held
+
+
+def _held(holding: Holding, role: str = "") -> str:
+    """A held post as a conflict names it: `cfo (a requester)`, or, when an acting appointment
+    creates the conflict, `cfo (acting from 2026-12-01 to 2026-12-20; a requester)`."""
+    notes = [f"acting {holding.window.describe()}" if holding.window.dated else "acting"] if holding.acting else []
+    notes += [role] if role else []
+    return f"{_label(holding.position)} ({'; '.join(notes)})" if notes else _label(holding.position)
 
 
 @rule(
@@ -353,7 +358,10 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
       inside a requester Unit, or has a requester post among its members (the posts in it and
       below): a member would sit on the body that decides on their own request;
     - with Person documents, a person who holds a requester post and an approver post (or a
-      post of an approving Unit), even when the two posts differ.
+      post of an approving Unit), even when the two posts differ. Only holdings in force on
+      the as-of date count; an acting appointment counts like any holding, and the message
+      names it ("marketing-director (acting from 2026-12-01 to 2026-12-20; an approver of
+      band 1)") with its `holds` item as a related location.
 
     `allowSelfApproval: true` on the matrix accepts all of this (e.g. petty cash a post may
     spend on its own authority). The finding stands at the approver item with the requester
@@ -427,34 +435,39 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
             continue
         approvers = _Approvers(matrix, structure)
         for person_key, held in multi_post:
-            for post, _ in held:
+            for holding in held:
+                post = holding.position
                 where = approvers.of_post(post)
                 if where is None or where in flagged:
                     continue
                 requesting = next(
                     (
-                        (other, hold, found)
-                        for other, hold in held
-                        if other != post and (found := requesters.of_post(other)) is not None
+                        (other, found)
+                        for other in held
+                        if other.position != post and (found := requesters.of_post(other.position)) is not None
                     ),
                     None,
                 )
                 if requesting is None:
                     continue
-                other, hold_index, found = requesting
+                other, found = requesting
                 band, j = where
                 key = str(matrix.target(("spec", "bands", band, "approvers", j)))
                 person = model.get(person_key)
                 assert person is not None
                 role = "an approver" if key == post else f"a member of approver {_label(key)}"
+                acting = [h for h in (other, holding) if h.acting]
                 yield matrix.finding(
                     ("spec", "bands", band, "approvers", j),
                     f"{person_key} can approve their own requests in {matrix.name}: they hold "
-                    f"{_label(other)} (a requester) and {_label(post)} ({role} of band {band + 1})",
-                    hint="give the two posts to different people, or set allowSelfApproval: true if this is intended",
+                    f"{_held(other, 'a requester')} and {_held(holding, f'{role} of band {band + 1}')}",
+                    hint="give the two posts to different people, or set allowSelfApproval: true if this is intended"
+                    if not acting
+                    else "let someone who holds no conflicting post act, or end the acting appointment",
                     related=(
                         matrix.doc.related(("spec", "requesters", found), "requester here"),
-                        person.doc.related(("spec", "holds", hold_index), "holds the requesting post here"),
+                        person.doc.related(("spec", "holds", other.index), "holds the requesting post here"),
+                        *(person.doc.related(("spec", "holds", h.index), "acting appointment here") for h in acting),
                     ),
                     # Not the band or the requesting post: which are named first depends on list order.
                     identity=(person_key, post, key),
@@ -483,14 +496,18 @@ class _Approvers:
 
 
 def _holder_approving(
-    post: str, approvers: _Approvers, holders: Mapping[str, list[str]], person_posts: dict[str, list[tuple[str, int]]]
-) -> tuple[str, str, tuple[int, int]] | None:
-    """A person holding `post` and another post that approves: (person, that post, (band, approver index))."""
+    post: str, approvers: _Approvers, holders: Mapping[str, list[str]], person_posts: dict[str, list[Holding]]
+) -> tuple[Holding, Holding, tuple[int, int]] | None:
+    """A person's holdings of `post` and of another post that approves: (the one, the other, (band, approver index))."""
     for person_key in holders.get(post, ()):
-        for held, _ in person_posts.get(person_key, ()):
-            found = approvers.of_post(held) if held != post else None
+        held = person_posts.get(person_key, [])
+        preparing = next((h for h in held if h.position == post), None)
+        if preparing is None:
+            continue
+        for holding in held:
+            found = approvers.of_post(holding.position) if holding.position != post else None
             if found is not None:
-                return person_key, held, found
+                return preparing, holding, found
     return None
 
 
@@ -505,7 +522,9 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     a step whose `next` leads directly into a step with `approval: MATRIX` prepare that
     request; none of them may be an approver of any band of MATRIX: a Position approver, or a
     post in an approving Unit (a member of the committee). With Person documents, a person who
-    holds a preparing post and an approver post is at fault too.
+    holds a preparing post and an approver post on the as-of date is at fault too; when an
+    acting appointment creates the conflict, the message names it ("marketing-director (acting
+    from 2026-12-01 to 2026-12-20)").
 
     The finding stands at the preparing step's `responsible` item, with the approver item of
     the matrix as related location. The entity is the Process.
@@ -584,10 +603,12 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                         holder = _holder_approving(post, approvers, structure.holders, person_posts)
                         if holder is None:
                             continue
-                        person_key, other, found = holder
-                        subject = f"{person_key} prepares a request they can approve"
-                        detail = f"; they hold {_label(post)} and {_label(other)}, which approves"
+                        preparing, approving, found = holder
+                        subject = f"{preparing.person} prepares a request they can approve"
+                        detail = f"; they hold {_held(preparing)} and {_held(approving)}, which approves"
                         hint = "give the preparing and the approving post to different people"
+                        if preparing.acting or approving.acting:
+                            hint = "let someone who holds no conflicting post act, or end the acting appointment"
                         how = ("through a holder",)
                     band, j = found
                     # Not the band, nor which holder: the first found depends on list and file order.

@@ -181,8 +181,8 @@ RULES: tuple[Rule, ...] = (
         docs="""
         A waiver holds up to and including its `expires` day. After it, it covers nothing: the
         findings it covered are reported (and fail the run) again, and the waiver itself is
-        this error, at its `expires`, until it is renewed or deleted. `opsgov check --today
-        YYYY-MM-DD` fixes the date for reproducible CI runs and tests.
+        this error, at its `expires`, until it is renewed or deleted. `opsgov check --as-of
+        YYYY-MM-DD` (alias `--today`) fixes the date for reproducible CI runs and tests.
 
         Given:
             kind: Responsibility

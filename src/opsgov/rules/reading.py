@@ -2,11 +2,76 @@
 
 from __future__ import annotations
 
-from opsgov.rules.base import Rule
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from opsgov.load.documents import Path
+from opsgov.model.dates import Window, holding_window
+from opsgov.model.entities import Entity, Model
+from opsgov.report.finding import Finding
+from opsgov.rules.base import Rule, rule
 
 FAMILY = "reading"
 
-RULES = (
+
+@rule(
+    "effective-window",
+    "error",
+    "validFrom after validUntil (document, holding or delegation)",
+    family=FAMILY,
+)
+def effective_window(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    A window runs from its first day to its last, both inclusive; one that ends before it
+    starts is in force on no day, which is always a typing mistake (a swapped pair, a wrong
+    year). Reported at the later field: a document's `metadata.validUntil` (a Delegation's
+    `spec.validUntil`), a holding's `until`, with the start as related location. Such a
+    document is never part of the organisation, and such a holding never counts.
+
+    Passes:
+        kind: Unit
+        metadata: {name: project-office, title: 项目办, validFrom: 2026-01-01, validUntil: 2026-12-31}
+        spec: {parent: company}
+    Fails:
+        kind: Unit
+        metadata: {name: project-office, title: 项目办, validFrom: 2026-12-31, validUntil: 2026-01-01}
+        spec: {parent: company}
+    """
+    documents = [entity for entity in model.out_of_force if entity.window.inverted]
+    for entity in documents:
+        part = "spec" if entity.kind == "Delegation" else "metadata"
+        yield _inverted(entity, (part, "validFrom"), (part, "validUntil"), entity.window, "the document")
+    persons = [*model.entities("Person"), *(e for e in model.out_of_force if e.kind == "Person")]
+    for person in persons:
+        for index, item in enumerate(person.spec.get("holds") or ()):
+            window = holding_window(item)
+            if window.inverted:
+                position = item.get("position", "?")
+                yield _inverted(
+                    person,
+                    ("spec", "holds", index, "from"),
+                    ("spec", "holds", index, "until"),
+                    window,
+                    f"the holding of {position}",
+                    (str(position),),
+                )
+
+
+def _inverted(
+    entity: Entity, start: Path, end: Path, window: Window, what: str, identity: tuple[str, ...] = ()
+) -> Finding:
+    assert window.start is not None and window.end is not None
+    first, last = start[-1], end[-1]
+    return entity.finding(
+        end,
+        f"{what} is in force on no day: {last} {window.end.isoformat()} is before {first} {window.start.isoformat()}",
+        hint=f"{first} is the first day, {last} the last (both inclusive): swap them or correct the year",
+        related=(entity.doc.related(start, f"{first} here"),),
+        identity=(*identity, window.start.isoformat(), window.end.isoformat()),
+    )
+
+
+RULES: tuple[Rule, ...] = (
     Rule(
         "yaml-syntax",
         "error",
@@ -176,4 +241,5 @@ RULES = (
             spec: {owner: finance, measures: [Unit/finance]}   # a Unit and a Position are called finance
         """,
     ),
+    effective_window,
 )

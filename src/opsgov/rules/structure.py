@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding, Related
@@ -469,7 +470,9 @@ def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     that means either the establishment or the appointments are wrong. A frozen post
     (headcount 0) is exceeded by any holder. Reported at the post's `spec.headcount` (or its
     name when the default applies), with each holder's `holds` item related. Only checked when
-    Person documents exist.
+    Person documents exist. Only holdings in force on the as-of date count (`from`/`until`),
+    and an acting holder (`acting: true`) fills the post without using up its headcount: a
+    deputy acting for an absent director does not exceed the director's post.
 
     Given:
         kind: Unit
@@ -498,7 +501,8 @@ def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
         post = model.get(post_key)
         if post is None:
             continue
-        persons = holders
+        acting = structure_of(model).acting.get(post_key, ())
+        persons = [person for person in holders if person not in acting]
         headcount = post.spec.get("headcount", 1)
         if len(persons) <= headcount:
             continue
@@ -546,7 +550,9 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
     step (`accountable`), or owns a process (`process-owner`). The message says which; the
     places are related. The option `scope` lists which of these count (default: all).
     Without Person documents vacancy is unknown and nothing is reported. A frozen post
-    (headcount 0) that is vacant is reported too: the roles still need a holder.
+    (headcount 0) that is vacant is reported too: the roles still need a holder. A post is held
+    when a holding in force on the as-of date names it (a former holder does not fill it; an
+    acting holder does).
 
     Given:
         kind: Unit
@@ -623,6 +629,79 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
         )
 
 
+@rule(
+    "acting-too-long",
+    "warning",
+    "an acting holding without until, or longer than option maxDays (default 180)",
+    family=FAMILY,
+    options={"maxDays": 180},
+)
+def acting_too_long(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    An acting appointment (代理, a holding with `acting: true`) covers a leave or a vacancy
+    for a while; left open it becomes a permanent appointment nobody approved, and an acting
+    holder does not use up the post's headcount. A Person's acting holding is reported when
+    it has no `until` (at the holding), or when it lasts longer than the option `maxDays`
+    (default 180 days, both ends counted; at its `until`). An acting holding that ended
+    before the as-of date is history and is not reported. The entity is the Person.
+
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: finance-manager, title: 财务经理}
+        spec: {unit: finance, reportsTo: finance-director}
+    Passes:
+        kind: Person
+        metadata: {name: li-min, title: 李敏}
+        spec:
+          holds:
+            - finance-manager
+            - {position: finance-director, acting: true, from: 2026-11-01, until: 2027-01-31}
+    Fails:
+        kind: Person
+        metadata: {name: li-min, title: 李敏}
+        spec:
+          holds:
+            - finance-manager
+            - {position: finance-director, acting: true, from: 2026-11-01}   # no end
+    """
+    limit = options.get("maxDays", 180)
+    if type(limit) is not int or limit < 1:
+        raise ValueError(f"option maxDays must be a whole number of days >= 1; got {limit!r}")
+    for holding in model.holdings:
+        window = holding.window
+        if not holding.acting or window.inverted or (window.end is not None and window.end < model.as_of):
+            continue
+        person = model.get(holding.person)
+        if person is None:
+            continue
+        item: Path = holding.path[:3]
+        post = _name(holding.position)
+        if window.end is None:
+            yield person.finding(
+                item,
+                f"{person.key} is acting {post} with no end ({window.describe()}): "
+                f"an acting appointment should not last more than {limit} days",
+                hint="give the holding an `until`, or appoint the person to the post (drop `acting`)",
+                identity=(holding.position, "no end"),
+            )
+        elif window.start is not None and (days := (window.end - window.start).days + 1) > limit:
+            yield person.finding(
+                (*item, "until"),
+                f"{person.key} is acting {post} for {days} days ({window.describe()}), more than {limit}",
+                hint="end the acting appointment sooner, or appoint the person to the post (drop `acting`)",
+                related=(person.doc.related((*item, "from"), "acting from here"),),
+                identity=(holding.position, window.describe()),
+            )
+
+
 RULES: tuple[Rule, ...] = (
     org_root,
     unit_cycle,
@@ -633,4 +712,5 @@ RULES: tuple[Rule, ...] = (
     reporting_crosses_tree,
     headcount_exceeded,
     vacant_key_post,
+    acting_too_long,
 )

@@ -186,7 +186,7 @@ def check_sync(
 ) -> tuple[Report, Drift, Model]:
     model = load_model(settings)
     roster, _ = read_roster(tables, sheet=sheet, mapping=mapping, base=settings.root)
-    drift = compare(roster, model, settings.today)
+    drift = compare(roster, model, settings.as_of)
     findings = finalize([*roster.findings, *drift.findings], settings)  # levels from opsgov.yaml apply
     return Report(files=len(tables), documents=roster.rows, findings=findings, model=model), drift, model
 
