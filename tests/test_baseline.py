@@ -60,11 +60,11 @@ def test_waived_findings_are_not_recorded(repo: Repo, tmp_path: Path) -> None:
     waiver = doc(
         "Waiver",
         "pricing-later",
-        "{rule: duty-unowned, targets: [Responsibility/pricing], reason: 待定, approvedBy: ceo, expires: 2099-01-01}",
+        "{rule: duty-unowned, targets: [Responsibility/pricing], reason: 待定, approvedBy: ceo, expires: 2027-01-01}",
     )
     root = repo({"ops/duties.yaml": UNOWNED, "ops/w.yaml": waiver})
     baseline = tmp_path / "b.json"
-    run("check", str(root), "--write-baseline", str(baseline))
+    run("check", str(root), "--as-of", "2026-11-23", "--write-baseline", str(baseline))
     entities = [e["entity"] for e in json.loads(baseline.read_text(encoding="utf-8"))["findings"]]
     assert entities == ["Responsibility/hiring"]
 

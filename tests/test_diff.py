@@ -357,3 +357,63 @@ def test_markdown_escapes_only_what_markdown_reads(tmp_path: Path) -> None:
     markdown = render_markdown(governance_diff(base, head, "a", "b"))
     assert "- added `x` \\# 预算 >= 100 & \\<b\\>粗\\</b\\> \\*星\\* a\\|b under `company`" in markdown
     assert "&gt;" not in markdown and "&amp;" not in markdown and "&lt;" not in markdown
+
+
+def test_scheduled_changes_are_listed_as_scheduled_not_in_force(tmp_path: Path, monkeypatch: Any) -> None:
+    """A `validFrom` after the head commit's day is scheduled: not an added unit, but its own section."""
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-23T12:00:00+00:00")
+    root = init(tmp_path / "repo")
+    write_repo(root, BEFORE)
+    first = commit(root, "before")
+    planned = {
+        **BEFORE,
+        "ops/planned.yaml": docs(
+            "apiVersion: opsgov/v1\nkind: Unit\nmetadata: {name: audit, title: 审计部, validFrom: 2027-01-01}\n"
+            "spec: {type: department, parent: company}\n",
+            "apiVersion: opsgov/v1\nkind: KPI\nmetadata: {name: dso, title: 应收账款周转天数, validFrom: 2027-01-01}\n"
+            "spec: {owner: finance, unit: days, direction: lower-is-better, target: 40,"
+            " thresholds: {green: 40, yellow: 60}}\n",
+        ),
+        "ops/kpis.yaml": "apiVersion: opsgov/v1\nkind: KPI\n"
+        "metadata: {name: dso, title: 应收账款周转天数, validUntil: 2026-12-31}\n"
+        "spec: {owner: finance, unit: days, direction: lower-is-better, target: 45,"
+        " thresholds: {green: 45, yellow: 60}}\n",
+    }
+    write_repo(root, planned)
+    second = commit(root, "plan the audit department")
+    change = change_json(first, second, str(root))
+    assert change["asOf"] == "2026-11-23"
+    assert change["units"]["added"] == [] and change["kpis"] == []
+    assert change["scheduled"] == [
+        {
+            "kind": "KPI",
+            "name": "dso",
+            "title": "应收账款周转天数",
+            "validFrom": "2027-01-01",
+            "validUntil": None,
+            "change": "replaces",
+        },
+        {
+            "kind": "Unit",
+            "name": "audit",
+            "title": "审计部",
+            "validFrom": "2027-01-01",
+            "validUntil": None,
+            "change": "new",
+        },
+    ]
+    status, out, _ = run("diff", first, second, str(root))
+    assert status == 0
+    assert (
+        "#### Scheduled (not in force on 2026-11-23)\n\n"
+        "- from `2027-01-01`: `KPI` `dso` 应收账款周转天数 (replaces the version in force)\n"
+        "- from `2027-01-01`: `Unit` `audit` 审计部 (new)\n"
+    ) in out
+    assert "No governance changes." not in out
+    # A commit made on the day itself has the audit department in force: added, nothing scheduled.
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2027-01-01T12:00:00+00:00")
+    (root / "ops" / "note.yaml").write_text("# 生效\n", encoding="utf-8")
+    third = commit(root, "in force")
+    on_the_day = change_json(first, third, str(root))
+    assert [u["name"] for u in on_the_day["units"]["added"]] == ["audit"]
+    assert on_the_day["scheduled"] == []

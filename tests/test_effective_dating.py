@@ -471,6 +471,8 @@ def test_the_example_organisation_plans_a_reorganisation_and_an_acting_appointme
         findings = [f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.findings]
         if day == "2026-09-30":  # before the acting appointment, the manager's post was vacant
             assert [f.split(" ", 2)[1] for f in findings] == ["vacant-key-post"], findings
+        elif day == "2027-12-31":  # a year on, the matrices' annual reviews are due again
+            assert [f.split(" ", 2)[1] for f in findings] == ["review-overdue"] * 3, findings
         else:
             assert findings == [], day
     before = check_repo(root, as_of=BEFORE).model

@@ -26,6 +26,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from opsgov.load.compose import load_text
 from opsgov.report.formats import REPORTERS
 from tests.util import TODAY, check_repo
 
@@ -153,7 +154,8 @@ def example() -> Files:
     files: Files = {}
     for pattern in ("ops/**/*.yaml", "policies/*.yaml"):
         for path in sorted(REPOSITORY.glob(pattern)):
-            files[path.relative_to(REPOSITORY).as_posix()] = list(yaml.safe_load_all(path.read_text("utf-8")))
+            documents, _ = load_text(path.read_text("utf-8"), path.name)  # YAML 1.2 as opsgov reads it: `on` is text
+            files[path.relative_to(REPOSITORY).as_posix()] = [document.data for document in documents]
     return files
 
 

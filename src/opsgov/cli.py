@@ -70,6 +70,15 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
+AS_OF_OPTION = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The organisation in force that day (default: today).",
+)
+
+
 def as_of_day(as_of: datetime.datetime | None) -> datetime.date:
     """The day `--as-of` names, or today when it is not given."""
     return as_of.date() if as_of is not None else today()
@@ -443,7 +452,8 @@ def _here() -> Settings:
 @click.argument("matrix")
 @click.argument("args", nargs=-1, metavar="[AMOUNT] [PATH]")
 @format_option("text", "json", help="Output format.")
-def who_approves(matrix: str, args: tuple[str, ...], fmt: str) -> None:
+@AS_OF_OPTION
+def who_approves(matrix: str, args: tuple[str, ...], fmt: str, as_of: datetime.datetime | None) -> None:
     """The band, approvers, mode and escalation of approval matrix MATRIX (name or title) for AMOUNT (a plain number).
 
     A decision right without an amount (quantity: none) takes no AMOUNT. PATH defaults to the
@@ -454,7 +464,7 @@ def who_approves(matrix: str, args: tuple[str, ...], fmt: str) -> None:
 
     amount, path = split_amount_path(args)
     path = click.Path(file_okay=False, path_type=Path).convert(path, None, click.get_current_context())
-    text, status = answer_who_approves(path, matrix, amount, fmt, as_of=today())
+    text, status = answer_who_approves(path, matrix, amount, fmt, as_of=as_of_day(as_of))
     echo(text, nl=False)
     sys.exit(status)
 
@@ -468,13 +478,14 @@ def graph() -> None:
 @PATH_ARGUMENT
 @format_option("graphml", "json", help="Graph format.")
 @OUTPUT_OPTION
-def graph_export(path: Path, fmt: str, output: Path | None) -> None:
+@AS_OF_OPTION
+def graph_export(path: Path, fmt: str, output: Path | None, as_of: datetime.datetime | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
     from opsgov.commands.export import export
     from opsgov.config.project import load_settings
     from opsgov.pipeline import check as run_check
 
-    settings = load_settings(path, as_of=today())
+    settings = load_settings(path, as_of=as_of_day(as_of))
     guard(settings, output)
     report = run_check(settings)
     show_traces(report)
@@ -490,14 +501,15 @@ def graph_export(path: Path, fmt: str, output: Path | None) -> None:
 @click.argument("ref")
 @PATH_ARGUMENT
 @format_option("text", "json", help="Output format.")
-def explain(ref: str, path: Path, fmt: str) -> None:
+@AS_OF_OPTION
+def explain(ref: str, path: Path, fmt: str, as_of: datetime.datetime | None) -> None:
     """Everything about one entity (REF: a name, Kind/name or title): place, duties, processes, approvals, KPIs."""
     from opsgov.commands.explain import ExplainError
     from opsgov.commands.explain import explain as explain_entity
     from opsgov.config.project import load_settings
     from opsgov.pipeline import check as run_check
 
-    report = run_check(load_settings(path, as_of=today()))
+    report = run_check(load_settings(path, as_of=as_of_day(as_of)))
     show_traces(report)
     try:
         page = explain_entity(report, ref)
@@ -583,6 +595,8 @@ def _render(
     formats: tuple[str, ...],
     draw: Callable[[Model, str], str | bytes | Drawing],
     check: Callable[[str], None] | None = None,
+    *,
+    as_of: datetime.datetime | None = None,
 ) -> None:
     """Load PATH, draw in the chosen format (the first of `formats` by default) and write or print it.
 
@@ -596,7 +610,7 @@ def _render(
     chosen = _render_format(fmt, output, formats, formats[0])
     if check is not None:
         check(chosen)
-    settings = load_settings(path, as_of=today())
+    settings = load_settings(path, as_of=as_of_day(as_of))
     guard(settings, output)
     # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
     model = load_model(settings)
@@ -652,6 +666,7 @@ def render() -> None:
     type=click.Choice(PAGE_SIZES),
     help="A PDF for printing: an overview page, then one page per subtree, each fitted to this paper size.",
 )
+@AS_OF_OPTION
 def render_orgchart_command(
     path: Path,
     output: Path | None,
@@ -663,6 +678,7 @@ def render_orgchart_command(
     layout: str,
     dpi: int | None,
     page: str | None,
+    as_of: datetime.datetime | None,
 ) -> None:
     """The org chart of PATH: the unit tree top-down, dotted lines dashed, vacant and frozen posts marked.
 
@@ -684,7 +700,7 @@ def render_orgchart_command(
             return orgchart_pages(model, options, page)
         return draw_orgchart(model, chosen, options, dpi=dpi)
 
-    _render(path, output, fmt, DIAGRAM_FORMATS, draw, check)
+    _render(path, output, fmt, DIAGRAM_FORMATS, draw, check, as_of=as_of)
 
 
 @render.command("process")
@@ -692,7 +708,10 @@ def render_orgchart_command(
 @PATH_ARGUMENT
 @OUTPUT_OPTION
 @click.option("--format", "fmt", type=click.Choice(DIAGRAM_FORMATS), help="Default: from -o, else svg.")
-def render_process_command(name: str, path: Path, output: Path | None, fmt: str | None) -> None:
+@AS_OF_OPTION
+def render_process_command(
+    name: str, path: Path, output: Path | None, fmt: str | None, as_of: datetime.datetime | None
+) -> None:
     """Process NAME as swimlanes by unit: steps, approvals with their matrix, SLAs, start and end."""
     from opsgov.render.process import find_process, render_process
 
@@ -702,6 +721,7 @@ def render_process_command(name: str, path: Path, output: Path | None, fmt: str 
         fmt,
         DIAGRAM_FORMATS,
         lambda model, chosen: render_process(model, find_process(model, name), chosen),
+        as_of=as_of,
     )
 
 
@@ -711,7 +731,10 @@ def render_process_command(name: str, path: Path, output: Path | None, fmt: str 
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), help="Default: from -o, else md.")
 @click.option("--by", type=click.Choice(["post", "unit"]), default="post", show_default=True, help="Rows.")
 @click.option("--process", "process_name", metavar="NAME", help="Only this process.")
-def render_raci_command(path: Path, output: Path | None, fmt: str | None, by: str, process_name: str | None) -> None:
+@AS_OF_OPTION
+def render_raci_command(
+    path: Path, output: Path | None, fmt: str | None, by: str, process_name: str | None, as_of: datetime.datetime | None
+) -> None:
     """The RACI matrix: posts x steps, or with --by unit, units x processes.
 
     CSV starts with a UTF-8 byte order mark, so Excel (also on Chinese Windows) opens it as UTF-8.
@@ -722,14 +745,15 @@ def render_raci_command(path: Path, output: Path | None, fmt: str | None, by: st
     def draw(model: Model, chosen: str) -> str:
         return render_tables([raci_table(model, by=by, process=process_name)], chosen, "RACI")
 
-    _render(path, output, fmt, TABLE_FORMATS, draw)
+    _render(path, output, fmt, TABLE_FORMATS, draw, as_of=as_of)
 
 
 @render.command("approvals")
 @PATH_ARGUMENT
 @OUTPUT_OPTION
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), help="Default: from -o, else md.")
-def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -> None:
+@AS_OF_OPTION
+def render_approvals_command(path: Path, output: Path | None, fmt: str | None, as_of: datetime.datetime | None) -> None:
     """The delegation-of-authority table: per matrix, bands in words, approvers, mode, escalation.
 
     Markdown and HTML give one table per matrix; CSV gives one table whose first columns name the
@@ -744,7 +768,7 @@ def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -
         tables = [approvals_sheet(model)] if chosen == "csv" else approvals_tables(model)
         return render_tables(tables, chosen, words_for(model)["approvals"])
 
-    _render(path, output, fmt, TABLE_FORMATS, draw)
+    _render(path, output, fmt, TABLE_FORMATS, draw, as_of=as_of)
 
 
 @main.command()
@@ -759,7 +783,10 @@ def render_approvals_command(path: Path, output: Path | None, fmt: str | None) -
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
 @click.option("--serve", is_flag=True, help="Preview on 127.0.0.1: rebuild when a file changes, the page reloads.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port of --serve.")
-def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int) -> None:
+@AS_OF_OPTION
+def handbook(
+    path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int, as_of: datetime.datetime | None
+) -> None:
     """A static handbook of PATH in DIR that works offline: org chart, units, processes, approvals, KPIs, findings.
 
     With --serve, a live preview on 127.0.0.1 that rebuilds when a file changes.
@@ -781,13 +808,20 @@ def handbook(path: Path, out_dir: Path | None, fmt: str, serve: bool, port: int)
         echo(f"{message} ({time.monotonic() - started:.1f} s)", err=True)
 
     def build(target: Path, source_root: str | None = None) -> int:
-        settings = load_settings(path, as_of=today())
+        settings = load_settings(path, as_of=as_of_day(as_of))
         guard_output(target, repository_inputs(settings), folder=True, what="the handbook")
         report = run_check(settings)
         show_traces(report)
         if source_root is None:
             source_root = os.path.relpath(settings.root.absolute(), target.absolute()).replace(os.sep, "/") + "/"
-        files = build_site(report, fmt, source_url=settings.source_url, source_root=source_root, progress=progress)
+        files = build_site(
+            report,
+            fmt,
+            source_url=settings.source_url,
+            source_root=source_root,
+            progress=progress,
+            horizon=settings.horizon,
+        )
         write_site(files, target)
         return len(files)
 

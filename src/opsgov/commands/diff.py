@@ -7,12 +7,14 @@ its Markdown for a pull request is report/formats/diff_markdown.py.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from opsgov import escape
 from opsgov.commands.base import WORKING_TREE, checked, new_findings
+from opsgov.commands.gitrev import commit_date
 from opsgov.config.settings import Settings
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import ZERO, Interval, Measure, band_interval, measure_of, money
@@ -390,14 +392,53 @@ def _findings(base: Report, head: Report) -> dict[str, list[dict[str, Any]]]:
 OTHER_KINDS = ("Responsibility", "Process", "ApprovalMatrix", "KPI", "Person", "Policy", "Waiver")
 
 
+def _upcoming(model: Model) -> dict[tuple[str, str, str], Entity]:
+    """Documents that take effect after the model's date: (kind, name, validFrom) -> the document."""
+    return {
+        (e.kind, e.name, e.window.start.isoformat()): e
+        for e in model.out_of_force
+        if e.window.start is not None and e.window.start > model.as_of and not e.window.inverted
+    }
+
+
+def _scheduled(base: Model, head: Model) -> list[dict[str, Any]]:
+    """Changes the head schedules for a later day (a `validFrom` after its date): listed, not in force.
+
+    Each is `new` (no version of it is in force at the head's date) or `replaces` (one is); one the
+    base already scheduled for the same day is no change of this diff.
+    """
+    already = _upcoming(base)
+    rows = []
+    for key, entity in sorted(_upcoming(head).items(), key=lambda item: (item[0][2], item[0][0], item[0][1])):
+        if key in already:
+            continue
+        current = head.by_kind[entity.kind].get(entity.name)
+        rows.append(
+            {
+                "kind": entity.kind,
+                "name": entity.name,
+                "title": entity.title,
+                "validFrom": key[2],
+                "validUntil": entity.window.end.isoformat() if entity.window.end is not None else None,
+                "change": "replaces" if current is not None else "new",
+            }
+        )
+    return rows
+
+
 def governance_diff(base: Report, head: Report, base_label: str, head_label: str) -> dict[str, Any]:
-    """The JSON form of the change report; the Markdown form renders exactly this."""
+    """The JSON form of the change report; the Markdown form renders exactly this.
+
+    Both models are of one date (the head's); what the head schedules for a later day is listed
+    under `scheduled`, not among the changes in force.
+    """
     old, new = base.model or Model(), head.model or Model()
     others = {kind: _added_removed(old, new, kind) for kind in OTHER_KINDS}
     return {
         "opsgov": "1",
         "base": base_label,
         "head": head_label,
+        "asOf": new.as_of.isoformat(),
         "units": {
             **_added_removed(old, new, "Unit"),
             "moved": _changed_field(old, new, "Unit", ("spec", "parent"), "unit"),
@@ -415,12 +456,19 @@ def governance_diff(base: Report, head: Report, base_label: str, head_label: str
         "approvalAmounts": _amount_changes(old, new),
         "kpis": _kpis(old, new),
         "entities": {kind: rows for kind, rows in others.items() if rows["added"] or rows["removed"]},
+        "scheduled": _scheduled(old, new),
         "findings": _findings(base, head),
     }
 
 
 def diff_revisions(settings: Settings, base_rev: str, head_rev: str | None) -> dict[str, Any]:
-    """PATH at `base_rev` against PATH at `head_rev` (None: the working tree)."""
+    """PATH at `base_rev` against PATH at `head_rev` (None: the working tree), both as of the head's date.
+
+    The head's date is its commit's day, or `settings.as_of` for the working tree: a change whose
+    `validFrom` lies after it is scheduled, not in force.
+    """
+    if head_rev is not None:
+        settings = dataclasses.replace(settings, as_of=commit_date(settings.root, head_rev))
     with checked(settings, base_rev) as base, checked(settings, head_rev) as head:
         return governance_diff(base, head, base_rev, head_rev or WORKING_TREE)
 

@@ -8,6 +8,7 @@ exactly as they were.
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import tarfile
@@ -80,6 +81,17 @@ def resolve(checkout: Checkout, rev: str) -> str:
     return done.stdout.decode().strip()
 
 
+def commit_date(path: Path, rev: str) -> datetime.date:
+    """The day the commit `rev` names was made (its committer date, in the committer's time zone)."""
+    checkout = locate(path)
+    commit = resolve(checkout, rev)
+    done = _git(checkout.top, "show", "-s", "--format=%cs", commit)
+    try:
+        return datetime.date.fromisoformat(done.stdout.decode().strip())
+    except ValueError:
+        raise ConfigError(f"git cannot tell the date of revision '{rev}'") from None
+
+
 def extract(checkout: Checkout, commit: str, into: Path, only: Iterable[str] = ()) -> None:
     """Unpack PATH's subfolder as of `commit` into `into`; a subfolder missing then leaves `into` empty.
 
@@ -110,6 +122,10 @@ def extract(checkout: Checkout, commit: str, into: Path, only: Iterable[str] = (
         try:
             with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
                 archive.extractall(into, filter=_safe_member)
+            # tarfile stops at the end-of-archive blocks; git may still be writing the record's
+            # padding, and closing the pipe under it kills git with SIGPIPE (a spurious failure)
+            while process.stdout.read(65536):
+                pass
         except tarfile.TarError as error:
             process.kill()
             raise ConfigError(f"cannot read git archive of {commit[:12]}: {error}") from None

@@ -114,8 +114,8 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
                     (*path, "options", name),
                     f"option {name} of {current} takes a value like {json.dumps(defaults[name], ensure_ascii=False)}",
                 )
-            choices = defaults[name]
-            if isinstance(choices, list) and choices and all(isinstance(c, str) for c in choices):
+            choices = known.choices.get(name, defaults[name]) if known is not None else defaults[name]
+            if isinstance(choices, (list, tuple)) and choices and all(isinstance(c, str) for c in choices):
                 # A list of words as default is a selection from those words (vacant-key-post's scope).
                 for index, item in enumerate(option):
                     if item not in choices:

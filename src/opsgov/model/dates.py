@@ -97,6 +97,13 @@ def document_window(data: Any) -> Window:
     return window(metadata if type(metadata) is dict else None)
 
 
+def reviewed_on(data: Any) -> date | None:
+    """The day a document was last reviewed (`metadata.reviewed.on`), or None when never (or malformed)."""
+    metadata = data.get("metadata") if type(data) is dict else None
+    reviewed = metadata.get("reviewed") if type(metadata) is dict else None
+    return parse_date(reviewed.get("on")) if type(reviewed) is dict else None
+
+
 def holding_window(item: Any) -> Window:
     """A `spec.holds` item's window: a bare Position name is held with no time limit."""
     return window(item, "from", "until") if type(item) is dict else ALWAYS

@@ -54,6 +54,14 @@ def find(model: Model, ref: str, kinds: Sequence[str] = KINDS) -> Entity:
 
 
 def _not_found(model: Model, ref: str, name: str, kinds: Sequence[str]) -> NoReturn:
+    for kind in kinds:
+        versions = model.versions(kind, name)
+        if versions:
+            when = ", ".join(v.window.describe() for v in versions)
+            raise ResolveError(
+                f"{kind}/{name} is not in force on {model.as_of.isoformat()}: it is in force {when}; "
+                "give --as-of a day in it"
+            )
     broken = [k for k in kinds if name in model.known[k]]
     if broken:
         raise ResolveError(f"{broken[0]}/{name} is declared but its document is invalid; `opsgov check` says why")

@@ -15,6 +15,7 @@ their unit's page, so the number of files follows units and processes, not peopl
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -31,6 +32,7 @@ from urllib.parse import quote
 import jinja2
 import markupsafe
 
+from opsgov.model.dates import DEFAULT_HORIZON, reviewed_on
 from opsgov.model.entities import Entity, Model
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
@@ -40,6 +42,7 @@ from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
 from opsgov.render.safe import DOT_TIMEOUT, MAX_OUTPUT_BYTES, MAX_SOURCE_BYTES, RenderError, check_svg, run_dot
 from opsgov.render.safe import _limits as dot_limits  # the same memory and file-size limits as run_dot
+from opsgov.render.scheduled import scheduled_changes
 from opsgov.render.table import md_cell, to_html_fragment
 from opsgov.render.words import (
     chinese,
@@ -367,12 +370,15 @@ def build_site(
     source_url: str | None = None,
     source_root: str = "",
     progress: Callable[[str], None] | None = None,
+    horizon: int = DEFAULT_HORIZON,
 ) -> dict[str, str | bytes]:
     """Every file of the handbook, relative path -> content.
 
     `source_url` (opsgov.yaml `sourceUrl`) makes each page link to where its YAML is hosted;
     without it the link is relative, `source_root` being the repository seen from the handbook
-    folder. `progress` hears what is being done (the CLI writes it to stderr).
+    folder. `progress` hears what is being done (the CLI writes it to stderr). The handbook is
+    the organisation of the model's date; the scheduled-changes page lists what starts or ends
+    within `horizon` days after it.
     """
     if fmt not in HANDBOOK_FORMATS:
         raise RenderError(f"unknown handbook format '{fmt}'; use html or md")
@@ -540,9 +546,11 @@ def build_site(
                     "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
                     "rows": approval_rows(model, matrix, site.words),
                     "source": site.source(matrix.doc.file, matrix.doc.line, 0),
+                    "reviewed": _reviewed(site, matrix),
                 }
             )
     page("approvals", f"approvals.{fmt}", 0, [], matrices=matrices)
+    page("scheduled", f"scheduled.{fmt}", 0, [], **_scheduled_context(site, horizon))
     kpis = []
     currency = org_currency(model)
     for kpi in sorted(model.entities("KPI"), key=lambda k: k.name):
@@ -746,6 +754,34 @@ def search_index(site: Site) -> list[list[str]]:
                     extra = " ".join([head.title, *(p.title for p in names if p is not None)])
             rows.append([kind, entity.name, entity.title, extra.strip(), href])
     return rows
+
+
+def _reviewed(site: Site, matrix: Entity) -> str:
+    """`2026-09-30 by 审计总监`, or `never` (metadata.reviewed)."""
+    on = reviewed_on(matrix.doc.data)
+    if on is None:
+        return site.words["never_reviewed"]
+    by = site.link(matrix.target(("metadata", "reviewed", "by")), 0).title or str(
+        matrix.doc.data["metadata"]["reviewed"].get("by", "")
+    )
+    return site.words["reviewed_on_by"].format(on=on.isoformat(), by=by)
+
+
+def _scheduled_context(site: Site, horizon: int) -> dict[str, Any]:
+    """The scheduled-changes page: each start or end in the horizon, in words."""
+    w, model = site.words, site.model
+    rows = []
+    for change in scheduled_changes(model, horizon):
+        what = w["takes_effect"] if change.starts else w["ends"].format(day=change.last_day.isoformat())
+        subject = change.title
+        if change.post:
+            subject = w["holds_acting" if change.acting else "holds"].format(person=change.title, post=change.post)
+        rows.append(
+            {"day": change.day.isoformat(), "kind": change.key.partition("/")[0], "subject": subject, "what": what}
+        )
+    last = model.as_of + datetime.timedelta(days=horizon)
+    intro = w["scheduled_intro"].format(as_of=model.as_of.isoformat(), last=last.isoformat())
+    return {"changes": rows, "intro": intro}
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")

@@ -43,6 +43,8 @@ class Rule:
     docs: str = ""
     options: Mapping[str, Any] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The words a list option may hold, where they are not its default's (review-overdue's kinds)."""
 
 
 def rule(
@@ -53,12 +55,21 @@ def rule(
     family: str,
     options: Mapping[str, Any] | None = None,
     aliases: tuple[str, ...] = (),
+    choices: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Callable[[Check], Rule]:
     """Make a check function into a Rule; its docstring (with examples) becomes the rule's docs."""
 
     def wrap(check: Check) -> Rule:
         return Rule(
-            id, level, description, family, check, inspect.cleandoc(check.__doc__ or ""), dict(options or {}), aliases
+            id,
+            level,
+            description,
+            family,
+            check,
+            inspect.cleandoc(check.__doc__ or ""),
+            dict(options or {}),
+            aliases,
+            dict(choices or {}),
         )
 
     return wrap

@@ -29,6 +29,7 @@ FAMILIES = {
     "duties": "Duties and boundaries",
     "processes": "Processes",
     "authority": "Delegation of authority",
+    "reviews": "Reviews",
     "kpis": "KPIs",
     "policies": "Policies and waivers",
     "engine": "opsgov itself",

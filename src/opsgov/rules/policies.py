@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.model.dates import parse_date
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
@@ -52,6 +53,61 @@ def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[st
             elif ref.edge == "responsible" and ref.target == approver:
                 reasons.append(("is responsible for one of its steps", ref.target))
     return list(dict.fromkeys(reasons))
+
+
+@rule(
+    "waiver-too-long",
+    "warning",
+    "a Waiver that expires more than option maxDays (default 365) after the as-of date",
+    family=FAMILY,
+    options={"maxDays": 365},
+)
+def waiver_too_long(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    A waiver is an exception granted for a while, not a standing permission: one that runs
+    for years is a rule nobody wants to keep but nobody repealed. A Waiver whose `expires`
+    lies more than the option `maxDays` (default 365) after the as-of date (`--as-of`) is
+    reported at its `expires`; renew it when the time comes instead. The entity is the Waiver.
+
+    Given:
+        kind: Responsibility
+        metadata: {name: pricing, title: 定价}
+        spec: {}
+        ---
+        kind: Unit
+        metadata: {name: sales, title: 销售部}
+        spec: {parent: company, owns: [pricing]}
+        ---
+        kind: Unit
+        metadata: {name: marketing, title: 市场部}
+        spec: {parent: company, owns: [pricing]}
+    Passes:
+        kind: Waiver
+        metadata: {name: pricing-overlap, title: 定价过渡期}
+        spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+               approvedBy: ceo, expires: 2027-03-31}
+    Fails:
+        kind: Waiver
+        metadata: {name: pricing-overlap, title: 定价过渡期}
+        spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
+               approvedBy: ceo, expires: 2099-12-31}   # decades away
+    """
+    limit = options.get("maxDays", 365)
+    if type(limit) is not int or limit < 1:
+        raise ValueError(f"option maxDays must be a whole number of days >= 1; got {limit!r}")
+    for waiver in model.entities("Waiver"):
+        expires = parse_date(str(waiver.spec.get("expires")))
+        if expires is None:
+            continue
+        days = (expires - model.as_of).days
+        if days > limit:
+            yield waiver.finding(
+                ("spec", "expires"),
+                f"waiver {waiver.name} for {waiver.spec.get('rule')} expires on {expires.isoformat()}, "
+                f"{days} days after {model.as_of.isoformat()}: more than {limit}",
+                hint="grant the exception for a shorter time and renew it if it is still needed",
+                identity=(expires.isoformat(),),
+            )
 
 
 @rule(
@@ -246,4 +302,5 @@ RULES: tuple[Rule, ...] = (
         """,
     ),
     waiver_self_approved,
+    waiver_too_long,
 )

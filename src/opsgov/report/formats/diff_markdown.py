@@ -124,6 +124,17 @@ def render_markdown(change: dict[str, Any]) -> str:
         entity_lines += [f"- {kind} added {_name(r, 'name')}" for r in rows["added"]]
         entity_lines += [f"- {kind} removed {_name(r, 'name')}" for r in rows["removed"]]
     _section(lines, "Other documents", entity_lines)
+    _section(
+        lines,
+        f"Scheduled (not in force on {change['asOf']})",
+        [
+            f"- from {code(r['validFrom'])}"
+            + (f" to {code(r['validUntil'])}" if r["validUntil"] else "")
+            + f": {code(r['kind'])} {_name(r, 'name')}"
+            + (" (replaces the version in force)" if r["change"] == "replaces" else " (new)")
+            for r in change["scheduled"]
+        ],
+    )
     if len(lines) == start:
         lines.extend(["No governance changes.", ""])
     findings = change["findings"]

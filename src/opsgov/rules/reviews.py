@@ -1,0 +1,181 @@
+"""Reviews (docs/format.md, `metadata.reviewed`): documents reviewed in time, and by someone independent.
+
+A delegation-of-authority matrix must be reviewed at least annually (COSO principle 3), and not
+by someone who approves in it. The as-of date is the model's (`--as-of`), never the real today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from opsgov.load.documents import Path
+from opsgov.load.schema import KINDS
+from opsgov.model.dates import reviewed_on
+from opsgov.model.entities import Entity, Model
+from opsgov.report.finding import Finding
+from opsgov.rules.base import Rule, rule
+
+FAMILY = "reviews"
+REVIEWED_ON: Path = ("metadata", "reviewed", "on")
+REVIEWED_BY: Path = ("metadata", "reviewed", "by")
+
+
+def _days(options: Mapping[str, Any], name: str, default: int) -> int:
+    value = options.get(name, default)
+    if type(value) is not int or value < 1:
+        raise ValueError(f"option {name} must be a whole number of days >= 1; got {value!r}")
+    return value
+
+
+@rule(
+    "review-overdue",
+    "warning",
+    "a document of option kinds (default [ApprovalMatrix]) last reviewed more than option every days "
+    "(default 365) before the as-of date; with option required (default false) also one never reviewed",
+    family=FAMILY,
+    options={"every": 365, "kinds": ["ApprovalMatrix"], "required": False},
+    choices={"kinds": KINDS},
+)
+def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    Delegation-of-authority matrices go stale as the organisation changes; governance codes ask
+    for a review at least annually. A document of one of the option `kinds` (default
+    `[ApprovalMatrix]`) whose `metadata.reviewed.on` lies more than the option `every` days
+    (default 365) before the as-of date (`--as-of`, default today) is reported at that date.
+    With the option `required: true` (default false) a document of those kinds that was never
+    reviewed is reported too, at its name. The entity is the reviewed document.
+
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+    Passes:
+        kind: ApprovalMatrix
+        metadata:
+          name: payments
+          title: 付款审批
+          reviewed: {on: 2026-06-30, by: ceo}   # this year
+        spec:
+          subject: 付款
+          bands:
+            - {approvers: [finance-director]}
+    Fails:
+        kind: ApprovalMatrix
+        metadata:
+          name: payments
+          title: 付款审批
+          reviewed: {on: 2019-01-15, by: ceo}   # years ago
+        spec:
+          subject: 付款
+          bands:
+            - {approvers: [finance-director]}
+    """
+    every = _days(options, "every", 365)
+    kinds = options.get("kinds", ["ApprovalMatrix"])
+    required = options.get("required", False) is True
+    for kind in kinds:
+        for entity in model.entities(kind):
+            day = reviewed_on(entity.doc.data)
+            if day is None:
+                if required:
+                    yield entity.finding(
+                        ("metadata", "name"),
+                        f"{entity.key} has never been reviewed: it must be reviewed every {every} days",
+                        hint="review it and record `metadata.reviewed: {on: YYYY-MM-DD, by: POST}`",
+                        identity=("never reviewed",),
+                    )
+                continue
+            age = (model.as_of - day).days
+            if age > every:
+                yield entity.finding(
+                    REVIEWED_ON,
+                    f"{entity.key} was last reviewed on {day.isoformat()}, {age} days before "
+                    f"{model.as_of.isoformat()}: more than {every}",
+                    hint="review it again and update `metadata.reviewed`",
+                    identity=("reviewed", day.isoformat()),
+                )
+
+
+def _approves_in(matrix: Entity, key: str) -> Path | None:
+    """Where `key` stands among the approvers of the matrix's bands (resolved references), or None."""
+    bands = matrix.spec.get("bands")
+    for index, band in enumerate(bands if type(bands) is list else ()):
+        approvers = band.get("approvers") if type(band) is dict else None
+        for j in range(len(approvers) if type(approvers) is list else 0):
+            path: Path = ("spec", "bands", index, "approvers", j)
+            if matrix.target(path) == key:
+                return path
+    return None
+
+
+@rule(
+    "review-not-independent",
+    "warning",
+    "metadata.reviewed.by approves in the matrix it reviewed",
+    family=FAMILY,
+)
+def review_not_independent(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """
+    A review is a second pair of eyes: the post that reviewed an approval matrix
+    (`metadata.reviewed.by`) must not approve in it, or it reviews its own authority. Reported
+    at `metadata.reviewed.by`, with the band where the reviewer approves related. The entity is
+    the matrix.
+
+    Given:
+        kind: Unit
+        metadata: {name: finance, title: 财务部}
+        spec: {parent: company}
+        ---
+        kind: Position
+        metadata: {name: finance-director, title: 财务总监}
+        spec: {unit: finance, reportsTo: ceo}
+        ---
+        kind: Position
+        metadata: {name: chief-auditor, title: 审计负责人}
+        spec: {unit: company, reportsTo: ceo}
+    Passes:
+        kind: ApprovalMatrix
+        metadata:
+          name: payments
+          title: 付款审批
+          reviewed: {on: 2026-06-30, by: chief-auditor}
+        spec:
+          subject: 付款
+          bands:
+            - {below: 100000, approvers: [finance-director]}
+            - {from: 100000, approvers: [ceo]}
+    Fails:
+        kind: ApprovalMatrix
+        metadata:
+          name: payments
+          title: 付款审批
+          reviewed: {on: 2026-06-30, by: finance-director}   # approves in it
+        spec:
+          subject: 付款
+          bands:
+            - {below: 100000, approvers: [finance-director]}
+            - {from: 100000, approvers: [ceo]}
+    """
+    for matrix in model.entities("ApprovalMatrix"):
+        reviewer = matrix.target(REVIEWED_BY)
+        if reviewer is None:
+            continue
+        where = _approves_in(matrix, reviewer)
+        if where is None:
+            continue
+        name = reviewer.partition("/")[2]
+        yield matrix.finding(
+            REVIEWED_BY,
+            f"{matrix.key} was reviewed by {name}, who approves in it (band {int(where[2]) + 1})",
+            hint="have the matrix reviewed by a post that does not approve in it (internal audit, a board committee)",
+            related=(matrix.doc.related(where, f"{name} approves here"),),
+            identity=(reviewer,),
+        )
+
+
+RULES: tuple[Rule, ...] = (review_overdue, review_not_independent)

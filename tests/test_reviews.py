@@ -1,0 +1,166 @@
+"""Reviews and waiver length against the as-of date: review-overdue, review-not-independent, waiver-too-long.
+
+Every check passes a fixed date (never the real today).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+
+from opsgov.config.project import load_settings
+from opsgov.config.settings import ConfigError
+from opsgov.report.finding import Finding
+from tests.util import check_repo, doc, docs, only
+
+Repo = Callable[..., Path]
+
+AS_OF = datetime.date(2026, 11, 23)
+
+FINANCE = docs(
+    doc("Unit", "finance", "{parent: company}"),
+    doc("Position", "finance-director", "{unit: finance, reportsTo: ceo}"),
+    doc("Position", "chief-auditor", "{unit: company, reportsTo: ceo}"),
+)
+
+
+def matrix(name: str, reviewed: str | None) -> str:
+    """An approval matrix with two bands (finance-director, then ceo), reviewed as told."""
+    meta = f"{{name: {name}, title: {name}" + (f", reviewed: {reviewed}}}" if reviewed else "}")
+    return (
+        f"apiVersion: opsgov/v1\nkind: ApprovalMatrix\nmetadata: {meta}\nspec:\n  subject: 付款\n  bands:\n"
+        "    - {below: 100000, approvers: [finance-director]}\n"
+        "    - {from: 100000, approvers: [ceo]}\n"
+    )
+
+
+def facts(finding: Finding) -> tuple[str, int, str, str]:
+    return finding.file, finding.line, finding.entity, finding.message
+
+
+def test_review_overdue_counts_days_before_the_as_of_date(repo: Repo) -> None:
+    root = repo(
+        {
+            "ops/finance.yaml": FINANCE,
+            "ops/matrices.yaml": docs(
+                matrix("payments", "{on: 2025-11-23, by: chief-auditor}"),  # exactly 365 days: in time
+                matrix("refunds", "{on: 2025-11-22, by: chief-auditor}"),  # 366 days: overdue
+                matrix("travel", None),  # never reviewed: only with required
+            ),
+        }
+    )
+    findings = only(check_repo(root, as_of=AS_OF), "review-overdue")
+    assert [facts(f) for f in findings] == [
+        (
+            "ops/matrices.yaml",
+            12,
+            "ApprovalMatrix/refunds",
+            "ApprovalMatrix/refunds was last reviewed on 2025-11-22, 366 days before 2026-11-23: more than 365",
+        )
+    ]
+    assert findings[0].level == "warning"
+    # A day earlier, refunds is still in time.
+    assert only(check_repo(root, as_of=datetime.date(2026, 11, 22)), "review-overdue") == []
+
+
+def test_review_overdue_options_every_kinds_required(repo: Repo) -> None:
+    root = repo(
+        {
+            "ops/finance.yaml": FINANCE,
+            "ops/matrices.yaml": docs(
+                matrix("payments", "{on: 2026-06-30, by: chief-auditor}"), matrix("travel", None)
+            ),
+            "ops/process.yaml": doc(
+                "Process",
+                "closing",
+                "{owner: finance-director, steps: [{id: close, title: 结账, responsible: finance-director}]}",
+            ),
+            "opsgov.yaml": "rules:\n  review-overdue:\n"
+            "    options: {every: 90, required: true, kinds: [ApprovalMatrix, Process]}\n",
+        }
+    )
+    findings = only(check_repo(root, as_of=AS_OF, options=load_settings(root, as_of=AS_OF).options), "review-overdue")
+    assert [facts(f) for f in findings] == [
+        (
+            "ops/matrices.yaml",
+            3,
+            "ApprovalMatrix/payments",
+            "ApprovalMatrix/payments was last reviewed on 2026-06-30, 146 days before 2026-11-23: more than 90",
+        ),
+        (
+            "ops/matrices.yaml",
+            12,
+            "ApprovalMatrix/travel",
+            "ApprovalMatrix/travel has never been reviewed: it must be reviewed every 90 days",
+        ),
+        (
+            "ops/process.yaml",
+            3,
+            "Process/closing",
+            "Process/closing has never been reviewed: it must be reviewed every 90 days",
+        ),
+    ]
+
+
+def test_review_overdue_kinds_takes_only_kinds(repo: Repo) -> None:
+    root = repo({"opsgov.yaml": "rules:\n  review-overdue: {options: {kinds: [Proces]}}\n"})
+    try:
+        load_settings(root, as_of=AS_OF)
+    except ConfigError as error:
+        assert "option kinds of review-overdue has no choice \"Proces\"; did you mean 'Process'?" in str(error)
+    else:
+        raise AssertionError("a misspelt kind was accepted")
+
+
+def test_review_not_independent_names_the_band_the_reviewer_approves_in(repo: Repo) -> None:
+    root = repo(
+        {
+            "ops/finance.yaml": FINANCE,
+            "ops/matrices.yaml": docs(
+                matrix("payments", "{on: 2026-06-30, by: chief-auditor}"),
+                matrix("refunds", "{on: 2026-06-30, by: ceo}"),
+            ),
+        }
+    )
+    [finding] = only(check_repo(root, as_of=AS_OF), "review-not-independent")
+    assert facts(finding) == (
+        "ops/matrices.yaml",
+        12,
+        "ApprovalMatrix/refunds",
+        "ApprovalMatrix/refunds was reviewed by ceo, who approves in it (band 2)",
+    )
+    assert finding.path == "$.metadata.reviewed.by"
+    assert [(r.line, r.message) for r in finding.related] == [(17, "ceo approves here")]
+
+
+def waiver(name: str, expires: str) -> str:
+    return doc(
+        "Waiver",
+        name,
+        "{rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期, approvedBy: ceo, "
+        f"expires: {expires}}}",
+    )
+
+
+def test_waiver_too_long_against_the_as_of_date(repo: Repo) -> None:
+    root = repo(
+        {
+            "ops/duties.yaml": docs(
+                doc("Responsibility", "pricing"),
+                doc("Unit", "sales", "{parent: company, owns: [pricing]}"),
+                doc("Unit", "marketing", "{parent: company, owns: [pricing]}"),
+            ),
+            "ops/waivers.yaml": docs(waiver("in-time", "2027-11-23"), waiver("too-long", "2027-11-24")),
+        }
+    )
+    [finding] = only(check_repo(root, as_of=AS_OF), "waiver-too-long")
+    assert facts(finding) == (
+        "ops/waivers.yaml",
+        9,
+        "Waiver/too-long",
+        "waiver too-long for duty-overlap expires on 2027-11-24, 366 days after 2026-11-23: more than 365",
+    )
+    assert finding.path == "$.spec.expires"
+    # The same waiver, a day later, is within the limit.
+    assert only(check_repo(root, as_of=datetime.date(2026, 11, 24)), "waiver-too-long") == []
