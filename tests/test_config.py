@@ -117,7 +117,7 @@ def test_cli_exit_2_on_a_bad_opsgov_yaml(repo: Repo) -> None:
     result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
     assert result.exit_code == 2
     assert (
-        "opsgov.yaml:1:9: unknown key 'colour' (allowed: extends, paths, failOn, sourceUrl, horizon, rules)"
+        "opsgov.yaml:1:9: unknown key 'colour' (allowed: extends, paths, lang, failOn, sourceUrl, horizon, rules)"
         in result.output
     )
 

@@ -46,6 +46,7 @@ def write_repo(root: Path, files: dict[str, str], *, base: bool = True) -> Path:
 
 def check_repo(root: Path, **settings: Any) -> Report:
     settings.setdefault("as_of", TODAY)
+    settings.setdefault("lang", "en")  # BASE's Organization has locale zh-CN; the rule tests read English
     return check(Settings(root=root, **settings))
 
 

@@ -152,6 +152,21 @@ def show_traces(report: Report) -> None:
             echo(f"opsgov: {finding.message}\n{finding.trace}", err=True, nl=False)
 
 
+def asked_language() -> str:
+    """The global `--lang`, when given (the commands' settings carry it into the run)."""
+    context = click.get_current_context(silent=True)
+    return str(context.find_root().params.get("lang") or "") if context is not None else ""
+
+
+def load_settings(root: Path, **options: Any) -> Settings:
+    """Settings from opsgov.yaml and the command line, with the global --lang over opsgov.yaml's `lang`."""
+    from opsgov.config.project import load_settings as project_settings
+
+    settings = project_settings(root, **options)
+    settings.lang = asked_language() or settings.lang
+    return settings
+
+
 def fail(message: str) -> NoReturn:
     """One line on stderr (a control character in a name or argument is shown escaped), exit status 2."""
     echo(f"opsgov: {escape.text(message)}", err=True)
@@ -225,7 +240,13 @@ def emit(text: str, output: Path | None) -> None:
     is_flag=True,
     help=f"On an internal error, print the whole Python stack on stderr (also: {DEBUG_VARIABLE}=1).",
 )
-def main(show_traceback: bool) -> None:
+@click.option(
+    "--lang",
+    metavar="LANG",
+    help="Language of messages and reports: en or zh-CN (default: opsgov.yaml lang, else the Organization's "
+    "locale, else LANG).",
+)
+def main(show_traceback: bool, lang: str | None) -> None:
     """opsgov: governance as code. Proves an organisation declared in YAML is coherent."""
 
 
@@ -311,7 +332,6 @@ def check(
     """
     if show_source and fmt != "text":
         fail(f"--show-source shows YAML lines in the text report, not in --format {fmt}")
-    from opsgov.config.project import load_settings
     from opsgov.outputs import guard_output, repository_inputs
     from opsgov.pipeline import check as run_check
     from opsgov.report.formats import REPORTERS
@@ -439,7 +459,6 @@ def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
 
 def _here() -> Settings:
     """The repository in the current folder, whose documents `schema -o` must not land among."""
-    from opsgov.config.project import load_settings
     from opsgov.config.settings import ConfigError, Settings
 
     try:
@@ -482,7 +501,6 @@ def graph() -> None:
 def graph_export(path: Path, fmt: str, output: Path | None, as_of: datetime.datetime | None) -> None:
     """The graph as GraphML or node-link JSON, for yEd, Gephi or networkx; byte-stable."""
     from opsgov.commands.export import export
-    from opsgov.config.project import load_settings
     from opsgov.pipeline import check as run_check
 
     settings = load_settings(path, as_of=as_of_day(as_of))
@@ -506,7 +524,6 @@ def explain(ref: str, path: Path, fmt: str, as_of: datetime.datetime | None) -> 
     """Everything about one entity (REF: a name, Kind/name or title): place, duties, processes, approvals, KPIs."""
     from opsgov.commands.explain import ExplainError
     from opsgov.commands.explain import explain as explain_entity
-    from opsgov.config.project import load_settings
     from opsgov.pipeline import check as run_check
 
     report = run_check(load_settings(path, as_of=as_of_day(as_of)))
@@ -544,7 +561,6 @@ def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
     two arguments, the second is PATH when it is an existing folder, else HEAD.
     """
     from opsgov.commands.diff import diff_revisions, render_json
-    from opsgov.config.project import load_settings
     from opsgov.report.formats.diff_markdown import render_markdown as render_diff_markdown
 
     if not revisions or len(revisions) > 3:
@@ -603,7 +619,6 @@ def _render(
     `check` refuses options that do not fit the chosen format before anything is loaded; a
     drawing's warnings (a PNG scaled down to fit) go to stderr.
     """
-    from opsgov.config.project import load_settings
     from opsgov.pipeline import load_model
     from opsgov.render.safe import Drawing, RenderError
 
@@ -791,7 +806,6 @@ def handbook(
 
     With --serve, a live preview on 127.0.0.1 that rebuilds when a file changes.
     """
-    from opsgov.config.project import load_settings
     from opsgov.outputs import guard_output, repository_inputs
     from opsgov.pipeline import check as run_check
     from opsgov.render.handbook import build_site, write_site
@@ -843,7 +857,6 @@ def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable
     import signal
     import tempfile
 
-    from opsgov.config.project import load_settings
     from opsgov.render.preview import SOURCE_ROOT, Preview, snapshot
 
     settings = load_settings(path, as_of=today())
@@ -980,7 +993,6 @@ def export_command(path: Path, output: Path, fmt: str | None, today: datetime.da
     Importing the export gives back the same organisation (units, posts, people, reporting lines).
     """
     from opsgov.atomic import write_atomic
-    from opsgov.config.project import load_settings
     from opsgov.outputs import guard_output, repository_inputs
     from opsgov.pipeline import load_model
     from opsgov.tables.export import export_workbook
@@ -1032,7 +1044,6 @@ def sync_command(
     (exit status 1 on drift); --write applies HR's units, reporting lines, headcounts and holders
     to the YAML, keeping comments and layout, and adds posts new in HR.
     """
-    from opsgov.config.project import load_settings
     from opsgov.report.formats import REPORTERS
     from opsgov.tables.read import TableError
     from opsgov.tables.sync import apply, check_sync

@@ -19,6 +19,7 @@ from datetime import date
 
 from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
+from opsgov.i18n import choose, current, speaking
 from opsgov.load.discover import discover
 from opsgov.load.documents import Document
 from opsgov.load.parallel import load_files
@@ -186,6 +187,7 @@ def check(
     """
     rules = REGISTRY if rules is None else rules
     validate_selectors((*settings.select, *settings.ignore), rules)
+    language_of(settings, None)  # an unknown --lang or opsgov.yaml lang is a usage error before any reading
     baseline = load_baseline(settings.baseline) if settings.baseline is not None else None
     with collector.paused():
         return _pipeline(settings, baseline, progress or ignore, rules, incremental)
@@ -268,6 +270,17 @@ def _identified_by_documents(findings: Sequence[Finding], documents: Sequence[Do
     return identified
 
 
+def language_of(settings: Settings, model: Model | None) -> str:
+    """The run's language (opsgov.i18n.choose): asked for, else the first Organization's locale, else LANG."""
+    locale = ""
+    if model is not None and model.organizations:
+        locale = str(model.organizations[0].spec.get("locale") or "")
+    try:
+        return choose(settings.lang, locale)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
 def evaluate(
     model: Model,
     settings: Settings,
@@ -327,7 +340,7 @@ def _found_on(days: Sequence[date]) -> list[list[Finding]]:
     assert _FORKED is not None
     read, settings, rules, policies = _FORKED
     found: list[list[Finding]] = []
-    with collector.paused():
+    with collector.paused(), speaking(language_of(settings, read.model)):
         for day in days:
             model = model_on(read.valid, read.invalid, day)
             found.append([*model.findings, *evaluate(model, settings, _Stopwatch(), rules, policies)])
@@ -371,6 +384,20 @@ def _pipeline(
 ) -> Report:
     clock = _Stopwatch()
     read = _read(settings, clock, progress)
+    with speaking(language_of(settings, read.model)):  # the judging stages word their findings in it
+        return _judge(read, settings, baseline, progress, rules, incremental, clock)
+
+
+def _judge(
+    read: _Read,
+    settings: Settings,
+    baseline: frozenset[str] | None,
+    progress: Progress,
+    rules: Mapping[str, Rule],
+    incremental: bool,
+    clock: _Stopwatch,
+) -> Report:
+    """Rules and policies on every date, waivers and the baseline, in the run's language."""
     files, documents, findings, model = read.files, read.documents, read.findings, read.model
     dated = list(windows(read.valid))
     days = change_dates(dated, settings.as_of, settings.horizon)
@@ -395,4 +422,5 @@ def _pipeline(
         timings=clock.timings,
         as_of=settings.as_of if dated else None,
         dates=tuple(days) if dated else (),
+        lang=current(),
     )

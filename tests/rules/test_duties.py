@@ -30,7 +30,7 @@ def test_two_departments_owning_inventory_overlap(repo: Repo) -> None:
     [finding] = only(check_repo(root), "duty-overlap")
     assert finding.entity == "Responsibility/inventory-management"
     assert finding.message.startswith(
-        "responsibility inventory-management is owned by Unit/sales and Unit/supply-chain"
+        "responsibility 库存管理 (inventory-management) is owned by 销售部 (sales) and 供应链部 (supply-chain)"
     )
     # reported at sales' owns item (the second owner), with supply-chain's as related
     assert (finding.file, finding.line, finding.path) == ("ops/units.yaml", 9, "$.spec.owns[0]")
@@ -49,8 +49,11 @@ def test_owner_outside_shared_parties_still_overlaps(repo: Repo) -> None:
     root = repo({"ops/duties.yaml": INVENTORY_SHARED, "ops/units.yaml": units(marketing)})
     [finding] = only(check_repo(root), "duty-overlap")
     assert finding.path == "$.spec.owns[0]" and finding.line == 14
-    assert "declared shared between Unit/supply-chain (lead) and Unit/sales" in finding.message
-    assert "Unit/marketing owns it too" in finding.message
+    assert (
+        "declared shared between 供应链部 (supply-chain) (lead) and 销售部 (sales), but marketing owns it too"
+        in finding.message
+    )
+    assert "but marketing owns it too" in finding.message
     assert len(finding.related) == 2
 
 
@@ -76,7 +79,7 @@ def test_post_in_one_unit_and_another_unit_overlap(repo: Repo) -> None:
     supply = doc("Unit", "supply-chain", "{type: department, parent: company}")
     root = repo({"ops/duties.yaml": INVENTORY, "ops/units.yaml": docs(supply, sales, clerk)})
     [finding] = only(check_repo(root), "duty-overlap")
-    assert "Position/stock-clerk and Unit/sales" in finding.message
+    assert "owned by stock-clerk and sales, and neither contains the other" in finding.message
     # units come first: sales is the rightful owner, the post is reported
     assert finding.line == 14
 
@@ -86,7 +89,7 @@ def test_three_owners_give_two_findings(repo: Repo) -> None:
     root = repo({"ops/duties.yaml": INVENTORY, "ops/units.yaml": units(marketing)})
     findings = only(check_repo(root), "duty-overlap")
     assert [f.line for f in findings] == [9, 14]
-    assert all("Unit/marketing, Unit/sales and Unit/supply-chain" in f.message for f in findings)
+    assert all("marketing, 销售部 (sales) and 供应链部 (supply-chain)" in f.message for f in findings)
 
 
 def test_unowned_duty_is_a_warning_at_its_name(repo: Repo) -> None:
@@ -125,7 +128,7 @@ def test_excluding_an_owned_duty_contradicts(repo: Repo) -> None:
     root = repo({"ops/duties.yaml": BOUNDARY_DUTIES, "ops/finance.yaml": finance})
     [finding] = only(check_repo(root), "boundary-contradiction")
     assert (finding.entity, finding.line, finding.path) == ("Unit/finance", 9, "$.spec.excludes[0].responsibility")
-    assert finding.message == "Unit/finance excludes responsibility inventory-management, which it also owns"
+    assert finding.message == "finance excludes responsibility 库存管理 (inventory-management), which it also owns"
     assert finding.related[0].line == 7
 
 
@@ -162,8 +165,8 @@ def test_excludes_owned_by_an_entity_that_does_not_own_it(repo: Repo) -> None:
     root = repo({"ops/duties.yaml": BOUNDARY_DUTIES, "ops/finance.yaml": docs(finance, supply)})
     [finding] = only(check_repo(root), "boundary-mismatch")
     assert (finding.entity, finding.line, finding.path) == ("Unit/finance", 9, "$.spec.excludes[0].ownedBy")
-    assert "owned by Position/ceo, but Position/ceo does not own it" in finding.message
-    assert "Unit/supply-chain" in finding.hint
+    assert "owned by 总经理 (ceo), but 总经理 (ceo) does not own it" in finding.message
+    assert finding.hint == "it is owned by supply-chain; name that owner, or add it to the owns of ceo"
     assert finding.related[0].file == "ops/finance.yaml" and finding.related[0].line == 14
 
 
@@ -183,5 +186,7 @@ def test_a_duty_owned_by_many_units_stays_readable(repo: Repo) -> None:
     )
     findings = only(check_repo(repo({"ops/duties.yaml": INVENTORY, "ops/units.yaml": many})), "duty-overlap")
     assert len(findings) == 7
-    assert findings[0].message.startswith("responsibility inventory-management is owned by Unit/store-1 and 7 other")
+    assert findings[0].message.startswith(
+        "responsibility 库存管理 (inventory-management) is owned by store-1 and 7 other units or posts"
+    )
     assert all(len(f.related) == 5 for f in findings)

@@ -179,7 +179,7 @@ def test_process_owned_outside_the_duty_owner_warns(repo: Repo) -> None:
         6,
         "$.spec.responsibility",
     )
-    assert "owned by Unit/marketing" in finding.message and "Position/ops-manager" in finding.message
+    assert "owned by 市场部 (marketing), but its owner 运营经理 (ops-manager)" in finding.message
     assert finding.related[0].file == "ops/mkt.yaml"
 
 
@@ -194,8 +194,8 @@ def test_process_duty_owner_names_several_owners_in_plain_words(repo: Repo) -> N
     )
     [finding] = only(check_repo(root), "process-duty-owner")
     assert finding.message == (
-        "process campaign carries responsibility campaigns, owned by Unit/marketing and Unit/sales, "
-        "but its owner Position/ops-manager is neither one of them nor inside one"
+        "process 月度复盘 (campaign) carries responsibility 营销活动 (campaigns), owned by 市场部 (marketing) and "
+        "销售部 (sales), but its owner 运营经理 (ops-manager) is neither one of them nor inside one"
     )
     assert len(finding.related) == 2
 

@@ -204,6 +204,8 @@ def read_config(root: Path, settings: Settings) -> bool:
         settings.source_url = data["sourceUrl"]
     if "horizon" in data:
         settings.horizon = data["horizon"]
+    if "lang" in data:
+        settings.lang = data["lang"]
     _rules(document, data.get("rules") or {}, settings)
     return True
 

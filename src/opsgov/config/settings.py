@@ -38,3 +38,6 @@ class Settings:
     """A baseline file (opsgov.report.baseline): findings recorded in it are not reported."""
     source_url: str | None = None
     """`opsgov.yaml: sourceUrl`: where the handbook links a document, `{path}` and `{line}` filled in."""
+    lang: str = ""
+    """The language asked for (--lang, else opsgov.yaml `lang`); empty: the Organization's locale, else
+    the environment (opsgov.i18n.choose)."""

@@ -70,6 +70,15 @@ class Entity:
         return self.doc.finding("", path, message, identity=identity, **kwargs)
 
 
+def entity_words(entity: Entity) -> str:
+    """How every message names an entity: its title with the id that disambiguates it,
+    "库存管理 (inventory-management)"; the id alone when the title is the id (or empty)."""
+    title = entity.title.strip()
+    if not title or title == entity.name:
+        return entity.name
+    return f"{title} ({entity.name})"
+
+
 @dataclass(frozen=True, slots=True)
 class Holding:
     """One item of a Person's `spec.holds`: a post held over a window, perhaps acting (docs/format.md, Person)."""
@@ -261,6 +270,11 @@ class Model:
         kind, _, name = key.partition("/")
         entities = self.by_kind.get(kind)
         return entities.get(name) if entities is not None else None
+
+    def words(self, key: str) -> str:
+        """How a message names the entity `key` (entity_words); its bare name when it is not declared."""
+        entity = self.get(key)
+        return entity_words(entity) if entity is not None else key.partition("/")[2] or key
 
     def entities(self, kind: str) -> Iterator[Entity]:
         return iter(self.by_kind[kind].values())

@@ -34,6 +34,8 @@ class Report:
     dates: tuple[date, ...] = ()
     """Every date evaluated: the as-of date, then each later change date within the horizon;
     empty when the repository dates nothing (docs/cli.md, "Dates")."""
+    lang: str = "en"
+    """The language the messages are in (opsgov.i18n): the reporters word their summaries in it."""
 
     def counts(self) -> dict[str, int]:
         counts = Counter(f.level for f in self.findings if not f.waived)

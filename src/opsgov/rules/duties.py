@@ -6,8 +6,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
+from opsgov.i18n import _
 from opsgov.load.documents import Path
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Model, entity_words
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -35,6 +36,10 @@ SHOWN = 5
 """Owners named in a message, and related locations, at most: a duty owned by every post stays readable."""
 
 
+def _name(key: str) -> str:
+    return key.partition("/")[2]
+
+
 def listed(items: Sequence[str], total: int | None = None) -> str:
     """`A`, `A and B`, `A, B and C`, `A, B, C, D, E and 7 more`: a list as a message says it.
 
@@ -43,9 +48,10 @@ def listed(items: Sequence[str], total: int | None = None) -> str:
     count = len(items) if total is None else total
     if count <= 1:
         return "".join(items)
+    comma = _(", ")
     if count > SHOWN:
-        return ", ".join(items[:SHOWN]) + f" and {count - SHOWN} more"
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return _("{items} and {count} more").format(items=comma.join(items[:SHOWN]), count=count - SHOWN)
+    return _("{items} and {last}").format(items=comma.join(items[:-1]), last=items[-1])
 
 
 def _shared_parties(duty: Entity) -> list[str]:
@@ -121,32 +127,45 @@ def duty_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             (declared if inside else others).append(item)
         reported = others if declared else others[1:]
         lead = duty.target(("spec", "shared", "lead"))
-        sharing = listed([f"{key} (lead)" if key == lead else key for key in parties])
+        words = model.words
+        sharing = listed(
+            [_("{owner} (lead)").format(owner=words(key)) if key == lead else words(key) for key in parties]
+        )
         names = sorted(o.owner.key for o in top) if len(top) <= SHOWN else []
-        nobody = "neither contains the other" if len(top) == 2 else "none of them contains another"
+        nobody = _("neither contains the other") if len(top) == 2 else _("none of them contains another")
         # Identity: the owners as a set. Without a declaration, which owner is "rightful" (and so
         # not reported) depends on file order, so the findings are told apart by nothing else.
         owner_set = tuple(sorted({o.owner.key for o in top}))
         for item in reported:
             rest = list(islice((other for other in top if other is not item), SHOWN))
             if declared:
-                message = (
-                    f"responsibility {duty.name} is declared shared between {sharing}, but {item.owner.key} owns it too"
+                message = _(
+                    "responsibility {duty} is declared shared between {sharing}, but {owner} owns it too"
+                ).format(duty=entity_words(duty), sharing=sharing, owner=entity_words(item.owner))
+                hint = _("remove it from the owns of {owner}, or add {owner} to the shared declaration").format(
+                    owner=item.owner.name
                 )
-                hint = f"remove it from the owns of {item.owner.key}, or add {item.owner.key} to the shared declaration"
             else:
-                owned_by = listed(names) if names else f"{item.owner.key} and {len(top) - 1} other units or posts"
-                message = f"responsibility {duty.name} is owned by {owned_by}, and {nobody}"
-                hint = (
-                    f"keep one owner, or declare it shared (spec.shared: lead + with) on Responsibility/{duty.name}; "
-                    "a post inside the owning unit may own it as delegation"
+                owned_by = (
+                    listed([words(name) for name in names])
+                    if names
+                    else _("{owner} and {count} other units or posts").format(
+                        owner=entity_words(item.owner), count=len(top) - 1
+                    )
                 )
+                message = _("responsibility {duty} is owned by {owners}, and {nobody}").format(
+                    duty=entity_words(duty), owners=owned_by, nobody=nobody
+                )
+                hint = _(
+                    "keep one owner, or declare it shared (spec.shared: lead + with) on Responsibility/{duty}; "
+                    "a post inside the owning unit may own it as delegation"
+                ).format(duty=duty.name)
             yield item.owner.finding(
                 item.path,
                 message,
                 entity=duty.key,
                 hint=hint,
-                related=tuple(other.owner.doc.related(other.path, "also owned here") for other in rest),
+                related=tuple(other.owner.doc.related(other.path, _("also owned here")) for other in rest),
                 identity=(item.owner.key, "outside", *sorted(party_set)) if declared else owner_set,
             )
 
@@ -175,8 +194,10 @@ def duty_unowned(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         if duty.key not in owners:
             yield duty.finding(
                 ("metadata", "name"),
-                f"responsibility {duty.name} ({duty.title}) is owned by no unit or post",
-                hint="add it to the owns list of the unit or post accountable for it, or remove it from the catalogue",
+                _("responsibility {duty} is owned by no unit or post").format(duty=entity_words(duty)),
+                hint=_(
+                    "add it to the owns list of the unit or post accountable for it, or remove it from the catalogue"
+                ),
                 identity=(),
             )
 
@@ -238,9 +259,11 @@ def boundary_contradiction(model: Model, options: Mapping[str, Any]) -> Iterator
                 if duty is not None and duty in owned:
                     yield entity.finding(
                         path,
-                        f"{entity.key} excludes responsibility {duty.partition('/')[2]}, which it also owns",
-                        hint="remove it from owns or from excludes, whichever is not true",
-                        related=(entity.doc.related(owned[duty], "owned here"),),
+                        _("{entity} excludes responsibility {duty}, which it also owns").format(
+                            entity=entity_words(entity), duty=model.words(duty)
+                        ),
+                        hint=_("remove it from owns or from excludes, whichever is not true"),
+                        related=(entity.doc.related(owned[duty], _("owned here")),),
                         identity=(duty,),
                     )
 
@@ -293,18 +316,23 @@ def boundary_mismatch(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                     keys = owner_keys[duty] = {item.owner.key for item in owned}
                 if named in keys:
                     continue
-                name = duty.partition("/")[2]
-                which = "that owner" if len(owned) == 1 else "one of them"
+                words = {"entity": entity_words(entity), "duty": model.words(duty), "named": model.words(named)}
                 if owned:
-                    shown = listed([item.owner.key for item in owned[:SHOWN]], len(owned))
-                    hint = f"it is owned by {shown}; name {which}, or add it to the owns of {named}"
+                    shown = listed([item.owner.name for item in owned[:SHOWN]], len(owned))
+                    hint = (
+                        _("it is owned by {shown}; name that owner, or add it to the owns of {named}")
+                        if len(owned) == 1
+                        else _("it is owned by {shown}; name one of them, or add it to the owns of {named}")
+                    ).format(shown=shown, named=_name(named))
                 else:
-                    hint = f"nobody owns it: add it to the owns of {named}"
+                    hint = _("nobody owns it: add it to the owns of {named}").format(named=_name(named))
                 yield entity.finding(
                     path,
-                    f"{entity.key} says responsibility {name} is owned by {named}, but {named} does not own it",
+                    _("{entity} says responsibility {duty} is owned by {named}, but {named} does not own it").format(
+                        **words
+                    ),
                     hint=hint,
-                    related=tuple(item.owner.doc.related(item.path, "owned here") for item in owned[:SHOWN]),
+                    related=tuple(item.owner.doc.related(item.path, _("owned here")) for item in owned[:SHOWN]),
                     identity=(duty, named),
                 )
 

@@ -6,8 +6,9 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.i18n import _
 from opsgov.load.documents import Path
-from opsgov.model.entities import Entity, Model, next_items
+from opsgov.model.entities import Entity, Model, entity_words, next_items
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -120,7 +121,7 @@ class _Steps:
 
     def ending(self) -> set[int]:
         """Steps from which an end step (or an unknown `next`, already reported) can be reached."""
-        preceding: list[list[int]] = [[] for _ in self.steps]
+        preceding: list[list[int]] = [[] for _step in self.steps]
         for source, targets in enumerate(self.following):
             for target in targets:
                 preceding[target].append(source)
@@ -372,14 +373,25 @@ def process_duty_owner(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             keys = owner_sets[duty] = {item.owner.key for item in owned}
         if owner in keys or any(container in keys for container in structure.containers(owner)):
             continue
-        shown = listed([item.owner.key for item in owned[:SHOWN]], len(owned))
-        which = "that owner nor inside it" if len(owned) == 1 else "one of them nor inside one"
+        shown = listed([model.words(item.owner.key) for item in owned[:SHOWN]], len(owned))
+        message = (
+            _(
+                "process {process} carries responsibility {duty}, owned by {shown}, but its owner {owner} is "
+                "neither that owner nor inside it"
+            )
+            if len(owned) == 1
+            else _(
+                "process {process} carries responsibility {duty}, owned by {shown}, but its owner {owner} is "
+                "neither one of them nor inside one"
+            )
+        )
         yield process.finding(
             path,
-            f"process {process.name} carries responsibility {duty.partition('/')[2]}, owned by {shown}, "
-            f"but its owner {owner} is neither {which}",
-            hint="make the duty's owner (or a post inside it) own the process, or correct the responsibility",
-            related=tuple(item.owner.doc.related(item.path, "the duty is owned here") for item in owned[:SHOWN]),
+            message.format(
+                process=entity_words(process), duty=model.words(duty), shown=shown, owner=model.words(owner)
+            ),
+            hint=_("make the duty's owner (or a post inside it) own the process, or correct the responsibility"),
+            related=tuple(item.owner.doc.related(item.path, _("the duty is owned here")) for item in owned[:SHOWN]),
             identity=(duty, owner, *sorted(keys)),
         )
 

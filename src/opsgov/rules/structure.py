@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.i18n import N_, _
 from opsgov.load.documents import Path
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Model, entity_words
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
@@ -29,10 +30,9 @@ def _name(key: str) -> str:
     return key.partition("/")[2]
 
 
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+def _counted(count: int, one: str, many: str) -> str:
+    """`1 unit`, `3 units` (`one` and `many` are catalogue messages with a {count} placeholder)."""
+    return (_(one) if count == 1 else _(many)).format(count=count)
 
 
 class _Cycles:
@@ -78,34 +78,46 @@ class _Cycles:
 
 def _cycle_finding(model: Model, cycle: list[str], field: str, feeding: int) -> Finding:
     """One finding per cycle, at the link of the member that sorts first; the other links are related."""
-    spelled = " -> ".join(_name(key) for key in (*cycle, cycle[0]))
+    spelled = " -> ".join(model.words(key) for key in (*cycle, cycle[0]))
     entity = model.get(cycle[0])
     assert entity is not None
-    noun, self_loop, top = _CYCLE_WORDS[field]
+    self_loop, many, one_below, many_below = _CYCLE_WORDS[field]
     if len(cycle) == 1:
-        message = f"{entity.key} {self_loop}: {spelled}"
+        message = _(self_loop).format(entity=entity_words(entity), cycle=spelled)
     else:
-        message = f"{noun} form a cycle of {field} links: {spelled}"
+        message = _(many).format(cycle=spelled)
     if feeding:
-        message += f"; {_plural(feeding, 'other ' + noun[:-1])} below it cannot reach {top} either"
+        message += _counted(feeding, one_below, many_below)
     related: list[Related] = []
     for index, key in enumerate(cycle[1 : _RELATED_CAP + 1], start=1):
         member = model.get(key)
         if member is not None:
             following = cycle[(index + 1) % len(cycle)]
-            related.append(member.doc.related(("spec", field), f"{_name(key)} -> {_name(following)}"))
+            related.append(member.doc.related(("spec", field), f"{model.words(key)} -> {model.words(following)}"))
     return entity.finding(
-        ("spec", field), message, related=tuple(related), hint=_CYCLE_HINTS[field], identity=tuple(sorted(cycle))
+        ("spec", field), message, related=tuple(related), hint=_(_CYCLE_HINTS[field]), identity=tuple(sorted(cycle))
     )
 
 
 _CYCLE_WORDS = {
-    "parent": ("units", "is its own parent", "the root unit"),
-    "reportsTo": ("positions", "reports to itself", "the top position"),
+    "parent": (
+        N_("unit {entity} is its own parent: {cycle}"),
+        N_("units form a cycle of parent links: {cycle}"),
+        N_("; {count} other unit below it cannot reach the root unit either"),
+        N_("; {count} other units below it cannot reach the root unit either"),
+    ),
+    "reportsTo": (
+        N_("position {entity} reports to itself: {cycle}"),
+        N_("positions form a cycle of reportsTo links: {cycle}"),
+        N_("; {count} other position below it cannot reach the top position either"),
+        N_("; {count} other positions below it cannot reach the top position either"),
+    ),
 }
 _CYCLE_HINTS = {
-    "parent": "point one of these parent links at a unit outside the cycle; only the root unit has no parent",
-    "reportsTo": "let one of these posts report to a post outside the cycle; only the top position has no reportsTo",
+    "parent": N_("point one of these parent links at a unit outside the cycle; only the root unit has no parent"),
+    "reportsTo": N_(
+        "let one of these posts report to a post outside the cycle; only the top position has no reportsTo"
+    ),
 }
 
 
@@ -139,8 +151,8 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """
     if not model.known["Organization"]:
         first = min(model, key=lambda e: (e.doc.file, e.doc.index), default=None)
-        message = "the repository declares no Organization; exactly one is needed, naming the root unit"
-        hint = "add an Organization document with spec.root naming the top unit"
+        message = _("the repository declares no Organization; exactly one is needed, naming the root unit")
+        hint = _("add an Organization document with spec.root naming the top unit")
         identity = ("no Organization",)  # not the file it is reported in: that depends on which file sorts first
         if first is None:
             yield Finding(".", 1, 1, "", message, hint=hint, identity=identity)
@@ -156,10 +168,12 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             yield extra.doc.finding(
                 "",
                 ("metadata", "name"),
-                f"a second Organization '{extra.name}': the repository already declares '{first_org.name}'",
+                _("a second Organization {extra}: the repository already declares {first}").format(
+                    extra=entity_words(extra), first=entity_words(first_org)
+                ),
                 entity=extra.key,
-                hint="keep exactly one Organization per repository",
-                related=(first_org.doc.related(("metadata", "name"), "first Organization"),),
+                hint=_("keep exactly one Organization per repository"),
+                related=(first_org.doc.related(("metadata", "name"), _("first Organization")),),
                 identity=every,
             )
     root = model.get(structure_of(model).root)
@@ -168,10 +182,12 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         if parent is not None:
             yield root.finding(
                 ("spec", "parent"),
-                f"{root.key} is the root unit of the Organization but has a parent, {parent}",
-                hint="remove spec.parent from the root unit, or make the Organization's root the top unit",
+                _("unit {root} is the root unit of the Organization but has a parent, {parent}").format(
+                    root=entity_words(root), parent=model.words(parent)
+                ),
+                hint=_("remove spec.parent from the root unit, or make the Organization's root the top unit"),
                 identity=(parent,),
-                related=(organizations[0].doc.related(("spec", "root"), "named as root here"),),
+                related=(organizations[0].doc.related(("spec", "root"), _("named as root here")),),
             )
 
 
@@ -268,12 +284,15 @@ def detached_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
         if unit.key == root or structure.parent.get(unit.key) is not None or "parent" in unit.spec:
             continue
         below = sum(1 for _ in structure.units_below(unit.key)) - 1
-        under = f" (with {_plural(below, 'unit')} under it)" if below else ""
+        under = _counted(below, N_(" (with {count} unit under it)"), N_(" (with {count} units under it)"))
+        under = under if below else ""
         yield unit.finding(
             ("metadata", "name"),
-            f"{unit.key} has no parent and is not the root unit {_name(root)}: it is detached from the "
-            f"organisation{under}",
-            hint="add spec.parent naming the unit it belongs to",
+            _("unit {unit} has no parent and is not the root unit {root}: it is detached from the organisation").format(
+                unit=entity_words(unit), root=model.words(root)
+            )
+            + under,
+            hint=_("add spec.parent naming the unit it belongs to"),
             identity=(),
         )
 
@@ -321,12 +340,11 @@ def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     root_unit = model.get(structure_of(model).root)
     root_head = model.get(root_unit.target(("spec", "head"))) if root_unit is not None else None
     if not tops:
-        message = "no position is the top of the reporting line: every position has a reportsTo"
-        hint = "remove spec.reportsTo from the top post (usually the head of the root unit)"
+        message = _("no position is the top of the reporting line: every position has a reportsTo")
+        hint = _("remove spec.reportsTo from the top post (usually the head of the root unit)")
         if root_head is not None:
-            yield root_head.finding(
-                ("spec", "reportsTo"), message + f"; {root_head.key} heads the root unit", hint=hint, identity=()
-            )
+            heads = _("; position {head} heads the root unit").format(head=entity_words(root_head))
+            yield root_head.finding(("spec", "reportsTo"), message + heads, hint=hint, identity=())
         elif model.organizations:
             yield model.organizations[0].finding(("metadata", "name"), message, hint=hint, identity=())
         else:  # the first post read: not an identity that survives moving documents, so none is kept
@@ -343,15 +361,17 @@ def top_position(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         if top is kept:
             continue
         manager = _suggested_manager(model, top)
-        hint = f"add spec.reportsTo: {_name(manager)}" if manager is not None else "add spec.reportsTo"
+        hint = _("add spec.reportsTo: {manager}").format(manager=_name(manager)) if manager else _("add spec.reportsTo")
         yield top.doc.finding(
             "",
             ("metadata", "name"),
-            f"{top.key} has no reportsTo, but {kept.key} is already the top position; only one post may have no "
-            "manager",
+            _(
+                "position {top} has no reportsTo, but {kept} is already the top position; only one post may have no "
+                "manager"
+            ).format(top=entity_words(top), kept=entity_words(kept)),
             entity=top.key,
             hint=hint,
-            related=(kept.doc.related(("metadata", "name"), "the top position"),),
+            related=(kept.doc.related(("metadata", "name"), _("the top position")),),
             identity=chosen or (top.key,),
         )
 
@@ -393,11 +413,15 @@ def head_outside_unit(model: Model, options: Mapping[str, Any]) -> Iterator[Find
         if home is None or home == unit.key:
             continue
         post = model.get(head)
-        related = (post.doc.related(("spec", "unit"), f"{_name(head)} is a position of {_name(home)}"),) if post else ()
+        words = {"unit": entity_words(unit), "head": model.words(head), "home": model.words(home)}
+        where = _("{head} is a position of {home}").format(**words)
+        related = (post.doc.related(("spec", "unit"), where),) if post else ()
         yield unit.finding(
             ("spec", "head"),
-            f"the head of {unit.key} is {head}, a position of {home}",
-            hint=f"name a position of {_name(unit.key)} as head, or move {_name(head)} into it",
+            _("the head of unit {unit} is {head}, a position of {home}").format(**words),
+            hint=_("name a position of {unit} as head, or move {head} into it").format(
+                unit=_name(unit.key), head=_name(head)
+            ),
             related=related,
             identity=(head, home),
         )
@@ -453,11 +477,21 @@ def reporting_crosses_tree(model: Model, options: Mapping[str, Any]) -> Iterator
         if structure.contains(manager_home, home):
             continue
         boss = model.get(manager)
-        related = (boss.doc.related(("spec", "unit"), f"{_name(manager)} is in {_name(manager_home)}"),) if boss else ()
+        words = {
+            "position": entity_words(position),
+            "home": model.words(home),
+            "manager": model.words(manager),
+            "manager_home": model.words(manager_home),
+        }
+        where = _("{manager} is in {manager_home}").format(**words)
+        related = (boss.doc.related(("spec", "unit"), where),) if boss else ()
         yield position.finding(
             ("spec", "reportsTo"),
-            f"{position.key} of {home} reports to {manager} of {manager_home}, which is neither its unit nor above it",
-            hint="report to a post of the own unit or a unit above it; write a matrix link as spec.dottedLines",
+            _(
+                "position {position} of {home} reports to {manager} of {manager_home}, which is neither its unit nor "
+                "above it"
+            ).format(**words),
+            hint=_("report to a post of the own unit or a unit above it; write a matrix link as spec.dottedLines"),
             related=related,
             identity=(manager, home, manager_home),
         )
@@ -513,18 +547,22 @@ def headcount_exceeded(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                 continue
             for path, ref in person.refs.items():
                 if ref.edge == "holds" and ref.target == post_key:
-                    related.append(person.doc.related(path, f"held by {person.name}"))
+                    related.append(person.doc.related(path, _("held by {person}").format(person=entity_words(person))))
                     break
-        held = f"{_plural(len(persons), 'person')} hold it: {listed([_name(key) for key in persons])}"
+        held = _counted(len(persons), N_("{count} person holds it: "), N_("{count} persons hold it: ")) + listed(
+            [model.words(key) for key in persons]
+        )
         if headcount == 0:
-            message = f"{post.key} is frozen (headcount 0) but {held}"
+            message = _("position {post} is frozen (headcount 0) but {held}").format(post=entity_words(post), held=held)
         else:
-            message = f"{post.key} has a headcount of {headcount} but {held}"
+            message = _("position {post} has a headcount of {headcount} but {held}").format(
+                post=entity_words(post), headcount=headcount, held=held
+            )
         path = ("spec", "headcount") if "headcount" in post.spec else ("metadata", "name")
         yield post.finding(
             path,
             message,
-            hint="raise spec.headcount to the approved establishment, or end an appointment",
+            hint=_("raise spec.headcount to the approved establishment, or end an appointment"),
             related=tuple(related),
             identity=(f"headcount {headcount}", *sorted(persons)),
         )
@@ -587,45 +625,51 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
     wanted = set(scope)
     holders = structure_of(model).holders
     # Post key -> (reason, where) pairs, collected in one pass over the entities that can make a post key.
-    reasons: dict[str, list[tuple[str, Related]]] = {}
+    # A reason is (its English words, the fingerprint's identity; the words in the run's language, the message's).
+    reasons: dict[str, list[tuple[tuple[str, str], Related]]] = {}
 
-    def add(post: str | None, reason: str, where: Related) -> None:
+    def add(post: str | None, reason: str, entity: Entity, where: Related) -> None:
         if post is not None and post.startswith("Position/") and post not in holders:
-            reasons.setdefault(post, []).append((reason, where))
+            words = (reason.format(entity=entity.key), _(reason).format(entity=entity_words(entity)))
+            reasons.setdefault(post, []).append((words, where))
 
     if "head" in wanted:
         for unit in model.units.values():
-            add(unit.target(("spec", "head")), f"heads {unit.key}", unit.doc.related(("spec", "head"), "head"))
+            add(unit.target(("spec", "head")), N_("heads {entity}"), unit, unit.doc.related(("spec", "head"), "head"))
     if "approves" in wanted:
         for matrix in model.entities("ApprovalMatrix"):
             for path, ref in matrix.refs.items():
                 if ref.edge == "approver" and ref.target not in holders:
-                    add(ref.target, f"approves in {matrix.key}", matrix.doc.related(path, "approver"))
+                    add(ref.target, N_("approves in {entity}"), matrix, matrix.doc.related(path, "approver"))
     if "accountable" in wanted or "process-owner" in wanted:
         for process in model.entities("Process"):
             for path, ref in process.refs.items():
                 if ref.target in holders:
                     continue
                 if ref.edge == "accountable" and "accountable" in wanted:
-                    add(ref.target, f"is accountable in {process.key}", process.doc.related(path, "accountable"))
+                    add(ref.target, N_("is accountable in {entity}"), process, process.doc.related(path, "accountable"))
                 elif ref.edge == "owner" and "process-owner" in wanted:
-                    add(ref.target, f"owns {process.key}", process.doc.related(path, "owner"))
+                    add(ref.target, N_("owns {entity}"), process, process.doc.related(path, "owner"))
     for position in model.positions.values():
         if position.key in holders:
             continue
         found = reasons.get(position.key, [])
         owned = position.spec.get("owns") or []
         if "owns" in wanted and owned:
-            found.insert(0, (f"owns {_plural(len(owned), 'duty')}", position.doc.related(("spec", "owns"), "owns")))
+            english = f"owns {len(owned)} dut{'y' if len(owned) == 1 else 'ies'}"
+            duties = _counted(len(owned), N_("owns {count} duty"), N_("owns {count} duties"))
+            found.insert(0, ((english, duties), position.doc.related(("spec", "owns"), "owns")))
         if not found:
             continue
-        shown = listed(list(dict.fromkeys(reason for reason, _ in found)))
+        shown = listed(list(dict.fromkeys(words for (_english, words), _where in found)))
         yield position.finding(
             ("metadata", "name"),
-            f"{position.key} is vacant (no Person holds it) but {shown}",
-            hint="appoint a Person (spec.holds), or move these duties and roles to a held post",
-            related=tuple(where for _, where in found[:_RELATED_CAP]),
-            identity=tuple(sorted({reason for reason, _ in found})),
+            _("position {position} is vacant (no Person holds it) but {shown}").format(
+                position=entity_words(position), shown=shown
+            ),
+            hint=_("appoint a Person (spec.holds), or move these duties and roles to a held post"),
+            related=tuple(where for _reason, where in found[:_RELATED_CAP]),
+            identity=tuple(sorted({english for (english, _words), _where in found})),
         )
 
 

@@ -1,0 +1,118 @@
+"""The language a person reads: gettext catalogues, chosen once per run.
+
+Messages are written in English in the code as `_("... {duty} ...").format(duty=...)`; `_` looks
+the English text up in the catalogue of the run's language,
+`src/opsgov/locale/<ll_CC>/LC_MESSAGES/opsgov.po`. The catalogue is read from its `.po` at runtime
+(opsgov.pofile, the reader the schema descriptions use too), so the repository, the wheel and an
+editable install all hold the one file translators edit and nothing has to be compiled.
+`scripts/update-catalogue.sh` extracts the messages with Babel (`pybabel extract`) and merges them
+into the catalogue; tests/test_i18n.py fails when a message has no translation or a translation's
+placeholders differ from the English ones.
+
+The language of a run: `--lang`, else opsgov.yaml `lang`, else the Organization's `spec.locale`,
+else the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads them); English by
+default. The pipeline sets it for the run in a context variable (`speaking`), so every format
+(text, JSON, SARIF, ...) carries the same translated text and nothing outlives the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from opsgov.pofile import read_po
+
+ENGLISH = "en"
+LANGUAGES = (ENGLISH, "zh_CN")
+"""The languages there are catalogues for (English is the code's own)."""
+
+DOMAIN = "opsgov"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh_hans": "zh_CN", "zh_hans_cn": "zh_CN", "zh_sg": "zh_CN"}
+_ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_language: ContextVar[str] = ContextVar("opsgov_language", default=ENGLISH)
+
+
+def normalize(tag: str) -> str | None:
+    """`zh-CN`, `zh_CN.UTF-8`, `zh`, `zh-Hans` -> `zh_CN`; `en*`, `C`, `POSIX` -> `en`; None for any other."""
+    plain = tag.strip().split(".")[0].split("@")[0].replace("-", "_").lower()
+    if not plain:
+        return None
+    if plain in ("c", "posix") or plain == ENGLISH or plain.startswith("en_"):
+        return ENGLISH
+    return _ALIASES.get(plain)
+
+
+def spoken(tag: str) -> str:
+    """A language asked for by name (--lang, opsgov.yaml): its catalogue, or ValueError naming those there are."""
+    language = normalize(tag)
+    if language is None:
+        there = ", ".join(name.replace("_", "-") for name in LANGUAGES)
+        raise ValueError(f"no messages in '{tag}'; there are: {there}")
+    return language
+
+
+def from_environment(environ: Mapping[str, str]) -> str | None:
+    """The language the environment asks for, as gettext reads it; None when it names none we have."""
+    for variable in _ENVIRONMENT:
+        value = environ.get(variable, "")
+        if not value:
+            continue
+        for tag in value.split(":") if variable == "LANGUAGE" else (value,):
+            language = normalize(tag)
+            if language is not None:
+                return language
+        if variable != "LANGUAGE":
+            return None  # the first set variable of LC_ALL, LC_MESSAGES, LANG decides, as in gettext
+    return None
+
+
+def choose(asked: str, locale: str, environ: Mapping[str, str] | None = None) -> str:
+    """The run's language: `asked` (--lang or opsgov.yaml), else the Organization's locale, else the environment."""
+    if asked:
+        return spoken(asked)
+    if locale:
+        return normalize(locale) or ENGLISH
+    return from_environment(os.environ if environ is None else environ) or ENGLISH
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """English message -> its translation (read once per process; the files do not change)."""
+    if language == ENGLISH:
+        return {}
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return read_po(path.read_text(encoding="utf-8"))
+
+
+def current() -> str:
+    return _language.get()
+
+
+def _(message: str) -> str:
+    """`message` in the run's language (itself when the catalogue lacks it, which a test forbids)."""
+    language = _language.get()
+    if language == ENGLISH:
+        return message
+    return catalogue(language).get(message, message)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; `_` translates it where it is used."""
+    return message
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak `language` inside the block (the pipeline's run, a command's output); restored after it."""
+    token = _language.set(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
