@@ -386,7 +386,7 @@ def test_unit_pages_show_findings_about_the_unit_its_posts_and_its_duties(tmp_pa
         return re.findall(r"<td><code>([a-z-]+)</code></td>", (out / "units" / f"{unit}.html").read_text("utf-8"))
 
     assert rules("x") == ["duty-overlap"] and rules("y") == ["duty-overlap"]  # an overlap shows on every owner
-    assert "responsibility audit is owned by Unit/x and Unit/y" in (out / "units" / "y.html").read_text("utf-8")
+    assert "职责 审计 (audit) 由 X部 (x) 和 Y部 (y) 承担，且互不包含" in (out / "units" / "y.html").read_text("utf-8")
     assert rules("ops") == ["vacant-key-post"]  # about its post coo
     assert rules("finance") == []
     findings = (out / "findings.html").read_text(encoding="utf-8")
