@@ -242,7 +242,7 @@ def test_an_acting_holder_fills_a_post_without_using_its_headcount(repo: Repo) -
     # The same holding, not acting, exceeds the headcount of 1.
     root.joinpath(PEOPLE).write_text(people.replace("acting: true", "acting: false"), encoding="utf-8")
     [finding] = only(check_repo(root, as_of=BEFORE), "headcount-exceeded")
-    assert finding.message == "Position/finance-director has a headcount of 1 but 2 persons hold it: zhao and qian"
+    assert finding.message == "position finance-director has a headcount of 1 but 2 persons hold it: zhao and qian"
 
 
 def test_an_acting_holder_fills_a_vacant_post(repo: Repo) -> None:
