@@ -62,7 +62,9 @@ _NUMBER_LOOKALIKE = re.compile(
     r"^[-+]?[0-9][0-9_,.]*([eE][-+]?[0-9]+)?\s*(万|亿|k|K|m|M)?$|^[-+]?\.?(nan|inf)$", re.IGNORECASE
 )
 _NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
-_KIND_PREFIX = "(?:Organization|Unit|Position|Person|Responsibility|Process|ApprovalMatrix|KPI|Policy|Waiver|Delegation)/"
+_KIND_PREFIX = (
+    "(?:Organization|Unit|Position|Person|Responsibility|Process|ApprovalMatrix|KPI|Policy|Waiver|Delegation)/"
+)
 _LOCALE = (
     "^[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
     "(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"

@@ -124,23 +124,22 @@ class Authority:
                 continue
             yield from self._approvals(g.source, matrix, (*seen, g))
 
-    def most(self, post: str, matrix: Entity, *, own_only: bool = False) -> tuple[bool, Decimal | None]:
-        """(approves anything, the most it may approve: None = no upper bound), itself or through delegations."""
+    def most(self, post: str, matrix: Entity) -> tuple[bool, Interval | None]:
+        """(approves anything, the highest band it approves, capped by the delegations it goes through).
+
+        The interval's `high` is the most it may approve (None: no upper bound).
+        """
         bands = matrix.spec.get("bands") or []
-        approves, highest = False, Decimal(0)
-        unbounded = False
+        approves, best = False, None
         for approval in self.approvals(post, matrix):
-            if own_only and approval.through:
-                continue
             approves = True
-            high = band_interval(bands[approval.band]).high
-            caps = [g.cap for g in approval.through if g.cap is not None]
-            if high is None and not caps:
-                unbounded = True
-                continue
-            bounds = [*caps, *([high] if high is not None else [])]
-            highest = max(highest, min(bounds))
-        return approves, None if unbounded else highest
+            interval = band_interval(bands[approval.band])
+            for g in approval.through:
+                if g.cap is not None and (interval.high is None or g.cap < interval.high):
+                    interval = Interval(interval.low, interval.low_inclusive, g.cap, True)
+            if best is None or _above(interval, best):
+                best = interval
+        return approves, best
 
     def delegates(self, matrix: Entity) -> dict[str, list[Approval]]:
         """Delegate post key -> the bands it approves in `matrix` through a delegation in force."""
@@ -153,3 +152,12 @@ class Authority:
 
     def for_delegation(self, delegation: Entity) -> Grant | None:
         return next((g for g in self.grants if g.delegation is delegation), None)
+
+
+def _above(one: Interval, other: Interval) -> bool:
+    """Whether `one` reaches higher than `other`."""
+    if other.high is None:
+        return False
+    if one.high is None:
+        return True
+    return one.high > other.high or (one.high == other.high and one.high_inclusive and not other.high_inclusive)

@@ -7,10 +7,11 @@ them. References that do not resolve were reported by `dangling-ref`; they are l
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 from opsgov.model.approvals import matrix_currency
-from opsgov.model.bands import money
+from opsgov.model.bands import Interval, money
 from opsgov.model.delegation import Authority, Grant
 from opsgov.model.entities import Model
 from opsgov.report.finding import Finding
@@ -51,7 +52,7 @@ def _matrices(model: Model, authority: Authority, g: Grant) -> list[tuple[int | 
     """(index in `matrices` or None when absent, matrix key) that the grant covers."""
     if g.matrices is not None:
         listed = g.delegation.spec.get("matrices") or []
-        found = []
+        found: list[tuple[int | None, str]] = []
         for index in range(len(listed)):
             key = g.delegation.target(("spec", "matrices", index))
             if key is not None:
@@ -110,7 +111,7 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
         for index, key in covered:
             matrix = model.get(key)
             assert matrix is not None
-            approves, most = authority.most(g.source, matrix)
+            approves, best = authority.most(g.source, matrix)
             any_approval = any_approval or approves
             if not approves and index is not None:
                 yield delegation.finding(
@@ -120,14 +121,17 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                     hint=f"remove {matrix.name} from matrices, or delegate from a post that approves in it",
                     identity=(matrix.key, "approves nothing"),
                 )
-            elif approves and g.cap is not None and most is not None and g.cap > most:
+            elif best is not None and best.high is not None and g.cap is not None and _exceeds(g.cap, best):
                 currency = matrix_currency(model, matrix)
+                most = money(best.high, currency)
+                limit = f"up to {most}" if best.high_inclusive else f"below {most}"
                 yield delegation.finding(
                     ("spec", "upTo"),
                     f"{delegation.name} lets {_name(g.delegate) or 'its delegate'} approve up to "
-                    f"{money(g.cap, currency)} in {matrix.name}, but {_name(g.source)} may approve at most "
-                    f"{money(most, currency)} there",
-                    hint=f"lower upTo to {money(most)} or less",
+                    f"{money(g.cap, currency)} in {matrix.name}, but {_name(g.source)} may approve only {limit} there",
+                    hint=f"lower upTo to {money(best.high)} or less"
+                    if best.high_inclusive
+                    else f"lower upTo below {money(best.high)}",
                     identity=(matrix.key, "above the most"),
                 )
         if g.matrices is None and not any_approval:
@@ -259,6 +263,11 @@ def delegation_chain(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                     f"{_name(held.source)}",
                     identity=(matrix.key, held.key),
                 )
+
+
+def _exceeds(cap: Decimal, best: Interval) -> bool:
+    assert best.high is not None
+    return cap > best.high or (cap == best.high and not best.high_inclusive)
 
 
 def _loop(start: Grant, by_source: dict[str, list[Grant]]) -> list[Grant] | None:
