@@ -203,3 +203,30 @@ def test_step_approval_sod_through_a_delegation(repo: Repo) -> None:
         "accountant prepares a request it can approve: step 'draft' leads into approval step 'approve', "
         "and it approves, through Delegation/ceo-leave (from 2026-11-16 to 2026-12-04), band 3 of payments"
     ]
+
+
+def test_who_approves_and_explain_show_the_delegate_in_force(repo: Repo) -> None:
+    from decimal import Decimal
+
+    from opsgov.commands.explain import explain
+    from opsgov.model.approvals import who_approves
+
+    root = repo(
+        {"ops/org-units.yaml": ORG, "ops/delegations.yaml": delegation("cfo-leave", spec(extra=", upTo: 500000"))}
+    )
+    report = check_repo(root)
+    assert report.model is not None
+    matrix = report.model.find("payments", "ApprovalMatrix")
+    assert matrix is not None
+    stand = (
+        "finance-manager 财务经理 in place of finance-director, through Delegation/cfo-leave "
+        "(from 2026-11-16 to 2026-12-04), up to 500,000 CNY"
+    )
+    assert f"delegate in force: {stand}" in list(who_approves(report.model, matrix, Decimal(300000)).lines())
+    above_cap = who_approves(report.model, matrix, Decimal(600000))
+    assert above_cap.stands == () and above_cap.to_dict()["delegates"] == []
+    assert f"     delegate in force: {stand}" in explain(report, "payments").text().splitlines()
+    assert any(
+        "in place of 财务总监 (Position/finance-director), through Delegation/cfo-leave" in line
+        for line in explain(report, "finance-manager").text().splitlines()
+    )

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from opsgov.model.bands import Interval, band_interval, to_decimal
+from opsgov.model.bands import Interval, Measure, band_interval, to_decimal
 from opsgov.model.dates import Window, document_window
 from opsgov.model.entities import Entity, Model
 
@@ -161,3 +161,53 @@ def _above(one: Interval, other: Interval) -> bool:
     if one.high is None:
         return True
     return one.high > other.high or (one.high == other.high and one.high_inclusive and not other.high_inclusive)
+
+
+@dataclass(frozen=True, slots=True)
+class Stand:
+    """A delegate standing in for an approver of one band: who, for whom, through what, up to what."""
+
+    delegate: str
+    delegator: str
+    approval: Approval
+
+    @property
+    def cap(self) -> Decimal | None:
+        caps = [g.cap for g in self.approval.through if g.cap is not None]
+        return min(caps) if caps else None
+
+    def words(self, model: Model, measure: Measure) -> str:
+        """`finance-manager 财务经理 in place of finance-director, through Delegation/x (window), up to 200,000`."""
+        entity = model.get(self.delegate)
+        name = self.delegate.partition("/")[2]
+        title = entity.title if entity is not None and entity.title != name else ""
+        text = (
+            f"{name} {title}".strip()
+            + f" in place of {self.delegator.partition('/')[2]}, through {self.approval.words()}"
+        )
+        return text if self.cap is None else f"{text}, up to {measure.amount(self.cap)}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "delegate": self.delegate,
+            "inPlaceOf": self.delegator,
+            "through": [
+                {"delegation": g.key, "validFrom": _day(g.window.start), "validUntil": _day(g.window.end)}
+                for g in self.approval.through
+            ],
+            "upTo": None if self.cap is None else str(self.cap),
+        }
+
+
+def _day(day: object) -> str | None:
+    return None if day is None else str(day)
+
+
+def band_stands(authority: Authority, matrix: Entity) -> dict[int, list[Stand]]:
+    """Band index -> the delegates in force that stand in for one of its approvers."""
+    bands: dict[int, list[Stand]] = {}
+    for post, approvals in authority.delegates(matrix).items():
+        for approval in approvals:
+            delegator = approval.through[-1].source
+            bands.setdefault(approval.band, []).append(Stand(post, delegator, approval))
+    return bands
