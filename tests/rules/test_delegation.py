@@ -230,3 +230,16 @@ def test_who_approves_and_explain_show_the_delegate_in_force(repo: Repo) -> None
         "in place of 财务总监 (Position/finance-director), through Delegation/cfo-leave" in line
         for line in explain(report, "finance-manager").text().splitlines()
     )
+
+
+def test_the_approvals_table_lists_delegations_in_force(repo: Repo) -> None:
+    from opsgov.render.approvals_table import approvals_tables
+
+    documents = docs(delegation("cfo-leave", spec(extra=", upTo: 500000, matrices: [payments]")))
+    report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": documents}))
+    assert report.model is not None
+    last = approvals_tables(report.model)[-1]
+    assert last.title == "生效中的授权"  # the organisation is zh-CN
+    assert last.rows == [
+        ["授权", "财务总监", "财务经理", "付款审批", "500,000 CNY", "2026-11-16 至 2026-12-04", "年假"]
+    ]
