@@ -243,3 +243,23 @@ def test_the_approvals_table_lists_delegations_in_force(repo: Repo) -> None:
     assert last.rows == [
         ["授权", "财务总监", "财务经理", "付款审批", "500,000 CNY", "2026-11-16 至 2026-12-04", "年假"]
     ]
+
+
+def test_a_delegate_takes_the_delegators_place_in_a_countersign(repo: Repo) -> None:
+    countersigned = doc(
+        "ApprovalMatrix",
+        "capex",
+        "{subject: capex, bands: [{approvers: [finance-director, finance-manager], mode: all}]}",
+        title="资本支出",
+    )
+    to_cosigner = delegation("cfo-leave", spec(extra=", matrices: [capex]"))
+    found = run(repo, countersigned, to_cosigner, rule="countersign-single")
+    assert [(f.entity, f.message) for f in found] == [
+        (
+            "ApprovalMatrix/capex",
+            "band 1 of capex is countersigned (mode: all), but finance-manager signs in place of finance-director "
+            "through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04): one post signs twice",
+        )
+    ]
+    to_other = delegation("cfo-leave", spec(to="accountant", extra=", matrices: [capex]"))
+    assert run(repo, countersigned, to_other, rule="countersign-single") == []

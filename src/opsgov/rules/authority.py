@@ -19,7 +19,7 @@ from typing import Any
 from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
-from opsgov.model.delegation import Authority
+from opsgov.model.delegation import Authority, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
@@ -760,7 +760,10 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     """Countersigning (会签, `mode: all`) and sequential approval exist to need more than one
     signature; with a single approver they silently mean `any`, which usually means an
     approver was forgotten. A single Unit approver counts as one approver: the body decides
-    as one. The finding stands at the band's `mode`; the entity is the ApprovalMatrix.
+    as one. A delegate takes the delegator's place in a countersign, so a Delegation in force
+    to a post that already signs the band leaves one post signing twice: that is at fault too
+    (the message names the Delegation and its window). The finding stands at the band's
+    `mode`; the entity is the ApprovalMatrix.
 
     Given:
         kind: Unit
@@ -793,10 +796,24 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
           bands:
             - {approvers: [finance-director], mode: all}
     """
+    authority = Authority(model) if model.known["Delegation"] else None
     for matrix in model.entities("ApprovalMatrix"):
+        stands = band_stands(authority, matrix) if authority is not None else {}
         for index, band in enumerate(_bands(matrix)):
             mode = band.get("mode", "any")
             approvers = band.get("approvers") or []
+            if mode in ("all", "sequential") and len(approvers) > 1:
+                signing = {key for _, key in _approvers(matrix, index)}
+                for stand in stands.get(index, ()):
+                    if stand.delegate in signing and stand.delegator in signing:
+                        yield matrix.finding(
+                            ("spec", "bands", index, "mode"),
+                            f"band {index + 1} of {matrix.name} is countersigned (mode: {mode}), but "
+                            f"{_label(stand.delegate)} signs in place of {_label(stand.delegator)} through "
+                            f"{stand.approval.words()}: one post signs twice",
+                            hint="delegate to a post that does not already sign this band",
+                            identity=(_band_id(band_interval(band)), str(mode), stand.approval.through[0].key),
+                        )
             if mode in ("all", "sequential") and len(approvers) == 1:
                 yield matrix.finding(
                     ("spec", "bands", index, "mode"),
