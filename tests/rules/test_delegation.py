@@ -263,3 +263,13 @@ def test_a_delegate_takes_the_delegators_place_in_a_countersign(repo: Repo) -> N
     ]
     to_other = delegation("cfo-leave", spec(to="accountant", extra=", matrices: [capex]"))
     assert run(repo, countersigned, to_other, rule="countersign-single") == []
+
+
+def test_policies_see_delegates_in_force(repo: Repo) -> None:
+    from opsgov.model.facts import compute_facts
+
+    report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": delegation("cfo-leave", spec())}))
+    assert report.model is not None
+    facts = compute_facts(report.model, ["Position"])
+    assert facts["Position/finance-director"]["delegatesTo"] == ["finance-manager"]
+    assert facts["Position/finance-manager"]["delegatesTo"] == []
