@@ -216,8 +216,7 @@ def test_who_approves_and_explain_show_the_delegate_in_force(repo: Repo) -> None
     )
     report = check_repo(root)
     assert report.model is not None
-    matrix = report.model.find("payments", "ApprovalMatrix")
-    assert matrix is not None
+    matrix = report.model.by_kind["ApprovalMatrix"]["payments"]
     stand = (
         "finance-manager 财务经理 in place of finance-director, through Delegation/cfo-leave "
         "(from 2026-11-16 to 2026-12-04), up to 500,000 CNY"

@@ -14,6 +14,7 @@ from opsgov.model.approvals import matrix_currency
 from opsgov.model.bands import Interval, money
 from opsgov.model.delegation import Authority, Grant
 from opsgov.model.entities import Model
+from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
@@ -370,7 +371,7 @@ def delegation_approver(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
           reason: 年假
           approvedBy: finance-manager    # the delegate
     """
-    structure = model.structure
+    structure = structure_of(model)
     for g in Authority(model).grants:
         delegation = g.delegation
         approver = delegation.target(("spec", "approvedBy"))
