@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from opsgov.model.approvals import matrix_currency
-from opsgov.model.bands import Interval, money
+from opsgov.model.approvals import matrix_measure
+from opsgov.model.bands import Interval
 from opsgov.model.delegation import Authority, Grant
 from opsgov.model.entities import Model
 from opsgov.model.structure import structure_of
@@ -123,16 +123,14 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                     identity=(matrix.key, "approves nothing"),
                 )
             elif best is not None and best.high is not None and g.cap is not None and _exceeds(g.cap, best):
-                currency = matrix_currency(model, matrix)
-                most = money(best.high, currency)
+                measure = matrix_measure(model, matrix)
+                most = measure.amount(best.high)
                 limit = f"up to {most}" if best.high_inclusive else f"below {most}"
                 yield delegation.finding(
                     ("spec", "upTo"),
                     f"{delegation.name} lets {_name(g.delegate) or 'its delegate'} approve up to "
-                    f"{money(g.cap, currency)} in {matrix.name}, but {_name(g.source)} may approve only {limit} there",
-                    hint=f"lower upTo to {money(best.high)} or less"
-                    if best.high_inclusive
-                    else f"lower upTo below {money(best.high)}",
+                    f"{measure.amount(g.cap)} in {matrix.name}, but {_name(g.source)} may approve only {limit} there",
+                    hint=f"lower upTo to {most} or less" if best.high_inclusive else f"lower upTo below {most}",
                     identity=(matrix.key, "above the most"),
                 )
         if g.matrices is None and not any_approval:
