@@ -272,3 +272,15 @@ def test_policies_see_delegates_in_force(repo: Repo) -> None:
     facts = compute_facts(report.model, ["Position"])
     assert facts["Position/finance-director"]["delegatesTo"] == ["finance-manager"]
     assert facts["Position/finance-manager"]["delegatesTo"] == []
+
+
+def test_a_delegation_takes_no_metadata_window(repo: Repo) -> None:
+    bad = delegation("cfo-leave", spec()).replace("title: 授权}", "title: 授权, validUntil: 2026-12-04}")
+    found = run(repo, bad, rule="schema")
+    assert [(f.line, f.message, f.hint) for f in found] == [
+        (
+            3,
+            "field 'validUntil' is not allowed in metadata",
+            "A Delegation's window is spec.validFrom and spec.validUntil, not metadata.",
+        )
+    ]

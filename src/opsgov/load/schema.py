@@ -402,6 +402,10 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
             f"{where} has both '{present}' and '{other}'; use one of them",
             "from/over are the lower bound (inclusive/exclusive), upTo/below the upper bound",
         )
+    elif keyword == "not" and "propertyNames" in error.relative_schema_path and isinstance(instance, str):
+        # A key the kind forbids (a Delegation's metadata.validFrom): at the key, the schema's description as hint.
+        hint = str(error.schema.get("description", "")) if isinstance(error.schema, dict) else ""
+        yield _Problem((*path, instance), f"field '{instance}' is not allowed in {where}", hint, at_key=True)
     elif keyword == "propertyNames":
         yield _Problem(path, f"{where}: key {_describe(instance)} is not allowed here")
     else:
