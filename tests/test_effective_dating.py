@@ -493,4 +493,5 @@ def test_the_model_lists_every_window_for_the_change_dates() -> None:
         "2026-11-23",
         "2027-01-01",
         "2027-02-01",
+        "2027-02-15",  # the day after ops/delegations/finance-director-leave.yaml ends
     ]

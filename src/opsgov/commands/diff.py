@@ -389,7 +389,7 @@ def _findings(base: Report, head: Report) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-OTHER_KINDS = ("Responsibility", "Process", "ApprovalMatrix", "KPI", "Person", "Policy", "Waiver")
+OTHER_KINDS = ("Responsibility", "Process", "ApprovalMatrix", "KPI", "Person", "Policy", "Waiver", "Delegation")
 
 
 def _upcoming(model: Model) -> dict[tuple[str, str, str], Entity]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from opsgov import escape
 from opsgov.model.approvals import BandRow, bands_table, matrix_category, matrix_measure, vote_words
+from opsgov.model.delegation import Authority, Stand, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.find import find
 from opsgov.model.graph import build_graph
@@ -112,6 +113,7 @@ class Explainer:
         self.model: Model = report.model
         self.structure: Structure = structure_of(self.model)
         self.graph = build_graph(self.model)
+        self._authority: Authority | None = None
 
     # names
 
@@ -253,6 +255,35 @@ class Explainer:
             lines.append(f"votes in {self.label(body_key)}: {vote_words(body)}")
             body_lines = self._approval_lines(body_key)
             lines.extend(f"  as a member: the body {line}" for line in body_lines if line.startswith("approves "))
+        lines.extend(self._delegated_lines(key))
+        return lines
+
+    def _stands(self, matrix: Entity) -> dict[int, list[Stand]]:
+        """Delegates in force per band of the matrix (docs/format.md, Delegation)."""
+        if not self.model.known["Delegation"]:
+            return {}
+        if self._authority is None:
+            self._authority = Authority(self.model)
+        return band_stands(self._authority, matrix)
+
+    def _delegated_lines(self, key: str) -> list[str]:
+        """What a post approves through delegations in force, with the Delegation and its window."""
+        if not key.startswith("Position/") or not self.model.known["Delegation"]:
+            return []
+        lines = []
+        for matrix in self.model.entities("ApprovalMatrix"):
+            rows = bands_table(self.model, matrix)
+            measure = matrix_measure(self.model, matrix)
+            for band, stands in sorted(self._stands(matrix).items()):
+                for stand in stands:
+                    if stand.delegate == key:
+                        row = rows[band]
+                        words = f"{self.label(matrix.key)}, band {row.number}: {row.words}"
+                        lines.append(
+                            f"approves {words} in place of {self.label(stand.delegator)}, "
+                            f"through {stand.approval.words()}"
+                            + ("" if stand.cap is None else f", up to {measure.amount(stand.cap)}")
+                        )
         return lines
 
     def kpi_words(self, spec: dict[str, Any]) -> str:
@@ -468,6 +499,7 @@ class Explainer:
         page.facts.append(", ".join(facts))
         page.section("Requesters", self.labels(self.outgoing(entity, "requester")))
         lines = []
+        stands = self._stands(entity)
         for row in bands_table(self.model, entity):
             approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
             lines.append(f"{row.number}. {row.words}: {', '.join(approvers)}")
@@ -478,6 +510,8 @@ class Explainer:
                 lines.append(
                     f"   escalates after {row.escalation.after} to {self.label(to.key) if to.key else to.name}"
                 )
+            for stand in stands.get(row.number - 1, ()):
+                lines.append(f"   delegate in force: {stand.words(self.model, measure)}")
         page.section("Bands", lines)
         page.section("Used in steps", [self._step_label(s) for s in self.incoming(entity.key, "approval")])
 

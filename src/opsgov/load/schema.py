@@ -42,6 +42,7 @@ KINDS = (
     "KPI",
     "Policy",
     "Waiver",
+    "Delegation",
 )
 KIND_FILES = {kind: f"{kind.lower()}.json" for kind in KINDS}
 ENVELOPE = "envelope.json"
@@ -61,7 +62,9 @@ _NUMBER_LOOKALIKE = re.compile(
     r"^[-+]?[0-9][0-9_,.]*([eE][-+]?[0-9]+)?\s*(万|亿|k|K|m|M)?$|^[-+]?\.?(nan|inf)$", re.IGNORECASE
 )
 _NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
-_KIND_PREFIX = "(?:Organization|Unit|Position|Person|Responsibility|Process|ApprovalMatrix|KPI|Policy|Waiver)/"
+_KIND_PREFIX = (
+    "(?:Organization|Unit|Position|Person|Responsibility|Process|ApprovalMatrix|KPI|Policy|Waiver|Delegation)/"
+)
 _LOCALE = (
     "^[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
     "(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
@@ -399,6 +402,10 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
             f"{where} has both '{present}' and '{other}'; use one of them",
             "from/over are the lower bound (inclusive/exclusive), upTo/below the upper bound",
         )
+    elif keyword == "not" and "propertyNames" in error.relative_schema_path and isinstance(instance, str):
+        # A key the kind forbids (a Delegation's metadata.validFrom): at the key, the schema's description as hint.
+        hint = str(error.schema.get("description", "")) if isinstance(error.schema, dict) else ""
+        yield _Problem((*path, instance), f"field '{instance}' is not allowed in {where}", hint, at_key=True)
     elif keyword == "propertyNames":
         yield _Problem(path, f"{where}: key {_describe(instance)} is not allowed here")
     else:

@@ -15,6 +15,7 @@ from typing import Any
 
 from opsgov.config.settings import ConfigError
 from opsgov.model.bands import Interval, Measure, band_interval
+from opsgov.model.delegation import Authority, Stand, band_stands
 from opsgov.model.entities import Entity, Model
 
 MODES = {
@@ -206,6 +207,9 @@ class Answer:
     amount: Decimal | None
     measure: Measure
     bands: tuple[BandRow, ...]
+    stands: tuple[Stand, ...] = ()
+    """Delegates in force that may approve this amount in place of an approver (docs/format.md, Delegation)."""
+    stand_words: tuple[str, ...] = ()
 
     @property
     def currency(self) -> str | None:
@@ -235,6 +239,8 @@ class Answer:
             yield f"mode: {row.mode_words}"
             yield "approvers: " + ", ".join(party.words() for party in row.approvers)
             yield "escalation: " + (row.escalation.words() if row.escalation else "none")
+        for words in self.stand_words:
+            yield f"delegate in force: {words}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -248,11 +254,21 @@ class Answer:
             "band": self.bands[0].to_dict() if len(self.bands) == 1 else None,
             "bands": [row.to_dict() for row in self.bands],
             "problem": self.problem,
+            "delegates": [stand.to_dict() for stand in self.stands],
         }
 
 
 def who_approves(model: Model, matrix: Entity, amount: Decimal | None) -> Answer:
-    return Answer(matrix, amount, matrix_measure(model, matrix), tuple(bands_for(model, matrix, amount)))
+    measure = matrix_measure(model, matrix)
+    bands = tuple(bands_for(model, matrix, amount))
+    stands = band_stands(Authority(model), matrix) if model.known["Delegation"] else {}
+    chosen = tuple(
+        stand
+        for row in bands
+        for stand in stands.get(row.number - 1, ())
+        if stand.cap is None or amount is None or amount <= stand.cap
+    )
+    return Answer(matrix, amount, measure, bands, chosen, tuple(stand.words(model, measure) for stand in chosen))
 
 
 _PLAIN_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")

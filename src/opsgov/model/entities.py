@@ -173,6 +173,12 @@ REFERENCES: dict[str, tuple[RefField, ...]] = {
         RefField(("approvedBy",), ("Position",), "approvedBy"),
         RefField(("targets", "*"), KINDS, "waives"),
     ),
+    "Delegation": (
+        RefField(("from",), ("Position",), "delegatesFrom"),
+        RefField(("to",), ("Position",), "delegatesTo"),
+        RefField(("matrices", "*"), ("ApprovalMatrix",), "delegates"),
+        RefField(("approvedBy",), ("Position",), "approvedBy"),
+    ),
 }
 
 

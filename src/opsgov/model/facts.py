@@ -56,6 +56,7 @@ FACTS: dict[str, dict[str, str]] = {
         "acting": "true when an acting holder (`acting: true`) holds it on the as-of date",
         "approves": "names of the approval matrices in which it is an approver, sorted",
         "processes": "names of the processes in which it is responsible or accountable, sorted",
+        "delegatesTo": "names of the posts to which a Delegation in force hands its approval authority, sorted",
         **_WINDOW,
     },
     "Person": {**_WINDOW},
@@ -184,6 +185,11 @@ def _position_facts(model: Model, structure: Structure, names: Collection[str] |
         steps = process.spec.get("steps", ())
         if owner is not None and owner.startswith("Position/") and any(owner_is_accountable(s) for s in steps):
             processes.setdefault(owner, set()).add(process.name)
+    delegates: dict[str, set[str]] = {}
+    for delegation in model.entities("Delegation"):
+        source, target = delegation.target(("spec", "from")), delegation.target(("spec", "to"))
+        if source is not None and target is not None:
+            delegates.setdefault(source, set()).add(_name(target))
     persons = model.persons_declared
     facts: Facts = {}
     for key in structure.reports_to:
@@ -197,6 +203,7 @@ def _position_facts(model: Model, structure: Structure, names: Collection[str] |
             "acting": bool(structure.acting.get(key)),
             "approves": sorted(approves.get(key, ())),
             "processes": sorted(processes.get(key, ())),
+            "delegatesTo": sorted(delegates.get(key, ())),
         }
     return facts
 

@@ -7,10 +7,14 @@ algebra's own wording (`opsgov.model.bands.interval_words`, English or its Chine
 
 from __future__ import annotations
 
-from opsgov.model.approvals import Party, bands_table, matrix_category
+from datetime import date
+
+from opsgov.model.approvals import Party, bands_table, matrix_category, matrix_measure
+from opsgov.model.bands import Measure
+from opsgov.model.delegation import grant
 from opsgov.model.entities import Entity, Model
 from opsgov.render.table import Table
-from opsgov.render.words import chinese, duration, join, words_for
+from opsgov.render.words import chinese, duration, join, org_currency, words_for
 
 
 def vote_cell(unit: Entity, words: dict[str, str]) -> str:
@@ -76,14 +80,66 @@ def matrix_groups(model: Model, words: dict[str, str]) -> list[tuple[str, list[E
 
 
 def approvals_tables(model: Model) -> list[Table]:
-    """One table per matrix, titled by it and grouped by category: for Markdown and HTML, where headings name them."""
+    """One table per matrix, titled by it and grouped by category: for Markdown and HTML, where headings name them.
+
+    Then, when any is in force, the table of Delegations.
+    """
     words = words_for(model)
     header = [words["band"], words["approvers"], words["mode"], words["escalation"]]
-    return [
+    tables = [
         Table(header, approval_rows(model, matrix, words), title=_matrix_title(matrix), section=group)
         for group, matrices in matrix_groups(model, words)
         for matrix in matrices
     ]
+    delegations = delegation_rows(model, words)
+    if delegations:
+        # After the matrices, the Delegations in force (docs/format.md, Delegation): their own section when
+        # the matrices have sections, else a table of their own.
+        sectioned = any(table.section for table in tables)
+        header = [words[k] for k in ("delegation", "delegator", "delegate", "matrices", "cap", "window", "reason")]
+        title = "" if sectioned else words["delegations"]
+        tables.append(Table(header, delegations, title=title, section=words["delegations"] if sectioned else ""))
+    return tables
+
+
+def delegation_rows(model: Model, words: dict[str, str]) -> list[list[str]]:
+    """One row per Delegation in force: who to whom, in which matrices, up to what, when, why."""
+    zh = chinese(words)
+    joiner = "、" if zh else ", "
+    rows = []
+    for g in sorted((grant(d) for d in model.entities("Delegation")), key=lambda g: g.window.start or date.min):
+        spec = g.delegation.spec
+        matrices = [model.get(key) for key in g.matrices] if g.matrices is not None else []
+        scope = (
+            joiner.join(m.title for m in matrices if m is not None) if g.matrices is not None else words["all_matrices"]
+        )
+        start, end = g.window.start, g.window.end
+        when = f"{start} 至 {end}" if zh else g.window.describe()
+        rows.append(
+            [
+                g.delegation.title,
+                _title(model, g.source, spec.get("from")),
+                _title(model, g.delegate, spec.get("to")),
+                scope,
+                words["none"] if g.cap is None else _measure(model, g.matrices).amount(g.cap),
+                when,
+                str(spec.get("reason", "")),
+            ]
+        )
+    return rows
+
+
+def _title(model: Model, key: str, raw: object) -> str:
+    entity = model.get(key)
+    return entity.title if entity is not None else str(raw)
+
+
+def _measure(model: Model, matrices: tuple[str, ...] | None) -> Measure:
+    """What a Delegation's cap measures: that of its (first) matrix, else money in the Organization's currency."""
+    first = model.get(matrices[0]) if matrices else None
+    if first is not None:
+        return matrix_measure(model, first)
+    return Measure("money", org_currency(model) or None)
 
 
 def approvals_sheet(model: Model) -> Table:

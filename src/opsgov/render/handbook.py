@@ -36,7 +36,7 @@ from opsgov.model.dates import DEFAULT_HORIZON, reviewed_on
 from opsgov.model.entities import Entity, Model
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
-from opsgov.render.approvals_table import approval_rows, matrix_groups, vote_cell
+from opsgov.render.approvals_table import approval_rows, delegation_rows, matrix_groups, vote_cell
 from opsgov.render.orgchart import OrgChartOptions, render_orgchart, top_units
 from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
@@ -549,7 +549,7 @@ def build_site(
                     "reviewed": _reviewed(site, matrix),
                 }
             )
-    page("approvals", f"approvals.{fmt}", 0, [], matrices=matrices)
+    page("approvals", f"approvals.{fmt}", 0, [], matrices=matrices, delegations=delegation_rows(model, site.words))
     page("scheduled", f"scheduled.{fmt}", 0, [], **_scheduled_context(site, horizon))
     kpis = []
     currency = org_currency(model)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opsgov.rules import authority, duties, kpis, policies, processes, reading, reviews, structure, tables
+from opsgov.rules import authority, delegation, duties, kpis, policies, processes, reading, reviews, structure, tables
 from opsgov.rules.base import Rule
 
 ENGINE_RULES = (
@@ -26,6 +26,7 @@ REGISTRY: dict[str, Rule] = {
         *duties.RULES,
         *processes.RULES,
         *authority.RULES,
+        *delegation.RULES,
         *reviews.RULES,
         *kpis.RULES,
         *policies.RULES,

@@ -19,6 +19,7 @@ from typing import Any
 from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
+from opsgov.model.delegation import Authority, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
@@ -361,7 +362,10 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
       post of an approving Unit), even when the two posts differ. Only holdings in force on
       the as-of date count; an acting appointment counts like any holding, and the message
       names it ("marketing-director (acting from 2026-12-01 to 2026-12-20; an approver of
-      band 1)") with its `holds` item as a related location.
+      band 1)") with its `holds` item as a related location;
+    - a requester that approves through a Delegation in force (docs/format.md, Delegation): the
+      message names the Delegation and its window, e.g. "through Delegation/cfo-leave-dec,
+      from 2026-12-01 to 2026-12-20", and its `to` is a related location.
 
     `allowSelfApproval: true` on the matrix accepts all of this (e.g. petty cash a post may
     spend on its own authority). The finding stands at the approver item with the requester
@@ -398,6 +402,7 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
             - {approvers: [marketing-director]}
     """
     structure = structure_of(model)
+    authority = Authority(model)
     # Only a person with two or more posts can be on both sides through different posts.
     multi_post = [(person, held) for person, held in _person_posts(model).items() if len(held) > 1]
     for matrix in model.entities("ApprovalMatrix"):
@@ -431,6 +436,7 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                         identity=(key, _band_id(band_interval(_bands(matrix)[index])), reason[1]),
                     )
                     flagged.add((index, j))
+        yield from _delegate_self_approval(matrix, requesters, authority)
         if not multi_post:
             continue
         approvers = _Approvers(matrix, structure)
@@ -472,6 +478,29 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                     # Not the band or the requesting post: which are named first depends on list order.
                     identity=(person_key, post, key),
                 )
+
+
+def _delegate_self_approval(matrix: Entity, requesters: _Requesters, authority: Authority) -> Iterator[Finding]:
+    """A requester that approves through a delegation in force (the message names it and its window)."""
+    for post, approvals in authority.delegates(matrix).items():
+        found = requesters.of_post(post)
+        if found is None:
+            continue
+        approval = approvals[0]
+        listed = matrix.target(("spec", "requesters", found))
+        why = "is itself a requester" if listed == post else f"lies in requester {_label(str(listed))}"
+        grant = approval.through[0]
+        yield matrix.finding(
+            ("spec", "bands", approval.band, "approvers", approval.approver),
+            f"{_label(post)} can approve its own requests in {matrix.name}: it approves band {approval.band + 1} "
+            f"through {approval.words()} and {why}",
+            hint=f"delegate to a post that does not request in {matrix.name}, or set allowSelfApproval: true",
+            related=(
+                matrix.doc.related(("spec", "requesters", found), "requester here"),
+                grant.delegation.doc.related(("spec", "to"), "delegated here"),
+            ),
+            identity=(post, grant.key, why),
+        )
 
 
 class _Approvers:
@@ -521,10 +550,11 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     """Whoever prepares a request must not approve it. In a process, the posts responsible for
     a step whose `next` leads directly into a step with `approval: MATRIX` prepare that
     request; none of them may be an approver of any band of MATRIX: a Position approver, or a
-    post in an approving Unit (a member of the committee). With Person documents, a person who
-    holds a preparing post and an approver post on the as-of date is at fault too; when an
-    acting appointment creates the conflict, the message names it ("marketing-director (acting
-    from 2026-12-01 to 2026-12-20)").
+    post in an approving Unit (a member of the committee), or a post that approves it through a
+    Delegation in force (the message names the Delegation and its window). With Person
+    documents, a person who holds a preparing post and an approver post on the as-of date is
+    at fault too; when an acting appointment creates the conflict, the message names it
+    ("marketing-director (acting from 2026-12-01 to 2026-12-20)").
 
     The finding stands at the preparing step's `responsible` item, with the approver item of
     the matrix as related location. The entity is the Process.
@@ -566,6 +596,7 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
             - {id: approve, title: 审批, responsible: marketing-director, approval: marketing-spend}
     """
     structure = structure_of(model)
+    authority = Authority(model)
     person_posts = _person_posts(model)
     cache: dict[str, _Approvers] = {}
     for process in model.entities("Process"):
@@ -599,6 +630,12 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                         detail = ", and it approves"
                         hint = "let a post that does not approve this matrix prepare the request"
                         how: tuple[str, ...] = ()
+                    elif delegated := [a for a in authority.approvals(post, matrix) if a.through]:
+                        found = (delegated[0].band, delegated[0].approver)
+                        subject = f"{_label(post)} prepares a request it can approve"
+                        detail = f", and it approves, through {delegated[0].words()},"
+                        hint = "let a post that does not approve this matrix, nor holds a delegation for it, prepare it"
+                        how = (delegated[0].through[0].key,)
                     else:
                         holder = _holder_approving(post, approvers, structure.holders, person_posts)
                         if holder is None:
@@ -723,7 +760,10 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     """Countersigning (会签, `mode: all`) and sequential approval exist to need more than one
     signature; with a single approver they silently mean `any`, which usually means an
     approver was forgotten. A single Unit approver counts as one approver: the body decides
-    as one. The finding stands at the band's `mode`; the entity is the ApprovalMatrix.
+    as one. A delegate takes the delegator's place in a countersign, so a Delegation in force
+    to a post that already signs the band leaves one post signing twice: that is at fault too
+    (the message names the Delegation and its window). The finding stands at the band's
+    `mode`; the entity is the ApprovalMatrix.
 
     Given:
         kind: Unit
@@ -756,10 +796,24 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
           bands:
             - {approvers: [finance-director], mode: all}
     """
+    authority = Authority(model) if model.known["Delegation"] else None
     for matrix in model.entities("ApprovalMatrix"):
+        stands = band_stands(authority, matrix) if authority is not None else {}
         for index, band in enumerate(_bands(matrix)):
             mode = band.get("mode", "any")
             approvers = band.get("approvers") or []
+            if mode in ("all", "sequential") and len(approvers) > 1:
+                signing = {key for _, key in _approvers(matrix, index)}
+                for stand in stands.get(index, ()):
+                    if stand.delegate in signing and stand.delegator in signing:
+                        yield matrix.finding(
+                            ("spec", "bands", index, "mode"),
+                            f"band {index + 1} of {matrix.name} is countersigned (mode: {mode}), but "
+                            f"{_label(stand.delegate)} signs in place of {_label(stand.delegator)} through "
+                            f"{stand.approval.words()}: one post signs twice",
+                            hint="delegate to a post that does not already sign this band",
+                            identity=(_band_id(band_interval(band)), str(mode), stand.approval.through[0].key),
+                        )
             if mode in ("all", "sequential") and len(approvers) == 1:
                 yield matrix.finding(
                     ("spec", "bands", index, "mode"),

@@ -1,0 +1,213 @@
+"""Delegations of approval authority (docs/format.md, Delegation): who may approve what, through which Delegation.
+
+The model holds the Delegations in force on its as-of date (build_model filters documents by
+their window), so every Delegation entity here is one in force. A `Grant` is one Delegation
+read once: its posts and matrices resolved, its cap and window. `Authority` answers, for one
+model, "which bands of a matrix does a post approve, itself or through a delegation in force?"
+and "how much at most?", the questions of the delegation rules, self-approval,
+step-approval-sod, who-approves and explain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from opsgov.model.bands import Interval, Measure, band_interval, to_decimal
+from opsgov.model.dates import Window, document_window
+from opsgov.model.entities import Entity, Model
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One Delegation with its references resolved; `source`/`delegate` are '' when they do not resolve."""
+
+    delegation: Entity
+    source: str
+    delegate: str
+    matrices: tuple[str, ...] | None
+    """Matrix keys it covers (the resolved ones); None = every matrix in which `source` approves."""
+    cap: Decimal | None
+    window: Window
+    sub_delegation: bool
+
+    @property
+    def key(self) -> str:
+        return self.delegation.key
+
+    def words(self) -> str:
+        """`Delegation/cfo-leave-dec (from 2026-12-01 to 2026-12-20)`: how messages name it."""
+        return f"{self.key} ({self.window.describe()})"
+
+    def covers(self, matrix: str) -> bool:
+        return self.matrices is None or matrix in self.matrices
+
+    def reaches(self, interval: Interval) -> bool:
+        """Whether a band with this interval lies (at least partly) within the cap."""
+        if self.cap is None:
+            return True
+        return interval.low < self.cap or (interval.low == self.cap and interval.low_inclusive)
+
+
+def grant(delegation: Entity) -> Grant:
+    spec = delegation.spec
+    listed = spec.get("matrices")
+    matrices = None
+    if listed is not None:
+        matrices = tuple(
+            key for index in range(len(listed)) if (key := delegation.target(("spec", "matrices", index))) is not None
+        )
+    cap = to_decimal(spec["upTo"]) if "upTo" in spec else None
+    return Grant(
+        delegation,
+        delegation.target(("spec", "from")) or "",
+        delegation.target(("spec", "to")) or "",
+        matrices,
+        cap,
+        document_window(delegation.doc.data),
+        spec.get("subDelegation") is True,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A band a post approves: band index, approver index of the post (or of its delegator), and how."""
+
+    band: int
+    approver: int
+    through: tuple[Grant, ...] = ()
+    """The delegations, outermost first, through which the post approves; empty = itself."""
+
+    def words(self) -> str:
+        return " and ".join(g.words() for g in self.through)
+
+
+class Authority:
+    """Who approves which bands of which matrix, directly or through delegations in force."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.grants = [grant(d) for d in model.entities("Delegation")]
+        self.received: dict[str, list[Grant]] = {}
+        """Delegate post key -> the grants that empower it."""
+        for g in self.grants:
+            if g.source and g.delegate and g.source != g.delegate:
+                self.received.setdefault(g.delegate, []).append(g)
+        self._direct: dict[str, dict[str, list[tuple[int, int]]]] = {}
+
+    def direct(self, matrix: Entity) -> dict[str, list[tuple[int, int]]]:
+        """Position approver key -> (band, approver index) items naming it, in document order."""
+        found = self._direct.get(matrix.key)
+        if found is None:
+            found = {}
+            for index, band in enumerate(matrix.spec.get("bands") or ()):
+                for j in range(len(band.get("approvers") or ())):
+                    key = matrix.target(("spec", "bands", index, "approvers", j))
+                    if key is not None and key.startswith("Position/"):
+                        found.setdefault(key, []).append((index, j))
+            self._direct[matrix.key] = found
+        return found
+
+    def approvals(self, post: str, matrix: Entity) -> list[Approval]:
+        """The bands `post` approves in `matrix`: itself first, then through delegations (cycle-safe)."""
+        return list(self._approvals(post, matrix, ()))
+
+    def _approvals(self, post: str, matrix: Entity, seen: tuple[Grant, ...]) -> Iterator[Approval]:
+        bands = matrix.spec.get("bands") or []
+        for index, j in self.direct(matrix).get(post, ()):
+            if all(g.reaches(band_interval(bands[index])) for g in seen):
+                yield Approval(index, j, seen)
+        for g in self.received.get(post, ()):
+            # A chain that passes on what may not be passed on still counts here: delegation-chain reports it.
+            if g in seen or not g.covers(matrix.key):
+                continue
+            yield from self._approvals(g.source, matrix, (*seen, g))
+
+    def most(self, post: str, matrix: Entity) -> tuple[bool, Interval | None]:
+        """(approves anything, the highest band it approves, capped by the delegations it goes through).
+
+        The interval's `high` is the most it may approve (None: no upper bound).
+        """
+        bands = matrix.spec.get("bands") or []
+        approves, best = False, None
+        for approval in self.approvals(post, matrix):
+            approves = True
+            interval = band_interval(bands[approval.band])
+            for g in approval.through:
+                if g.cap is not None and (interval.high is None or g.cap < interval.high):
+                    interval = Interval(interval.low, interval.low_inclusive, g.cap, True)
+            if best is None or _above(interval, best):
+                best = interval
+        return approves, best
+
+    def delegates(self, matrix: Entity) -> dict[str, list[Approval]]:
+        """Delegate post key -> the bands it approves in `matrix` through a delegation in force."""
+        found: dict[str, list[Approval]] = {}
+        for post in self.received:
+            through = [a for a in self.approvals(post, matrix) if a.through]
+            if through:
+                found[post] = through
+        return found
+
+    def for_delegation(self, delegation: Entity) -> Grant | None:
+        return next((g for g in self.grants if g.delegation is delegation), None)
+
+
+def _above(one: Interval, other: Interval) -> bool:
+    """Whether `one` reaches higher than `other`."""
+    if other.high is None:
+        return False
+    if one.high is None:
+        return True
+    return one.high > other.high or (one.high == other.high and one.high_inclusive and not other.high_inclusive)
+
+
+@dataclass(frozen=True, slots=True)
+class Stand:
+    """A delegate standing in for an approver of one band: who, for whom, through what, up to what."""
+
+    delegate: str
+    delegator: str
+    approval: Approval
+
+    @property
+    def cap(self) -> Decimal | None:
+        caps = [g.cap for g in self.approval.through if g.cap is not None]
+        return min(caps) if caps else None
+
+    def words(self, model: Model, measure: Measure) -> str:
+        """`finance-manager 财务经理 in place of finance-director, through Delegation/x (window), up to 200,000`."""
+        entity = model.get(self.delegate)
+        name = self.delegate.partition("/")[2]
+        title = entity.title if entity is not None and entity.title != name else ""
+        text = (
+            f"{name} {title}".strip()
+            + f" in place of {self.delegator.partition('/')[2]}, through {self.approval.words()}"
+        )
+        return text if self.cap is None else f"{text}, up to {measure.amount(self.cap)}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "delegate": self.delegate,
+            "inPlaceOf": self.delegator,
+            "through": [
+                {"delegation": g.key, "validFrom": _day(g.window.start), "validUntil": _day(g.window.end)}
+                for g in self.approval.through
+            ],
+            "upTo": None if self.cap is None else str(self.cap),
+        }
+
+
+def _day(day: object) -> str | None:
+    return None if day is None else str(day)
+
+
+def band_stands(authority: Authority, matrix: Entity) -> dict[int, list[Stand]]:
+    """Band index -> the delegates in force that stand in for one of its approvers."""
+    bands: dict[int, list[Stand]] = {}
+    for post, approvals in authority.delegates(matrix).items():
+        for approval in approvals:
+            delegator = approval.through[-1].source
+            bands.setdefault(approval.band, []).append(Stand(post, delegator, approval))
+    return bands

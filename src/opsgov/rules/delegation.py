@@ -1,0 +1,399 @@
+"""Rules of the family "authority" about Delegation documents (docs/format.md, Delegation).
+
+The model holds the Delegations in force on the as-of date; `opsgov.model.delegation` reads
+them. References that do not resolve were reported by `dangling-ref`; they are left out here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from opsgov.model.approvals import matrix_measure
+from opsgov.model.bands import Interval
+from opsgov.model.delegation import Authority, Grant
+from opsgov.model.entities import Model
+from opsgov.model.structure import structure_of
+from opsgov.report.finding import Finding
+from opsgov.rules.base import Rule, rule
+
+FAMILY = "authority"
+
+_GIVEN = """
+Given:
+    kind: Unit
+    metadata: {name: finance, title: 财务部}
+    spec: {parent: company}
+    ---
+    kind: Position
+    metadata: {name: finance-director, title: 财务总监}
+    spec: {unit: finance, reportsTo: ceo}
+    ---
+    kind: Position
+    metadata: {name: finance-manager, title: 财务经理}
+    spec: {unit: finance, reportsTo: finance-director}
+    ---
+    kind: ApprovalMatrix
+    metadata: {name: payments, title: 付款审批}
+    spec:
+      subject: payments
+      bands:
+        - {upTo: 200000, approvers: [finance-manager]}
+        - {over: 200000, upTo: 1000000, approvers: [finance-director]}
+        - {over: 1000000, approvers: [ceo]}
+"""
+
+
+def _name(key: str) -> str:
+    return key.partition("/")[2] if key.startswith("Position/") else key
+
+
+def _matrices(model: Model, authority: Authority, g: Grant) -> list[tuple[int | None, str]]:
+    """(index in `matrices` or None when absent, matrix key) that the grant covers."""
+    if g.matrices is not None:
+        listed = g.delegation.spec.get("matrices") or []
+        found: list[tuple[int | None, str]] = []
+        for index in range(len(listed)):
+            key = g.delegation.target(("spec", "matrices", index))
+            if key is not None:
+                found.append((index, key))
+        return found
+    return [(None, m.key) for m in model.entities("ApprovalMatrix")]
+
+
+@rule(
+    "delegation-exceeds",
+    "error",
+    "a delegation of authority `from` does not have: in a listed matrix, or above the most `from` may approve",
+    family=FAMILY,
+)
+def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Nobody can hand on authority they do not have. A Delegation is at fault when `from`
+    approves nothing in a matrix it lists (neither itself nor through a delegation in force),
+    when `matrices` is absent and `from` approves in no matrix at all, or when `upTo` is above
+    the most `from` may approve in a listed matrix (the top of the highest band it approves;
+    a band without upper bound has no most). A post approves where it is named as an approver:
+    a seat on an approving Unit (a committee, a voting body) is not delegated. The finding
+    stands at the matrix item (or at `from`) or at `upTo`; the entity is the Delegation.
+
+    {given}
+    Passes:
+        kind: Delegation
+        metadata: {{name: cfo-leave, title: 财务总监年假}}
+        spec:
+          from: finance-director
+          to: finance-manager
+          matrices: [payments]
+          upTo: 500000
+          validFrom: 2026-11-16
+          validUntil: 2026-12-04
+          reason: 年假
+          approvedBy: ceo
+    Fails:
+        kind: Delegation
+        metadata: {{name: cfo-leave, title: 财务总监年假}}
+        spec:
+          from: finance-director
+          to: finance-manager
+          matrices: [payments]
+          upTo: 2000000                  # finance-director approves up to 1,000,000
+          validFrom: 2026-11-16
+          validUntil: 2026-12-04
+          reason: 年假
+          approvedBy: ceo
+    """
+    authority = Authority(model)
+    for g in authority.grants:
+        if not g.source:
+            continue
+        delegation = g.delegation
+        covered = _matrices(model, authority, g)
+        any_approval = False
+        for index, key in covered:
+            matrix = model.get(key)
+            assert matrix is not None
+            approves, best = authority.most(g.source, matrix)
+            any_approval = any_approval or approves
+            if not approves and index is not None:
+                yield delegation.finding(
+                    ("spec", "matrices", index),
+                    f"{delegation.name} delegates {_name(g.source)}'s authority in {matrix.name}, "
+                    f"but {_name(g.source)} approves nothing there",
+                    hint=f"remove {matrix.name} from matrices, or delegate from a post that approves in it",
+                    identity=(matrix.key, "approves nothing"),
+                )
+            elif best is not None and best.high is not None and g.cap is not None and _exceeds(g.cap, best):
+                measure = matrix_measure(model, matrix)
+                most = measure.amount(best.high)
+                limit = f"up to {most}" if best.high_inclusive else f"below {most}"
+                yield delegation.finding(
+                    ("spec", "upTo"),
+                    f"{delegation.name} lets {_name(g.delegate) or 'its delegate'} approve up to "
+                    f"{measure.amount(g.cap)} in {matrix.name}, but {_name(g.source)} may approve only {limit} there",
+                    hint=f"lower upTo to {most} or less" if best.high_inclusive else f"lower upTo below {most}",
+                    identity=(matrix.key, "above the most"),
+                )
+        if g.matrices is None and not any_approval:
+            yield delegation.finding(
+                ("spec", "from"),
+                f"{delegation.name} delegates {_name(g.source)}'s approval authority, but {_name(g.source)} "
+                "approves in no matrix",
+                hint="delegate from a post that approves, or list the matrices",
+                identity=("approves nothing",),
+            )
+
+
+@rule(
+    "delegation-chain",
+    "error",
+    "a delegation passing on authority held only through a delegation that forbids it, "
+    "a loop of delegations, or one to itself or to a frozen post",
+    family=FAMILY,
+)
+def delegation_chain(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A delegate may not pass the authority on unless the delegation says so
+    (`subDelegation: true`). A Delegation is at fault when `from` holds the authority in a
+    matrix it covers only through another Delegation in force with `subDelegation: false`; when
+    delegations form a loop (the message lists it; a loop is reported once, at the delegation
+    of the loop with the first name); when `to` is `from` itself; or when `to` is a frozen
+    post (`headcount: 0`), which nobody can hold. The finding stands at `from` (or `to`); the
+    entity is the Delegation.
+
+    {given}
+        ---
+        kind: Position
+        metadata: {{name: accountant, title: 会计}}
+        spec: {{unit: finance, reportsTo: finance-manager}}
+        ---
+        kind: ApprovalMatrix
+        metadata: {{name: investments, title: 投资审批}}
+        spec:
+          subject: investments
+          bands:
+            - {{approvers: [finance-director]}}
+        ---
+        kind: Delegation
+        metadata: {{name: cfo-leave, title: 财务总监年假}}
+        spec:
+          from: finance-director
+          to: finance-manager
+          validFrom: 2026-11-16
+          validUntil: 2026-12-04
+          reason: 年假
+          approvedBy: ceo
+    Passes:
+        kind: Delegation
+        metadata: {{name: manager-leave, title: 财务经理年假}}
+        spec:
+          from: finance-manager
+          to: accountant
+          matrices: [payments]
+          upTo: 200000                    # finance-manager's own band
+          validFrom: 2026-11-20
+          validUntil: 2026-11-30
+          reason: 年假
+          approvedBy: finance-director
+    Fails:
+        kind: Delegation
+        metadata: {{name: manager-leave, title: 财务经理年假}}
+        spec:
+          from: finance-manager
+          to: accountant
+          matrices: [investments]         # finance-manager has it only through cfo-leave
+          validFrom: 2026-11-20
+          validUntil: 2026-11-30
+          reason: 年假
+          approvedBy: finance-director
+    """
+    authority = Authority(model)
+    by_source: dict[str, list[Grant]] = {}
+    for g in authority.grants:
+        if g.source and g.delegate:
+            by_source.setdefault(g.source, []).append(g)
+    reported_loops: set[frozenset[str]] = set()
+    for g in authority.grants:
+        delegation = g.delegation
+        if not (g.source and g.delegate):
+            continue
+        if g.source == g.delegate:
+            yield delegation.finding(
+                ("spec", "to"),
+                f"{delegation.name} delegates {_name(g.source)}'s authority to {_name(g.source)} itself",
+                hint="name the post that stands in as `to`",
+                identity=("to itself",),
+            )
+            continue
+        target = model.get(g.delegate)
+        if target is not None and target.spec.get("headcount") == 0:
+            yield delegation.finding(
+                ("spec", "to"),
+                f"{delegation.name} delegates to {_name(g.delegate)}, a frozen post (headcount 0) that nobody holds",
+                hint="delegate to a post that is held",
+                identity=("frozen", g.delegate),
+            )
+        loop = _loop(g, by_source)
+        if loop is not None:
+            members = frozenset(x.key for x in loop)
+            if members not in reported_loops and min(members) == g.key:
+                reported_loops.add(members)
+                names = " -> ".join([_name(x.source) for x in loop] + [_name(loop[0].source)])
+                yield delegation.finding(
+                    ("spec", "to"),
+                    f"delegations form a loop: {names} (through {', '.join(x.key for x in loop)})",
+                    hint="end the loop: one of these posts must approve on its own authority",
+                    identity=tuple(sorted(members)),
+                )
+            continue
+        for _, key in _matrices(model, authority, g):
+            matrix = model.get(key)
+            assert matrix is not None
+            approvals = authority.approvals(g.source, matrix)
+            if not approvals or any(not a.through for a in approvals):
+                continue
+            closed = [a.through[0] for a in approvals if not a.through[0].sub_delegation]
+            if len(closed) == len(approvals):
+                held = closed[0]
+                yield delegation.finding(
+                    ("spec", "from"),
+                    f"{_name(g.source)} holds its authority in {matrix.name} only through {held.words()}, "
+                    f"which does not allow passing it on (subDelegation: false), yet {delegation.name} delegates it "
+                    f"to {_name(g.delegate)}",
+                    hint=f"set subDelegation: true in {held.key} if it may be passed on, or delegate from "
+                    f"{_name(held.source)}",
+                    identity=(matrix.key, held.key),
+                )
+
+
+def _exceeds(cap: Decimal, best: Interval) -> bool:
+    assert best.high is not None
+    return cap > best.high or (cap == best.high and not best.high_inclusive)
+
+
+def _loop(start: Grant, by_source: dict[str, list[Grant]]) -> list[Grant] | None:
+    """The delegations from `start` that lead back to its `from`, in order, if any (depth first)."""
+    stack: list[tuple[Grant, list[Grant]]] = [(start, [start])]
+    visited: set[str] = set()
+    while stack:
+        current, path = stack.pop()
+        if current.delegate == start.source:
+            return path
+        if current.delegate in visited:
+            continue
+        visited.add(current.delegate)
+        for following in by_source.get(current.delegate, ()):
+            stack.append((following, [*path, following]))
+    return None
+
+
+@rule(
+    "delegation-window",
+    "error",
+    "a delegation longer than option maxDays (default 90): standing authority belongs in the matrix",
+    family=FAMILY,
+    options={"maxDays": 90},
+)
+def delegation_window(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A delegation covers an absence or a vacancy; authority that is meant to last belongs in
+    the approval matrix, where it is reviewed with the rest. A Delegation longer than option
+    `maxDays` (default 90; both days count) is at fault. A window ending before it starts is
+    `effective-window`'s. The finding stands at `validUntil`; the entity is the Delegation.
+
+    {given}
+    Passes:
+        kind: Delegation
+        metadata: {{name: cfo-leave, title: 财务总监年假}}
+        spec:
+          from: finance-director
+          to: finance-manager
+          validFrom: 2026-11-16
+          validUntil: 2026-12-04
+          reason: 年假
+          approvedBy: ceo
+    Fails:
+        kind: Delegation
+        metadata: {{name: cfo-leave, title: 财务总监年假}}
+        spec:
+          from: finance-director
+          to: finance-manager
+          validFrom: 2026-11-01
+          validUntil: 2027-06-30
+          reason: 年假
+          approvedBy: ceo
+    """
+    limit = int(options.get("maxDays", 90))
+    for g in Authority(model).grants:
+        start, end = g.window.start, g.window.end
+        if start is None or end is None or start > end:
+            continue
+        days = (end - start).days + 1
+        if days > limit:
+            yield g.delegation.finding(
+                ("spec", "validUntil"),
+                f"{g.delegation.name} lasts {days} days ({g.window.describe()}), more than {limit}",
+                hint="end it sooner, or give the authority in the approval matrix if it is meant to last",
+                identity=("longer than", str(limit)),
+            )
+
+
+@rule(
+    "delegation-approver",
+    "error",
+    "a delegation approved by its delegate, or by a post that is neither `from` nor above it",
+    family=FAMILY,
+)
+def delegation_approver(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A delegation is granted by whoever holds the authority or by their superiors, never by
+    the post that receives it. A Delegation is at fault when `approvedBy` is `to`, or is neither
+    `from` nor a post above `from` in the reporting line (`reportsTo`, followed up). The finding
+    stands at `approvedBy`; the entity is the Delegation.
+
+    {given}
+    Passes:
+        kind: Delegation
+        metadata: {{name: cfo-leave, title: 财务总监年假}}
+        spec:
+          from: finance-director
+          to: finance-manager
+          validFrom: 2026-11-16
+          validUntil: 2026-12-04
+          reason: 年假
+          approvedBy: ceo
+    Fails:
+        kind: Delegation
+        metadata: {{name: cfo-leave, title: 财务总监年假}}
+        spec:
+          from: finance-director
+          to: finance-manager
+          validFrom: 2026-11-16
+          validUntil: 2026-12-04
+          reason: 年假
+          approvedBy: finance-manager    # the delegate
+    """
+    structure = structure_of(model)
+    for g in Authority(model).grants:
+        delegation = g.delegation
+        approver = delegation.target(("spec", "approvedBy"))
+        if approver is None or not g.source:
+            continue
+        if approver == g.delegate:
+            yield delegation.finding(
+                ("spec", "approvedBy"),
+                f"{delegation.name} is approved by {_name(approver)}, the delegate itself",
+                hint=f"have {_name(g.source)} or a post above it approve the delegation",
+                identity=("delegate",),
+            )
+        elif approver != g.source and approver not in set(structure.chain(g.source)):
+            yield delegation.finding(
+                ("spec", "approvedBy"),
+                f"{delegation.name} is approved by {_name(approver)}, which is neither {_name(g.source)} "
+                "nor a post above it in the reporting line",
+                hint=f"have {_name(g.source)} or a post above it approve the delegation",
+                identity=("not above", approver),
+            )
+
+
+RULES: tuple[Rule, ...] = tuple(
+    Rule(r.id, r.level, r.description, r.family, r.check, r.docs.format(given=_GIVEN.strip("\n")), r.options, r.aliases)
+    for r in (delegation_exceeds, delegation_chain, delegation_window, delegation_approver)
+)

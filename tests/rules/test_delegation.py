@@ -1,0 +1,286 @@
+"""Delegations of approval authority: the four delegation rules, and self-approval and
+step-approval-sod through delegations in force (messages name the Delegation and its window)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from opsgov.report.finding import Finding
+from tests.util import check_repo, doc, docs, only
+
+Repo = Callable[..., Path]
+
+ORG = docs(
+    doc("Unit", "finance", "{type: department, parent: company}", title="财务部"),
+    doc("Position", "finance-director", "{unit: finance, reportsTo: ceo}", title="财务总监"),
+    doc("Position", "finance-manager", "{unit: finance, reportsTo: finance-director}", title="财务经理"),
+    doc("Position", "accountant", "{unit: finance, reportsTo: finance-manager}", title="会计"),
+    doc("Position", "frozen", "{unit: finance, reportsTo: finance-director, headcount: 0}", title="冻结岗位"),
+    doc(
+        "ApprovalMatrix",
+        "payments",
+        """
+        subject: payments
+        requesters: [accountant]
+        bands:
+          - {below: 200000, approvers: [finance-manager]}
+          - {from: 200000, upTo: 1000000, approvers: [finance-director]}
+          - {over: 1000000, approvers: [ceo]}
+        """,
+        title="付款审批",
+    ),
+)
+
+
+def delegation(name: str, spec: str) -> str:
+    return doc("Delegation", name, spec, title="授权")
+
+
+def spec(
+    source: str = "finance-director",
+    to: str = "finance-manager",
+    *,
+    extra: str = "",
+    window: str = "validFrom: 2026-11-16, validUntil: 2026-12-04",
+    approver: str = "ceo",
+) -> str:
+    return f"{{from: {source}, to: {to}, {window}, reason: 年假, approvedBy: {approver}{extra}}}"
+
+
+def run(repo: Repo, *documents: str, rule: str) -> list[Finding]:
+    root = repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": docs(*documents)})
+    return only(check_repo(root), rule)
+
+
+def messages(findings: list[Finding]) -> list[tuple[str, str, int, str]]:
+    return [(f.entity, f.file, f.line, f.message) for f in findings]
+
+
+def test_a_sound_delegation_is_clean(repo: Repo) -> None:
+    root = repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": delegation("cfo-leave", spec())})
+    assert [f"{f.rule} {f.message}" for f in check_repo(root).findings] == []
+
+
+def test_exceeds_a_cap_above_the_most_from_may_approve(repo: Repo) -> None:
+    found = run(repo, delegation("cfo-leave", spec(extra=", upTo: 2000000")), rule="delegation-exceeds")
+    assert messages(found) == [
+        (
+            "Delegation/cfo-leave",
+            "ops/delegations.yaml",
+            4,
+            "cfo-leave lets finance-manager approve up to 2,000,000 CNY in payments, but finance-director may "
+            "approve only up to 1,000,000 CNY there",
+        )
+    ]
+
+
+def test_exceeds_a_matrix_in_which_from_approves_nothing(repo: Repo) -> None:
+    found = run(
+        repo, delegation("clerk", spec("accountant", extra=", matrices: [payments]")), rule="delegation-exceeds"
+    )
+    assert [f.message for f in found] == [
+        "clerk delegates accountant's authority in payments, but accountant approves nothing there"
+    ]
+    assert found[0].column > 1
+
+
+def test_chain_sub_delegation_not_allowed_then_allowed(repo: Repo) -> None:
+    onward = delegation(
+        "onward",
+        spec(
+            "finance-manager", "accountant", extra=", matrices: [payments], upTo: 500000", approver="finance-director"
+        ),
+    )
+    found = run(repo, delegation("cfo-leave", spec()), onward, rule="delegation-chain")
+    assert found == []  # finance-manager approves band 1 itself
+    only_through = delegation(
+        "onward",
+        spec(
+            "finance-manager", "accountant", extra=", matrices: [payments], upTo: 200000", approver="finance-director"
+        ),
+    )
+    assert run(repo, delegation("cfo-leave", spec()), only_through, rule="delegation-chain") == []
+
+
+def test_chain_authority_held_only_through_a_closed_delegation(repo: Repo) -> None:
+    first = delegation("cfo-leave", spec("finance-director", "accountant"))
+    onward = delegation("onward", spec("accountant", "finance-manager", approver="finance-director"))
+    found = run(repo, first, onward, rule="delegation-chain")
+    assert [(f.entity, f.message) for f in found] == [
+        (
+            "Delegation/onward",
+            "accountant holds its authority in payments only through Delegation/cfo-leave "
+            "(from 2026-11-16 to 2026-12-04), which does not allow passing it on (subDelegation: false), "
+            "yet onward delegates it to finance-manager",
+        )
+    ]
+    allowed = delegation("cfo-leave", spec("finance-director", "accountant", extra=", subDelegation: true"))
+    assert run(repo, allowed, onward, rule="delegation-chain") == []
+
+
+def test_chain_loop_to_itself_and_frozen_post(repo: Repo) -> None:
+    found = run(
+        repo,
+        delegation("a-to-b", spec("finance-director", "finance-manager")),
+        delegation("b-to-a", spec("finance-manager", "finance-director", approver="finance-director")),
+        delegation("self", spec("ceo", "ceo")),
+        delegation("to-frozen", spec("finance-director", "frozen")),
+        rule="delegation-chain",
+    )
+    assert sorted((f.entity, f.message) for f in found) == [
+        (
+            "Delegation/a-to-b",
+            "delegations form a loop: finance-director -> finance-manager -> finance-director "
+            "(through Delegation/a-to-b, Delegation/b-to-a)",
+        ),
+        ("Delegation/self", "self delegates ceo's authority to ceo itself"),
+        ("Delegation/to-frozen", "to-frozen delegates to frozen, a frozen post (headcount 0) that nobody holds"),
+    ]
+
+
+def test_window_longer_than_max_days(repo: Repo) -> None:
+    long = spec(window="validFrom: 2026-11-01, validUntil: 2027-01-30")  # 91 days
+    found = run(repo, delegation("cfo-leave", long), rule="delegation-window")
+    assert [f.message for f in found] == ["cfo-leave lasts 91 days (from 2026-11-01 to 2027-01-30), more than 90"]
+    ninety = spec(window="validFrom: 2026-11-01, validUntil: 2027-01-29")
+    assert run(repo, delegation("cfo-leave", ninety), rule="delegation-window") == []
+
+
+def test_approver_is_the_delegate_or_not_above_from(repo: Repo) -> None:
+    found = run(
+        repo,
+        delegation("by-delegate", spec(approver="finance-manager")),
+        delegation("by-below", spec("finance-manager", "accountant", approver="accountant2")),
+        delegation("by-peer", spec("finance-manager", "frozen", approver="accountant")),
+        rule="delegation-approver",
+    )
+    assert sorted((f.entity, f.message) for f in found) == [
+        ("Delegation/by-delegate", "by-delegate is approved by finance-manager, the delegate itself"),
+        (
+            "Delegation/by-peer",
+            "by-peer is approved by accountant, which is neither finance-manager nor a post above it in the "
+            "reporting line",
+        ),
+    ]
+    assert run(repo, delegation("by-self", spec(approver="finance-director")), rule="delegation-approver") == []
+
+
+def test_self_approval_through_a_delegation_names_it_and_its_window(repo: Repo) -> None:
+    found = run(repo, delegation("cfo-leave", spec("finance-director", "accountant")), rule="self-approval")
+    assert [(f.entity, f.line, f.message) for f in found] == [
+        (
+            "ApprovalMatrix/payments",
+            found[0].line,
+            "accountant can approve its own requests in payments: it approves band 2 through "
+            "Delegation/cfo-leave (from 2026-11-16 to 2026-12-04) and is itself a requester",
+        )
+    ]
+    assert found[0].related[-1].file == "ops/delegations.yaml"
+
+
+def test_step_approval_sod_through_a_delegation(repo: Repo) -> None:
+    process = doc(
+        "Process",
+        "pay",
+        """
+        owner: finance-director
+        steps:
+          - {id: draft, title: 起草, responsible: finance-manager, next: [approve]}
+          - {id: approve, title: 审批, responsible: finance-director, approval: payments}
+        """,
+        title="付款",
+    )
+    found = run(repo, process, delegation("cfo-leave", spec()), rule="step-approval-sod")
+    assert [f.message for f in found] == [
+        "finance-manager prepares a request it can approve: step 'draft' leads into approval step 'approve', "
+        "and it approves band 1 of payments"
+    ]
+    ceo_leave = delegation("ceo-leave", spec("ceo", "accountant", approver="ceo"))
+    process2 = process.replace("finance-manager", "accountant")
+    found = run(repo, process2, ceo_leave, rule="step-approval-sod")
+    assert [f.message for f in found] == [
+        "accountant prepares a request it can approve: step 'draft' leads into approval step 'approve', "
+        "and it approves, through Delegation/ceo-leave (from 2026-11-16 to 2026-12-04), band 3 of payments"
+    ]
+
+
+def test_who_approves_and_explain_show_the_delegate_in_force(repo: Repo) -> None:
+    from decimal import Decimal
+
+    from opsgov.commands.explain import explain
+    from opsgov.model.approvals import who_approves
+
+    root = repo(
+        {"ops/org-units.yaml": ORG, "ops/delegations.yaml": delegation("cfo-leave", spec(extra=", upTo: 500000"))}
+    )
+    report = check_repo(root)
+    assert report.model is not None
+    matrix = report.model.by_kind["ApprovalMatrix"]["payments"]
+    stand = (
+        "finance-manager 财务经理 in place of finance-director, through Delegation/cfo-leave "
+        "(from 2026-11-16 to 2026-12-04), up to 500,000 CNY"
+    )
+    assert f"delegate in force: {stand}" in list(who_approves(report.model, matrix, Decimal(300000)).lines())
+    above_cap = who_approves(report.model, matrix, Decimal(600000))
+    assert above_cap.stands == () and above_cap.to_dict()["delegates"] == []
+    assert f"     delegate in force: {stand}" in explain(report, "payments").text().splitlines()
+    assert any(
+        "in place of 财务总监 (Position/finance-director), through Delegation/cfo-leave" in line
+        for line in explain(report, "finance-manager").text().splitlines()
+    )
+
+
+def test_the_approvals_table_lists_delegations_in_force(repo: Repo) -> None:
+    from opsgov.render.approvals_table import approvals_tables
+
+    documents = docs(delegation("cfo-leave", spec(extra=", upTo: 500000, matrices: [payments]")))
+    report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": documents}))
+    assert report.model is not None
+    last = approvals_tables(report.model)[-1]
+    assert last.title == "生效中的授权"  # the organisation is zh-CN
+    assert last.rows == [
+        ["授权", "财务总监", "财务经理", "付款审批", "500,000 CNY", "2026-11-16 至 2026-12-04", "年假"]
+    ]
+
+
+def test_a_delegate_takes_the_delegators_place_in_a_countersign(repo: Repo) -> None:
+    countersigned = doc(
+        "ApprovalMatrix",
+        "capex",
+        "{subject: capex, bands: [{approvers: [finance-director, finance-manager], mode: all}]}",
+        title="资本支出",
+    )
+    to_cosigner = delegation("cfo-leave", spec(extra=", matrices: [capex]"))
+    found = run(repo, countersigned, to_cosigner, rule="countersign-single")
+    assert [(f.entity, f.message) for f in found] == [
+        (
+            "ApprovalMatrix/capex",
+            "band 1 of capex is countersigned (mode: all), but finance-manager signs in place of finance-director "
+            "through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04): one post signs twice",
+        )
+    ]
+    to_other = delegation("cfo-leave", spec(to="accountant", extra=", matrices: [capex]"))
+    assert run(repo, countersigned, to_other, rule="countersign-single") == []
+
+
+def test_policies_see_delegates_in_force(repo: Repo) -> None:
+    from opsgov.model.facts import compute_facts
+
+    report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": delegation("cfo-leave", spec())}))
+    assert report.model is not None
+    facts = compute_facts(report.model, ["Position"])
+    assert facts["Position/finance-director"]["delegatesTo"] == ["finance-manager"]
+    assert facts["Position/finance-manager"]["delegatesTo"] == []
+
+
+def test_a_delegation_takes_no_metadata_window(repo: Repo) -> None:
+    bad = delegation("cfo-leave", spec()).replace("title: 授权}", "title: 授权, validUntil: 2026-12-04}")
+    found = run(repo, bad, rule="schema")
+    assert [(f.line, f.message, f.hint) for f in found] == [
+        (
+            3,
+            "field 'validUntil' is not allowed in metadata",
+            "A Delegation's window is spec.validFrom and spec.validUntil, not metadata.",
+        )
+    ]
