@@ -638,3 +638,13 @@ def test_every_position_lies_within_its_line_and_the_file(text: str) -> None:
         ]:
             assert 1 <= line <= len(lines), (document, lines)
             assert 1 <= column <= len(lines[line - 1]) + 1 and key_column <= len(lines[line - 1]) + 1, (document, lines)
+
+
+def test_a_second_byte_order_mark_keeps_positions_inside_the_file() -> None:
+    """Found by the property test above: libyaml placed the empty key after a stray BOM on line 2."""
+    text = "\ufeff\ufeff? "
+    documents, findings = load(text)
+    assert_within(text, findings)
+    for document in documents:
+        for line, column, _ in map(unpack, document.locations.values()):
+            assert (line, column) == (1, 4)

@@ -88,6 +88,7 @@ class _FileReader:
         self.hidden: list[int] = []
         """Indexes of NEL/U+2028/U+2029 characters, each masked for the parser by a placeholder."""
         self.hidden_reported: set[int] = set()
+        self._end: tuple[int, int] | None = None  # the end of the text as (line, column), found once
         self.spoiled = False
         """A hidden break was found in a scalar of the current document."""
 
@@ -146,7 +147,9 @@ class _FileReader:
 
     def _within(self, line: int, column: int) -> tuple[int, int]:
         """libyaml puts the end of the stream on a line after the last one: that is the end of the last line."""
-        last, end = line_column(self.text, len(self.text))
+        if self._end is None:
+            self._end = line_column(self.text, len(self.text))
+        last, end = self._end
         if line > last or (line == last and column > end):
             return last, end
         return line, column
@@ -290,7 +293,6 @@ class _FileReader:
         max_number = limits.max_number_chars
         shift = LINE_SHIFT
         key_shift = COLUMN_BITS
-        text_end = len(self.text)
         index = -1
         while True:
             event = get_event()
@@ -325,7 +327,7 @@ class _FileReader:
                 if kind is ScalarEvent:
                     nodes += 1
                     raw = event.value
-                    if not raw and mark.index >= text_end:  # an empty value at the end: libyaml's mark is past it
+                    if not raw:  # an empty value at the end (or after a stray BOM): libyaml's mark may lie past it
                         line, column = self._within(line, column)
                     if event.tag is not None:
                         ok = False
