@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
-import secrets
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -32,6 +30,7 @@ from urllib.parse import quote
 import jinja2
 import markupsafe
 
+from opsgov.atomic import write_folder
 from opsgov.model.dates import DEFAULT_HORIZON, reviewed_on
 from opsgov.model.entities import Entity, Model
 from opsgov.model.raci import responsible_posts
@@ -953,30 +952,5 @@ def write_site(files: dict[str, str | bytes], out_dir: Path) -> None:
                 f"{out_dir} is not empty and holds no handbook; choose a new or empty folder "
                 "(the handbook folder is replaced as a whole)"
             )
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{out_dir.name}.{secrets.token_hex(6)}.tmp"
-    old = parent / f".{out_dir.name}.{secrets.token_hex(6)}.old"
-    staging.mkdir()
-    try:
-        (staging / HANDBOOK_MARKER).write_text(
-            "written by opsgov handbook; this folder is replaced as a whole\n", encoding="utf-8"
-        )
-        for folder in sorted({(staging / rel).parent for rel in files}):
-            folder.mkdir(parents=True, exist_ok=True)
-
-        for rel in sorted(files):
-            content = files[rel]
-            (staging / rel).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        if out_dir.exists():
-            os.rename(out_dir, old)
-            try:
-                os.rename(staging, out_dir)
-            except OSError:
-                os.rename(old, out_dir)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    marker = "written by opsgov handbook; this folder is replaced as a whole\n"
+    write_folder({**files, HANDBOOK_MARKER: marker}, out_dir)

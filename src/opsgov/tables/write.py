@@ -10,14 +10,12 @@ YAML reads as the same text. Measured: 10,000 posts in 0.2 s, where ruamel.yaml 
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from opsgov.atomic import write_folder
 from opsgov.tables.read import TableError
 from opsgov.tables.roster import Key, Post, Roster, Unit
 
@@ -190,25 +188,4 @@ def write_tree(files: Mapping[str, str], out_dir: Path, *, inputs: Iterable[Path
             raise TableError(f"{out_dir} is a file; -o needs a folder")
         if any(out_dir.iterdir()) and not force:
             raise TableError(f"{out_dir} is not empty; choose a new folder, or --force to replace it as a whole")
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{out_dir.name}.{secrets.token_hex(6)}.tmp"
-    old = parent / f".{out_dir.name}.{secrets.token_hex(6)}.old"
-    staging.mkdir()
-    try:
-        for rel in sorted(files):
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(files[rel], encoding="utf-8")
-        if out_dir.exists():
-            os.rename(out_dir, old)
-            try:
-                os.rename(staging, out_dir)
-            except OSError:
-                os.rename(old, out_dir)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    write_folder(files, out_dir)
