@@ -127,8 +127,9 @@ def main() -> None:
     text = section(rows, args.repeat)
     print(text)
     old = args.results.read_text(encoding="utf-8") if args.results.is_file() else "# Benchmark results\n"
-    kept = old.split(f"\n{SECTION}\n")[0].rstrip("\n")
-    args.results.write_text(f"{kept}\n\n{text}", encoding="utf-8")
+    before, found, rest = old.partition(f"\n{SECTION}\n")
+    after = rest[rest.find("\n## ") :] if found and "\n## " in rest else ""  # the sections after ours stay
+    args.results.write_text(f"{before.rstrip(chr(10))}\n\n{text.rstrip(chr(10))}\n{after}", encoding="utf-8")
 
 
 if __name__ == "__main__":
