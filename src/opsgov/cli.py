@@ -527,10 +527,11 @@ def explain(ref: str, path: Path, fmt: str, as_of: datetime.datetime | None) -> 
     from opsgov.commands.explain import explain as explain_entity
     from opsgov.pipeline import check as run_check
 
-    report = run_check(load_settings(path, as_of=as_of_day(as_of)))
+    settings = load_settings(path, as_of=as_of_day(as_of))
+    report = run_check(settings)
     show_traces(report)
     try:
-        page = explain_entity(report, ref)
+        page = explain_entity(report, ref, settings.horizon)
     except ExplainError as error:
         fail(str(error))
     echo(page.to_json() if fmt == "json" else page.text(), nl=False)

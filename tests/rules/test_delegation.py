@@ -231,17 +231,83 @@ def test_who_approves_and_explain_show_the_delegate_in_force(repo: Repo) -> None
     )
 
 
-def test_the_approvals_table_lists_delegations_in_force(repo: Repo) -> None:
+def test_the_approvals_table_lists_delegations_in_force_and_scheduled(repo: Repo) -> None:
     from opsgov.render.approvals_table import approvals_tables
 
-    documents = docs(delegation("cfo-leave", spec(extra=", upTo: 500000, matrices: [payments]")))
+    documents = docs(
+        delegation("cfo-leave", spec(extra=", upTo: 500000, matrices: [payments]")),
+        # scheduled: first day after the as-of date (2026-11-23), within the horizon
+        delegation("cfo-trip", spec(window="validFrom: 2027-01-05, validUntil: 2027-01-09", extra=", upTo: 300000")),
+        # beyond the horizon (365 days): not listed
+        delegation("cfo-sabbatical", spec(window="validFrom: 2028-01-05, validUntil: 2028-01-09")),
+    )
     report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": documents}))
     assert report.model is not None
     last = approvals_tables(report.model)[-1]
-    assert last.title == "生效中的授权"  # the organisation is zh-CN
+    assert last.title == "生效中与计划中的授权"  # the organisation is zh-CN
+    assert last.header == ["授权", "状态", "授权人", "被授权人", "审批矩阵", "上限", "有效期", "原因"]
     assert last.rows == [
-        ["授权", "财务总监", "财务经理", "付款审批", "500,000 CNY", "2026-11-16 至 2026-12-04", "年假"]
+        [
+            "授权 (cfo-leave)",
+            "生效中",
+            "财务总监",
+            "财务经理",
+            "付款审批",
+            "500,000 CNY",
+            "2026-11-16 至 2026-12-04",
+            "年假",
+        ],
+        [
+            "授权 (cfo-trip)",
+            "计划，自 2027-01-05 起",
+            "财务总监",
+            "财务经理",
+            "其参与的全部矩阵",
+            "300,000 CNY",
+            "2027-01-05 至 2027-01-09",
+            "年假",
+        ],
     ]
+    shorter = approvals_tables(report.model, horizon=30)[-1]
+    assert [row[0] for row in shorter.rows] == ["授权 (cfo-leave)"]
+
+
+def test_who_approves_and_explain_show_a_scheduled_delegation_from_its_first_day(repo: Repo) -> None:
+    from decimal import Decimal
+
+    from opsgov.commands.explain import explain
+    from opsgov.model.approvals import who_approves
+
+    trip = delegation("cfo-trip", spec(window="validFrom: 2027-01-05, validUntil: 2027-01-09", extra=", upTo: 300000"))
+    report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": trip}))
+    assert report.model is not None
+    matrix = report.model.by_kind["ApprovalMatrix"]["payments"]
+    stand = (
+        "finance-manager 财务经理 in place of finance-director, through Delegation/cfo-trip "
+        "(from 2027-01-05 to 2027-01-09), up to 300,000 CNY"
+    )
+    answer = who_approves(report.model, matrix, Decimal(250000))
+    assert answer.stands == ()  # nothing in force on 2026-11-23
+    assert list(answer.lines())[-1] == f"delegate scheduled from 2027-01-05: {stand}"
+    assert answer.to_dict()["scheduledDelegates"] == [
+        {
+            "from": "2027-01-05",
+            "delegate": "Position/finance-manager",
+            "inPlaceOf": "Position/finance-director",
+            "through": [{"delegation": "Delegation/cfo-trip", "validFrom": "2027-01-05", "validUntil": "2027-01-09"}],
+            "upTo": "300000",
+        }
+    ]
+    # above its cap, and beyond a horizon that ends before its first day: not shown
+    assert who_approves(report.model, matrix, Decimal(400000)).scheduled == ()
+    assert who_approves(report.model, matrix, Decimal(250000), horizon=30).scheduled == ()
+    assert f"     delegate scheduled from 2027-01-05: {stand}" in explain(report, "payments").text().splitlines()
+    assert (
+        "  from 2027-01-05 (scheduled): approves 付款审批 (ApprovalMatrix/payments), band 2: from 200,000 CNY up to "
+        "1,000,000 CNY inclusive in place of 财务总监 (Position/finance-director), through Delegation/cfo-trip "
+        "(from 2027-01-05 to 2027-01-09), up to 300,000 CNY"
+    ) in explain(report, "finance-manager").text().splitlines()
+    assert "scheduled" not in explain(report, "finance-manager", horizon=30).text()
 
 
 def test_a_delegate_takes_the_delegators_place_in_a_countersign(repo: Repo) -> None:

@@ -8,13 +8,16 @@ rules see. The page is data (sections of lines) so the same content renders as t
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from opsgov import escape
+from opsgov.i18n import _
 from opsgov.model.approvals import BandRow, bands_table, matrix_category, matrix_measure, vote_words
-from opsgov.model.delegation import Authority, Stand, band_stands
+from opsgov.model.dates import DEFAULT_HORIZON
+from opsgov.model.delegation import Authority, Stand, Upcoming, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.find import find
 from opsgov.model.graph import build_graph
@@ -106,10 +109,13 @@ def _mode_words(row: BandRow, approvers: int) -> str:
 class Explainer:
     """Builds pages for one report's model; each method reads only what its kind needs."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, horizon: int = DEFAULT_HORIZON) -> None:
+        """`horizon`: how many days ahead scheduled delegations are shown (opsgov.yaml `horizon`)."""
         if report.model is None:
             raise ExplainError("the repository could not be loaded")
         self.report = report
+        self.horizon = horizon
+        self._upcoming: Upcoming | None = None
         self.model: Model = report.model
         self.structure: Structure = structure_of(self.model)
         self.graph = build_graph(self.model)
@@ -266,25 +272,39 @@ class Explainer:
             self._authority = Authority(self.model)
         return band_stands(self._authority, matrix)
 
+    def upcoming(self) -> Upcoming:
+        """The Delegations scheduled within the horizon (docs/format.md, Delegation), read once."""
+        if self._upcoming is None:
+            self._upcoming = Upcoming(self.model, self.horizon)
+        return self._upcoming
+
     def _delegated_lines(self, key: str) -> list[str]:
-        """What a post approves through delegations in force, with the Delegation and its window."""
-        if not key.startswith("Position/") or not self.model.known["Delegation"]:
+        """What a post approves through delegations in force, with the Delegation and its window; then
+        what it will approve through delegations scheduled within the horizon, from their first day."""
+        if not key.startswith("Position/"):
             return []
-        lines = []
+        upcoming = self.upcoming()
+        if not self.model.known["Delegation"] and not upcoming.grants:
+            return []
+        lines: list[str] = []
+        later: list[tuple[datetime.date, str]] = []
         for matrix in self.model.entities("ApprovalMatrix"):
-            rows = bands_table(self.model, matrix)
-            measure = matrix_measure(self.model, matrix)
             for band, stands in sorted(self._stands(matrix).items()):
-                for stand in stands:
-                    if stand.delegate == key:
-                        row = rows[band]
-                        words = f"{self.label(matrix.key)}, band {row.number}: {row.words}"
-                        lines.append(
-                            f"approves {words} in place of {self.label(stand.delegator)}, "
-                            f"through {stand.approval.words()}"
-                            + ("" if stand.cap is None else f", up to {measure.amount(stand.cap)}")
-                        )
-        return lines
+                lines.extend(self._stand_line(matrix, band, stand) for stand in stands if stand.delegate == key)
+            if upcoming.grants:
+                for band, dated in sorted(upcoming.band_stands(matrix).items()):
+                    later.extend(
+                        (day, self._stand_line(matrix, band, stand)) for day, stand in dated if stand.delegate == key
+                    )
+        scheduled = _("from {day} (scheduled): {line}")
+        return lines + [scheduled.format(day=day.isoformat(), line=line) for day, line in sorted(later)]
+
+    def _stand_line(self, matrix: Entity, band: int, stand: Stand) -> str:
+        """`approves <matrix>, band 2: <words> in place of <delegator>, through <Delegation (window)>, up to <cap>`."""
+        row = bands_table(self.model, matrix)[band]
+        words = f"{self.label(matrix.key)}, band {row.number}: {row.words}"
+        cap = "" if stand.cap is None else f", up to {matrix_measure(self.model, matrix).amount(stand.cap)}"
+        return f"approves {words} in place of {self.label(stand.delegator)}, through {stand.approval.words()}{cap}"
 
     def kpi_words(self, spec: dict[str, Any]) -> str:
         """The KPI line of the handbook's vocabulary, in English (render/words.py)."""
@@ -402,16 +422,11 @@ class Explainer:
 
     def _acting(self, post: str, person: str) -> str:
         """`, acting until 2026-12-31` for a holding in force that is an acting appointment."""
-        for holding in self.model.holdings:
-            if (
-                holding.person == person
-                and holding.position == post
-                and holding.acting
-                and self.model.in_force(holding)
-            ):
-                end = holding.window.end
-                return ", acting" + (f" until {end.isoformat()}" if end else "")
-        return ""
+        holding = self.structure.held.get((post, person))
+        if holding is None or not holding.acting:
+            return ""
+        end = holding.window.end
+        return ", acting" + (f" until {end.isoformat()}" if end else "")
 
     def _former(self, chosen: Callable[[Holding], bool], shown: Callable[[Holding], str]) -> list[str]:
         """History: holdings that ended before the as-of date (former holders, emeritus roles)."""
@@ -466,7 +481,7 @@ class Explainer:
             other = self.model.get(source)
             if other is None:
                 continue
-            for index, _ in enumerate(other.spec.get("excludes") or ()):
+            for index in range(len(other.spec.get("excludes") or ())):
                 if other.target(("spec", "excludes", index, "responsibility")) == key:
                     owner = other.target(("spec", "excludes", index, "ownedBy"))
                     lines.append(self.label(source) + (f" — says it is owned by {self.label(owner)}" if owner else ""))
@@ -500,6 +515,7 @@ class Explainer:
         page.section("Requesters", self.labels(self.outgoing(entity, "requester")))
         lines = []
         stands = self._stands(entity)
+        later = self.upcoming().band_stands(entity) if self.upcoming().grants else {}
         for row in bands_table(self.model, entity):
             approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
             lines.append(f"{row.number}. {row.words}: {', '.join(approvers)}")
@@ -512,6 +528,9 @@ class Explainer:
                 )
             for stand in stands.get(row.number - 1, ()):
                 lines.append(f"   delegate in force: {stand.words(self.model, measure)}")
+            for day, stand in sorted(later.get(row.number - 1, ()), key=lambda item: (item[0], item[1].delegate)):
+                words = _("delegate scheduled from {day}: {stand}")
+                lines.append("   " + words.format(day=day.isoformat(), stand=stand.words(self.model, measure)))
         page.section("Bands", lines)
         page.section("Used in steps", [self._step_label(s) for s in self.incoming(entity.key, "approval")])
 
@@ -541,9 +560,12 @@ class Explainer:
         return f"{self.label(process_key)}, step {title} ({step_id})"
 
 
-def explain(report: Report, ref: str) -> Page:
-    """The page about REF in the checked repository; ResolveError (model.find) when REF names not exactly one entity."""
+def explain(report: Report, ref: str, horizon: int = DEFAULT_HORIZON) -> Page:
+    """The page about REF in the checked repository; ResolveError (model.find) when REF names not exactly one entity.
+
+    Delegations scheduled within `horizon` days are shown beside those in force.
+    """
     if report.model is None:
         raise ExplainError("the repository could not be loaded")
-    explainer = Explainer(report)
+    explainer = Explainer(report, horizon)
     return explainer.page(find(report.model, ref).key)

@@ -48,7 +48,8 @@ def answer_who_approves(
     for a matrix of amounts or given for a decision right without one (`quantity: none`).
     """
     amount = None if amount_text is None else parse_amount(amount_text)
-    report = check(load_settings(root, as_of=as_of))
+    settings = load_settings(root, as_of=as_of)
+    report = check(settings)
     model = report.model
     assert model is not None
     matrix = find(model, matrix_name, ("ApprovalMatrix",))
@@ -63,7 +64,7 @@ def answer_who_approves(
             f"approval matrix '{matrix.name}' needs an amount ({measure.quantity}); "
             f"e.g. opsgov who-approves {matrix.name} {_EXAMPLE_AMOUNTS.get(measure.quantity, '100000')}"
         )
-    answer = who_approves(model, matrix, amount)
+    answer = who_approves(model, matrix, amount, settings.horizon)
     status = 0 if len(answer.bands) == 1 else 1
     if fmt == "json":
         return escape.json_dumps(answer.to_dict()), status

@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from opsgov.config.settings import ConfigError
+from opsgov.i18n import _
 from opsgov.model.bands import Interval, Measure, band_interval
-from opsgov.model.delegation import Authority, Stand, band_stands
+from opsgov.model.dates import DEFAULT_HORIZON
+from opsgov.model.delegation import Authority, Stand, Upcoming, band_stands
 from opsgov.model.entities import Entity, Model
 
 MODES = {
@@ -210,6 +213,9 @@ class Answer:
     stands: tuple[Stand, ...] = ()
     """Delegates in force that may approve this amount in place of an approver (docs/format.md, Delegation)."""
     stand_words: tuple[str, ...] = ()
+    scheduled: tuple[tuple[date, Stand], ...] = ()
+    """Delegates that a Delegation scheduled within the horizon will add, each with its first day."""
+    scheduled_words: tuple[str, ...] = ()
 
     @property
     def currency(self) -> str | None:
@@ -241,6 +247,8 @@ class Answer:
             yield "escalation: " + (row.escalation.words() if row.escalation else "none")
         for words in self.stand_words:
             yield f"delegate in force: {words}"
+        for (day, _stand), words in zip(self.scheduled, self.scheduled_words, strict=True):
+            yield _("delegate scheduled from {day}: {stand}").format(day=day.isoformat(), stand=words)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -255,20 +263,38 @@ class Answer:
             "bands": [row.to_dict() for row in self.bands],
             "problem": self.problem,
             "delegates": [stand.to_dict() for stand in self.stands],
+            "scheduledDelegates": [{"from": day.isoformat(), **stand.to_dict()} for day, stand in self.scheduled],
         }
 
 
-def who_approves(model: Model, matrix: Entity, amount: Decimal | None) -> Answer:
+def who_approves(model: Model, matrix: Entity, amount: Decimal | None, horizon: int = DEFAULT_HORIZON) -> Answer:
+    """The bands for `amount`, the delegates in force for them, and those Delegations scheduled within
+    `horizon` days will add."""
     measure = matrix_measure(model, matrix)
     bands = tuple(bands_for(model, matrix, amount))
     stands = band_stands(Authority(model), matrix) if model.known["Delegation"] else {}
-    chosen = tuple(
-        stand
-        for row in bands
-        for stand in stands.get(row.number - 1, ())
-        if stand.cap is None or amount is None or amount <= stand.cap
+
+    def fits(stand: Stand) -> bool:
+        return stand.cap is None or amount is None or amount <= stand.cap
+
+    chosen = tuple(stand for row in bands for stand in stands.get(row.number - 1, ()) if fits(stand))
+    upcoming = Upcoming(model, horizon).band_stands(matrix)
+    later = tuple(
+        sorted(
+            (item for row in bands for item in upcoming.get(row.number - 1, ()) if fits(item[1])),
+            key=lambda item: (item[0], item[1].delegate),
+        )
     )
-    return Answer(matrix, amount, measure, bands, chosen, tuple(stand.words(model, measure) for stand in chosen))
+    return Answer(
+        matrix,
+        amount,
+        measure,
+        bands,
+        chosen,
+        tuple(stand.words(model, measure) for stand in chosen),
+        later,
+        tuple(stand.words(model, measure) for _day, stand in later),
+    )
 
 
 _PLAIN_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")

@@ -48,11 +48,14 @@ class Measure:
     quantity: str = "money"
     currency: str | None = None
 
-    def amount(self, value: Decimal) -> str:
+    def amount(self, value: Decimal, chinese: bool = False) -> str:
+        """The amount with its unit; `chinese` words days as the Chinese tables do (`30 天`)."""
         if self.quantity == "percent":
             return f"{value.normalize():,f}%"
         text = f"{value:,f}"
         if self.quantity == "days":
+            if chinese:
+                return f"{text} 天"
             return f"{text} day" if value == 1 else f"{text} days"
         if self.quantity == "money" and self.currency:
             return f"{text} {self.currency}"
@@ -140,7 +143,7 @@ def interval_words(interval: Interval, unit: Measure | str | None = None, chines
     means money): `up to 5% inclusive`, `over 30 days`.
     """
     measure = measure_of(unit)
-    low = measure.amount(interval.low)
+    low = measure.amount(interval.low, chinese)
     if interval.point:
         return f"恰好 {low}" if chinese else f"exactly {low}"
     starts_at_zero = interval.low == ZERO and interval.low_inclusive
@@ -148,7 +151,7 @@ def interval_words(interval: Interval, unit: Measure | str | None = None, chines
         lower = "" if starts_at_zero else f"{low}（{'含' if interval.low_inclusive else '不含'}）"
         if interval.high is None:
             return f"{lower}以上" if lower else measure.anything(chinese=True)
-        upper = f"{measure.amount(interval.high)}（{'含' if interval.high_inclusive else '不含'}）"
+        upper = f"{measure.amount(interval.high, chinese)}（{'含' if interval.high_inclusive else '不含'}）"
         return f"{lower}至 {upper}" if lower else f"{upper}以下"
     lower = "" if starts_at_zero else f"{'from' if interval.low_inclusive else 'over'} {low}"
     if interval.high is None:

@@ -5,17 +5,19 @@ their window), so every Delegation entity here is one in force. A `Grant` is one
 read once: its posts and matrices resolved, its cap and window. `Authority` answers, for one
 model, "which bands of a matrix does a post approve, itself or through a delegation in force?"
 and "how much at most?", the questions of the delegation rules, self-approval,
-step-approval-sod, who-approves and explain.
+step-approval-sod, who-approves and explain. `Upcoming` answers the same for the Delegations
+scheduled within the horizon (in `model.out_of_force`), each from its first day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from opsgov.model.bands import Interval, Measure, band_interval, to_decimal
-from opsgov.model.dates import Window, document_window
+from opsgov.model.dates import DEFAULT_HORIZON, Window, document_window
 from opsgov.model.entities import Entity, Model
 
 
@@ -70,6 +72,39 @@ def grant(delegation: Entity) -> Grant:
     )
 
 
+def scheduled_grants(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Grant]:
+    """Delegations that take effect after the model's date and at most `horizon` days later, by first day.
+
+    Their references are not resolved by the model (they are not in force on its date): the posts
+    and matrices they name are looked up among those in force on the model's date ('' when absent).
+    """
+    last = model.as_of + timedelta(days=horizon)
+    found = []
+    for entity in model.out_of_force:
+        window = entity.window
+        if entity.kind != "Delegation" or window.start is None or window.inverted:
+            continue
+        if not model.as_of < window.start <= last:
+            continue
+        spec = entity.spec
+        listed = spec.get("matrices")
+        matrices = None
+        if isinstance(listed, list):
+            matrices = tuple(key for raw in listed if (key := model.named("ApprovalMatrix", raw)))
+        found.append(
+            Grant(
+                entity,
+                model.named("Position", spec.get("from")),
+                model.named("Position", spec.get("to")),
+                matrices,
+                to_decimal(spec["upTo"]) if "upTo" in spec else None,
+                window,
+                spec.get("subDelegation") is True,
+            )
+        )
+    return sorted(found, key=lambda g: (g.window.start or date.min, g.key))
+
+
 @dataclass(frozen=True, slots=True)
 class Approval:
     """A band a post approves: band index, approver index of the post (or of its delegator), and how."""
@@ -86,9 +121,10 @@ class Approval:
 class Authority:
     """Who approves which bands of which matrix, directly or through delegations in force."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, grants: Sequence[Grant] | None = None) -> None:
+        """`grants`: the delegations to read (default: those in force on the model's date)."""
         self.model = model
-        self.grants = [grant(d) for d in model.entities("Delegation")]
+        self.grants = list(grants) if grants is not None else [grant(d) for d in model.entities("Delegation")]
         self.received: dict[str, list[Grant]] = {}
         """Delegate post key -> the grants that empower it."""
         for g in self.grants:
@@ -211,3 +247,37 @@ def band_stands(authority: Authority, matrix: Entity) -> dict[int, list[Stand]]:
             delegator = approval.through[-1].source
             bands.setdefault(approval.band, []).append(Stand(post, delegator, approval))
     return bands
+
+
+class Upcoming:
+    """The Delegations scheduled within the horizon, and who will stand in for whom from each one's first day.
+
+    On a scheduled delegation's first day, the delegations in force that day (those in force now that
+    have not ended, and the scheduled ones that have begun) make up the authority; a stand counts as
+    scheduled when it goes through that delegation.
+    """
+
+    def __init__(self, model: Model, horizon: int = DEFAULT_HORIZON) -> None:
+        self.grants = scheduled_grants(model, horizon)
+        current = [grant(d) for d in model.entities("Delegation")] if self.grants else []
+        self._on: list[tuple[Grant, Authority]] = []
+        for g in self.grants:
+            day = g.window.start
+            assert day is not None
+            in_force = [other for other in (*current, *self.grants) if other.window.contains(day)]
+            self._on.append((g, Authority(model, in_force)))
+
+    def band_stands(self, matrix: Entity) -> dict[int, list[tuple[date, Stand]]]:
+        """Band index -> (first day, stand) for each delegate a scheduled delegation will add to the band."""
+        bands: dict[int, list[tuple[date, Stand]]] = {}
+        seen: set[tuple[int, str, str, tuple[str, ...]]] = set()
+        for g, authority in self._on:
+            assert g.window.start is not None
+            for band, stands in band_stands(authority, matrix).items():
+                for stand in stands:
+                    through = tuple(other.key for other in stand.approval.through)
+                    if g.key not in through or (band, stand.delegate, stand.delegator, through) in seen:
+                        continue
+                    seen.add((band, stand.delegate, stand.delegator, through))
+                    bands.setdefault(band, []).append((g.window.start, stand))
+        return bands

@@ -315,6 +315,25 @@ class Model:
             if holding.window.dated:
                 yield holding.window
 
+    def title(self, key: str) -> str:
+        """The title of `Kind/name` in force, else of a version in force on other days, else the bare name."""
+        kind, _, name = key.partition("/")
+        entity = self.get(key)
+        if entity is None and kind in self.by_kind:
+            entity = next(iter(self.versions(kind, name)), None)
+        return entity.title if entity is not None else name or key
+
+    def named(self, kind: str, raw: object) -> str:
+        """`Kind/name` of the entity in force that a written name (`cfo` or `Position/cfo`) names, or ''.
+
+        For documents not in force on the date, whose references the model does not resolve (a
+        scheduled Delegation): the name read as the schema allows it, looked up on the model's date.
+        """
+        if type(raw) is not str:
+            return ""
+        key = f"{kind}/{raw.removeprefix(kind + '/')}"
+        return key if self.get(key) is not None else ""
+
     def versions(self, kind: str, name: str) -> list[Entity]:
         """Every valid document of one entity, in force today or not, in document order."""
         current = self.by_kind[kind].get(name)

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from opsgov.load.documents import Path
-from opsgov.model.entities import Model
+from opsgov.model.entities import Holding, Model
 
 
 def _follow(successor: dict[str, str | None], start: str) -> Iterator[str]:
@@ -47,6 +47,11 @@ class Structure:
     acting: dict[str, list[str]] = field(default_factory=dict)
     """Position key -> Person keys that hold it acting on the model's date: they fill the post
     (vacancy, segregation of duties) but do not use up its headcount."""
+    held: dict[tuple[str, str], Holding] = field(default_factory=dict)
+    """(Position key, Person key) -> the holding in force on the model's date (its window, whether acting)."""
+    former: dict[str, list[Holding]] = field(default_factory=dict)
+    """Position key -> holdings of it that ended before the model's date (former holders, emeritus
+    roles), in the order they ended; the post itself may no longer be in force."""
     owners: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)
     """Responsibility key -> (owner key, path of its `owns` item): units first, then posts, in
     document order; an owner that lists a duty twice (bare and as Kind/name) counts once."""
@@ -124,12 +129,17 @@ def build_structure(model: Model) -> Structure:
                     structure.owners.setdefault(ref.target, []).append((entity.key, path))
     for holding in model.holdings:
         if not model.in_force(holding):
+            if holding.window.end is not None and holding.window.end < model.as_of:
+                structure.former.setdefault(holding.position, []).append(holding)
             continue
+        structure.held.setdefault((holding.position, holding.person), holding)
         holders = structure.holders.setdefault(holding.position, [])
         if holding.person not in holders:  # `cfo` and `Position/cfo` in one list are one holding
             holders.append(holding.person)
         if holding.acting:
             structure.acting.setdefault(holding.position, []).append(holding.person)
+    for ended in structure.former.values():
+        ended.sort(key=lambda h: (h.window.end, h.window.start or h.window.end, h.person))
     if model.organizations:  # with several, org-root reports the extra ones; the first read stands
         structure.root = model.organizations[0].target(("spec", "root"))
         if structure.root is not None:

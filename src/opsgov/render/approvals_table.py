@@ -7,14 +7,16 @@ algebra's own wording (`opsgov.model.bands.interval_words`, English or its Chine
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from opsgov.model.approvals import Party, bands_table, matrix_category, matrix_measure
 from opsgov.model.bands import Measure
-from opsgov.model.delegation import grant
+from opsgov.model.dates import DEFAULT_HORIZON
+from opsgov.model.delegation import grant, scheduled_grants
 from opsgov.model.entities import Entity, Model
 from opsgov.render.table import Table
-from opsgov.render.words import chinese, duration, join, org_currency, words_for
+from opsgov.render.words import chinese, duration, join, org_currency, window_words, words_for
 
 
 def vote_cell(unit: Entity, words: dict[str, str]) -> str:
@@ -79,10 +81,10 @@ def matrix_groups(model: Model, words: dict[str, str]) -> list[tuple[str, list[E
     return ordered
 
 
-def approvals_tables(model: Model) -> list[Table]:
+def approvals_tables(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Table]:
     """One table per matrix, titled by it and grouped by category: for Markdown and HTML, where headings name them.
 
-    Then, when any is in force, the table of Delegations.
+    Then, when any is in force or scheduled within `horizon` days, the table of Delegations.
     """
     words = words_for(model)
     header = [words["band"], words["approvers"], words["mode"], words["escalation"]]
@@ -91,47 +93,101 @@ def approvals_tables(model: Model) -> list[Table]:
         for group, matrices in matrix_groups(model, words)
         for matrix in matrices
     ]
-    delegations = delegation_rows(model, words)
+    delegations = delegation_rows(model, words, horizon)
     if delegations:
-        # After the matrices, the Delegations in force (docs/format.md, Delegation): their own section when
-        # the matrices have sections, else a table of their own.
+        # After the matrices, the Delegations in force and scheduled (docs/format.md, Delegation): their own
+        # section when the matrices have sections, else a table of their own.
         sectioned = any(table.section for table in tables)
-        header = [words[k] for k in ("delegation", "delegator", "delegate", "matrices", "cap", "window", "reason")]
         title = "" if sectioned else words["delegations"]
-        tables.append(Table(header, delegations, title=title, section=words["delegations"] if sectioned else ""))
+        tables.append(
+            Table(delegation_header(words), delegations, title=title, section=words["delegations"] if sectioned else "")
+        )
     return tables
 
 
-def delegation_rows(model: Model, words: dict[str, str]) -> list[list[str]]:
-    """One row per Delegation in force: who to whom, in which matrices, up to what, when, why."""
+DELEGATION_COLUMNS = ("delegation", "status", "delegator", "delegate", "matrices", "cap", "window", "reason")
+
+
+def delegation_header(words: dict[str, str]) -> list[str]:
+    return [words[k] for k in DELEGATION_COLUMNS]
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationRow:
+    """A Delegation as the tables show it: its cells (DELEGATION_COLUMNS), and what pages link by."""
+
+    name: str
+    cells: list[str]
+    scheduled: bool
+    matrices: tuple[str, ...] | None
+    """The matrix keys it covers; None = every matrix in which its delegator approves."""
+    source: str
+    """The delegator's Position key ('' when it does not resolve)."""
+
+
+def delegation_entries(model: Model, words: dict[str, str], horizon: int = DEFAULT_HORIZON) -> list[DelegationRow]:
+    """The Delegations in force (by first day), then those scheduled within `horizon` days (by first day).
+
+    Each names the Delegation (title and name), who delegates to whom, in which matrices, up to what
+    (in the matrix's quantity: "200,000 CNY", "5%"), its window, and whether it is in force or
+    scheduled, from which day.
+    """
     zh = chinese(words)
     joiner = "、" if zh else ", "
+    current = sorted((grant(d) for d in model.entities("Delegation")), key=lambda g: g.window.start or date.min)
     rows = []
-    for g in sorted((grant(d) for d in model.entities("Delegation")), key=lambda g: g.window.start or date.min):
+    for g in [*current, *scheduled_grants(model, horizon)]:
         spec = g.delegation.spec
-        matrices = [model.get(key) for key in g.matrices] if g.matrices is not None else []
-        scope = (
-            joiner.join(m.title for m in matrices if m is not None) if g.matrices is not None else words["all_matrices"]
-        )
-        start, end = g.window.start, g.window.end
-        when = f"{start} 至 {end}" if zh else g.window.describe()
+        scheduled = model.get(g.key) is not g.delegation
+        listed = spec.get("matrices")
+        if scheduled and isinstance(listed, list):  # named as written: a matrix may only be in force from then on
+            scope = joiner.join(
+                model.title(f"ApprovalMatrix/{str(raw).removeprefix('ApprovalMatrix/')}") for raw in listed
+            )
+        elif g.matrices is not None:
+            scope = joiner.join(model.title(key) for key in g.matrices)
+        else:
+            scope = words["all_matrices"]
+        status = words["in_force"]
+        if scheduled and g.window.start is not None:
+            status = words["scheduled_from"].format(day=g.window.start.isoformat())
+        cap = words["none"] if g.cap is None else _measure(model, g.matrices).amount(g.cap, chinese=zh)
         rows.append(
-            [
-                g.delegation.title,
-                _title(model, g.source, spec.get("from")),
-                _title(model, g.delegate, spec.get("to")),
-                scope,
-                words["none"] if g.cap is None else _measure(model, g.matrices).amount(g.cap),
-                when,
-                str(spec.get("reason", "")),
-            ]
+            DelegationRow(
+                g.delegation.name,
+                [
+                    _named_title(g.delegation),
+                    status,
+                    _title(model, g.source, spec.get("from")),
+                    _title(model, g.delegate, spec.get("to")),
+                    scope,
+                    cap,
+                    window_words(words, g.window),
+                    str(spec.get("reason", "")),
+                ],
+                scheduled,
+                g.matrices,
+                g.source,
+            )
         )
     return rows
 
 
+def delegation_rows(model: Model, words: dict[str, str], horizon: int = DEFAULT_HORIZON) -> list[list[str]]:
+    """One row per Delegation in force or scheduled: its name, status, who to whom, in which matrices, up to what,
+    when, why."""
+    return [row.cells for row in delegation_entries(model, words, horizon)]
+
+
+def _named_title(entity: Entity) -> str:
+    """`财务总监年假期间授权 (finance-director-leave)`; the name alone when it is the title."""
+    return entity.title if entity.title == entity.name else f"{entity.title} ({entity.name})"
+
+
 def _title(model: Model, key: str, raw: object) -> str:
-    entity = model.get(key)
-    return entity.title if entity is not None else str(raw)
+    if key:
+        return model.title(key)
+    return model.title(f"Position/{str(raw).removeprefix('Position/')}") if isinstance(raw, str) else str(raw)
 
 
 def _measure(model: Model, matrices: tuple[str, ...] | None) -> Measure:

@@ -32,10 +32,17 @@ import markupsafe
 
 from opsgov.atomic import write_folder
 from opsgov.model.dates import DEFAULT_HORIZON, reviewed_on
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Holding, Model
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
-from opsgov.render.approvals_table import approval_rows, delegation_rows, matrix_groups, vote_cell
+from opsgov.render.approvals_table import (
+    DelegationRow,
+    approval_rows,
+    delegation_entries,
+    delegation_header,
+    matrix_groups,
+    vote_cell,
+)
 from opsgov.render.orgchart import OrgChartOptions, render_orgchart, top_units
 from opsgov.render.process import render_process
 from opsgov.render.raci import raci_table
@@ -48,9 +55,11 @@ from opsgov.render.words import (
     direction,
     duration,
     frequency,
+    holder_words,
     kpi_amount,
     org_currency,
     unit_type,
+    window_words,
     words_for,
 )
 from opsgov.report.finding import LEVEL_RANK, Finding
@@ -167,6 +176,18 @@ class Site:
     """Responsibility key -> the unit whose page lists it (its first owner's unit)."""
     held: dict[str, list[str]] = field(default_factory=dict)
     """Person key -> the posts they hold."""
+    former: dict[str, list[Holding]] = field(default_factory=dict)
+    """Unit key -> holdings of its posts that ended before the model's date (the history on its page)."""
+
+    def holders(self, post: str, *, until: bool = True) -> list[str]:
+        """Who holds a post on the date, by title; an acting holder marked acting (代理), with its last day."""
+        structure = structure_of(self.model)
+        names = []
+        for key in structure.holders.get(post, ()):
+            person = self.model.get(key)
+            if person is not None:
+                names.append(holder_words(self.words, person.title, structure.held.get((post, key)), until=until))
+        return names
 
     def href(self, key: str | None) -> str:
         """The page (from the handbook's top folder) that shows an entity; "" when none does."""
@@ -403,6 +424,7 @@ def build_site(
     env.globals["chart_words_json"] = json.dumps(
         {k: words[k] for k in ("establishment", "filled", "vacancies", "direct", "total", "head")}, ensure_ascii=False
     )
+    env.globals["as_of"] = words["as_of"].format(day=model.as_of.isoformat())
     env.filters["link"] = html_link
     env.filters["tree"] = tree_html
     env.filters["links"] = html_links
@@ -424,6 +446,8 @@ def build_site(
             if unit:
                 site.first_owner.setdefault(duty, unit)
                 break
+
+    site.former = former_by_unit(model)
 
     owned_processes: dict[str, set[str]] = {}
     for process in model.entities("Process"):
@@ -535,6 +559,7 @@ def build_site(
         )
     say(f"handbook: {len(processes)} process pages written")
     matrices = []
+    delegations = delegation_entries(model, site.words, horizon)
     for group, members in matrix_groups(model, site.words):
         for matrix in members:
             matrices.append(
@@ -546,9 +571,18 @@ def build_site(
                     "rows": approval_rows(model, matrix, site.words),
                     "source": site.source(matrix.doc.file, matrix.doc.line, 0),
                     "reviewed": _reviewed(site, matrix),
+                    "delegations": _matrix_delegations(site, matrix, delegations),
                 }
             )
-    page("approvals", f"approvals.{fmt}", 0, [], matrices=matrices, delegations=delegation_rows(model, site.words))
+    page(
+        "approvals",
+        f"approvals.{fmt}",
+        0,
+        [],
+        matrices=matrices,
+        delegations=delegations,
+        delegation_header=delegation_header(site.words),
+    )
     page("scheduled", f"scheduled.{fmt}", 0, [], **_scheduled_context(site, horizon))
     kpis = []
     currency = org_currency(model)
@@ -695,7 +729,6 @@ def chart_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> 
         if unit is None:
             continue
         head = model.get(unit.target(("spec", "head")))
-        holders = [model.get(h) for h in structure.holders.get(head.key, ())] if head is not None else []
         d, t = direct[key], total[key]
         up = parent.get(key)
         nodes.append(
@@ -706,7 +739,7 @@ def chart_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> 
                 "title": unit.title,
                 "type": unit_type(site.words, unit.spec.get("type")),
                 "head": head.title if head is not None else "",
-                "holders": "、".join(h.title for h in holders if h is not None),
+                "holders": "、".join(site.holders(head.key, until=False)) if head is not None else "",
                 "href": site.href(key),
                 "posts": len(structure.posts_in.get(key, ())),
                 "hc": [d[0], t[0]],
@@ -882,14 +915,13 @@ def _unit_context(
         post = model.get(key)
         if post is None:
             continue
-        holders = [model.get(h) for h in structure.holders.get(key, ())]
         posts.append(
             {
                 "entity": post,
                 "head": key == head,
                 "headcount": post.spec.get("headcount", 1),
                 "level": post.spec.get("level") or "",
-                "holders": [h.title for h in holders if h is not None],
+                "holders": site.holders(key),
                 "status": _post_status(model, post),
                 "reports_to": site.link(structure.reports_to.get(key), 1) if structure.reports_to.get(key) else None,
                 "dotted": [site.link(k, 1) for k in _refs(post, ("spec", "dottedLines"))],
@@ -919,9 +951,61 @@ def _unit_context(
         "kpis": [site.link(k, 1) for k in sorted(unit_kpis.get(unit.key, ()))],
         "matrices": [site.link(k, 1) for k in sorted(unit_matrices.get(unit.key, ()))],
         "findings": _finding_rows(site, unit_findings, 1),
+        "former": _former_rows(site, unit.key),
         "source": site.source(unit.doc.file, unit.doc.line, 1),
         "expand": expand,
     }
+
+
+def former_by_unit(model: Model) -> dict[str, list[Holding]]:
+    """Unit key -> the ended holdings of its posts, in the order they ended.
+
+    A post no longer in force is placed in the unit its last version names, when that unit is in force.
+    """
+    structure = structure_of(model)
+    found: dict[str, list[Holding]] = {}
+    for post, ended in structure.former.items():
+        unit = structure.unit_of.get(post)
+        if unit is None:
+            kind, _, name = post.partition("/")
+            versions = model.versions(kind, name)
+            unit = model.named("Unit", versions[-1].spec.get("unit")) if versions else ""
+        if unit:
+            found.setdefault(unit, []).extend(ended)
+    for ended in found.values():
+        ended.sort(key=lambda h: (h.window.end, h.window.start or h.window.end, h.person, h.position))
+    return found
+
+
+def _former_rows(site: Site, unit: str) -> list[dict[str, Any]]:
+    """The unit's history: who held which of its posts, when; an acting appointment marked acting."""
+    rows = []
+    for holding in site.former.get(unit, ()):
+        person = site.model.title(holding.person)
+        in_force = site.model.get(holding.position) is not None
+        rows.append(
+            {
+                "person": holder_words(site.words, person, holding, until=False),
+                "post": site.link(holding.position, 1) if in_force else Link(site.model.title(holding.position)),
+                "window": window_words(site.words, holding.window),
+            }
+        )
+    return rows
+
+
+def _matrix_delegations(site: Site, matrix: Entity, delegations: list[DelegationRow]) -> list[dict[str, str]]:
+    """The Delegations (in force or scheduled) that reach a matrix: those naming it, and those of all its
+    delegator's matrices when the delegator approves in it."""
+    approvers = {ref.target for ref in matrix.refs.values() if ref.edge == "approver"}
+    reaching = []
+    for row in delegations:
+        if (row.matrices is not None and matrix.key in row.matrices) or (
+            row.matrices is None and row.source in approvers
+        ):
+            reaching.append(
+                {"name": row.name, "title": site.model.title(f"Delegation/{row.name}"), "status": row.cells[1]}
+            )
+    return reaching
 
 
 def _duty_rows(site: Site, unit: Entity, duties: list[tuple[Link, Link, str]]) -> list[dict[str, Any]]:

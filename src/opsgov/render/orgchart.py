@@ -22,7 +22,7 @@ from opsgov.model.entities import Entity, Model
 from opsgov.model.find import ResolveError, find
 from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, Drawing, RenderError, draw_dot, label, run_dot, text
-from opsgov.render.words import unit_type, words_for
+from opsgov.render.words import holder_words, unit_type, words_for
 
 MAX_UNITS = 300
 """More units than this make an unreadable chart and a slow layout: the user is asked to draw a part."""
@@ -30,6 +30,7 @@ WIDE = 8
 """A unit with more children than this has them staggered over two rows."""
 
 VACANT_COLOR = "#b42318"
+ACTING_COLOR = "#9a6700"
 FROZEN_COLOR = "#8a8a8a"
 SOLID_COLOR = "#4a6fa5"
 DOTTED_COLOR = "#d08a2e"
@@ -94,13 +95,21 @@ def _posts(model: Model, unit: Entity) -> list[Entity]:
 
 def _post_row(model: Model, post: Entity, is_head: bool, people: bool, words: dict[str, str], port: str) -> str:
     headcount = post.spec.get("headcount", 1)
-    holders = [model.get(h) for h in structure_of(model).holders.get(post.key, ())]
-    names = [h.title for h in holders if h is not None]
+    structure = structure_of(model)
+    holders = [(h, model.get(h)) for h in structure.holders.get(post.key, ())]
+    names = [
+        holder_words(words, person.title, structure.held.get((post.key, key)), until=False)
+        for key, person in holders
+        if person is not None
+    ]
     parts = [("★ " if is_head else "") + text(post.title)]
     if headcount not in (0, 1):
         parts.append(text(f"{words['headcount']} {headcount}"))
     if people and names:
         parts.append(text(("、" if words["none"] == "无" else ", ").join(names)))
+    elif names and _acting_only(model, post.key):
+        mark = text("[" + words["acting"] + "]")
+        parts.append(f'<FONT COLOR="{ACTING_COLOR}">{mark}</FONT>')
     color = ""
     if headcount == 0:
         parts.append(text(f"[{words['frozen']}]"))
@@ -115,6 +124,24 @@ def _post_row(model: Model, post: Entity, is_head: bool, people: bool, words: di
     if color:
         return f'<TR>{cell} BGCOLOR="#f0f0f0"><FONT COLOR="{color}"><I>{body}</I></FONT></TD></TR>'
     return f"<TR>{cell}>{body}</TD></TR>"
+
+
+def _drawn_posts(model: Model, order: list[str], options: OrgChartOptions) -> Iterator[str]:
+    """The posts the chart's unit boxes list: every post, or with --no-positions each unit's head."""
+    structure = structure_of(model)
+    for key in order:
+        unit = model.get(key)
+        if options.positions:
+            yield from structure.posts_in.get(key, ())
+        elif unit is not None and (head := unit.target(("spec", "head"))) is not None:
+            yield head
+
+
+def _acting_only(model: Model, post: str) -> bool:
+    """Whether every holder of the post on the date is an acting holder (the chart marks it [acting] / [代理])."""
+    structure = structure_of(model)
+    holders = structure.holders.get(post, ())
+    return bool(holders) and all(key in structure.acting.get(post, ()) for key in holders)
 
 
 def _unit_label(
@@ -293,7 +320,10 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     graph.attr(nodesep="0.25", ranksep="0.2" if options.layout == "compact" else "0.3", splines="polyline")
     graph.attr(compound="true")  # the compact layout's line into a panel ends at the panel
     title = model.organizations[0].title if len(model.organizations) == 1 and not options.root else None
-    graph.attr(label=_legend(title, words), labelloc="t", fontsize="10")
+    # A dated organisation is drawn as of a day: the legend says which, and marks acting holders when any is drawn.
+    day = words["as_of"].format(day=model.as_of.isoformat()) if next(model.windows(), None) is not None else ""
+    acting = not options.people and any(_acting_only(model, post) for post in _drawn_posts(model, order, options))
+    graph.attr(label=_legend(title, words, day=day, acting=acting), labelloc="t", fontsize="10")
     graph.attr("node", shape="box", style="rounded,filled", fillcolor="#f7f9fc", color=SOLID_COLOR, fontname=CJK_FONT)
     graph.attr("node", fontsize="11", margin="0.05")
     graph.attr("edge", color=SOLID_COLOR, arrowhead="none", fontname=CJK_FONT)
@@ -411,9 +441,12 @@ def _dotted_edges(
         graph.edge(ports[source], ports[manager], **dotted)
 
 
-def _legend(title: str | None, words: dict[str, str]) -> str:
-    """The organisation's name (when the whole organisation is drawn) over a one-line key to lines and marks."""
+def _legend(title: str | None, words: dict[str, str], *, day: str = "", acting: bool = False) -> str:
+    """The organisation's name (when the whole organisation is drawn) and the day it is drawn as of (when
+    anything in it is dated) over a one-line key to lines and marks."""
     rows = [f'<TR><TD><FONT POINT-SIZE="18"><B>{text(title)}</B></FONT></TD></TR>'] if title else []
+    if day:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="11">{text(day)}</FONT></TD></TR>')
     key = (
         f'<FONT COLOR="{SOLID_COLOR}">━━</FONT> {text(words["solid_line"])}   '
         f'<FONT COLOR="{DOTTED_COLOR}">╍╍</FONT> {text(words["dotted_line"])}   '
@@ -421,6 +454,8 @@ def _legend(title: str | None, words: dict[str, str]) -> str:
         f'<FONT COLOR="{VACANT_COLOR}"><B>[{text(words["vacant"])}]</B></FONT>   '
         f'<FONT COLOR="{FROZEN_COLOR}"><I>[{text(words["frozen"])}]</I></FONT>'
     )
+    if acting:
+        key += f'   <FONT COLOR="{ACTING_COLOR}">[{text(words["acting"])}]</FONT>'
     rows.append(f'<TR><TD><FONT COLOR="#555555">{key}</FONT></TD></TR>')
     return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>')
 

@@ -33,12 +33,6 @@ class Change:
         return self.day - datetime.timedelta(days=1)
 
 
-def _title(model: Model, key: str) -> str:
-    kind, _, name = key.partition("/")
-    entity = model.get(key) or next((e for e in model.versions(kind, name)), None)
-    return entity.title if entity is not None else name
-
-
 def scheduled_changes(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Change]:
     """Every start and end after `model.as_of` and at most `horizon` days later, by day, then kind and name."""
     last = model.as_of + datetime.timedelta(days=horizon)
@@ -66,9 +60,9 @@ def scheduled_changes(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Chan
                         day,
                         day == window.start,
                         holding.person,
-                        _title(model, holding.person),
+                        model.title(holding.person),
                         window,
-                        post=_title(model, holding.position),
+                        post=model.title(holding.position),
                         acting=holding.acting,
                     )
                 )

@@ -6,7 +6,8 @@ Chinese and English are provided; any other locale falls back to English.
 
 from __future__ import annotations
 
-from opsgov.model.entities import Model
+from opsgov.model.dates import Window
+from opsgov.model.entities import Holding, Model
 
 _EN = {
     "vacant": "vacant",
@@ -64,7 +65,7 @@ _EN = {
     "majority_simple": "simple majority",
     "majority_two-thirds": "two-thirds majority",
     "majority_unanimous": "unanimous",
-    "delegations": "Delegations in force",
+    "delegations": "Delegations in force and scheduled",
     "delegation": "Delegation",
     "delegator": "From",
     "delegate": "To",
@@ -72,6 +73,9 @@ _EN = {
     "cap": "Up to",
     "window": "In force",
     "reason": "Reason",
+    "status": "Status",
+    "in_force": "in force",
+    "scheduled_from": "scheduled, from {day}",
     "all_matrices": "all its matrices",
     "mode_any": "any one",
     "mode_all": "all (countersign)",
@@ -102,6 +106,17 @@ _EN = {
     "reviewed": "Last reviewed",
     "reviewed_on_by": "{on} by {by}",
     "never_reviewed": "never",
+    "as_of": "As of {day}",
+    "acting": "acting",
+    "acting_holder": "{person} (acting)",
+    "acting_holder_until": "{person} (acting until {day})",
+    "former_holders": "Former holders",
+    "person": "Person",
+    "held": "Held",
+    "window_from_to": "from {start} to {end}",
+    "window_from": "from {start}",
+    "window_until": "until {end}",
+    "window_always": "always",
     # KPI units: "{n}" is the number; an undeclared unit prints the bare number
     "kpi_unit.percent": "{n} percent",
     "kpi_unit.count": "{n} count",
@@ -174,7 +189,7 @@ _ZH = {
     "majority_simple": "简单多数通过",
     "majority_two-thirds": "三分之二多数通过",
     "majority_unanimous": "全体一致通过",
-    "delegations": "生效中的授权",
+    "delegations": "生效中与计划中的授权",
     "delegation": "授权",
     "delegator": "授权人",
     "delegate": "被授权人",
@@ -182,6 +197,9 @@ _ZH = {
     "cap": "上限",
     "window": "有效期",
     "reason": "原因",
+    "status": "状态",
+    "in_force": "生效中",
+    "scheduled_from": "计划，自 {day} 起",
     "all_matrices": "其参与的全部矩阵",
     "mode_any": "任一审批人",
     "mode_all": "会签",
@@ -240,6 +258,17 @@ _ZH = {
     "reviewed": "最近复核",
     "reviewed_on_by": "{on}，{by}",
     "never_reviewed": "未复核",
+    "as_of": "截至 {day}",
+    "acting": "代理",
+    "acting_holder": "{person}（代理）",
+    "acting_holder_until": "{person}（代理，至 {day}）",
+    "former_holders": "历任",
+    "person": "人员",
+    "held": "任职期间",
+    "window_from_to": "{start} 至 {end}",
+    "window_from": "自 {start} 起",
+    "window_until": "至 {end}",
+    "window_always": "长期",
 }
 
 
@@ -307,6 +336,28 @@ def duration(words: dict[str, str], value: object) -> str:
     if not (number.isascii() and number.isdigit()) or f"duration.{suffix}" not in words:
         return text
     return words[f"duration.{suffix}"].format(n=number)
+
+
+def window_words(words: dict[str, str], window: Window) -> str:
+    """A window in the locale: `from 2026-12-01 to 2026-12-20` / `2026-12-01 至 2026-12-20`, `自 2027-01-01 起`."""
+    start = window.start.isoformat() if window.start else ""
+    end = window.end.isoformat() if window.end else ""
+    if start and end:
+        return words["window_from_to"].format(start=start, end=end)
+    if start:
+        return words["window_from"].format(start=start)
+    if end:
+        return words["window_until"].format(end=end)
+    return words["window_always"]
+
+
+def holder_words(words: dict[str, str], person: str, holding: Holding | None, *, until: bool = True) -> str:
+    """A holder as the handbook and charts name them: `黄磊（代理，至 2027-01-31）` for an acting holder."""
+    if holding is None or not holding.acting:
+        return person
+    if until and holding.window.end is not None:
+        return words["acting_holder_until"].format(person=person, day=holding.window.end.isoformat())
+    return words["acting_holder"].format(person=person)
 
 
 def org_currency(model: Model) -> str:
