@@ -4,6 +4,7 @@ export). Fixed dates only."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,3 +170,98 @@ def test_handbook_lists_scheduled_changes_and_when_each_matrix_was_reviewed(repo
         line for line in (later / "scheduled.md").read_text(encoding="utf-8").splitlines() if line.startswith("| 20")
     ]
     assert rows == ["| 2027-04-01 | 终止（最后一天 2027-03-31） | Person: 李 代理 新设部门负责人 |"]
+
+
+PEOPLE = docs(
+    doc("Person", "wang", "{holds: [ceo]}", title="王总"),
+    # 文员 (clerk): 李 held it until 2026-10-31, 钱 acted in September and October, 赵 acts from November
+    doc("Person", "li", "{holds: [{position: clerk, from: 2025-01-01, until: 2026-10-31}]}", title="李"),
+    doc(
+        "Person", "qian", "{holds: [{position: clerk, acting: true, from: 2026-09-01, until: 2026-10-31}]}", title="钱"
+    ),
+    doc(
+        "Person", "zhao", "{holds: [{position: clerk, acting: true, from: 2026-11-01, until: 2027-03-31}]}", title="赵"
+    ),
+)
+"""As of 2026-11-23 (BEFORE the reorganisation): 赵 is the acting holder of 文员; 李 and 钱 are former holders."""
+TODAY = "2026-11-23"
+
+
+def test_the_handbook_marks_acting_holders_and_lists_former_holders(repo: Repo, tmp_path: Path) -> None:
+    root = repo({**FILES, "ops/people.yaml": PEOPLE})
+    out = tmp_path / "md"
+    assert run("handbook", str(root), "-o", str(out), "--format", "md", "--as-of", TODAY).exit_code == 0
+    company = (out / "units" / "company.md").read_text(encoding="utf-8")
+    assert "| 文员 |  | 1 | 赵（代理，至 2027-03-31） | [总经理](../units/company.md) |  |" in company
+    history = company[company.index("## 历任") : company.index("## 职责")]
+    assert [line for line in history.splitlines() if line.startswith("| ")] == [
+        "| 人员 | 岗位 | 任职期间 |",
+        "| 李 | [文员](../units/company.md) | 2025-01-01 至 2026-10-31 |",
+        "| 钱（代理） | [文员](../units/company.md) | 2026-09-01 至 2026-10-31 |",
+    ]
+    assert "截至 2026-11-23" in company.splitlines()[0]  # the navigation line of every page names the day
+    # On 2027-04-01 赵's acting appointment has ended too: history, no longer a holder; 文员 is vacant.
+    later = tmp_path / "later"
+    assert run("handbook", str(root), "-o", str(later), "--format", "md", "--as-of", "2027-04-01").exit_code == 0
+    company = (later / "units" / "company.md").read_text(encoding="utf-8")
+    assert "| 赵（代理） | [文员](../units/company.md) | 2026-11-01 至 2027-03-31 |" in company
+    assert "代理，至" not in company
+
+
+def test_the_handbook_chart_marks_an_acting_head(repo: Repo, tmp_path: Path) -> None:
+    acting_head = doc(
+        "Person", "zhou", "{holds: [{position: ceo, acting: true, from: 2026-11-01, until: 2027-03-31}]}", title="周"
+    )
+    root = repo({**FILES, "ops/people.yaml": docs(acting_head)})
+    out = tmp_path / "html"
+    assert run("handbook", str(root), "-o", str(out), "--as-of", TODAY).exit_code == 0
+    units = (out / "assets" / "units.js").read_text(encoding="utf-8")
+    assert '"head":"总经理","holders":"周（代理）"' in units
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert '<span class="as-of">截至 2026-11-23</span>' in index
+
+
+def test_the_org_chart_of_a_date_says_the_day_and_marks_acting_holders(repo: Repo) -> None:
+    root = repo({**FILES, "ops/people.yaml": PEOPLE})
+    plain = run("render", "orgchart", str(root), "--format", "dot", "--as-of", TODAY)
+    assert plain.exit_code == 0, plain.output
+    assert "截至 2026-11-23" in plain.stdout  # the organisation is dated: the chart is of a day
+    assert '文员 · <FONT COLOR="#9a6700">[代理]</FONT>' in plain.stdout
+    assert "[代理]</FONT></TD></TR></TABLE>" in plain.stdout  # and the legend explains the mark
+    people = run("render", "orgchart", str(root), "--format", "dot", "--people", "--as-of", TODAY)
+    assert "文员 · 赵（代理）" in people.stdout and "[代理]" not in people.stdout
+    assert "李" not in people.stdout and "钱" not in people.stdout  # former holders are not on the chart of the day
+
+
+def delegation(name: str, title: str, window: str) -> str:
+    spec = f"{{from: ceo, to: clerk, matrices: [spend], upTo: 50000, {window}, reason: 出差, approvedBy: ceo}}"
+    return doc("Delegation", name, spec, title=title)
+
+
+def test_the_handbook_lists_delegations_in_force_and_scheduled_within_the_horizon(repo: Repo, tmp_path: Path) -> None:
+    root = repo(
+        {
+            **FILES,
+            "opsgov.yaml": "horizon: 30\n",
+            "ops/delegations.yaml": docs(
+                delegation("now", "本周授权", "validFrom: 2026-11-20, validUntil: 2026-11-30"),
+                delegation("soon", "下月授权", "validFrom: 2026-12-10, validUntil: 2026-12-12"),
+                delegation("later", "明年授权", "validFrom: 2027-02-01, validUntil: 2027-02-03"),  # beyond 30 days
+            ),
+        }
+    )
+    out = tmp_path / "html"
+    result = run("handbook", str(root), "-o", str(out), "--as-of", TODAY)
+    assert result.exit_code == 0, result.output
+    page = (out / "approvals.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr id="delegation-([a-z]+)"( class="scheduled")?><td>(.*?)</td><td>(.*?)</td>', page)
+    assert rows == [
+        ("now", "", "本周授权 (now)", "生效中"),
+        ("soon", ' class="scheduled"', "下月授权 (soon)", "计划，自 2026-12-10 起"),
+    ]
+    assert "<td>50,000 CNY</td><td>2026-12-10 至 2026-12-12</td>" in page
+    # the matrix's own section names the delegations that reach it, linked to their rows
+    assert '<a href="#delegation-soon">下月授权</a> (计划，自 2026-12-10 起)' in page
+    table = run("render", "approvals", str(root), "--format", "md", "--as-of", TODAY).stdout
+    assert "| 下月授权 (soon) | 计划，自 2026-12-10 起 | 总经理 | 文员 | 费用审批 | 50,000 CNY |" in table
+    assert "明年授权" not in table

@@ -65,6 +65,8 @@ def test_intervals_in_words_carry_the_unit() -> None:
     assert interval_words(five, Measure("percent")) == "up to 5% inclusive"
     assert interval_words(five, Measure("percent"), chinese=True) == "5%（含）以下"
     assert interval_words(Interval(Decimal(30), False), Measure("days")) == "over 30 days"
+    assert interval_words(Interval(Decimal(30), False), Measure("days"), chinese=True) == "30 天（不含）以上"
+    assert Measure("days").amount(Decimal(1), chinese=True) == "1 天"
     assert interval_words(Interval(), Measure("none")) == "no amount (a decision right)"
     assert interval_words(Interval(), Measure("none"), chinese=True) == "不涉及金额"
     # a bare currency still means money (callers from before quantities)

@@ -36,8 +36,8 @@ ARGS = [
 NODES = '#orgchart [data-entity^="Unit/"]'
 
 
-def build(repo: Path, out: Path) -> Path:
-    result = CliRunner().invoke(main, ["handbook", str(repo), "-o", str(out)], catch_exceptions=False)
+def build(repo: Path, out: Path, *options: str) -> Path:
+    result = CliRunner().invoke(main, ["handbook", str(repo), "-o", str(out), *options], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return out
 
@@ -161,4 +161,51 @@ def test_a_271_unit_organisation_stays_usable(tmp_path: Path, watched: Watched) 
     assert page.locator(NODES).count() < 60  # only the path to it was opened
     page.click('button[data-chart="expand"]')
     page.wait_for_function(f"document.querySelectorAll('{NODES}').length === 271", timeout=20000)
+    assert watched.offline() == [] and watched.errors == []
+
+
+@pytest.fixture(scope="module")
+def dated_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example during 黄磊's acting appointment (2027-01-10) and after it, in the leave delegation (2027-02-10)."""
+    folder = tmp_path_factory.mktemp("dated")
+    return {day: build(EXAMPLE, folder / day, "--as-of", day) for day in ("2027-01-10", "2027-02-10")}
+
+
+def test_a_unit_page_shows_its_acting_holder_and_later_its_former_holders(
+    dated_sites: dict[str, Path], watched: Watched
+) -> None:
+    page = watched.open(dated_sites["2027-01-10"] / "units" / "data-platform.html")
+    assert page.locator("nav .as-of").inner_text() == "截至 2027-01-10"
+    row = page.locator("tr#data-platform-manager")
+    assert row.locator("td").nth(3).inner_text() == "黄磊（代理，至 2027-01-31）"
+    node = page.locator('#orgchart [data-entity="Unit/data-platform"] .oc-head')
+    node.wait_for(timeout=5000)
+    assert node.inner_text() == "负责人: 数据中台部经理 · 黄磊（代理）"
+    assert page.locator("#former-holders").count() == 0  # nobody has held its posts before
+    page = watched.open(dated_sites["2027-02-10"] / "units" / "data-platform.html")
+    assert page.locator("tr#data-platform-manager td").nth(3).inner_text() == "秦悦"
+    history = page.locator("table.former tbody tr")
+    assert history.count() == 1 and history.first.is_visible()
+    assert history.first.locator("td").all_inner_texts() == [
+        "黄磊（代理）",
+        "数据中台部经理",
+        "2026-10-01 至 2027-01-31",
+    ]
+    assert watched.offline() == [] and watched.errors == []
+
+
+def test_the_approvals_page_marks_a_scheduled_delegation(dated_sites: dict[str, Path], watched: Watched) -> None:
+    page = watched.open(dated_sites["2027-01-10"] / "approvals.html")
+    row = page.locator("tr#delegation-finance-director-leave")
+    assert row.is_visible() and row.get_attribute("class") == "scheduled"
+    cells = row.locator("td").all_inner_texts()
+    assert cells[:2] == ["财务总监年假期间授权 (finance-director-leave)", "计划，自 2027-02-01 起"]
+    assert cells[4:7] == ["营销活动费用审批", "200,000 CNY", "2027-02-01 至 2027-02-14"]
+    assert row.locator("td").first.evaluate("cell => getComputedStyle(cell).fontStyle") == "italic"
+    # the matrix it reaches links to it
+    page.locator('#marketing-spend a[href="#delegation-finance-director-leave"]').click()
+    assert page.url.endswith("#delegation-finance-director-leave")
+    page = watched.open(dated_sites["2027-02-10"] / "approvals.html")
+    row = page.locator("tr#delegation-finance-director-leave")
+    assert row.get_attribute("class") is None and row.locator("td").nth(1).inner_text() == "生效中"
     assert watched.offline() == [] and watched.errors == []

@@ -611,7 +611,7 @@ def _render(
     output: Path | None,
     fmt: str | None,
     formats: tuple[str, ...],
-    draw: Callable[[Model, str], str | bytes | Drawing],
+    draw: Callable[[Model, str, Settings], str | bytes | Drawing],
     check: Callable[[str], None] | None = None,
     *,
     as_of: datetime.datetime | None = None,
@@ -632,7 +632,7 @@ def _render(
     # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
     model = load_model(settings)
     try:
-        content = draw(model, chosen)
+        content = draw(model, chosen, settings)
     except RenderError as error:
         fail(str(error))
     if isinstance(content, Drawing):
@@ -712,7 +712,7 @@ def render_orgchart_command(
         if dpi is not None and chosen != "png":
             fail(f"--dpi sets the resolution of a PNG: write -o FILE.png or give --format png (not {chosen})")
 
-    def draw(model: Model, chosen: str) -> Drawing:
+    def draw(model: Model, chosen: str, _settings: Settings) -> Drawing:
         if page is not None:
             return orgchart_pages(model, options, page)
         return draw_orgchart(model, chosen, options, dpi=dpi)
@@ -737,7 +737,7 @@ def render_process_command(
         output,
         fmt,
         DIAGRAM_FORMATS,
-        lambda model, chosen: render_process(model, find_process(model, name), chosen),
+        lambda model, chosen, _settings: render_process(model, find_process(model, name), chosen),
         as_of=as_of,
     )
 
@@ -759,7 +759,7 @@ def render_raci_command(
     from opsgov.render.raci import raci_table
     from opsgov.render.table import render_tables
 
-    def draw(model: Model, chosen: str) -> str:
+    def draw(model: Model, chosen: str, _settings: Settings) -> str:
         return render_tables([raci_table(model, by=by, process=process_name)], chosen, "RACI")
 
     _render(path, output, fmt, TABLE_FORMATS, draw, as_of=as_of)
@@ -773,7 +773,9 @@ def render_raci_command(
 def render_approvals_command(path: Path, output: Path | None, fmt: str | None, as_of: datetime.datetime | None) -> None:
     """The delegation-of-authority table: per matrix, bands in words, approvers, mode, escalation.
 
-    Markdown and HTML give one table per matrix; CSV gives one table whose first columns name the
+    Markdown and HTML give one table per matrix, grouped by category, then the Delegations in force
+    and those scheduled within the horizon (opsgov.yaml `horizon`), each marked in force or
+    scheduled from its first day; CSV gives one table of the matrices whose first columns name the
     matrix (id and title), and starts with a UTF-8 byte order mark, so Excel (also on Chinese
     Windows) opens it as UTF-8.
     """
@@ -781,8 +783,8 @@ def render_approvals_command(path: Path, output: Path | None, fmt: str | None, a
     from opsgov.render.table import render_tables
     from opsgov.render.words import words_for
 
-    def draw(model: Model, chosen: str) -> str:
-        tables = [approvals_sheet(model)] if chosen == "csv" else approvals_tables(model)
+    def draw(model: Model, chosen: str, settings: Settings) -> str:
+        tables = [approvals_sheet(model)] if chosen == "csv" else approvals_tables(model, settings.horizon)
         return render_tables(tables, chosen, words_for(model)["approvals"])
 
     _render(path, output, fmt, TABLE_FORMATS, draw, as_of=as_of)
