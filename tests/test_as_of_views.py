@@ -149,15 +149,16 @@ def test_handbook_lists_scheduled_changes_and_when_each_matrix_was_reviewed(repo
     assert result.exit_code == 0, result.output
     scheduled = (out / "scheduled.md").read_text(encoding="utf-8")
     table = [line for line in scheduled.splitlines() if line.startswith("| 20")]
+    # the kind in the organisation's language; what ends is in force today and links to its page
     assert table == [
-        "| 2027-01-01 | 生效 | ApprovalMatrix: 费用审批 |",
-        "| 2027-01-01 | 生效 | Person: 李 代理 新设部门负责人 |",
-        "| 2027-01-01 | 生效 | Position: 新设部门负责人 |",
-        "| 2027-01-01 | 生效 | Process: 采购 |",
-        "| 2027-01-01 | 生效 | Unit: 新设部门 |",
-        "| 2027-01-01 | 终止（最后一天 2026-12-31） | ApprovalMatrix: 费用审批 |",
-        "| 2027-01-01 | 终止（最后一天 2026-12-31） | Process: 采购 |",
-        "| 2027-04-01 | 终止（最后一天 2027-03-31） | Person: 李 代理 新设部门负责人 |",
+        "| 2027-01-01 | 生效 | 审批矩阵 | 费用审批 |",
+        "| 2027-01-01 | 生效 | 人员 | 李 代理 新设部门负责人 |",
+        "| 2027-01-01 | 生效 | 岗位 | 新设部门负责人 |",
+        "| 2027-01-01 | 生效 | 流程 | 采购 |",
+        "| 2027-01-01 | 生效 | 单元 | 新设部门 |",
+        "| 2027-01-01 | 终止（最后一天 2026-12-31） | 审批矩阵 | [费用审批](approvals.md) |",
+        "| 2027-01-01 | 终止（最后一天 2026-12-31） | 流程 | [采购](processes/purchase.md) |",
+        "| 2027-04-01 | 终止（最后一天 2027-03-31） | 人员 | 李 代理 新设部门负责人 |",
     ]
     assert "2026-11-23 之后至 2027-11-23 生效或终止的内容。" in scheduled
     approvals = (out / "approvals.md").read_text(encoding="utf-8")
@@ -169,7 +170,7 @@ def test_handbook_lists_scheduled_changes_and_when_each_matrix_was_reviewed(repo
     rows = [
         line for line in (later / "scheduled.md").read_text(encoding="utf-8").splitlines() if line.startswith("| 20")
     ]
-    assert rows == ["| 2027-04-01 | 终止（最后一天 2027-03-31） | Person: 李 代理 新设部门负责人 |"]
+    assert rows == ["| 2027-04-01 | 终止（最后一天 2027-03-31） | 人员 | 李 代理 新设部门负责人 |"]
 
 
 PEOPLE = docs(
@@ -200,6 +201,11 @@ def test_the_handbook_marks_acting_holders_and_lists_former_holders(repo: Repo, 
         "| 钱（代理） | [文员](../units/company.md) | 2026-09-01 至 2026-10-31 |",
     ]
     assert "截至 2026-11-23" in company.splitlines()[0]  # the navigation line of every page names the day
+    # a finding that first holds on a later change date says from when, as `check` does
+    findings = (out / "findings.md").read_text(encoding="utf-8")
+    assert (
+        "| 警告 (自 2027-01-01 起) | vacant-key-post | 新设部门负责人 | 岗位 新设部门负责人 (new-head) 空缺" in findings
+    )
     # On 2027-04-01 赵's acting appointment has ended too: history, no longer a holder; 文员 is vacant.
     later = tmp_path / "later"
     assert run("handbook", str(root), "-o", str(later), "--format", "md", "--as-of", "2027-04-01").exit_code == 0

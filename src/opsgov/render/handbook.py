@@ -107,6 +107,12 @@ _MORE_WORDS = {
         "kind.Process": "process",
         "kind.ApprovalMatrix": "approval matrix",
         "kind.KPI": "KPI",
+        "kind.Organization": "organisation",
+        "kind.Policy": "policy",
+        "kind.Waiver": "waiver",
+        "kind.Delegation": "delegation",
+        "kind_col": "Kind",
+        "from_day": "from {day}",
         "filled": "filled",
         "vacancies": "vacant",
         "direct": "direct",
@@ -142,6 +148,12 @@ _MORE_WORDS = {
         "kind.Process": "流程",
         "kind.ApprovalMatrix": "审批矩阵",
         "kind.KPI": "指标",
+        "kind.Organization": "组织",
+        "kind.Policy": "策略",
+        "kind.Waiver": "豁免",
+        "kind.Delegation": "授权",
+        "kind_col": "类型",
+        "from_day": "自 {day} 起",
         "filled": "在岗",
         "vacancies": "空缺",
         "direct": "直属",
@@ -407,7 +419,7 @@ def build_site(
         raise RenderError("the repository could not be loaded, so there is no handbook to write")
     say = progress or (lambda _message: None)
     base_words = words_for(model)  # the render helpers tell the language by this very dict
-    words = {**base_words, **_MORE_WORDS["zh" if chinese(base_words) else "en"]}
+    words = {**base_words, **_more_words(base_words)}
     site = Site(model, fmt, base_words, source_url, source_root)
     structure = structure_of(model)
     env = jinja2.Environment(
@@ -805,11 +817,22 @@ def _scheduled_context(site: Site, horizon: int) -> dict[str, Any]:
     rows = []
     for change in scheduled_changes(model, horizon):
         what = w["takes_effect"] if change.starts else w["ends"].format(day=change.last_day.isoformat())
-        subject = change.title
+        # what ends is in force today and has a page or a section of one; what starts has none yet
+        subject = Link(change.title)
         if change.post:
-            subject = w["holds_acting" if change.acting else "holds"].format(person=change.title, post=change.post)
+            subject = Link(
+                w["holds_acting" if change.acting else "holds"].format(person=change.title, post=change.post)
+            )
+        elif not change.starts and model.get(change.key) is not None:
+            subject = site.link(change.key, 0)
+        kind = change.key.partition("/")[0]
         rows.append(
-            {"day": change.day.isoformat(), "kind": change.key.partition("/")[0], "subject": subject, "what": what}
+            {
+                "day": change.day.isoformat(),
+                "kind": _more_words(w).get(f"kind.{kind}", kind),
+                "subject": subject,
+                "what": what,
+            }
         )
     last = model.as_of + datetime.timedelta(days=horizon)
     intro = w["scheduled_intro"].format(as_of=model.as_of.isoformat(), last=last.isoformat())
@@ -852,17 +875,27 @@ def _finding_order(finding: Finding) -> tuple[Any, ...]:
 def _finding_entity(site: Site, key: str, depth: int) -> Link:
     """What a finding is about, linked to its page or section: a duty too (where its first owner lists it)."""
     entity = site.model.get(key)
-    if entity is None:
-        return Link(key)
+    if entity is None:  # in force only on a later change date (the finding says from when), or not at all
+        kind, _, name = key.partition("/")
+        later = kind in site.model.by_kind and bool(site.model.versions(kind, name))
+        return Link(site.model.title(key) if later else key)
     href = site.href(key)
     return Link(entity.title, "../" * depth + href if href else "", entity.name)
 
 
+def _more_words(words: dict[str, str]) -> dict[str, str]:
+    """The handbook's own words in the locale of `words`."""
+    return _MORE_WORDS["zh" if chinese(words) else "en"]
+
+
 def _finding_rows(site: Site, findings: list[Finding], depth: int) -> list[dict[str, Any]]:
+    """Findings as the tables show them; one that first holds on a later change date says from when."""
+    more = _more_words(site.words)
     return [
         {
             "f": finding,
-            "level": _MORE_WORDS["zh" if chinese(site.words) else "en"].get(f"level.{finding.level}", finding.level),
+            "level": more.get(f"level.{finding.level}", finding.level),
+            "from": more["from_day"].format(day=finding.as_of) if finding.as_of else "",
             "entity": _finding_entity(site, finding.entity, depth),
             "source": site.source(finding.file, finding.line, depth),
         }
