@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
+from opsgov.model.dates import Window
+from opsgov.model.entities import Holding
 from opsgov.render.words import (
     _EN,
     _ZH,
@@ -9,10 +13,12 @@ from opsgov.render.words import (
     direction,
     duration,
     frequency,
+    holder_words,
     join,
     kpi_amount,
     kpi_summary,
     unit_type,
+    window_words,
 )
 
 
@@ -63,3 +69,25 @@ def test_a_kpi_on_one_line_in_either_language() -> None:
         "target 24 hours, lower is better, green ≤ 24 hours, yellow ≤ 48 hours, else red, monthly"
     )
     assert kpi_summary(ENGLISH, {"unit": "currency", "target": 5}, "CNY") == "target 5 CNY"
+
+
+def test_windows_and_acting_holders_in_both_languages() -> None:
+    leave = Window(datetime.date(2026, 12, 1), datetime.date(2026, 12, 20))
+    assert [window_words(_EN, w) for w in (leave, Window(leave.start), Window(None, leave.end), Window())] == [
+        "from 2026-12-01 to 2026-12-20",
+        "from 2026-12-01",
+        "until 2026-12-20",
+        "always",
+    ]
+    assert [window_words(_ZH, w) for w in (leave, Window(leave.start), Window(None, leave.end), Window())] == [
+        "2026-12-01 至 2026-12-20",
+        "自 2026-12-01 起",
+        "至 2026-12-20",
+        "长期",
+    ]
+    acting = Holding("Person/li", "Position/cfo", 0, ("spec", "holds", 0), leave, True)
+    held = Holding("Person/li", "Position/cfo", 0, ("spec", "holds", 0), leave, False)
+    assert holder_words(_EN, "Li", acting) == "Li (acting until 2026-12-20)"
+    assert holder_words(_ZH, "李", acting) == "李（代理，至 2026-12-20）"
+    assert holder_words(_ZH, "李", acting, until=False) == "李（代理）"
+    assert holder_words(_ZH, "李", held) == holder_words(_ZH, "李", None) == "李"
