@@ -223,6 +223,8 @@ def test_the_handbook_chart_marks_an_acting_head(repo: Repo, tmp_path: Path) -> 
     assert run("handbook", str(root), "-o", str(out), "--as-of", TODAY).exit_code == 0
     units = (out / "assets" / "units.js").read_text(encoding="utf-8")
     assert '"head":"总经理","holders":"周（代理）"' in units
+    search = (out / "assets" / "search.js").read_text(encoding="utf-8")  # found by "代理" too
+    assert '["Position","ceo","总经理","周（代理） 总公司","units/company.html#ceo"]' in search
     index = (out / "index.html").read_text(encoding="utf-8")
     assert '<span class="as-of">截至 2026-11-23</span>' in index
 

@@ -478,7 +478,8 @@ def who_approves(matrix: str, args: tuple[str, ...], fmt: str, as_of: datetime.d
     A decision right without an amount (quantity: none) takes no AMOUNT. PATH defaults to the
     current folder; a single argument is the AMOUNT when it is a number, else the PATH.
     Delegates in force that may approve in an approver's place are listed with the Delegation and
-    its window, and those a Delegation scheduled within the horizon will add, from its first day. Exit status 1 when no band or more than one band covers the amount.
+    its window, and those a Delegation scheduled within the horizon will add, from its first day.
+    Exit status 1 when no band or more than one band covers the amount.
     """
     from opsgov.commands.who_approves import answer_who_approves, split_amount_path
 

@@ -785,17 +785,15 @@ def search_index(site: Site) -> list[list[str]]:
                 continue
             extra = ""
             if kind == "Position":
-                people = [model.get(k) for k in structure.holders.get(entity.key, ())]
                 unit = model.get(structure.unit_of.get(entity.key))
-                extra = " ".join([*(p.title for p in people if p is not None), unit.title if unit else ""])
+                extra = " ".join([*site.holders(entity.key, until=False), unit.title if unit else ""])
             elif kind == "Person":
                 posts = [model.get(k) for k in held.get(entity.key, ())]
                 extra = " ".join(p.title for p in posts if p is not None)
             elif kind == "Unit":
                 head = model.get(entity.target(("spec", "head")))
                 if head is not None:
-                    names = [model.get(k) for k in structure.holders.get(head.key, ())]
-                    extra = " ".join([head.title, *(p.title for p in names if p is not None)])
+                    extra = " ".join([head.title, *site.holders(head.key, until=False)])
             rows.append([kind, entity.name, entity.title, extra.strip(), href])
     return rows
 
