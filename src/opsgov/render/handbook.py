@@ -227,6 +227,8 @@ class Site:
             return f"approvals.{ext}" + (f"#{entity.name}" if anchor else "")
         if entity.kind == "KPI":
             return f"kpis.{ext}" + (f"#{entity.name}" if anchor else "")
+        if entity.kind == "Delegation":
+            return f"approvals.{ext}" + (f"#delegation-{entity.name}" if anchor else "")
         return ""
 
     def link(self, key: str | None, depth: int) -> Link:

@@ -71,7 +71,7 @@ _EN = {
     "delegate": "To",
     "matrices": "Matrices",
     "cap": "Up to",
-    "window": "In force",
+    "window": "Window",
     "reason": "Reason",
     "status": "Status",
     "in_force": "in force",
