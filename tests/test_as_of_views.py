@@ -273,8 +273,8 @@ def test_the_handbook_lists_delegations_in_force_and_scheduled_within_the_horizo
     # the scheduled-changes page: the one in force ends (linked to its row), the next starts
     scheduled = (out / "scheduled.html").read_text(encoding="utf-8")
     assert (
-        '<td>2026-12-01</td><td>终止（最后一天 2026-11-30）</td><td>授权</td><td><a href="approvals.html#delegation-now">'
-        "本周授权</a></td>" in scheduled
+        "<td>2026-12-01</td><td>终止（最后一天 2026-11-30）</td><td>授权</td>"
+        '<td><a href="approvals.html#delegation-now">本周授权</a></td>' in scheduled
     )
     assert "<td>2026-12-10</td><td>生效</td><td>授权</td><td>下月授权</td>" in scheduled
     table = run("render", "approvals", str(root), "--format", "md", "--as-of", TODAY).stdout
