@@ -23,6 +23,9 @@ from tests.util import check_repo, doc, write_repo
 EXAMPLE = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
 
+DAY = "2026-11-27"
+"""The day the example is shown as of: tests never use the real today (the example changes on 2027-01-01)."""
+
 
 def run(*args: str) -> Result:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
@@ -33,7 +36,7 @@ def run(*args: str) -> Result:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("handbook")
-    result = run("handbook", str(EXAMPLE), "-o", str(out))
+    result = run("handbook", str(EXAMPLE), "-o", str(out), "--as-of", DAY)
     assert result.exit_code == 0, result.output
     return out
 
@@ -123,7 +126,7 @@ def test_a_posts_manager_and_dotted_line_managers_are_listed(site: Path, tmp_pat
     assert '<a href="../units/ops-center.html#ops-deputy-director">运营副总监</a>' in row
     assert '<a href="../units/marketing.html#marketing-director">市场总监</a>' in row
     assert '<a href="../units/supply-chain.html#supply-chain-director">供应链总监</a>' in row
-    assert run("handbook", str(EXAMPLE), "-o", str(tmp_path), "--format", "md").exit_code == 0
+    assert run("handbook", str(EXAMPLE), "-o", str(tmp_path), "--as-of", DAY, "--format", "md").exit_code == 0
     md = (tmp_path / "units" / "north-center.md").read_text(encoding="utf-8")
     assert "| 汇报上级 | 虚线汇报 |" in md
     assert "| [运营副总监](../units/ops-center.md) | [市场总监](../units/marketing.md), [供应链总监]" in md
@@ -155,7 +158,7 @@ def test_approvals_kpis_and_findings_pages(site: Path, tmp_path: Path) -> None:
 
 
 def test_markdown_handbook_for_wikis(tmp_path: Path) -> None:
-    result = run("handbook", str(EXAMPLE), "-o", str(tmp_path), "--format", "md")
+    result = run("handbook", str(EXAMPLE), "-o", str(tmp_path), "--as-of", DAY, "--format", "md")
     assert result.exit_code == 0
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
     assert "![组织架构图](orgchart.svg)" in index

@@ -44,7 +44,7 @@ def build(repo: Path, out: Path, *options: str) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(EXAMPLE, tmp_path_factory.mktemp("handbook") / "site")
+    return build(EXAMPLE, tmp_path_factory.mktemp("handbook") / "site", "--as-of", "2026-11-27")
 
 
 @pytest.fixture(scope="module")
