@@ -276,7 +276,10 @@ def test_the_handbook_lists_delegations_in_force_and_scheduled_within_the_horizo
         "<td>2026-12-01</td><td>终止（最后一天 2026-11-30）</td><td>授权</td>"
         '<td><a href="approvals.html#delegation-now">本周授权</a></td>' in scheduled
     )
-    assert "<td>2026-12-10</td><td>生效</td><td>授权</td><td>下月授权</td>" in scheduled
+    assert (
+        '<td>2026-12-10</td><td>生效</td><td>授权</td><td><a href="approvals.html#delegation-soon">下月授权</a>'
+        in scheduled
+    )
     table = run("render", "approvals", str(root), "--format", "md", "--as-of", TODAY).stdout
     assert "| 下月授权 (soon) | 计划，自 2026-12-10 起 | 总经理 | 文员 | 费用审批 | 50,000 CNY |" in table
     assert "明年授权" not in table

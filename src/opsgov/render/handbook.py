@@ -825,6 +825,9 @@ def _scheduled_context(site: Site, horizon: int) -> dict[str, Any]:
             )
         elif not change.starts and model.get(change.key) is not None:
             subject = site.link(change.key, 0)
+        elif change.key.startswith("Delegation/"):  # the approvals page lists the scheduled ones too
+            anchor = f"#delegation-{change.key.partition('/')[2]}" if site.ext == "html" else ""
+            subject = Link(change.title, f"approvals.{site.ext}{anchor}")
         kind = change.key.partition("/")[0]
         rows.append(
             {
