@@ -224,6 +224,59 @@ def test_body_quorum_counts_filled_member_posts_only_with_persons(repo: Repo) ->
     assert only(check_repo(repo(files)), "body-quorum") == []
 
 
+def test_body_quorum_counts_acting_holders_and_not_former_ones(repo: Repo) -> None:
+    """On the date, an acting holder fills a member post (it can vote); a former holder does not."""
+    members = "[ceo, supply-director, sales-director]"
+    people = docs(
+        doc("Person", "wang", "{holds: [ceo]}"),
+        doc(
+            "Person",
+            "zhao",
+            "{holds: [{position: supply-director, acting: true, from: 2026-11-01, until: 2026-12-31}]}",
+        ),
+        doc("Person", "li", "{holds: [{position: sales-director, until: 2026-10-31}]}"),
+    )
+    files = {"ops/org-units.yaml": ORG, "ops/board.yaml": board(members, 3), "ops/people.yaml": people}
+    found = [f for f in only(check_repo(repo(files)), "body-quorum") if f.as_of is None]
+    assert [(f.file, f.line, f.entity, f.message) for f in found] == [
+        (
+            "ops/board.yaml",
+            4,
+            "Unit/board",
+            "voting body board (board) cannot decide: only 2 of its 3 member posts are filled, below its quorum of 3 "
+            "(vacant: sales-director)",
+        )
+    ]
+    files["ops/board.yaml"] = board(members, 2)  # wang and zhao (acting) make the quorum
+    assert [f for f in only(check_repo(repo(files)), "body-quorum") if f.as_of is None] == []
+
+
+def test_body_quorum_lost_on_a_later_change_date_is_reported_with_it(repo: Repo) -> None:
+    """zhao's acting appointment ends on 2026-12-31: from 2027-01-01 the board cannot decide, and the
+    multi-date check says so now, with the date."""
+    members = "[ceo, supply-director, sales-director]"
+    people = docs(
+        doc("Person", "wang", "{holds: [ceo]}"),
+        doc(
+            "Person",
+            "zhao",
+            "{holds: [{position: supply-director, acting: true, from: 2026-11-01, until: 2026-12-31}]}",
+        ),
+    )
+    files = {"ops/org-units.yaml": ORG, "ops/board.yaml": board(members, 2), "ops/people.yaml": people}
+    (finding,) = only(check_repo(repo(files)), "body-quorum")
+    assert (finding.file, finding.line, finding.entity, finding.as_of) == (
+        "ops/board.yaml",
+        4,
+        "Unit/board",
+        "2027-01-01",
+    )
+    assert finding.message == (
+        "voting body board (board) cannot decide: only 1 of its 3 member posts is filled, below its quorum of 2 "
+        "(vacant: supply-director and sales-director)"
+    )
+
+
 def test_body_quorum_above_members(repo: Repo) -> None:
     root = repo({"ops/org-units.yaml": ORG, "ops/board.yaml": board("[ceo]", 2)})
     (finding,) = only(check_repo(root), "body-quorum")
@@ -296,6 +349,60 @@ def test_waiver_self_approved_names_the_party_and_why(repo: Repo, approver: str,
 def test_an_outsider_may_approve_a_waiver(repo: Repo, approver: str, target: str) -> None:
     files = {"ops/org-units.yaml": ORG, "ops/more.yaml": docs(MATRIX, PROCESS), "ops/w.yaml": waiver(approver, target)}
     assert only(check_repo(repo(files)), "waiver-self-approved") == []
+
+
+def leave(name: str, source: str, to: str, window: str = "validFrom: 2026-11-16, validUntil: 2026-12-04") -> str:
+    return doc("Delegation", name, f"{{from: {source}, to: {to}, {window}, reason: 年假, approvedBy: ceo}}")
+
+
+@pytest.mark.parametrize(
+    ("source", "delegate", "target", "why"),
+    [
+        ("supply-director", "planner", "ApprovalMatrix/plan", "supply-director is an approver in it"),
+        ("sales-director", "ceo", "Process/p", "sales-director is responsible for one of its steps"),
+        ("supply-director", "planner", "Position/supply-director", "supply-director is the very Position it waives"),
+    ],
+)
+def test_a_waiver_approved_by_the_delegate_of_a_party_is_self_approved(
+    repo: Repo, source: str, delegate: str, target: str, why: str
+) -> None:
+    """The approver stands in for a party through a Delegation in force on the as-of date: it is the
+    party's deputy, so its approval is the party's own."""
+    files = {
+        "ops/org-units.yaml": ORG,
+        "ops/more.yaml": docs(MATRIX, PROCESS),
+        "ops/w.yaml": waiver(delegate, target),
+        "ops/leave.yaml": leave("dir-leave", source, delegate),
+    }
+    (finding,) = only(check_repo(repo(files)), "waiver-self-approved")
+    assert (finding.file, finding.line, finding.entity) == ("ops/w.yaml", 4, "Waiver/w")
+    assert finding.message == (
+        f"waiver w is approved by {delegate}, the delegate of {source} through Delegation/dir-leave "
+        f"(from 2026-11-16 to 2026-12-04), a party to what it waives ({target}): {why}"
+    )
+    assert [(r.file, r.line, r.message) for r in finding.related] == [
+        ("ops/w.yaml", 4, "the waived target"),
+        ("ops/leave.yaml", 4, f"{delegate} is the delegate here"),
+    ]
+
+
+def test_a_delegation_not_in_force_on_the_date_makes_no_party(repo: Repo) -> None:
+    files = {
+        "ops/org-units.yaml": ORG,
+        "ops/more.yaml": docs(MATRIX, PROCESS),
+        "ops/w.yaml": waiver("planner", "ApprovalMatrix/plan"),
+        "ops/leave.yaml": leave(
+            "dir-leave", "supply-director", "planner", "validFrom: 2026-06-01, validUntil: 2026-06-20"
+        ),
+    }
+    assert only(check_repo(repo(files)), "waiver-self-approved") == []
+    # A delegation that starts later is reported from its first day (the multi-date check).
+    files["ops/leave.yaml"] = leave(
+        "dir-leave", "supply-director", "planner", "validFrom: 2026-12-01, validUntil: 2026-12-20"
+    )
+    (finding,) = only(check_repo(repo(files)), "waiver-self-approved")
+    assert finding.as_of == "2026-12-01"
+    assert "through Delegation/dir-leave (from 2026-12-01 to 2026-12-20)" in finding.message
 
 
 def test_a_waivers_ticket_is_in_every_report(repo: Repo) -> None:

@@ -164,3 +164,71 @@ def test_waiver_too_long_against_the_as_of_date(repo: Repo) -> None:
     assert finding.path == "$.spec.expires"
     # The same waiver, a day later, is within the limit.
     assert only(check_repo(root, as_of=datetime.date(2026, 11, 24)), "waiver-too-long") == []
+
+
+def delegation(name: str, to: str, window: str, matrices: str = "") -> str:
+    extra = f", matrices: [{matrices}]" if matrices else ""
+    return doc(
+        "Delegation",
+        name,
+        f"{{from: finance-director, to: {to}, {window}, reason: 年假, approvedBy: ceo{extra}}}",
+    )
+
+
+def test_review_not_independent_when_the_reviewer_held_a_delegation_on_the_review_date(repo: Repo) -> None:
+    """The reviewer was, on the day of the review, the delegate of an approver of the matrix: it reviewed
+    authority it exercised. The delegation ended before the as-of date and still counts; one that starts
+    after the review does not (the review was independent when it was made)."""
+    root = repo(
+        {
+            "ops/finance.yaml": FINANCE,
+            "ops/matrices.yaml": docs(
+                matrix("payments", "{on: 2026-06-30, by: chief-auditor}"),
+                matrix("refunds", "{on: 2026-06-30, by: chief-auditor}"),
+            ),
+            "ops/delegations.yaml": docs(
+                delegation("june-leave", "chief-auditor", "validFrom: 2026-06-20, validUntil: 2026-07-05", "payments"),
+                delegation("dec-leave", "chief-auditor", "validFrom: 2026-11-16, validUntil: 2026-12-04", "refunds"),
+            ),
+        }
+    )
+    [finding] = only(check_repo(root, as_of=AS_OF), "review-not-independent")
+    assert facts(finding) == (
+        "ops/matrices.yaml",
+        3,
+        "ApprovalMatrix/payments",
+        "ApprovalMatrix/payments was reviewed by chief-auditor on 2026-06-30, when it approved in it (band 1) "
+        "through Delegation/june-leave (from 2026-06-20 to 2026-07-05)",
+    )
+    assert finding.path == "$.metadata.reviewed.by"
+    assert [(r.file, r.line, r.message) for r in finding.related] == [
+        ("ops/delegations.yaml", 4, "chief-auditor is the delegate here")
+    ]
+    # Every later date of the multi-date check sees the same review: one finding, without asOf.
+    assert finding.as_of is None
+
+
+def test_review_not_independent_through_a_delegation_for_every_matrix(repo: Repo) -> None:
+    """A delegation without `matrices` covers every matrix in which `from` approves; a cap below a band
+    leaves that band out."""
+    capped = doc(
+        "Delegation",
+        "capped",
+        "{from: ceo, to: chief-auditor, upTo: 50000, validFrom: 2026-06-01, validUntil: 2026-06-30, "
+        "reason: 出差, approvedBy: ceo}",
+    )
+    root = repo(
+        {
+            "ops/finance.yaml": FINANCE,
+            "ops/matrices.yaml": matrix("payments", "{on: 2026-06-30, by: chief-auditor}"),
+            "ops/delegations.yaml": capped,
+        }
+    )
+    assert only(check_repo(root, as_of=AS_OF), "review-not-independent") == []  # ceo's band starts at 100,000
+    uncapped = capped.replace("upTo: 50000, ", "")
+    root = repo({"ops/delegations.yaml": uncapped})
+    [finding] = only(check_repo(root, as_of=AS_OF), "review-not-independent")
+    assert finding.message == (
+        "ApprovalMatrix/payments was reviewed by chief-auditor on 2026-06-30, when it approved in it (band 2) "
+        "through Delegation/capped (from 2026-06-01 to 2026-06-30)"
+    )

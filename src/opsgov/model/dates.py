@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from opsgov.i18n import _
+
 DEFAULT_HORIZON = 365
 """Days after the as-of date within which change dates are evaluated (`opsgov.yaml: horizon`)."""
 
@@ -73,6 +75,18 @@ class Window:
         if self.end:
             return f"until {self.end.isoformat()}"
         return "always"
+
+    def said(self) -> str:
+        """`describe` in the run's language (`2026-12-01 至 2026-12-20`); `describe` stays English for identities."""
+        start = self.start.isoformat() if self.start else ""
+        end = self.end.isoformat() if self.end else ""
+        if self.start and self.end:
+            return _("from {start} to {end}").format(start=start, end=end)
+        if self.start:
+            return _("from {start}").format(start=start)
+        if self.end:
+            return _("until {end}").format(end=end)
+        return _("always")
 
 
 ALWAYS = Window()

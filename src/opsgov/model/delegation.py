@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from opsgov.i18n import _
 from opsgov.model.bands import Interval, Measure, band_interval, to_decimal
 from opsgov.model.dates import DEFAULT_HORIZON, Window, document_window
 from opsgov.model.entities import Entity, Model
@@ -41,6 +42,10 @@ class Grant:
     def words(self) -> str:
         """`Delegation/cfo-leave-dec (from 2026-12-01 to 2026-12-20)`: how messages name it."""
         return f"{self.key} ({self.window.describe()})"
+
+    def said(self) -> str:
+        """`words` in the run's language (`Delegation/cfo-leave-dec（2026-12-01 至 2026-12-20）`)."""
+        return _("{delegation} ({window})").format(delegation=self.key, window=self.window.said())
 
     def covers(self, matrix: str) -> bool:
         return self.matrices is None or matrix in self.matrices
@@ -79,30 +84,46 @@ def scheduled_grants(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Grant
     and matrices they name are looked up among those in force on the model's date ('' when absent).
     """
     last = model.as_of + timedelta(days=horizon)
-    found = []
-    for entity in model.out_of_force:
-        window = entity.window
-        if entity.kind != "Delegation" or window.start is None or window.inverted:
-            continue
-        if not model.as_of < window.start <= last:
-            continue
-        spec = entity.spec
-        listed = spec.get("matrices")
-        matrices = None
-        if isinstance(listed, list):
-            matrices = tuple(key for raw in listed if (key := model.named("ApprovalMatrix", raw)))
-        found.append(
-            Grant(
-                entity,
-                model.named("Position", spec.get("from")),
-                model.named("Position", spec.get("to")),
-                matrices,
-                to_decimal(spec["upTo"]) if "upTo" in spec else None,
-                window,
-                spec.get("subDelegation") is True,
-            )
-        )
+    found = [
+        _grant_by_name(model, entity)
+        for entity in _out_of_force(model)
+        if entity.window.start is not None and model.as_of < entity.window.start <= last
+    ]
     return sorted(found, key=lambda g: (g.window.start or date.min, g.key))
+
+
+def grants_on(model: Model, day: date) -> list[Grant]:
+    """The Delegations in force on `day`, whether or not they are in force on the model's date.
+
+    For a question about another day than the model's (the day a matrix was reviewed). The
+    references of one out of force on the model's date are looked up as `scheduled_grants` does.
+    """
+    found = [grant(d) for d in model.entities("Delegation") if d.window.contains(day)]
+    found += [_grant_by_name(model, entity) for entity in _out_of_force(model) if entity.window.contains(day)]
+    return found
+
+
+def _out_of_force(model: Model) -> Iterator[Entity]:
+    """The Delegations not in force on the model's date, but on some day."""
+    return (e for e in model.out_of_force if e.kind == "Delegation" and not e.window.inverted)
+
+
+def _grant_by_name(model: Model, entity: Entity) -> Grant:
+    """A Delegation the model did not resolve (out of force on its date), its names looked up on that date."""
+    spec = entity.spec
+    listed = spec.get("matrices")
+    matrices = None
+    if isinstance(listed, list):
+        matrices = tuple(key for raw in listed if (key := model.named("ApprovalMatrix", raw)))
+    return Grant(
+        entity,
+        model.named("Position", spec.get("from")),
+        model.named("Position", spec.get("to")),
+        matrices,
+        to_decimal(spec["upTo"]) if "upTo" in spec else None,
+        entity.window,
+        spec.get("subDelegation") is True,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +137,10 @@ class Approval:
 
     def words(self) -> str:
         return " and ".join(g.words() for g in self.through)
+
+    def said(self) -> str:
+        """`words` in the run's language."""
+        return _(" and ").join(g.said() for g in self.through)
 
 
 class Authority:

@@ -950,8 +950,11 @@ def body_quorum(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     above the number of members means the body can never decide: every request it is the
     approver of is stuck. With Person documents declared, a member post that nobody holds
     cannot vote either (the same vacancy as `vacant-key-post`): fewer filled member posts than
-    the quorum is reported too, naming the vacant members. Without Persons, vacancy is
-    unknown and only the first check applies.
+    the quorum is reported too, naming the vacant members. A post counts as filled on the date
+    when a holding in force holds it, an acting one (`acting: true`) included; a former holder
+    (whose `until` has passed) does not fill it. `opsgov check` evaluates every later change
+    date as well, so a quorum lost when an appointment ends is reported now, with that date.
+    Without Persons, vacancy is unknown and only the first check applies.
 
     The finding stands at `spec.voting.quorum`. Members are counted as written (a dangling
     member is reported by `dangling-ref` and counts as not filled). A voting body with no

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.i18n import _
 from opsgov.model.dates import parse_date
+from opsgov.model.delegation import Authority, Grant
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
@@ -14,17 +16,22 @@ from opsgov.rules.base import Rule, rule
 FAMILY = "policies"
 
 
+_ITSELF = "itself"
+"""The reason `_party_reasons` gives when the approver is the target itself."""
+
+
 def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[str, str]]:
     """(reason, place) pairs: why `approver` is a party to `target`; empty when it is not.
 
     A Unit among owners, approvers or requesters stands for the posts in it and below (a body's
-    voting members too), as in self-approval: whoever sits in it is a party.
+    voting members too), as in self-approval: whoever sits in it is a party. The reasons are in
+    the run's language, but for the target itself (`_ITSELF`).
     """
     structure = structure_of(model)
     inside = structure.contains
     reasons: list[tuple[str, str]] = []
     if target.key == approver:
-        return [("it is the target itself", target.key)]
+        return [(_ITSELF, target.key)]
 
     def member(key: str) -> bool:
         if inside(key, approver):
@@ -35,24 +42,49 @@ def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[st
         )
 
     if target.kind == "Responsibility":
-        for owner, _ in structure.owners.get(target.key, ()):
+        for owner, _path in structure.owners.get(target.key, ()):
             if member(owner):
-                how = "owns it" if owner == approver else f"is a post inside {owner}, which owns it"
-                reasons.append((how, owner))
+                how = _("owns it") if owner == approver else _("is a post inside {owner}, which owns it")
+                reasons.append((how.format(owner=owner), owner))
     elif target.kind == "ApprovalMatrix":
         for ref in target.refs.values():
             if ref.edge in ("approver", "requester") and member(ref.target):
-                role = "an approver" if ref.edge == "approver" else "a requester"
-                how = f"is {role} in it" if ref.target == approver else f"sits in {ref.target}, {role} in it"
-                reasons.append((how, ref.target))
+                approving = ref.edge == "approver"
+                if ref.target == approver:
+                    how = _("is an approver in it") if approving else _("is a requester in it")
+                else:
+                    how = (
+                        _("sits in {unit}, an approver in it") if approving else _("sits in {unit}, a requester in it")
+                    )
+                reasons.append((how.format(unit=ref.target), ref.target))
     elif target.kind == "Process":
         for ref in target.refs.values():
             if ref.edge == "owner" and member(ref.target):
-                how = "owns it" if ref.target == approver else f"is a post inside {ref.target}, which owns it"
-                reasons.append((how, ref.target))
+                how = _("owns it") if ref.target == approver else _("is a post inside {owner}, which owns it")
+                reasons.append((how.format(owner=ref.target), ref.target))
             elif ref.edge == "responsible" and ref.target == approver:
-                reasons.append(("is responsible for one of its steps", ref.target))
+                reasons.append((_("is responsible for one of its steps"), ref.target))
     return list(dict.fromkeys(reasons))
+
+
+def _delegated_party(
+    model: Model, authority: Authority, target: Entity, approver: str
+) -> tuple[list[Grant], list[tuple[str, str]]] | None:
+    """The delegations in force (the one to `approver` first) through which `approver` stands in for a
+    party to `target`, with why that post is a party; None when it stands in for none."""
+    queue: list[list[Grant]] = [[g] for g in authority.received.get(approver, ())]
+    seen = {approver}
+    while queue:
+        chain = queue.pop(0)
+        source = chain[-1].source
+        if source in seen:
+            continue
+        seen.add(source)
+        reasons = _party_reasons(model, target, source)
+        if reasons:
+            return chain, reasons
+        queue.extend([*chain, g] for g in authority.received.get(source, ()))
+    return None
 
 
 @rule(
@@ -156,28 +188,75 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
         spec: {rule: duty-overlap, targets: [Responsibility/pricing], reason: 过渡期,
                approvedBy: sales-director, expires: 2099-12-31}   # sales owns pricing
     """
+    authority = Authority(model) if model.known["Delegation"] else None
+    hint = _(
+        "have the waiver approved by someone outside what it excuses, e.g. the party's superior "
+        "or a governance function"
+    )
     for waiver in model.entities("Waiver"):
         approver = waiver.target(("spec", "approvedBy"))
         if approver is None:
             continue
+        who = approver.partition("/")[2]
         for index in range(len(waiver.spec.get("targets") or ())):
             target = model.get(waiver.target(("spec", "targets", index)))
             if target is None:
                 continue
+            waived = waiver.doc.related(("spec", "targets", index), _("the waived target"))
             reasons = _party_reasons(model, target, approver)
-            if not reasons:
+            if reasons:
+                if reasons[0][0] == _ITSELF:
+                    message = _("waiver {waiver} is approved by {who}, the very {kind} it waives")
+                else:
+                    message = _(
+                        "waiver {waiver} is approved by {who}, a party to what it waives ({target}): {who} {why}"
+                    )
+                yield waiver.finding(
+                    ("spec", "approvedBy"),
+                    message.format(
+                        waiver=waiver.name,
+                        who=who,
+                        kind=target.kind,
+                        target=target.key,
+                        why=_("; ").join(how for how, _place in reasons),
+                    ),
+                    hint=hint,
+                    identity=(target.key, *sorted(place for _place, place in reasons)),
+                    related=(waived,),
+                )
                 continue
-            why = "; ".join(how for how, _ in reasons)
-            who = approver.partition("/")[2]
+            delegated = _delegated_party(model, authority, target, approver) if authority is not None else None
+            if delegated is None:
+                continue
+            chain, reasons = delegated
+            party = chain[-1].source.partition("/")[2]
+            why = (
+                _("{party} is the very {kind} it waives").format(party=party, kind=target.kind)
+                if reasons[0][0] == _ITSELF
+                else f"{party} " + _("; ").join(how for how, _place in reasons)
+            )
             yield waiver.finding(
                 ("spec", "approvedBy"),
-                f"waiver {waiver.name} is approved by {who}, a party to what it waives ({target.key}): {who} {why}"
-                if reasons[0][0] != "it is the target itself"
-                else f"waiver {waiver.name} is approved by {who}, the very {target.kind} it waives",
-                hint="have the waiver approved by someone outside what it excuses, e.g. the party's superior "
-                "or a governance function",
-                identity=(target.key, *sorted(place for _, place in reasons)),
-                related=(waiver.doc.related(("spec", "targets", index), "the waived target"),),
+                _(
+                    "waiver {waiver} is approved by {who}, the delegate of {party} through {delegation}, "
+                    "a party to what it waives ({target}): {why}"
+                ).format(
+                    waiver=waiver.name,
+                    who=who,
+                    party=party,
+                    delegation=_(" and ").join(g.said() for g in chain),
+                    target=target.key,
+                    why=why,
+                ),
+                hint=_(
+                    "have the waiver approved by someone who does not stand in for a party to what it excuses, "
+                    "e.g. the party's superior or a governance function"
+                ),
+                identity=(target.key, *sorted(place for _place, place in reasons), *(g.key for g in chain)),
+                related=(
+                    waived,
+                    chain[0].delegation.doc.related(("spec", "to"), _("{who} is the delegate here").format(who=who)),
+                ),
             )
 
 

@@ -6,12 +6,15 @@ by someone who approves in it. The as-of date is the model's (`--as-of`), never 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.i18n import _
 from opsgov.load.documents import Path
 from opsgov.load.schema import KINDS
 from opsgov.model.dates import reviewed_on
+from opsgov.model.delegation import Authority, grants_on
 from opsgov.model.entities import Entity, Model
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -85,8 +88,10 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                 if required:
                     yield entity.finding(
                         ("metadata", "name"),
-                        f"{entity.key} has never been reviewed: it must be reviewed every {every} days",
-                        hint="review it and record `metadata.reviewed: {on: YYYY-MM-DD, by: POST}`",
+                        _("{entity} has never been reviewed: it must be reviewed every {every} days").format(
+                            entity=entity.key, every=every
+                        ),
+                        hint=_("review it and record `metadata.reviewed: {{on: YYYY-MM-DD, by: POST}}`"),
                         identity=("never reviewed",),
                     )
                 continue
@@ -94,9 +99,10 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
             if age > every:
                 yield entity.finding(
                     REVIEWED_ON,
-                    f"{entity.key} was last reviewed on {day.isoformat()}, {age} days before "
-                    f"{model.as_of.isoformat()}: more than {every}",
-                    hint="review it again and update `metadata.reviewed`",
+                    _("{entity} was last reviewed on {day}, {age} days before {as_of}: more than {every}").format(
+                        entity=entity.key, day=day.isoformat(), age=age, as_of=model.as_of.isoformat(), every=every
+                    ),
+                    hint=_("review it again and update `metadata.reviewed`"),
                     identity=("reviewed", day.isoformat()),
                 )
 
@@ -116,15 +122,22 @@ def _approves_in(matrix: Entity, key: str) -> Path | None:
 @rule(
     "review-not-independent",
     "warning",
-    "metadata.reviewed.by approves in the matrix it reviewed",
+    "metadata.reviewed.by approves in the matrix it reviewed, or did on the review's date through a Delegation",
     family=FAMILY,
 )
 def review_not_independent(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """
     A review is a second pair of eyes: the post that reviewed an approval matrix
-    (`metadata.reviewed.by`) must not approve in it, or it reviews its own authority. Reported
-    at `metadata.reviewed.by`, with the band where the reviewer approves related. The entity is
-    the matrix.
+    (`metadata.reviewed.by`) must not approve in it, or it reviews its own authority. That
+    holds for authority it exercises in the place of another: a reviewer that, on the day of
+    the review (`metadata.reviewed.on`), was the delegate of a Delegation in force for the
+    matrix (docs/format.md, Delegation; the delegation's cap reaching the band) reviewed
+    authority it held. The review's date decides, not the as-of date: a delegation that ended
+    since still taints the review, one that started after it does not; the finding is the same
+    on every date `opsgov check` evaluates. The message names the Delegation and its window.
+
+    Reported at `metadata.reviewed.by`, with the band where the reviewer approves (or the
+    Delegation's `to`) related. The entity is the matrix.
 
     Given:
         kind: Unit
@@ -161,20 +174,51 @@ def review_not_independent(model: Model, options: Mapping[str, Any]) -> Iterator
             - {below: 100000, approvers: [finance-director]}
             - {from: 100000, approvers: [ceo]}
     """
+    authorities: dict[datetime.date, Authority] = {}
     for matrix in model.entities("ApprovalMatrix"):
         reviewer = matrix.target(REVIEWED_BY)
         if reviewer is None:
             continue
-        where = _approves_in(matrix, reviewer)
-        if where is None:
-            continue
         name = reviewer.partition("/")[2]
+        hint = _("have the matrix reviewed by a post that does not approve in it (internal audit, a board committee)")
+        where = _approves_in(matrix, reviewer)
+        if where is not None:
+            yield matrix.finding(
+                REVIEWED_BY,
+                _("{matrix} was reviewed by {reviewer}, who approves in it (band {band})").format(
+                    matrix=matrix.key, reviewer=name, band=int(where[2]) + 1
+                ),
+                hint=hint,
+                related=(matrix.doc.related(where, _("{reviewer} approves here").format(reviewer=name)),),
+                identity=(reviewer,),
+            )
+            continue
+        day = reviewed_on(matrix.doc.data) or model.as_of
+        if day not in authorities:
+            authorities[day] = Authority(model, grants_on(model, day))
+        delegated = next((a for a in authorities[day].approvals(reviewer, matrix) if a.through), None)
+        if delegated is None:
+            continue
+        grant = delegated.through[0]
         yield matrix.finding(
             REVIEWED_BY,
-            f"{matrix.key} was reviewed by {name}, who approves in it (band {int(where[2]) + 1})",
-            hint="have the matrix reviewed by a post that does not approve in it (internal audit, a board committee)",
-            related=(matrix.doc.related(where, f"{name} approves here"),),
-            identity=(reviewer,),
+            _(
+                "{matrix} was reviewed by {reviewer} on {day}, "
+                "when it approved in it (band {band}) through {delegation}"
+            ).format(
+                matrix=matrix.key,
+                reviewer=name,
+                day=day.isoformat(),
+                band=delegated.band + 1,
+                delegation=delegated.said(),
+            ),
+            hint=hint,
+            related=(
+                grant.delegation.doc.related(
+                    ("spec", "to"), _("{reviewer} is the delegate here").format(reviewer=name)
+                ),
+            ),
+            identity=(reviewer, grant.key),
         )
 
 
