@@ -168,10 +168,14 @@ def test_approver_is_the_delegate_or_not_above_from(repo: Repo) -> None:
 
 def test_self_approval_through_a_delegation_names_it_and_its_window(repo: Repo) -> None:
     found = run(repo, delegation("cfo-leave", spec("finance-director", "accountant")), rule="self-approval")
-    assert [(f.entity, f.line, f.message) for f in found] == [
+    org = ORG.splitlines()
+    approver_line = next(i for i, line in enumerate(org, 1) if "approvers: [finance-director]" in line)
+    assert [(f.file, f.line, f.column, f.entity, f.message) for f in found] == [
         (
+            "ops/org-units.yaml",
+            approver_line,  # finance-director's item in band 2, the authority delegated
+            org[approver_line - 1].index("finance-director]") + 1,
             "ApprovalMatrix/payments",
-            found[0].line,
             "accountant can approve its own requests in payments: it approves band 2 through "
             "Delegation/cfo-leave (from 2026-11-16 to 2026-12-04) and is itself a requester",
         )
@@ -348,5 +352,91 @@ def test_a_delegation_takes_no_metadata_window(repo: Repo) -> None:
             3,
             "field 'validUntil' is not allowed in metadata",
             "A Delegation's window is spec.validFrom and spec.validUntil, not metadata.",
+        )
+    ]
+
+
+def test_bad_delegations_are_findings_at_their_to(repo: Repo) -> None:
+    """Item 7 of issue 15: a delegation to itself, to a frozen post, and a loop of delegations are each a
+    delegation-chain error at the `to` that makes them, in their file."""
+    documents = [
+        delegation("a-to-b", spec("finance-director", "finance-manager")),
+        delegation("b-to-a", spec("finance-manager", "finance-director", approver="finance-director")),
+        delegation("self", spec("ceo", "ceo")),
+        delegation("to-frozen", spec("finance-director", "frozen")),
+    ]
+    found = run(repo, *documents, rule="delegation-chain")
+    text = docs(*documents).splitlines()
+
+    def at(line: int, to: str) -> tuple[int, int]:
+        return line, text[line - 1].index(f"to: {to}") + len("to: ") + 1
+
+    assert sorted((f.file, f.line, f.column, f.entity, f.level) for f in found) == [
+        ("ops/delegations.yaml", *at(4, "finance-manager"), "Delegation/a-to-b", "error"),
+        ("ops/delegations.yaml", *at(14, "ceo"), "Delegation/self", "error"),
+        ("ops/delegations.yaml", *at(19, "frozen"), "Delegation/to-frozen", "error"),
+    ]
+
+
+DEPUTY = doc("Position", "deputy", "{unit: finance, reportsTo: finance-director}", title="副总监")
+
+
+def test_self_approval_of_a_person_whose_other_post_approves_through_a_delegation(repo: Repo) -> None:
+    """zhang holds accountant (a requester) and deputy, which approves nothing itself but stands in for
+    finance-director through cfo-leave: zhang can approve their own requests while it is in force."""
+    person = doc("Person", "zhang", "{holds: [accountant, deputy]}")
+    found = run(repo, DEPUTY, person, delegation("cfo-leave", spec("finance-director", "deputy")), rule="self-approval")
+    org = ORG.splitlines()
+    approver_line = next(i for i, line in enumerate(org, 1) if "approvers: [finance-director]" in line)
+    assert [(f.file, f.line, f.column, f.entity, f.message) for f in found] == [
+        (
+            "ops/org-units.yaml",
+            approver_line,
+            org[approver_line - 1].index("finance-director]") + 1,
+            "ApprovalMatrix/payments",
+            "Person/zhang can approve their own requests in payments: they hold accountant (a requester) and "
+            "deputy (an approver of band 2 through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04))",
+        )
+    ]
+    assert [(r.file, r.message) for r in found[0].related] == [
+        ("ops/org-units.yaml", "requester here"),
+        ("ops/delegations.yaml", "holds the requesting post here"),
+        ("ops/delegations.yaml", "delegated here"),
+    ]
+    ended = delegation(
+        "cfo-leave", spec("finance-director", "deputy", window="validFrom: 2026-06-01, validUntil: 2026-06-20")
+    )
+    assert run(repo, DEPUTY, person, ended, rule="self-approval") == []
+
+
+def test_step_approval_sod_of_a_person_whose_other_post_approves_through_a_delegation(repo: Repo) -> None:
+    process = doc(
+        "Process",
+        "pay",
+        """
+        owner: finance-director
+        steps:
+          - {id: draft, title: 起草, responsible: accountant, next: [approve]}
+          - {id: approve, title: 审批, responsible: finance-director, approval: payments}
+        """,
+        title="付款",
+    )
+    person = doc("Person", "zhang", "{holds: [accountant, deputy]}")
+    found = run(
+        repo,
+        DEPUTY,
+        person,
+        process,
+        delegation("cfo-leave", spec("finance-director", "deputy")),
+        rule="step-approval-sod",
+    )
+    assert [(f.file, f.line, f.entity, f.message) for f in found] == [
+        (
+            "ops/delegations.yaml",
+            17,  # the draft step's responsible (DEPUTY, the Person, then the Process)
+            "Process/pay",
+            "Person/zhang prepares a request they can approve: step 'draft' leads into approval step 'approve'; "
+            "they hold accountant and deputy, which approves, through Delegation/cfo-leave "
+            "(from 2026-11-16 to 2026-12-04), band 2 of payments",
         )
     ]

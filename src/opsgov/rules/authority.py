@@ -19,7 +19,7 @@ from typing import Any
 from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
-from opsgov.model.delegation import Authority, band_stands
+from opsgov.model.delegation import Approval, Authority, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
@@ -364,8 +364,9 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
       names it ("marketing-director (acting from 2026-12-01 to 2026-12-20; an approver of
       band 1)") with its `holds` item as a related location;
     - a requester that approves through a Delegation in force (docs/format.md, Delegation): the
-      message names the Delegation and its window, e.g. "through Delegation/cfo-leave-dec,
-      from 2026-12-01 to 2026-12-20", and its `to` is a related location.
+      message names the Delegation and its window, e.g. "through Delegation/cfo-leave-dec
+      (from 2026-12-01 to 2026-12-20)", and its `to` is a related location; likewise a person
+      who holds a requester post and a post that approves only through a Delegation in force.
 
     `allowSelfApproval: true` on the matrix accepts all of this (e.g. petty cash a post may
     spend on its own authority). The finding stands at the approver item with the requester
@@ -443,8 +444,8 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
         for person_key, held in multi_post:
             for holding in held:
                 post = holding.position
-                where = approvers.of_post(post)
-                if where is None or where in flagged:
+                where, delegated = _approves_as(post, approvers, authority, matrix)
+                if where is None or (delegated is None and where in flagged):
                     continue
                 requesting = next(
                     (
@@ -461,12 +462,13 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                 key = str(matrix.target(("spec", "bands", band, "approvers", j)))
                 person = model.get(person_key)
                 assert person is not None
-                role = "an approver" if key == post else f"a member of approver {_label(key)}"
+                role = "an approver" if key == post or delegated else f"a member of approver {_label(key)}"
+                through = f" through {delegated.words()}" if delegated else ""
                 acting = [h for h in (other, holding) if h.acting]
                 yield matrix.finding(
                     ("spec", "bands", band, "approvers", j),
                     f"{person_key} can approve their own requests in {matrix.name}: they hold "
-                    f"{_held(other, 'a requester')} and {_held(holding, f'{role} of band {band + 1}')}",
+                    f"{_held(other, 'a requester')} and {_held(holding, f'{role} of band {band + 1}{through}')}",
                     hint="give the two posts to different people, or set allowSelfApproval: true if this is intended"
                     if not acting
                     else "let someone who holds no conflicting post act, or end the acting appointment",
@@ -474,9 +476,14 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                         matrix.doc.related(("spec", "requesters", found), "requester here"),
                         person.doc.related(("spec", "holds", other.index), "holds the requesting post here"),
                         *(person.doc.related(("spec", "holds", h.index), "acting appointment here") for h in acting),
+                        *(
+                            (delegated.through[0].delegation.doc.related(("spec", "to"), "delegated here"),)
+                            if delegated
+                            else ()
+                        ),
                     ),
                     # Not the band or the requesting post: which are named first depends on list order.
-                    identity=(person_key, post, key),
+                    identity=(person_key, post, key, *((delegated.through[0].key,) if delegated else ())),
                 )
 
 
@@ -524,19 +531,39 @@ class _Approvers:
         return None
 
 
+def _approves_as(
+    post: str, approvers: _Approvers, authority: Authority, matrix: Entity
+) -> tuple[tuple[int, int] | None, Approval | None]:
+    """(band, approver index) where `post` approves itself (or as a member of a Unit), else where it
+    approves through a Delegation in force, with that approval; (None, None) when it approves nowhere."""
+    found = approvers.of_post(post)
+    if found is not None:
+        return found, None
+    delegated = next((a for a in authority.approvals(post, matrix) if a.through), None)
+    return ((delegated.band, delegated.approver), delegated) if delegated else (None, None)
+
+
 def _holder_approving(
-    post: str, approvers: _Approvers, holders: Mapping[str, list[str]], person_posts: dict[str, list[Holding]]
-) -> tuple[Holding, Holding, tuple[int, int]] | None:
-    """A person's holdings of `post` and of another post that approves: (the one, the other, (band, approver index))."""
+    post: str,
+    approvers: _Approvers,
+    holders: Mapping[str, list[str]],
+    person_posts: dict[str, list[Holding]],
+    authority: Authority,
+    matrix: Entity,
+) -> tuple[Holding, Holding, tuple[int, int], Approval | None] | None:
+    """A person's holdings of `post` and of another post that approves (itself or through a delegation):
+    (the one, the other, (band, approver index), the delegated approval or None)."""
     for person_key in holders.get(post, ()):
         held = person_posts.get(person_key, [])
         preparing = next((h for h in held if h.position == post), None)
         if preparing is None:
             continue
         for holding in held:
-            found = approvers.of_post(holding.position) if holding.position != post else None
+            if holding.position == post:
+                continue
+            found, delegated = _approves_as(holding.position, approvers, authority, matrix)
             if found is not None:
-                return preparing, holding, found
+                return preparing, holding, found, delegated
     return None
 
 
@@ -552,8 +579,8 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     request; none of them may be an approver of any band of MATRIX: a Position approver, or a
     post in an approving Unit (a member of the committee), or a post that approves it through a
     Delegation in force (the message names the Delegation and its window). With Person
-    documents, a person who holds a preparing post and an approver post on the as-of date is
-    at fault too; when an acting appointment creates the conflict, the message names it
+    documents, a person who holds a preparing post and an approver post (itself, or through a
+    Delegation in force) on the as-of date is at fault too; when an acting appointment creates the conflict, the message names it
     ("marketing-director (acting from 2026-12-01 to 2026-12-20)").
 
     The finding stands at the preparing step's `responsible` item, with the approver item of
@@ -637,12 +664,14 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                         hint = "let a post that does not approve this matrix, nor holds a delegation for it, prepare it"
                         how = (delegated[0].through[0].key,)
                     else:
-                        holder = _holder_approving(post, approvers, structure.holders, person_posts)
+                        holder = _holder_approving(post, approvers, structure.holders, person_posts, authority, matrix)
                         if holder is None:
                             continue
-                        preparing, approving, found = holder
+                        preparing, approving, found, through = holder
                         subject = f"{preparing.person} prepares a request they can approve"
                         detail = f"; they hold {_held(preparing)} and {_held(approving)}, which approves"
+                        if through is not None:
+                            detail += f", through {through.words()},"
                         hint = "give the preparing and the approving post to different people"
                         if preparing.acting or approving.acting:
                             hint = "let someone who holds no conflicting post act, or end the acting appointment"
