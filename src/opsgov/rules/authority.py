@@ -580,8 +580,9 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     post in an approving Unit (a member of the committee), or a post that approves it through a
     Delegation in force (the message names the Delegation and its window). With Person
     documents, a person who holds a preparing post and an approver post (itself, or through a
-    Delegation in force) on the as-of date is at fault too; when an acting appointment creates the conflict, the message names it
-    ("marketing-director (acting from 2026-12-01 to 2026-12-20)").
+    Delegation in force) on the as-of date is at fault too; when an acting appointment creates
+    the conflict, the message names it ("marketing-director (acting from 2026-12-01 to
+    2026-12-20)").
 
     The finding stands at the preparing step's `responsible` item, with the approver item of
     the matrix as related location. The entity is the Process.

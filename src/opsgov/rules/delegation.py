@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from opsgov.i18n import _
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval
 from opsgov.model.delegation import Authority, Grant
@@ -118,28 +119,43 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             if not approves and index is not None:
                 yield delegation.finding(
                     ("spec", "matrices", index),
-                    f"{delegation.name} delegates {_name(g.source)}'s authority in {matrix.name}, "
-                    f"but {_name(g.source)} approves nothing there",
-                    hint=f"remove {matrix.name} from matrices, or delegate from a post that approves in it",
+                    _(
+                        "{delegation} delegates {source}'s authority in {matrix}, but {source} approves nothing there"
+                    ).format(delegation=delegation.name, source=_name(g.source), matrix=matrix.name),
+                    hint=_("remove {matrix} from matrices, or delegate from a post that approves in it").format(
+                        matrix=matrix.name
+                    ),
                     identity=(matrix.key, "approves nothing"),
                 )
             elif best is not None and best.high is not None and g.cap is not None and _exceeds(g.cap, best):
                 measure = matrix_measure(model, matrix)
                 most = measure.amount(best.high)
-                limit = f"up to {most}" if best.high_inclusive else f"below {most}"
+                limit = (_("up to {most}") if best.high_inclusive else _("below {most}")).format(most=most)
                 yield delegation.finding(
                     ("spec", "upTo"),
-                    f"{delegation.name} lets {_name(g.delegate) or 'its delegate'} approve up to "
-                    f"{measure.amount(g.cap)} in {matrix.name}, but {_name(g.source)} may approve only {limit} there",
-                    hint=f"lower upTo to {most} or less" if best.high_inclusive else f"lower upTo below {most}",
+                    _(
+                        "{delegation} lets {delegate} approve up to {cap} in {matrix}, "
+                        "but {source} may approve only {limit} there"
+                    ).format(
+                        delegation=delegation.name,
+                        delegate=_name(g.delegate) or _("its delegate"),
+                        cap=measure.amount(g.cap),
+                        matrix=matrix.name,
+                        source=_name(g.source),
+                        limit=limit,
+                    ),
+                    hint=(
+                        _("lower upTo to {most} or less") if best.high_inclusive else _("lower upTo below {most}")
+                    ).format(most=most),
                     identity=(matrix.key, "above the most"),
                 )
         if g.matrices is None and not any_approval:
             yield delegation.finding(
                 ("spec", "from"),
-                f"{delegation.name} delegates {_name(g.source)}'s approval authority, but {_name(g.source)} "
-                "approves in no matrix",
-                hint="delegate from a post that approves, or list the matrices",
+                _("{delegation} delegates {source}'s approval authority, but {source} approves in no matrix").format(
+                    delegation=delegation.name, source=_name(g.source)
+                ),
+                hint=_("delegate from a post that approves, or list the matrices"),
                 identity=("approves nothing",),
             )
 
@@ -219,8 +235,10 @@ def delegation_chain(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
         if g.source == g.delegate:
             yield delegation.finding(
                 ("spec", "to"),
-                f"{delegation.name} delegates {_name(g.source)}'s authority to {_name(g.source)} itself",
-                hint="name the post that stands in as `to`",
+                _("{delegation} delegates {source}'s authority to {source} itself").format(
+                    delegation=delegation.name, source=_name(g.source)
+                ),
+                hint=_("name the post that stands in as `to`"),
                 identity=("to itself",),
             )
             continue
@@ -228,8 +246,10 @@ def delegation_chain(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
         if target is not None and target.spec.get("headcount") == 0:
             yield delegation.finding(
                 ("spec", "to"),
-                f"{delegation.name} delegates to {_name(g.delegate)}, a frozen post (headcount 0) that nobody holds",
-                hint="delegate to a post that is held",
+                _("{delegation} delegates to {delegate}, a frozen post (headcount 0) that nobody holds").format(
+                    delegation=delegation.name, delegate=_name(g.delegate)
+                ),
+                hint=_("delegate to a post that is held"),
                 identity=("frozen", g.delegate),
             )
         loop = _loop(g, by_source)
@@ -240,12 +260,14 @@ def delegation_chain(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 names = " -> ".join([_name(x.source) for x in loop] + [_name(loop[0].source)])
                 yield delegation.finding(
                     ("spec", "to"),
-                    f"delegations form a loop: {names} (through {', '.join(x.key for x in loop)})",
-                    hint="end the loop: one of these posts must approve on its own authority",
+                    _("delegations form a loop: {posts} (through {delegations})").format(
+                        posts=names, delegations=_(", ").join(x.key for x in loop)
+                    ),
+                    hint=_("end the loop: one of these posts must approve on its own authority"),
                     identity=tuple(sorted(members)),
                 )
             continue
-        for _, key in _matrices(model, authority, g):
+        for _index, key in _matrices(model, authority, g):
             matrix = model.get(key)
             assert matrix is not None
             approvals = authority.approvals(g.source, matrix)
@@ -256,11 +278,19 @@ def delegation_chain(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 held = closed[0]
                 yield delegation.finding(
                     ("spec", "from"),
-                    f"{_name(g.source)} holds its authority in {matrix.name} only through {held.words()}, "
-                    f"which does not allow passing it on (subDelegation: false), yet {delegation.name} delegates it "
-                    f"to {_name(g.delegate)}",
-                    hint=f"set subDelegation: true in {held.key} if it may be passed on, or delegate from "
-                    f"{_name(held.source)}",
+                    _(
+                        "{source} holds its authority in {matrix} only through {held}, which does not allow "
+                        "passing it on (subDelegation: false), yet {delegation} delegates it to {delegate}"
+                    ).format(
+                        source=_name(g.source),
+                        matrix=matrix.name,
+                        held=held.said(),
+                        delegation=delegation.name,
+                        delegate=_name(g.delegate),
+                    ),
+                    hint=_(
+                        "set subDelegation: true in {held} if it may be passed on, or delegate from {source}"
+                    ).format(held=held.key, source=_name(held.source)),
                     identity=(matrix.key, held.key),
                 )
 
@@ -330,8 +360,10 @@ def delegation_window(model: Model, options: Mapping[str, Any]) -> Iterator[Find
         if days > limit:
             yield g.delegation.finding(
                 ("spec", "validUntil"),
-                f"{g.delegation.name} lasts {days} days ({g.window.describe()}), more than {limit}",
-                hint="end it sooner, or give the authority in the approval matrix if it is meant to last",
+                _("{delegation} lasts {days} days ({window}), more than {limit}").format(
+                    delegation=g.delegation.name, days=days, window=g.window.said(), limit=limit
+                ),
+                hint=_("end it sooner, or give the authority in the approval matrix if it is meant to last"),
                 identity=("longer than", str(limit)),
             )
 
@@ -379,16 +411,20 @@ def delegation_approver(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
         if approver == g.delegate:
             yield delegation.finding(
                 ("spec", "approvedBy"),
-                f"{delegation.name} is approved by {_name(approver)}, the delegate itself",
-                hint=f"have {_name(g.source)} or a post above it approve the delegation",
+                _("{delegation} is approved by {approver}, the delegate itself").format(
+                    delegation=delegation.name, approver=_name(approver)
+                ),
+                hint=_("have {source} or a post above it approve the delegation").format(source=_name(g.source)),
                 identity=("delegate",),
             )
         elif approver != g.source and approver not in set(structure.chain(g.source)):
             yield delegation.finding(
                 ("spec", "approvedBy"),
-                f"{delegation.name} is approved by {_name(approver)}, which is neither {_name(g.source)} "
-                "nor a post above it in the reporting line",
-                hint=f"have {_name(g.source)} or a post above it approve the delegation",
+                _(
+                    "{delegation} is approved by {approver}, which is neither {source} "
+                    "nor a post above it in the reporting line"
+                ).format(delegation=delegation.name, approver=_name(approver), source=_name(g.source)),
+                hint=_("have {source} or a post above it approve the delegation").format(source=_name(g.source)),
                 identity=("not above", approver),
             )
 
