@@ -91,7 +91,7 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                         _("{entity} has never been reviewed: it must be reviewed every {every} days").format(
                             entity=entity.key, every=every
                         ),
-                        hint=_("review it and record `metadata.reviewed: {{on: YYYY-MM-DD, by: POST}}`"),
+                        hint=_("review it and record `metadata.reviewed: {{on: YYYY-MM-DD, by: POST}}`").format(),
                         identity=("never reviewed",),
                     )
                 continue
