@@ -101,6 +101,7 @@ def test_review_overdue_options_every_kinds_required(repo: Repo) -> None:
             "Process/closing has never been reviewed: it must be reviewed every 90 days",
         ),
     ]
+    assert findings[1].hint == "review it and record `metadata.reviewed: {on: YYYY-MM-DD, by: POST}`"
 
 
 def test_review_overdue_kinds_takes_only_kinds(repo: Repo) -> None:
@@ -232,3 +233,21 @@ def test_review_not_independent_through_a_delegation_for_every_matrix(repo: Repo
         "ApprovalMatrix/payments was reviewed by chief-auditor on 2026-06-30, when it approved in it (band 2) "
         "through Delegation/capped (from 2026-06-01 to 2026-06-30)"
     )
+
+
+def test_review_not_independent_speaks_chinese_with_the_window_in_chinese(repo: Repo) -> None:
+    root = repo(
+        {
+            "ops/finance.yaml": FINANCE,
+            "ops/matrices.yaml": matrix("payments", "{on: 2026-06-30, by: chief-auditor}"),
+            "ops/delegations.yaml": delegation(
+                "june-leave", "chief-auditor", "validFrom: 2026-06-20, validUntil: 2026-07-05", "payments"
+            ),
+        }
+    )
+    [finding] = only(check_repo(root, as_of=AS_OF, lang="zh_CN"), "review-not-independent")
+    assert finding.message == (
+        "ApprovalMatrix/payments 于 2026-06-30 由 chief-auditor 复核，而当时 chief-auditor 经由 "
+        "Delegation/june-leave（2026-06-20 至 2026-07-05） 在其中审批（第 1 档）"
+    )
+    assert finding.related[0].message == "chief-auditor 在此为受托岗位"
