@@ -126,6 +126,21 @@ def _grant_by_name(model: Model, entity: Entity) -> Grant:
     )
 
 
+def approver_items(matrix: Entity) -> Iterator[tuple[int, int, str]]:
+    """(band index, approver index, resolved key) of every approver of a matrix, in document order.
+
+    The one walk over bands and approvers that the authority rules, reviews and `Authority` share;
+    approvers that do not resolve (reported by `dangling-ref`) are left out.
+    """
+    bands = matrix.spec.get("bands")
+    for index, band in enumerate(bands if type(bands) is list else ()):
+        approvers = band.get("approvers") if type(band) is dict else None
+        for j in range(len(approvers) if type(approvers) is list else 0):
+            key = matrix.target(("spec", "bands", index, "approvers", j))
+            if key is not None:
+                yield index, j, key
+
+
 @dataclass(frozen=True, slots=True)
 class Approval:
     """A band a post approves: band index, approver index of the post (or of its delegator), and how."""
@@ -162,11 +177,9 @@ class Authority:
         found = self._direct.get(matrix.key)
         if found is None:
             found = {}
-            for index, band in enumerate(matrix.spec.get("bands") or ()):
-                for j in range(len(band.get("approvers") or ())):
-                    key = matrix.target(("spec", "bands", index, "approvers", j))
-                    if key is not None and key.startswith("Position/"):
-                        found.setdefault(key, []).append((index, j))
+            for index, j, key in approver_items(matrix):
+                if key.startswith("Position/"):
+                    found.setdefault(key, []).append((index, j))
             self._direct[matrix.key] = found
         return found
 

@@ -19,7 +19,7 @@ from typing import Any
 from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
-from opsgov.model.delegation import Approval, Authority, band_stands
+from opsgov.model.delegation import Approval, Authority, approver_items, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
@@ -49,12 +49,7 @@ def _bands(matrix: Entity) -> list[dict[str, Any]]:
 
 def _approvers(matrix: Entity, index: int) -> list[tuple[int, str]]:
     """(approver index, resolved key) of band `index`; unresolved approvers are left out."""
-    found = []
-    for j in range(len(_bands(matrix)[index].get("approvers") or ())):
-        key = matrix.target(("spec", "bands", index, "approvers", j))
-        if key is not None:
-            found.append((j, key))
-    return found
+    return [(j, key) for band, j, key in approver_items(matrix) if band == index]
 
 
 def _band_id(interval: Interval) -> str:
@@ -517,9 +512,8 @@ class _Approvers:
         self.structure = structure
         self.posts: dict[str, tuple[int, int]] = {}
         self.units: dict[str, tuple[int, int]] = {}
-        for index in range(len(_bands(matrix))):
-            for j, key in _approvers(matrix, index):
-                (self.units if key.startswith("Unit/") else self.posts).setdefault(key, (index, j))
+        for index, j, key in approver_items(matrix):
+            (self.units if key.startswith("Unit/") else self.posts).setdefault(key, (index, j))
 
     def of_post(self, post: str) -> tuple[int, int] | None:
         """(band, approver index) of the first approver item the post acts for."""

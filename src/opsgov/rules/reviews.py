@@ -14,7 +14,7 @@ from opsgov.i18n import _
 from opsgov.load.documents import Path
 from opsgov.load.schema import KINDS
 from opsgov.model.dates import reviewed_on
-from opsgov.model.delegation import Authority, grants_on
+from opsgov.model.delegation import Authority, approver_items, grants_on
 from opsgov.model.entities import Entity, Model
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -109,14 +109,7 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
 
 def _approves_in(matrix: Entity, key: str) -> Path | None:
     """Where `key` stands among the approvers of the matrix's bands (resolved references), or None."""
-    bands = matrix.spec.get("bands")
-    for index, band in enumerate(bands if type(bands) is list else ()):
-        approvers = band.get("approvers") if type(band) is dict else None
-        for j in range(len(approvers) if type(approvers) is list else 0):
-            path: Path = ("spec", "bands", index, "approvers", j)
-            if matrix.target(path) == key:
-                return path
-    return None
+    return next((("spec", "bands", index, "approvers", j) for index, j, k in approver_items(matrix) if k == key), None)
 
 
 @rule(
