@@ -92,14 +92,15 @@ def scheduled_grants(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Grant
     return sorted(found, key=lambda g: (g.window.start or date.min, g.key))
 
 
-def grants_on(model: Model, day: date) -> list[Grant]:
-    """The Delegations in force on `day`, whether or not they are in force on the model's date.
+def every_grant(model: Model) -> list[Grant]:
+    """Every Delegation read, in force on the model's date or not (not those in force on no day).
 
-    For a question about another day than the model's (the day a matrix was reviewed). The
-    references of one out of force on the model's date are looked up as `scheduled_grants` does.
+    For a question about another day than the model's (the day a matrix was reviewed): keep the
+    grants whose `window` contains that day. The references of one out of force on the model's
+    date are looked up as `scheduled_grants` does.
     """
-    found = [grant(d) for d in model.entities("Delegation") if d.window.contains(day)]
-    found += [_grant_by_name(model, entity) for entity in _out_of_force(model) if entity.window.contains(day)]
+    found = [grant(d) for d in model.entities("Delegation")]
+    found += [_grant_by_name(model, entity) for entity in _out_of_force(model)]
     return found
 
 

@@ -14,7 +14,7 @@ from opsgov.i18n import _
 from opsgov.load.documents import Path
 from opsgov.load.schema import KINDS
 from opsgov.model.dates import reviewed_on
-from opsgov.model.delegation import Authority, approver_items, grants_on
+from opsgov.model.delegation import Authority, Grant, approver_items, every_grant
 from opsgov.model.entities import Entity, Model
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -168,6 +168,8 @@ def review_not_independent(model: Model, options: Mapping[str, Any]) -> Iterator
             - {from: 100000, approvers: [ceo]}
     """
     authorities: dict[datetime.date, Authority] = {}
+    """The review's day -> who approves through the Delegations in force that day."""
+    grants: list[Grant] | None = None
     for matrix in model.entities("ApprovalMatrix"):
         reviewer = matrix.target(REVIEWED_BY)
         if reviewer is None:
@@ -187,8 +189,10 @@ def review_not_independent(model: Model, options: Mapping[str, Any]) -> Iterator
             )
             continue
         day = reviewed_on(matrix.doc.data) or model.as_of
+        if grants is None:
+            grants = every_grant(model)
         if day not in authorities:
-            authorities[day] = Authority(model, grants_on(model, day))
+            authorities[day] = Authority(model, [g for g in grants if g.window.contains(day)])
         delegated = next((a for a in authorities[day].approvals(reviewer, matrix) if a.through), None)
         if delegated is None:
             continue
