@@ -359,8 +359,8 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
       names it ("marketing-director (acting from 2026-12-01 to 2026-12-20; an approver of
       band 1)") with its `holds` item as a related location;
     - a requester that approves through a Delegation in force (docs/format.md, Delegation): the
-      message names the Delegation and its window, e.g. "through Delegation/cfo-leave-dec
-      (from 2026-12-01 to 2026-12-20)", and its `to` is a related location; likewise a person
+      message names the Delegation and its window, e.g. "through Delegation/cfo-leave-dec"
+      and "from 2026-12-01 to 2026-12-20", and its `to` is a related location; likewise a person
       who holds a requester post and a post that approves only through a Delegation in force.
 
     `allowSelfApproval: true` on the matrix accepts all of this (e.g. petty cash a post may
