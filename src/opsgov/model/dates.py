@@ -77,7 +77,11 @@ class Window:
         return "always"
 
     def said(self) -> str:
-        """`describe` in the run's language (`2026-12-01 至 2026-12-20`); `describe` stays English for identities."""
+        """`describe` in the run's language (`2026-12-01 至 2026-12-20`); `describe` stays English for identities.
+
+        Messages speak the run's language (gettext); diagrams and the handbook word a window in the
+        Organization's locale with `opsgov.render.words.window_words`, in the same words.
+        """
         start = self.start.isoformat() if self.start else ""
         end = self.end.isoformat() if self.end else ""
         if self.start and self.end:
