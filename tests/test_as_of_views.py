@@ -4,6 +4,8 @@ export). Fixed dates only."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -283,3 +285,117 @@ def test_the_handbook_lists_delegations_in_force_and_scheduled_within_the_horizo
     table = run("render", "approvals", str(root), "--format", "md", "--as-of", TODAY).stdout
     assert "| 下月授权 (soon) | 计划，自 2026-12-10 起 | 总经理 | 文员 | 费用审批 | 50,000 CNY |" in table
     assert "明年授权" not in table
+
+
+NEW_POSTS = {
+    "ops/posts.yaml": docs(
+        # the delegate post comes into force on the day the Delegation does
+        dated("Position", "deputy", "副总经理", "validFrom: 2027-01-01", "{unit: company, reportsTo: ceo}"),
+        # a post renamed on 2027-01-01: a Delegation from 2027-01-05 names it by its new title
+        dated("Position", "assistant", "助理", "validUntil: 2026-12-31", "{unit: company, reportsTo: ceo}"),
+        dated("Position", "assistant", "总经理助理", "validFrom: 2027-01-01", "{unit: company, reportsTo: ceo}"),
+        doc("ApprovalMatrix", "travel", "{subject: 差旅, bands: [{approvers: [ceo]}]}", title="差旅审批"),
+    ),
+    "ops/delegations.yaml": docs(
+        doc(
+            "Delegation",
+            "handover",
+            "{from: ceo, to: deputy, matrices: [travel], upTo: 50000, validFrom: 2027-01-01, validUntil: 2027-01-10,"
+            " reason: 交接, approvedBy: ceo}",
+            title="交接期授权",
+        ),
+        doc(
+            "Delegation",
+            "desk",
+            "{from: ceo, to: assistant, matrices: [travel], validFrom: 2027-01-05, validUntil: 2027-01-06,"
+            " reason: 出差, approvedBy: ceo}",
+            title="值班授权",
+        ),
+    ),
+}
+HANDOVER = "Delegation/handover (from 2027-01-01 to 2027-01-10)"
+DESK = "Delegation/desk (from 2027-01-05 to 2027-01-06)"
+
+
+def test_a_scheduled_delegation_names_its_posts_as_of_its_first_day(repo: Repo) -> None:
+    """A delegate post in force only from the Delegation's first day is found, and shown by its title of that day."""
+    root = repo(NEW_POSTS)
+    check = run("check", str(root), "--today", TODAY)
+    assert check.exit_code == 0, check.output
+    who = run("--lang", "en", "who-approves", "travel", "100", str(root), "--as-of", TODAY)
+    assert who.stdout.splitlines()[-2:] == [
+        f"delegate scheduled from 2027-01-01: deputy 副总经理 in place of ceo, through {HANDOVER}, up to 50,000 CNY",
+        f"delegate scheduled from 2027-01-05: assistant 总经理助理 in place of ceo, through {DESK}",
+    ]
+    ceo = run("explain", "ceo", str(root), "--as-of", TODAY).stdout.splitlines()
+    assert (
+        f"  from 2027-01-01 (scheduled): delegates to 副总经理 (Position/deputy) through {HANDOVER}, up to 50,000 CNY, "
+        "in 差旅审批 (ApprovalMatrix/travel)"
+    ) in ceo
+    assert (
+        f"  from 2027-01-05 (scheduled): delegates to 总经理助理 (Position/assistant) through {DESK}, "
+        "in 差旅审批 (ApprovalMatrix/travel)"
+    ) in ceo
+    travel = run("explain", "travel", str(root), "--as-of", TODAY).stdout.splitlines()
+    assert (
+        f"     delegate scheduled from 2027-01-01: deputy 副总经理 in place of ceo, through {HANDOVER}, "
+        "up to 50,000 CNY"
+    ) in travel
+    # the table (Markdown and CSV alike) names the posts by their titles of the Delegation's first day
+    rows = [
+        ["交接期授权 (handover)", "计划，自 2027-01-01 起", "总经理", "副总经理", "差旅审批", "50,000 CNY"],
+        ["值班授权 (desk)", "计划，自 2027-01-05 起", "总经理", "总经理助理", "差旅审批", "无"],
+    ]
+    table = run("render", "approvals", str(root), "--format", "md", "--as-of", TODAY).stdout
+    assert [line.split(" | ")[:6] for line in table.splitlines() if "授权 (" in line] == [
+        ["| " + row[0], *row[1:]] for row in rows
+    ]
+    sheet = run("render", "approvals", str(root), "--format", "csv", "--as-of", TODAY).stdout
+    assert [row[:6] for row in csv.reader(io.StringIO(sheet)) if row and "授权 (" in row[0]] == rows
+    # on the day, the delegate's own page says what it holds
+    deputy = run("explain", "deputy", str(root), "--as-of", "2027-01-02").stdout.splitlines()
+    assert (
+        f"  approves 差旅审批 (ApprovalMatrix/travel), band 1: any amount in place of 总经理 (Position/ceo), "
+        f"through {HANDOVER}, up to 50,000 CNY"
+    ) in deputy
+
+
+def test_the_approvals_csv_lists_the_delegations_as_the_table_does_with_formulas_defused(repo: Repo) -> None:
+    from opsgov.render.approvals_table import approvals_tables
+    from opsgov.render.table import csv_cell
+    from tests.util import check_repo
+
+    hostile = doc(
+        "Delegation",
+        "now",
+        "{from: ceo, to: clerk, matrices: [spend], validFrom: 2026-11-20, validUntil: 2026-11-30,"
+        " reason: '=HYPERLINK(\"http://x\")', approvedBy: ceo}",
+        title="-1+1",
+    )
+    root = repo(
+        {
+            **FILES,
+            "ops/delegations.yaml": docs(
+                hostile, delegation("soon", "下月授权", "validFrom: 2026-12-10, validUntil: 2026-12-12")
+            ),
+        }
+    )
+    sheet = run("render", "approvals", str(root), "--format", "csv", "--as-of", TODAY).stdout
+    tables = sheet.removeprefix("\ufeff").split("\n\n")
+    assert len(tables) == 2  # the matrices, a blank line, the delegations
+    rows = list(csv.reader(io.StringIO(tables[1])))
+    assert rows[0] == ["授权", "状态", "授权人", "被授权人", "审批矩阵", "上限", "有效期", "原因"]
+    assert rows[1] == [
+        "'-1+1 (now)",
+        "生效中",
+        "总经理",
+        "文员",
+        "费用审批",
+        "无",
+        "2026-11-20 至 2026-11-30",
+        '\'=HYPERLINK("http://x")',
+    ]
+    model = check_repo(root).model
+    assert model is not None
+    assert rows[1:] == [[csv_cell(cell) for cell in row] for row in approvals_tables(model)[-1].rows]
+    assert [row[0] for row in rows[1:]] == ["'-1+1 (now)", "下月授权 (soon)"]

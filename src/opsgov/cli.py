@@ -777,15 +777,16 @@ def render_approvals_command(path: Path, output: Path | None, fmt: str | None, a
     Markdown and HTML give one table per matrix, grouped by category, then the Delegations in force
     and those scheduled within the horizon (opsgov.yaml `horizon`), each marked in force or
     scheduled from its first day; CSV gives one table of the matrices whose first columns name the
-    matrix (id and title), and starts with a UTF-8 byte order mark, so Excel (also on Chinese
-    Windows) opens it as UTF-8.
+    matrix (id and title), then, after a blank line, the same table of Delegations, and starts with
+    a UTF-8 byte order mark, so Excel (also on Chinese Windows) opens it as UTF-8.
     """
-    from opsgov.render.approvals_table import approvals_sheet, approvals_tables
+    from opsgov.render.approvals_table import approvals_sheets, approvals_tables
     from opsgov.render.table import render_tables
     from opsgov.render.words import words_for
 
     def draw(model: Model, chosen: str, settings: Settings) -> str:
-        tables = [approvals_sheet(model)] if chosen == "csv" else approvals_tables(model, settings.horizon)
+        sheets = approvals_sheets if chosen == "csv" else approvals_tables
+        tables = sheets(model, settings.horizon)
         return render_tables(tables, chosen, words_for(model)["approvals"])
 
     _render(path, output, fmt, TABLE_FORMATS, draw, as_of=as_of)

@@ -314,6 +314,81 @@ def test_who_approves_and_explain_show_a_scheduled_delegation_from_its_first_day
     assert "scheduled" not in explain(report, "finance-manager", horizon=30).text()
 
 
+LEAVE_LINE = (
+    "delegates to 财务经理 (Position/finance-manager) through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04), "
+    "up to 500,000 CNY, in 付款审批 (ApprovalMatrix/payments)"
+)
+TRIP_LINE = (
+    "from 2027-01-05 (scheduled): delegates to 会计 (Position/accountant) through Delegation/cfo-trip "
+    "(from 2027-01-05 to 2027-01-09), in every matrix in which it approves"
+)
+
+
+def test_explain_on_the_delegator_says_what_it_delegates_in_force_and_scheduled(repo: Repo) -> None:
+    import json
+
+    from opsgov.commands.explain import explain
+    from opsgov.i18n import speaking
+
+    documents = docs(
+        delegation("cfo-leave", spec(extra=", upTo: 500000, matrices: [payments]")),
+        delegation("cfo-trip", spec(to="accountant", window="validFrom: 2027-01-05, validUntil: 2027-01-09")),
+    )
+    report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": documents}))
+    page = explain(report, "finance-director")
+    approvals = next(section.lines for section in page.sections if section.heading == "Approvals")
+    assert approvals[-2:] == [LEAVE_LINE, TRIP_LINE]
+    assert f"  {LEAVE_LINE}" in page.text().splitlines()
+    # the delegate's own page says what it holds, in place of whom, through what, up to what
+    assert (
+        "  approves 付款审批 (ApprovalMatrix/payments), band 2: from 200,000 CNY up to 1,000,000 CNY inclusive "
+        "in place of 财务总监 (Position/finance-director), "
+        "through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04), up to 500,000 CNY"
+    ) in explain(report, "finance-manager").text().splitlines()
+    # JSON: the lines, and the delegations either way in a field of their own
+    data = json.loads(page.to_json())
+    assert LEAVE_LINE in next(s["lines"] for s in data["sections"] if s["heading"] == "Approvals")
+    assert data["delegations"] == [
+        {
+            "delegation": "Delegation/cfo-leave",
+            "title": "授权",
+            "status": "in force",
+            "delegator": "Position/finance-director",
+            "delegate": "Position/finance-manager",
+            "matrices": ["ApprovalMatrix/payments"],
+            "upTo": "500000",
+            "validFrom": "2026-11-16",
+            "validUntil": "2026-12-04",
+        },
+        {
+            "delegation": "Delegation/cfo-trip",
+            "title": "授权",
+            "status": "scheduled",
+            "delegator": "Position/finance-director",
+            "delegate": "Position/accountant",
+            "matrices": None,
+            "upTo": None,
+            "validFrom": "2027-01-05",
+            "validUntil": "2027-01-09",
+        },
+    ]
+    delegate = json.loads(explain(report, "accountant").to_json())["delegations"]
+    assert [d["delegation"] for d in delegate] == ["Delegation/cfo-trip"]
+    assert json.loads(explain(report, "payments").to_json())["delegations"] == []
+    # beyond a horizon that ends before its first day, the scheduled one is not shown
+    shorter = explain(report, "finance-director", horizon=30)
+    assert TRIP_LINE not in shorter.text() and LEAVE_LINE in shorter.text()
+    assert [d["delegation"] for d in json.loads(shorter.to_json())["delegations"]] == ["Delegation/cfo-leave"]
+    with speaking("zh_CN"):
+        chinese = explain(report, "finance-director")
+    assert next(section.lines for section in chinese.sections if section.heading == "Approvals")[-2:] == [
+        "授权给 财务经理 (Position/finance-manager)，依据 Delegation/cfo-leave (from 2026-11-16 to 2026-12-04)，"
+        "上限 500,000 CNY，范围：付款审批 (ApprovalMatrix/payments)",
+        "自 2027-01-05 起（计划）：授权给 会计 (Position/accountant)，依据 Delegation/cfo-trip "
+        "(from 2027-01-05 to 2027-01-09)，范围：其参与审批的全部矩阵",
+    ]
+
+
 def test_a_delegate_takes_the_delegators_place_in_a_countersign(repo: Repo) -> None:
     countersigned = doc(
         "ApprovalMatrix",

@@ -15,9 +15,9 @@ from typing import Any
 
 from opsgov import escape
 from opsgov.i18n import _
-from opsgov.model.approvals import BandRow, bands_table, matrix_category, matrix_measure, vote_words
+from opsgov.model.approvals import BandRow, bands_table, grant_measure, matrix_category, matrix_measure, vote_words
 from opsgov.model.dates import DEFAULT_HORIZON
-from opsgov.model.delegation import Authority, Stand, Upcoming, band_stands
+from opsgov.model.delegation import Authority, Grant, Stand, Upcoming, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
 from opsgov.model.find import find
 from opsgov.model.graph import build_graph
@@ -49,6 +49,8 @@ class Page:
     facts: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    delegations: list[dict[str, Any]] = field(default_factory=list)
+    """A post's (or a person's posts') Delegations in force and scheduled, either way: JSON `delegations`."""
 
     def section(self, heading: str, lines: Iterable[str]) -> None:
         self.sections.append(Section(heading, list(lines)))
@@ -87,11 +89,16 @@ class Page:
             "facts": self.facts,
             "sections": [{"heading": s.heading, "lines": s.lines} for s in self.sections],
             "findings": [f.to_dict() for f in self.findings],
+            "delegations": self.delegations,
         }
         return escape.json_dumps(data)
 
 
 # --- small words -------------------------------------------------------------------------------
+
+
+def _day(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _mode_words(row: BandRow, approvers: int) -> str:
@@ -131,6 +138,12 @@ class Explainer:
 
     def labels(self, keys: Iterable[str]) -> list[str]:
         return [self.label(key) for key in keys]
+
+    def label_on(self, key: str, day: datetime.date) -> str:
+        """`title (Kind/name)` as of `day` (a scheduled Delegation's first day), when that is later than
+        the model's date: the version in force then, which may not be in force yet."""
+        entity = self.model.version_on(key, day) if day > self.model.as_of else None
+        return f"{entity.title} ({key})" if entity is not None else self.label(key)
 
     # references
 
@@ -262,15 +275,76 @@ class Explainer:
             body_lines = self._approval_lines(body_key)
             lines.extend(f"  as a member: the body {line}" for line in body_lines if line.startswith("approves "))
         lines.extend(self._delegated_lines(key))
+        lines.extend(self._delegating_lines(key))
         return lines
+
+    def authority(self) -> Authority:
+        """Who approves what, through the Delegations in force (docs/format.md, Delegation), read once."""
+        if self._authority is None:
+            self._authority = Authority(self.model)
+        return self._authority
 
     def _stands(self, matrix: Entity) -> dict[int, list[Stand]]:
         """Delegates in force per band of the matrix (docs/format.md, Delegation)."""
         if not self.model.known["Delegation"]:
             return {}
-        if self._authority is None:
-            self._authority = Authority(self.model)
-        return band_stands(self._authority, matrix)
+        return band_stands(self.authority(), matrix)
+
+    def _grants(self, keys: Iterable[str]) -> Iterator[tuple[Grant, bool]]:
+        """The Delegations in force (by first day), then those scheduled within the horizon (by first day),
+        that hand authority from or to one of `keys`, each with whether it is scheduled."""
+        chosen = set(keys)
+        current = self.authority().grants if self.model.known["Delegation"] else []
+        for g in sorted(current, key=lambda g: (g.window.start or datetime.date.min, g.key)):
+            if g.source in chosen or g.delegate in chosen:
+                yield g, False
+        for g in self.upcoming().grants:
+            if g.source in chosen or g.delegate in chosen:
+                yield g, True
+
+    def _delegating_lines(self, key: str) -> list[str]:
+        """What a post hands on: `delegates to <delegate> through Delegation/x (window), up to <cap>, in <matrices>`,
+        for each Delegation in force, then each scheduled within the horizon (from its first day)."""
+        if not key.startswith("Position/"):
+            return []
+        lines = []
+        for g, scheduled in self._grants([key]):
+            if g.source != key:
+                continue
+            day = g.window.start if scheduled and g.window.start is not None else self.model.as_of
+            delegate = self.label_on(g.delegate, day) if g.delegate else str(g.delegation.spec.get("to"))
+            if g.matrices is None:
+                matrices = _("every matrix in which it approves")
+            else:
+                matrices = ", ".join(self.label_on(m, day) for m in g.matrices)
+            if g.cap is None:
+                line = _("delegates to {delegate} through {delegation}, in {matrices}")
+                line = line.format(delegate=delegate, delegation=g.words(), matrices=matrices)
+            else:
+                cap = grant_measure(self.model, g).amount(g.cap)
+                line = _("delegates to {delegate} through {delegation}, up to {cap}, in {matrices}")
+                line = line.format(delegate=delegate, delegation=g.words(), cap=cap, matrices=matrices)
+            if scheduled:
+                line = _("from {day} (scheduled): {line}").format(day=day.isoformat(), line=line)
+            lines.append(line)
+        return lines
+
+    def delegations(self, keys: list[str]) -> list[dict[str, Any]]:
+        """JSON `delegations`: each Delegation in force or scheduled from or to one of `keys`."""
+        return [
+            {
+                "delegation": g.key,
+                "title": g.delegation.title,
+                "status": "scheduled" if scheduled else "in force",
+                "delegator": g.source or None,
+                "delegate": g.delegate or None,
+                "matrices": None if g.matrices is None else list(g.matrices),
+                "upTo": None if g.cap is None else str(g.cap),
+                "validFrom": _day(g.window.start),
+                "validUntil": _day(g.window.end),
+            }
+            for g, scheduled in self._grants(keys)
+        ]
 
     def upcoming(self) -> Upcoming:
         """The Delegations scheduled within the horizon (docs/format.md, Delegation), read once."""
@@ -294,17 +368,21 @@ class Explainer:
             if upcoming.grants:
                 for band, dated in sorted(upcoming.band_stands(matrix).items()):
                     later.extend(
-                        (day, self._stand_line(matrix, band, stand)) for day, stand in dated if stand.delegate == key
+                        (day, self._stand_line(matrix, band, stand, day))
+                        for day, stand in dated
+                        if stand.delegate == key
                     )
         scheduled = _("from {day} (scheduled): {line}")
         return lines + [scheduled.format(day=day.isoformat(), line=line) for day, line in sorted(later)]
 
-    def _stand_line(self, matrix: Entity, band: int, stand: Stand) -> str:
-        """`approves <matrix>, band 2: <words> in place of <delegator>, through <Delegation (window)>, up to <cap>`."""
+    def _stand_line(self, matrix: Entity, band: int, stand: Stand, day: datetime.date | None = None) -> str:
+        """`approves <matrix>, band 2: <words> in place of <delegator>, through <Delegation (window)>, up to <cap>`;
+        the delegator named as of `day` (a scheduled stand's first day)."""
         row = bands_table(self.model, matrix)[band]
         words = f"{self.label(matrix.key)}, band {row.number}: {row.words}"
         cap = "" if stand.cap is None else f", up to {matrix_measure(self.model, matrix).amount(stand.cap)}"
-        return f"approves {words} in place of {self.label(stand.delegator)}, through {stand.approval.words()}{cap}"
+        delegator = self.label_on(stand.delegator, day or self.model.as_of)
+        return f"approves {words} in place of {delegator}, through {stand.approval.words()}{cap}"
 
     def kpi_words(self, spec: dict[str, Any]) -> str:
         """The KPI line of the handbook's vocabulary, in English (render/words.py)."""
@@ -381,6 +459,7 @@ class Explainer:
             page.section("Former holders", self._former(lambda h: h.position == key, lambda h: h.person))
         self._boundary(entity, page)
         self._work(page, [key])
+        page.delegations = self.delegations([key])
 
     def _unit(self, entity: Entity, page: Page) -> None:
         key, structure = entity.key, self.structure
@@ -419,6 +498,7 @@ class Explainer:
         self._grouped(page, "Chain to the top", posts, self._chain_to_top)
         self._grouped(page, "Dotted lines", posts, self._dotted_lines)
         self._work(page, posts)
+        page.delegations = self.delegations(posts)
 
     def _acting(self, post: str, person: str) -> str:
         """`, acting until 2026-12-31` for a holding in force that is an acting appointment."""
@@ -530,7 +610,7 @@ class Explainer:
                 lines.append(f"   delegate in force: {stand.words(self.model, measure)}")
             for day, stand in sorted(later.get(row.number - 1, ()), key=lambda item: (item[0], item[1].delegate)):
                 words = _("delegate scheduled from {day}: {stand}")
-                lines.append("   " + words.format(day=day.isoformat(), stand=stand.words(self.model, measure)))
+                lines.append("   " + words.format(day=day.isoformat(), stand=stand.words(self.model, measure, day)))
         page.section("Bands", lines)
         page.section("Used in steps", [self._step_label(s) for s in self.incoming(entity.key, "approval")])
 

@@ -18,7 +18,7 @@ from opsgov.config.settings import ConfigError
 from opsgov.i18n import _
 from opsgov.model.bands import Interval, Measure, band_interval
 from opsgov.model.dates import DEFAULT_HORIZON
-from opsgov.model.delegation import Authority, Stand, Upcoming, band_stands
+from opsgov.model.delegation import Authority, Grant, Stand, Upcoming, band_stands
 from opsgov.model.entities import Entity, Model
 
 MODES = {
@@ -33,10 +33,15 @@ def matrix_currency(model: Model, matrix: Entity) -> str | None:
     currency = matrix.spec.get("currency")
     if currency:
         return str(currency)
+    return organization_currency(model)
+
+
+def organization_currency(model: Model) -> str | None:
+    """The Organization's `currency` when there is exactly one Organization, else None."""
     if len(model.organizations) == 1:
-        org_currency = model.organizations[0].spec.get("currency")
-        if org_currency:
-            return str(org_currency)
+        currency = model.organizations[0].spec.get("currency")
+        if currency:
+            return str(currency)
     return None
 
 
@@ -44,6 +49,16 @@ def matrix_measure(model: Model, matrix: Entity) -> Measure:
     """What the matrix's bounds measure (`spec.quantity`, default money), with the currency for money."""
     quantity = str(matrix.spec.get("quantity") or "money")
     return Measure(quantity, matrix_currency(model, matrix) if quantity == "money" else None)
+
+
+def grant_measure(model: Model, grant: Grant) -> Measure:
+    """What a Delegation's cap (`upTo`) measures: the quantity of its (first) matrix, as that matrix
+    reads on the Delegation's first day when it is scheduled; else money in the Organization's currency."""
+    day = max(model.as_of, grant.window.start or model.as_of)
+    first = model.version_on(grant.matrices[0], day) if grant.matrices else None
+    if first is not None:
+        return matrix_measure(model, first)
+    return Measure("money", organization_currency(model))
 
 
 def matrix_category(matrix: Entity) -> str:
@@ -293,7 +308,7 @@ def who_approves(model: Model, matrix: Entity, amount: Decimal | None, horizon: 
         chosen,
         tuple(stand.words(model, measure) for stand in chosen),
         later,
-        tuple(stand.words(model, measure) for _day, stand in later),
+        tuple(stand.words(model, measure, day) for day, stand in later),
     )
 
 

@@ -81,7 +81,8 @@ def scheduled_grants(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Grant
     """Delegations that take effect after the model's date and at most `horizon` days later, by first day.
 
     Their references are not resolved by the model (they are not in force on its date): the posts
-    and matrices they name are looked up among those in force on the model's date ('' when absent).
+    and matrices they name are looked up among the versions in force on the Delegation's first day
+    ('' when absent), so a delegate post created on that same day is found, with its title.
     """
     last = model.as_of + timedelta(days=horizon)
     found = [
@@ -110,16 +111,17 @@ def _out_of_force(model: Model) -> Iterator[Entity]:
 
 
 def _grant_by_name(model: Model, entity: Entity) -> Grant:
-    """A Delegation the model did not resolve (out of force on its date), its names looked up on that date."""
-    spec = entity.spec
+    """A Delegation the model did not resolve (out of force on its date), its names looked up among the
+    versions in force on its own first day: a delegate post created that same day is found."""
+    spec, day = entity.spec, entity.window.start
     listed = spec.get("matrices")
     matrices = None
     if isinstance(listed, list):
-        matrices = tuple(key for raw in listed if (key := model.named("ApprovalMatrix", raw)))
+        matrices = tuple(key for raw in listed if (key := model.named("ApprovalMatrix", raw, day)))
     return Grant(
         entity,
-        model.named("Position", spec.get("from")),
-        model.named("Position", spec.get("to")),
+        model.named("Position", spec.get("from"), day),
+        model.named("Position", spec.get("to"), day),
         matrices,
         to_decimal(spec["upTo"]) if "upTo" in spec else None,
         entity.window,
@@ -251,11 +253,15 @@ class Stand:
         caps = [g.cap for g in self.approval.through if g.cap is not None]
         return min(caps) if caps else None
 
-    def words(self, model: Model, measure: Measure) -> str:
-        """`finance-manager 财务经理 in place of finance-director, through Delegation/x (window), up to 200,000`."""
-        entity = model.get(self.delegate)
+    def words(self, model: Model, measure: Measure, day: date | None = None) -> str:
+        """`finance-manager 财务经理 in place of finance-director, through Delegation/x (window), up to 200,000`.
+
+        The delegate's title is that of `day` (default: the model's date): a scheduled stand's first
+        day, when the delegate post may only then come into force.
+        """
         name = self.delegate.partition("/")[2]
-        title = entity.title if entity is not None and entity.title != name else ""
+        title = model.title_on(self.delegate, day or model.as_of)
+        title = "" if title == name else title
         text = (
             f"{name} {title}".strip()
             + f" in place of {self.delegator.partition('/')[2]}, through {self.approval.words()}"

@@ -323,16 +323,34 @@ class Model:
             entity = next(iter(self.versions(kind, name)), None)
         return entity.title if entity is not None else name or key
 
-    def named(self, kind: str, raw: object) -> str:
-        """`Kind/name` of the entity in force that a written name (`cfo` or `Position/cfo`) names, or ''.
+    def named(self, kind: str, raw: object, day: datetime.date | None = None) -> str:
+        """`Kind/name` of the entity in force on `day` (default: the model's date) that a written name
+        (`cfo` or `Position/cfo`) names, or ''.
 
         For documents not in force on the date, whose references the model does not resolve (a
-        scheduled Delegation): the name read as the schema allows it, looked up on the model's date.
+        scheduled Delegation): the name read as the schema allows it, looked up on the day it speaks of.
         """
         if type(raw) is not str:
             return ""
         key = f"{kind}/{raw.removeprefix(kind + '/')}"
-        return key if self.get(key) is not None else ""
+        found = self.get(key) if day is None else self.version_on(key, day)
+        return key if found is not None else ""
+
+    def version_on(self, key: str, day: datetime.date) -> Entity | None:
+        """The version of `Kind/name` in force on `day`: the one in force on the model's date if it
+        still is, else a version in force on other days (whose references the model does not resolve)."""
+        current = self.get(key)
+        if current is not None and current.window.contains(day):
+            return current
+        kind, _, name = key.partition("/")
+        if kind not in self.by_kind:
+            return None
+        return next((e for e in self.versions(kind, name) if e.window.contains(day)), None)
+
+    def title_on(self, key: str, day: datetime.date) -> str:
+        """The title of `Kind/name` as of `day` (the version in force then), else as `title` finds it."""
+        entity = self.version_on(key, day)
+        return entity.title if entity is not None else self.title(key)
 
     def versions(self, kind: str, name: str) -> list[Entity]:
         """Every valid document of one entity, in force today or not, in document order."""

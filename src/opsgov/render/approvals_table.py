@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from opsgov.model.approvals import Party, bands_table, matrix_category, matrix_measure
-from opsgov.model.bands import Measure
+from opsgov.model.approvals import Party, bands_table, grant_measure, matrix_category
 from opsgov.model.dates import DEFAULT_HORIZON
 from opsgov.model.delegation import grant, scheduled_grants
 from opsgov.model.entities import Entity, Model
 from opsgov.render.table import Table
-from opsgov.render.words import chinese, duration, join, org_currency, window_words, words_for
+from opsgov.render.words import chinese, duration, join, window_words, words_for
 
 
 def vote_cell(unit: Entity, words: dict[str, str]) -> str:
@@ -93,16 +92,20 @@ def approvals_tables(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Table
         for group, matrices in matrix_groups(model, words)
         for matrix in matrices
     ]
-    delegations = delegation_rows(model, words, horizon)
-    if delegations:
+    delegations = delegation_table(model, words, horizon)
+    if delegations is not None:
         # After the matrices, the Delegations in force and scheduled (docs/format.md, Delegation): their own
         # section when the matrices have sections, else a table of their own.
-        sectioned = any(table.section for table in tables)
-        title = "" if sectioned else words["delegations"]
-        tables.append(
-            Table(delegation_header(words), delegations, title=title, section=words["delegations"] if sectioned else "")
-        )
+        if any(table.section for table in tables):
+            delegations.title, delegations.section = "", words["delegations"]
+        tables.append(delegations)
     return tables
+
+
+def delegation_table(model: Model, words: dict[str, str], horizon: int = DEFAULT_HORIZON) -> Table | None:
+    """The Delegations in force and scheduled within `horizon` days, titled; None when there are none."""
+    rows = delegation_rows(model, words, horizon)
+    return Table(delegation_header(words), rows, title=words["delegations"]) if rows else None
 
 
 DELEGATION_COLUMNS = ("delegation", "status", "delegator", "delegate", "matrices", "cap", "window", "reason")
@@ -139,11 +142,11 @@ def delegation_entries(model: Model, words: dict[str, str], horizon: int = DEFAU
     for g in [*current, *scheduled_grants(model, horizon)]:
         spec = g.delegation.spec
         scheduled = model.get(g.key) is not g.delegation
+        # A scheduled Delegation's names read as of its first day: a post or matrix may only be in force from then on.
+        day = g.window.start if scheduled and g.window.start is not None else model.as_of
         listed = spec.get("matrices")
-        if scheduled and isinstance(listed, list):  # named as written: a matrix may only be in force from then on
-            scope = joiner.join(
-                model.title(f"ApprovalMatrix/{str(raw).removeprefix('ApprovalMatrix/')}") for raw in listed
-            )
+        if scheduled and isinstance(listed, list):  # every name as written, an unknown one too
+            scope = joiner.join(_title(model, "", raw, day, "ApprovalMatrix") for raw in listed)
         elif g.matrices is not None:
             scope = joiner.join(model.title(key) for key in g.matrices)
         else:
@@ -151,15 +154,15 @@ def delegation_entries(model: Model, words: dict[str, str], horizon: int = DEFAU
         status = words["in_force"]
         if scheduled and g.window.start is not None:
             status = words["scheduled_from"].format(day=g.window.start.isoformat())
-        cap = words["none"] if g.cap is None else _measure(model, g.matrices).amount(g.cap, chinese=zh)
+        cap = words["none"] if g.cap is None else grant_measure(model, g).amount(g.cap, chinese=zh)
         rows.append(
             DelegationRow(
                 g.delegation.name,
                 [
                     _named_title(g.delegation),
                     status,
-                    _title(model, g.source, spec.get("from")),
-                    _title(model, g.delegate, spec.get("to")),
+                    _title(model, g.source, spec.get("from"), day),
+                    _title(model, g.delegate, spec.get("to"), day),
                     scope,
                     cap,
                     window_words(words, g.window),
@@ -184,18 +187,18 @@ def _named_title(entity: Entity) -> str:
     return entity.title if entity.title == entity.name else f"{entity.title} ({entity.name})"
 
 
-def _title(model: Model, key: str, raw: object) -> str:
+def _title(model: Model, key: str, raw: object, day: date, kind: str = "Position") -> str:
+    """The title on `day` of what a Delegation names (`key` when it resolved, else the name as written)."""
     if key:
-        return model.title(key)
-    return model.title(f"Position/{str(raw).removeprefix('Position/')}") if isinstance(raw, str) else str(raw)
+        return model.title_on(key, day)
+    return model.title_on(f"{kind}/{str(raw).removeprefix(kind + '/')}", day) if isinstance(raw, str) else str(raw)
 
 
-def _measure(model: Model, matrices: tuple[str, ...] | None) -> Measure:
-    """What a Delegation's cap measures: that of its (first) matrix, else money in the Organization's currency."""
-    first = model.get(matrices[0]) if matrices else None
-    if first is not None:
-        return matrix_measure(model, first)
-    return Measure("money", org_currency(model) or None)
+def approvals_sheets(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Table]:
+    """For CSV: all matrices in one table, then (after a blank line) the Delegations in force and scheduled,
+    the same rows as the Markdown and HTML table of them."""
+    delegations = delegation_table(model, words_for(model), horizon)
+    return [approvals_sheet(model)] + ([delegations] if delegations is not None else [])
 
 
 def approvals_sheet(model: Model) -> Table:
