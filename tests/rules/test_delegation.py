@@ -382,10 +382,10 @@ def test_explain_on_the_delegator_says_what_it_delegates_in_force_and_scheduled(
     with speaking("zh_CN"):
         chinese = explain(report, "finance-director")
     assert next(section.lines for section in chinese.sections if section.heading == "Approvals")[-2:] == [
-        "授权给 财务经理 (Position/finance-manager)，依据 Delegation/cfo-leave (from 2026-11-16 to 2026-12-04)，"
+        "授权给 财务经理 (Position/finance-manager)，依据 Delegation/cfo-leave（2026-11-16 至 2026-12-04），"
         "上限 500,000 CNY，范围：付款审批 (ApprovalMatrix/payments)",
-        "自 2027-01-05 起（计划）：授权给 会计 (Position/accountant)，依据 Delegation/cfo-trip "
-        "(from 2027-01-05 to 2027-01-09)，范围：其参与审批的全部矩阵",
+        "自 2027-01-05 起（计划）：授权给 会计 (Position/accountant)，依据 Delegation/cfo-trip"
+        "（2027-01-05 至 2027-01-09），范围：其参与审批的全部矩阵",
     ]
 
 

@@ -319,11 +319,11 @@ class Explainer:
                 matrices = ", ".join(self.label_on(m, day) for m in g.matrices)
             if g.cap is None:
                 line = _("delegates to {delegate} through {delegation}, in {matrices}")
-                line = line.format(delegate=delegate, delegation=g.words(), matrices=matrices)
+                line = line.format(delegate=delegate, delegation=g.said(), matrices=matrices)
             else:
                 cap = grant_measure(self.model, g).amount(g.cap)
                 line = _("delegates to {delegate} through {delegation}, up to {cap}, in {matrices}")
-                line = line.format(delegate=delegate, delegation=g.words(), cap=cap, matrices=matrices)
+                line = line.format(delegate=delegate, delegation=g.said(), cap=cap, matrices=matrices)
             if scheduled:
                 line = _("from {day} (scheduled): {line}").format(day=day.isoformat(), line=line)
             lines.append(line)
