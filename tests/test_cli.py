@@ -38,7 +38,7 @@ def broken(repo: Callable[..., Path]) -> Path:
 
 
 def test_text_report_lines_hints_and_summary(broken: Path) -> None:
-    result = run("check", str(broken))
+    result = run("--lang", "en", "check", str(broken))
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines == [
@@ -57,7 +57,7 @@ def test_text_report_of_a_clean_repository(repo: Callable[..., Path]) -> None:
 
 def test_text_report_shows_related_locations(repo: Callable[..., Path]) -> None:
     root = repo({"ops/a.yaml": "a: 1\na: 2\n"})
-    lines = run("check", str(root)).output.splitlines()
+    lines = run("--lang", "en", "check", str(root)).output.splitlines()
     assert lines[:2] == [
         "ops/a.yaml:2:1: error yaml-strict duplicate key 'a' (first at line 1)",
         "    ops/a.yaml:1:1: first defined here",  # at the first key, not its value
@@ -73,7 +73,7 @@ def test_control_characters_never_reach_the_terminal(repo: Callable[..., Path]) 
 
 def test_control_characters_in_file_names_never_reach_the_terminal(repo: Callable[..., Path]) -> None:
     root = repo({"ops/evil\x1b[2J.yaml": "a: 1\na: 2\n"})
-    output = run("check", str(root)).output
+    output = run("--lang", "en", "check", str(root)).output
     assert "\x1b" not in output
     assert output.splitlines()[:2] == [
         "ops/evil\\x1b[2J.yaml:2:1: error yaml-strict duplicate key 'a' (first at line 1)",
@@ -82,7 +82,7 @@ def test_control_characters_in_file_names_never_reach_the_terminal(repo: Callabl
 
 
 def test_json_report_has_the_shape_of_cli_md(broken: Path) -> None:
-    result = run("check", str(broken), "--format", "json")
+    result = run("--lang", "en", "check", str(broken), "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert list(report) == ["opsgov", "summary", "findings"]
@@ -123,14 +123,14 @@ def test_json_report_related_and_cjk(repo: Callable[..., Path]) -> None:
     root = repo(
         {"ops/a.yaml": docs(doc("Responsibility", "x", title="库存"), doc("Responsibility", "x", title="库存"))}
     )
-    result = run("check", str(root), "--format", "json", "--select", "duplicate-name")
+    result = run("--lang", "en", "check", str(root), "--format", "json", "--select", "duplicate-name")
     [finding] = json.loads(result.output)["findings"]
     assert finding["related"] == [{"file": "ops/a.yaml", "line": 3, "column": 18, "message": "first defined here"}]
 
 
 def test_json_report_writes_cjk_as_is(repo: Callable[..., Path]) -> None:
     root = repo({"ops/a.yaml": doc("Unit", "sales", "{type: department, parent: 销售部}")})
-    result = run("check", str(root), "--format", "json", "--select", "schema")
+    result = run("--lang", "en", "check", str(root), "--format", "json", "--select", "schema")
     [finding] = json.loads(result.output)["findings"]
     assert finding["message"].startswith("spec.parent: '销售部' is not a valid reference")
     assert "'销售部'" in result.output and "\\u" not in result.output
@@ -204,7 +204,7 @@ def test_output_into_a_missing_folder(broken: Path, tmp_path: Path) -> None:
 def test_unreadable_file_fails_the_run_whatever_fail_on(repo: Callable[..., Path]) -> None:
     root = repo({})
     (root / "ops" / "gone.yaml").symlink_to(root / "ops" / "nowhere.yaml")
-    result = run("check", str(root), "--fail-on", "never")
+    result = run("--lang", "en", "check", str(root), "--fail-on", "never")
     assert result.exit_code == 1
     assert result.output.startswith("ops/gone.yaml:1:1: error file-unreadable cannot read file: ")
 

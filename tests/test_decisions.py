@@ -215,8 +215,8 @@ def test_body_quorum_counts_filled_member_posts_only_with_persons(repo: Repo) ->
     at = (4, line.index("quorum: 2") + len("quorum: ") + 1)
     assert (finding.file, (finding.line, finding.column), finding.entity) == ("ops/board.yaml", at, "Unit/board")
     assert finding.message == (
-        "voting body board (board) cannot decide: only 1 of its 3 member posts is filled, below its quorum of 2 "
-        "(vacant: supply-director and sales-director)"
+        "voting body board cannot decide: only 1 of its 3 member posts is filled, below its quorum of 2 "
+        "(vacant: 供应链总监 (supply-director) and 销售总监 (sales-director))"
     )
     assert [r.column for r in finding.related] == [line.index("supply-director") + 1, line.index("sales-director") + 1]
     person = docs(person, doc("Person", "li", "{holds: [sales-director]}"))
@@ -281,7 +281,7 @@ def test_body_quorum_above_members(repo: Repo) -> None:
     root = repo({"ops/org-units.yaml": ORG, "ops/board.yaml": board("[ceo]", 2)})
     (finding,) = only(check_repo(root), "body-quorum")
     assert (finding.line, finding.column) == (4, board("[ceo]", 2).splitlines()[3].index("quorum: 2") + 9)
-    assert finding.message == "voting body board (board) has a quorum of 2 but only 1 member: it can never decide"
+    assert finding.message == "voting body board has a quorum of 2 but only 1 member: it can never decide"
 
 
 def test_explain_a_voting_body() -> None:
@@ -326,12 +326,12 @@ PROCESS = doc(
 @pytest.mark.parametrize(
     ("approver", "target", "why"),
     [
-        ("ceo", "Position/ceo", "waiver w is approved by ceo, the very Position it waives"),
-        ("planner", "Responsibility/planning", "planner is a post inside Unit/supply, which owns it"),
-        ("supply-director", "ApprovalMatrix/plan", "supply-director is an approver in it"),
-        ("sales-director", "ApprovalMatrix/plan", "sales-director sits in Unit/sales, a requester in it"),
-        ("planner", "Process/p", "planner is a post inside Unit/supply, which owns it"),
-        ("sales-director", "Process/p", "sales-director is responsible for one of its steps"),
+        ("ceo", "Position/ceo", "waiver w is approved by 总经理 (ceo), the very Position it waives"),
+        ("planner", "Responsibility/planning", "计划员 (planner) is a post inside Unit 供应链部 (supply), which owns it"),
+        ("supply-director", "ApprovalMatrix/plan", "供应链总监 (supply-director) is an approver in it"),
+        ("sales-director", "ApprovalMatrix/plan", "销售总监 (sales-director) sits in Unit 销售部 (sales), a requester in it"),
+        ("planner", "Process/p", "计划员 (planner) is a post inside Unit 供应链部 (supply), which owns it"),
+        ("sales-director", "Process/p", "销售总监 (sales-director) is responsible for one of its steps"),
     ],
 )
 def test_waiver_self_approved_names_the_party_and_why(repo: Repo, approver: str, target: str, why: str) -> None:

@@ -194,7 +194,7 @@ def test_findings_introduced_and_fixed(tmp_path: Path) -> None:
 
 def test_markdown_is_the_default_and_names_the_changes(tmp_path: Path) -> None:
     first, root = history(tmp_path / "repo")
-    status, out, _ = run("diff", first, root)
+    status, out, _ = run("--lang", "en", "diff", first, root)
     assert status == 0
     assert out.startswith(f"### Governance changes: `{first}` → `working tree`")
     for expected in (

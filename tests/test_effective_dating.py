@@ -116,7 +116,7 @@ def test_overlapping_versions_are_a_duplicate_name_naming_the_shared_days(repo: 
     [finding] = only(report, "duplicate-name")
     assert where(finding) == ("ops/units.yaml", line_of(root, "ops/units.yaml", "validFrom"), "Unit/sales")
     assert finding.message == (
-        "Unit 'sales' is defined twice for the same days: both versions are in force "
+        "Unit sales is defined twice for the same days: both versions are in force "
         "from 2027-01-01 to 2027-01-31 (first in ops/units.yaml:3)"
     )
     assert [r.line for r in finding.related] == [3]
@@ -131,7 +131,7 @@ def test_an_undated_duplicate_keeps_its_v1_message(repo: Repo) -> None:
         {"ops/units.yaml": docs(doc("Unit", "sales", "{parent: company}"), doc("Unit", "sales", "{parent: company}"))}
     )
     [finding] = only(check_repo(root), "duplicate-name")
-    assert finding.message == "Unit 'sales' is defined twice (first in ops/units.yaml:3)"
+    assert finding.message == "Unit sales is defined twice (first in ops/units.yaml:3)"
     assert finding.hint == "rename one of them; names are unique per kind"
 
 
@@ -186,7 +186,7 @@ def test_effective_window_stands_at_the_later_field(repo: Repo) -> None:
             6,
             48,
             "Person/li",
-            "the holding of ceo is in force on no day: until 2026-05-31 is before from 2026-06-01",
+            "the holding of 总经理 (ceo) is in force on no day: until 2026-05-31 is before from 2026-06-01",
         ),
         (
             "ops/units.yaml",
@@ -284,7 +284,7 @@ def test_self_approval_names_the_acting_holding_that_creates_it(repo: Repo) -> N
     [finding] = only(check_repo(root, as_of=BEFORE), "self-approval")
     assert where(finding) == ("ops/matrix.yaml", 8, "ApprovalMatrix/finance-spend")
     assert finding.message == (
-        "Person/qian can approve their own requests in finance-spend: they hold finance-manager (a requester) and "
+        "qian can approve their own requests in finance-spend: they hold finance-manager (a requester) and "
         "finance-director (acting from 2026-11-01 to 2026-12-31; an approver of band 1)"
     )
     assert [(r.file, r.line, r.message) for r in finding.related] == [
@@ -314,7 +314,7 @@ def test_step_approval_sod_names_the_acting_holding(repo: Repo) -> None:
     root = repo({"ops/finance.yaml": FINANCE, "ops/matrix.yaml": matrix, "ops/process.yaml": process, PEOPLE: people})
     [finding] = only(check_repo(root, as_of=BEFORE), "step-approval-sod")
     assert finding.message == (
-        "Person/qian prepares a request they can approve: step 'draft' leads into approval step 'approve'; they hold "
+        "qian prepares a request they can approve: step 'draft' leads into approval step 'approve'; they hold "
         "finance-manager and finance-director (acting from 2026-11-01 to 2026-12-31), which approves band 1 of "
         "finance-spend"
     )
@@ -343,14 +343,14 @@ def test_acting_too_long(repo: Repo) -> None:
             line_of(root, PEOPLE, "from: 2026-11-01}"),
             7,
             "Person/open",
-            "Person/open is acting finance-director with no end (from 2026-11-01): "
+            "person open is acting finance-director with no end (from 2026-11-01): "
             "an acting appointment should not last more than 180 days",
         ),
         (
             line_of(root, PEOPLE, "until: 2027-06-30"),
             74,
             "Person/long",
-            "Person/long is acting finance-manager for 242 days (from 2026-11-01 to 2027-06-30), more than 180",
+            "person long is acting finance-manager for 242 days (from 2026-11-01 to 2027-06-30), more than 180",
         ),
     ]
     relaxed = check_repo(root, as_of=BEFORE, options={"acting-too-long": {"maxDays": 365}})
@@ -390,8 +390,8 @@ def test_reviewed_by_is_a_reference(repo: Repo) -> None:
 def test_check_takes_as_of_and_today_as_its_alias(repo: Repo) -> None:
     root = repo({**REORG, "ops/extra.yaml": doc("Position", "analyst", "{unit: new-dept, reportsTo: ceo}")})
     runner = CliRunner()
-    before = runner.invoke(main, ["check", str(root), "--as-of", "2026-11-23"], catch_exceptions=False)
-    alias = runner.invoke(main, ["check", str(root), "--today", "2026-11-23"], catch_exceptions=False)
+    before = runner.invoke(main, ["--lang", "en", "check", str(root), "--as-of", "2026-11-23"], catch_exceptions=False)
+    alias = runner.invoke(main, ["--lang", "en", "check", str(root), "--today", "2026-11-23"], catch_exceptions=False)
     after = runner.invoke(main, ["check", str(root), "--as-of", "2027-01-01"], catch_exceptions=False)
     assert before.exit_code == 1 and "which is in force from 2027-01-01" in before.output
     assert alias.output == before.output

@@ -265,7 +265,7 @@ def test_hints_show_code_spans_as_code(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "repo", {**TINY, "ops/buy.yaml": overlap})
     assert run("handbook", str(root), "-o", str(out)).exit_code == 0
     findings = (out / "findings.html").read_text(encoding="utf-8")
-    assert "write <code>below: 100</code> in band 1 or <code>over: 100</code> in band 2" in findings
+    assert "在第 1 档写 <code>below: 100</code>，或在第 2 档写 <code>over: 100</code>" in findings  # TINY speaks zh-CN
     cells = re.findall(r"<td>([^<]*(?:<(?!/td>)[^<]*)*)</td>", findings)
     assert "<code>" in findings
     assert not any("`" in cell for cell in cells)

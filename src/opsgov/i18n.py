@@ -18,11 +18,12 @@ default. The pipeline sets it for the run in a context variable (`speaking`), so
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from opsgov.pofile import read_po
 
@@ -35,6 +36,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 _ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh_hans": "zh_CN", "zh_hans_cn": "zh_CN", "zh_sg": "zh_CN"}
 _ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+T = TypeVar("T")
 
 _language: ContextVar[str] = ContextVar("opsgov_language", default=ENGLISH)
 
@@ -116,3 +119,12 @@ def speaking(language: str) -> Iterator[None]:
         yield
     finally:
         _language.reset(token)
+
+
+def in_english(words: Callable[[], T]) -> T:
+    """What `words()` says in English: the text a finding's identity is made of (report/fingerprint.py), so
+    that a finding keeps its fingerprint whatever language the run speaks."""
+    if _language.get() == ENGLISH:
+        return words()
+    with speaking(ENGLISH):
+        return words()

@@ -16,12 +16,14 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path as FsPath
 
 from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
-from opsgov.i18n import choose, current, speaking
-from opsgov.load.discover import discover
+from opsgov.i18n import ENGLISH, choose, current, speaking
+from opsgov.load.discover import discover, load_file
 from opsgov.load.documents import Document
+from opsgov.load.limits import Limits
 from opsgov.load.parallel import load_files
 from opsgov.load.schema import Validator, entity_key
 from opsgov.model.dates import Window, change_dates, document_window, holding_window
@@ -31,7 +33,7 @@ from opsgov.policy.waivers import apply_waivers
 from opsgov.progress import Progress, ignore
 from opsgov.report.baseline import apply_baseline, load_baseline
 from opsgov.report.finding import Finding
-from opsgov.report.fingerprint import fingerprint, in_document
+from opsgov.report.fingerprint import fingerprint, identity_of, in_document
 from opsgov.report.report import Report
 from opsgov.rules import REGISTRY, canonical
 from opsgov.rules.base import Rule
@@ -211,26 +213,83 @@ class _Read:
     model: Model
     valid: list[Document]
     invalid: list[Document]
+    language: str
+    """The run's language, which every finding of the run is worded in."""
 
 
 def _read(settings: Settings, clock: _Stopwatch, progress: Progress) -> _Read:
-    """Files, documents, the findings of reading them, and the model built from the valid ones."""
+    """Files, documents, the findings of reading them, and the model built from the valid ones.
+
+    Every finding here is worded in the run's language (opsgov.i18n, "Findings made before the
+    language is known"): reading speaks the language known before reading (--lang, opsgov.yaml,
+    the environment); the Organization's locale is read from the loaded documents before the
+    schema and model stages; the few loader findings made in another language are made again.
+    """
     if not settings.root.is_dir():
         raise ConfigError(f"{settings.root}: not a folder")
-    files, findings = discover(settings.root, settings.paths)
-    loaded = load_files(files, settings.limits, jobs=settings.jobs, progress=progress)
-    findings.extend(_identified_by_documents(loaded.findings, loaded.documents))
+    before = language_of(settings, None)
+    validator = Validator(fast=not settings.reference)
+    with speaking(before):
+        files, found = discover(settings.root, settings.paths)
+        loaded = load_files(files, settings.limits, jobs=settings.jobs, progress=progress)
+    locale = "" if settings.lang else organization_locale(loaded.documents, validator, settings.as_of)
+    language = _spoken(settings, locale) if locale else before
+    if language != before:
+        with speaking(language):
+            found = discover(settings.root, settings.paths)[1] if found else []
+            loaded.findings = reworded(loaded.findings, files, settings.limits)
+    read = _identified_by_documents(loaded.findings, loaded.documents)
+    if language != ENGLISH and (found or read):
+        # A loader finding is identified by its message: the English one, so that its fingerprint does not
+        # depend on the language (report/fingerprint.py); only the files with findings are read again.
+        with speaking(ENGLISH):
+            english_found = discover(settings.root, settings.paths)[1] if found else []
+            english_read = _identified_by_documents(reworded(read, files, settings.limits), loaded.documents)
+        found, read = identified_as(found, english_found), identified_as(read, english_read)
+    findings = [*found, *read]
     clock.lap("load")
 
-    valid, invalid, problems = validate_documents(loaded.documents, Validator(fast=not settings.reference), progress)
-    findings.extend(problems)
-    clock.lap("schema")
-    progress("model", 0, 0)
+    with speaking(language):
+        valid, invalid, problems = validate_documents(loaded.documents, validator, progress)
+        findings.extend(problems)
+        clock.lap("schema")
+        progress("model", 0, 0)
 
-    model = build_model(valid, invalid, as_of=settings.as_of)
-    findings.extend(model.findings)
+        model = build_model(valid, invalid, as_of=settings.as_of)
+        findings.extend(model.findings)
     clock.lap("model")
-    return _Read(len(files), len(loaded.documents), findings, model, valid, invalid)
+    return _Read(len(files), len(loaded.documents), findings, model, valid, invalid, language)
+
+
+def organization_locale(documents: Iterable[Document], validator: Validator, as_of: date) -> str:
+    """The `spec.locale` of the Organization the model will stand on (`model.organizations[0]`): the
+    first valid Organization document in force on `as_of`, read before the schema stage so that its
+    findings, and the model's, are worded in the run's language."""
+    for document in documents:
+        data = document.data
+        if not (document.ok and type(data) is dict and data.get("kind") == "Organization"):
+            continue
+        window = document_window(data)
+        if window.contains(as_of) and not window.inverted and not validator.validate(document):
+            return str(data["spec"].get("locale") or "")
+    return ""
+
+
+def identified_as(findings: Sequence[Finding], english: Sequence[Finding]) -> list[Finding]:
+    """`findings` with the identities of the same findings worded in English (the same loader, file for file)."""
+    if [(f.file, f.line, f.column, f.rule) for f in findings] != [(f.file, f.line, f.column, f.rule) for f in english]:
+        return list(findings)  # never seen: the loader is deterministic
+    return [f.replace(identity=identity_of(e)) for f, e in zip(findings, english, strict=True)]
+
+
+def reworded(findings: Sequence[Finding], files: Sequence[tuple[FsPath, str]], limits: Limits) -> list[Finding]:
+    """The loader's findings made again in the language now spoken: only the files that had any are read again."""
+    troubled = {finding.file for finding in findings}
+    again: list[Finding] = []
+    for path, rel in files:
+        if rel in troubled:
+            again.extend(load_file(path, rel, limits)[1])
+    return again
 
 
 def model_on(valid: Sequence[Document], invalid: Sequence[Document], day: date) -> Model:
@@ -275,6 +334,10 @@ def language_of(settings: Settings, model: Model | None) -> str:
     locale = ""
     if model is not None and model.organizations:
         locale = str(model.organizations[0].spec.get("locale") or "")
+    return _spoken(settings, locale)
+
+
+def _spoken(settings: Settings, locale: str) -> str:
     try:
         return choose(settings.lang, locale)
     except ValueError as error:
@@ -340,7 +403,7 @@ def _found_on(days: Sequence[date]) -> list[list[Finding]]:
     assert _FORKED is not None
     read, settings, rules, policies = _FORKED
     found: list[list[Finding]] = []
-    with collector.paused(), speaking(language_of(settings, read.model)):
+    with collector.paused(), speaking(read.language):
         for day in days:
             model = model_on(read.valid, read.invalid, day)
             found.append([*model.findings, *evaluate(model, settings, _Stopwatch(), rules, policies)])
@@ -384,7 +447,7 @@ def _pipeline(
 ) -> Report:
     clock = _Stopwatch()
     read = _read(settings, clock, progress)
-    with speaking(language_of(settings, read.model)):  # the judging stages word their findings in it
+    with speaking(read.language):  # the judging stages word their findings in it
         return _judge(read, settings, baseline, progress, rules, incremental, clock)
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from opsgov.i18n import _
+
 NAMES = 0.6
 """Cutoff for names of entities, fields, unit types and policies."""
 RULE_IDS = 0.75
@@ -36,3 +38,8 @@ def closest(word: str, known: Iterable[str], *, cutoff: float = NAMES, similar_l
     """The one closest known spelling, or None."""
     found = close_matches(word, known, cutoff=cutoff, similar_length=similar_length)
     return found[0] if found else None
+
+
+def did_you_mean(close: str | None) -> str:
+    """`did you mean 'ceo'?` in the run's language, or "" when nothing is close: how every message suggests."""
+    return _("did you mean '{name}'?").format(name=close) if close else ""

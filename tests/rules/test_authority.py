@@ -74,7 +74,7 @@ def test_upto_next_to_from_claims_the_bound_twice(repo: Repo) -> None:
     [finding] = run(repo, m, rule="approval-overlap")
     assert finding.entity == "ApprovalMatrix/spend"
     assert (finding.file, finding.line, finding.path) == ("ops/matrix.yaml", 8, "$.spec.bands[1].from")
-    assert "the amount exactly 100,000 CNY is in two bands of spend" in finding.message
+    assert "the amount exactly 100,000 CNY is in two bands of 费用审批 (spend)" in finding.message
     assert finding.related[0].line == 7
     assert run(repo, m, rule="approval-gap") == []
 
@@ -88,7 +88,7 @@ def test_below_next_to_over_leaves_the_bound_uncovered(repo: Repo) -> None:
         """)
     [finding] = run(repo, m, rule="approval-gap")
     assert (finding.line, finding.path, finding.entity) == (7, "$.spec.bands[0].below", "ApprovalMatrix/spend")
-    assert "no band of spend covers the amount exactly 100,000 CNY" in finding.message
+    assert "no band of 费用审批 (spend) covers the amount exactly 100,000 CNY" in finding.message
     assert [r.line for r in finding.related] == [8]
     assert run(repo, m, rule="approval-overlap") == []
 
@@ -112,7 +112,7 @@ def test_gap_and_overlap_messages_read_in_band_order_with_it_or_them(repo: Repo)
     )
     [gap] = run(repo, point, rule="approval-gap")
     assert gap.message == (
-        "no band of spend covers the amount exactly 500,000 CNY, between band 2 (from 100,000 CNY and below "
+        "no band of 费用审批 (spend) covers the amount exactly 500,000 CNY, between band 2 (from 100,000 CNY and below "
         "500,000 CNY) and band 3 (over 500,000 CNY): such a request has no approver"
     )
     assert (
@@ -150,9 +150,9 @@ def test_gap_below_the_first_band_and_a_range_between_bands(repo: Repo) -> None:
         """)
     findings = run(repo, m, rule="approval-gap")
     assert [f.path for f in findings] == ["$.spec.bands[0].from", "$.spec.bands[0].upTo"]
-    assert findings[0].message.startswith("no band of spend covers amounts below 100 CNY, before band 1 (")
+    assert findings[0].message.startswith("no band of 费用审批 (spend) covers amounts below 100 CNY, before band 1 (")
     assert findings[1].message.startswith(
-        "no band of spend covers amounts over 500,000 CNY and below 1,000,000 CNY, between band 1 ("
+        "no band of 费用审批 (spend) covers amounts over 500,000 CNY and below 1,000,000 CNY, between band 1 ("
     )
 
 
@@ -201,8 +201,8 @@ def test_requester_unit_containing_an_approver_is_self_approval(repo: Repo) -> N
         """)
     [finding] = run(repo, m, rule="self-approval")
     assert (finding.line, finding.path, finding.entity) == (8, "$.spec.bands[0].approvers[0]", "ApprovalMatrix/spend")
-    assert "marketing-director can approve its own requests" in finding.message
-    assert "requester Unit/marketing" in finding.message
+    assert "市场总监 (marketing-director) can approve its own requests" in finding.message
+    assert "requester unit 市场部 (marketing)" in finding.message
     assert finding.related[0].line == 6
 
 
@@ -223,7 +223,7 @@ def test_requester_post_that_approves_is_self_approval_unless_allowed(repo: Repo
     ("requesters", "why"),
     [
         ("[board]", "is itself a requester"),
-        ("[company]", "lies in requester Unit/company"),
+        ("[company]", "lies in requester unit 总公司 (company)"),
         ("[board-member]", "has a requester post among its members"),
     ],
 )
@@ -270,8 +270,8 @@ def test_person_holding_a_requester_and_an_approver_post(repo: Repo) -> None:
     root = repo({"ops/org-units.yaml": ORG, "ops/matrix.yaml": m, "ops/people.yaml": PEOPLE})
     [finding] = only(check_repo(root), "self-approval")
     assert (finding.file, finding.path) == ("ops/matrix.yaml", "$.spec.bands[1].approvers[0]")
-    assert "Person/zhang-san" in finding.message
-    assert "campaign-specialist (a requester) and finance-director" in finding.message
+    assert "张三 (zhang-san) can approve their own requests" in finding.message
+    assert "活动专员 (campaign-specialist) (a requester) and 财务总监 (finance-director)" in finding.message
     assert sorted(r.file for r in finding.related) == ["ops/matrix.yaml", "ops/people.yaml"]
 
 
@@ -305,8 +305,8 @@ def process(preparer: str) -> str:
 def test_preparer_who_approves_the_matrix(repo: Repo) -> None:
     [finding] = run(repo, SOUND, process("campaign-specialist, finance-director"), rule="step-approval-sod")
     assert (finding.entity, finding.path) == ("Process/spend-process", "$.spec.steps[0].responsible[1]")
-    assert "finance-director prepares a request it can approve" in finding.message
-    assert "band 2 of spend" in finding.message
+    assert "财务总监 (finance-director) prepares a request it can approve" in finding.message
+    assert "band 2 of 费用审批 (spend)" in finding.message
     assert finding.related[0].line == 13
     assert run(repo, SOUND, process("campaign-specialist"), rule="step-approval-sod") == []
 
@@ -320,7 +320,7 @@ def test_preparer_who_approves_through_the_same_person(repo: Repo) -> None:
         }
     )
     [finding] = only(check_repo(root), "step-approval-sod")
-    assert "Person/boss prepares a request they can approve" in finding.message
+    assert "boss prepares a request they can approve" in finding.message
     assert finding.path == "$.spec.steps[0].responsible[0]"
 
 
@@ -338,7 +338,7 @@ def test_higher_band_approved_by_a_junior_of_a_lower_band_approver(repo: Repo) -
     m = m.replace("[marketing-director]", "[marketing-director, finance-director]")
     [finding] = run(repo, m, rule="authority-inversion")
     assert (finding.path, finding.entity) == ("$.spec.bands[1].approvers", "ApprovalMatrix/spend")
-    assert "campaign-specialist reports to marketing-director" in finding.message
+    assert "活动专员 (campaign-specialist) reports to 市场总监 (marketing-director)" in finding.message
     assert finding.related[0].line == 7
 
 
@@ -392,7 +392,7 @@ def test_escalation_must_go_above_every_approver(repo: Repo) -> None:
         """)
     [finding] = run(repo, m, rule="escalation-invalid")
     assert (finding.line, finding.path) == (9, "$.spec.bands[0].escalation.to")
-    assert "escalates to finance-director, but it is not above marketing-director" in finding.message
+    assert "escalates to 财务总监 (finance-director), but it is not above 市场总监 (marketing-director)" in finding.message
     assert [r.line for r in finding.related] == [7]
     assert run(repo, m.replace("to: finance-director", "to: ceo"), rule="escalation-invalid") == []
 
@@ -424,7 +424,7 @@ def test_escalation_loop_through_a_committee(repo: Repo) -> None:
         """)
     [finding] = run(repo, m, rule="escalation-invalid")
     assert (finding.line, finding.path) == (9, "$.spec.bands[0].escalation.to")
-    assert "loop: ceo -> Unit/board -> ceo" in finding.message
+    assert "loop: 总经理 (ceo) -> unit 总经理办公会 (board) -> 总经理 (ceo)" in finding.message
     assert [r.line for r in finding.related] == [12]
     fixed = m.replace("{after: 2d, to: board}", "{after: 2d, to: Unit/company}")
     assert run(repo, fixed, rule="escalation-invalid") == []
@@ -451,7 +451,7 @@ def test_person_holding_a_requester_post_and_a_seat_on_the_approving_committee(r
     person = doc("Person", "zhao", "{holds: [campaign-specialist, board-secretary]}")
     [finding] = run(repo, m, seat, person, rule="self-approval")
     assert finding.path == "$.spec.bands[0].approvers[0]"
-    assert "board-secretary (a member of approver Unit/board of band 1)" in finding.message
+    assert "board-secretary (a member of approver unit 总经理办公会 (board) of band 1)" in finding.message
 
 
 def test_a_single_responsible_post_is_checked_too(repo: Repo) -> None:

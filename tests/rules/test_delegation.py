@@ -176,7 +176,7 @@ def test_self_approval_through_a_delegation_names_it_and_its_window(repo: Repo) 
             approver_line,  # finance-director's item in band 2, the authority delegated
             org[approver_line - 1].index("finance-director]") + 1,
             "ApprovalMatrix/payments",
-            "accountant can approve its own requests in payments: it approves band 2 through "
+            "会计 (accountant) can approve its own requests in 付款审批 (payments): it approves band 2 through "
             "Delegation/cfo-leave (from 2026-11-16 to 2026-12-04) and is itself a requester",
         )
     ]
@@ -197,15 +197,15 @@ def test_step_approval_sod_through_a_delegation(repo: Repo) -> None:
     )
     found = run(repo, process, delegation("cfo-leave", spec()), rule="step-approval-sod")
     assert [f.message for f in found] == [
-        "finance-manager prepares a request it can approve: step 'draft' leads into approval step 'approve', "
-        "and it approves band 1 of payments"
+        "财务经理 (finance-manager) prepares a request it can approve: step 'draft' leads into approval step "
+        "'approve', and it approves band 1 of 付款审批 (payments)"
     ]
     ceo_leave = delegation("ceo-leave", spec("ceo", "accountant", approver="ceo"))
     process2 = process.replace("finance-manager", "accountant")
     found = run(repo, process2, ceo_leave, rule="step-approval-sod")
     assert [f.message for f in found] == [
-        "accountant prepares a request it can approve: step 'draft' leads into approval step 'approve', "
-        "and it approves, through Delegation/ceo-leave (from 2026-11-16 to 2026-12-04), band 3 of payments"
+        "会计 (accountant) prepares a request it can approve: step 'draft' leads into approval step 'approve', "
+        "and it approves, through Delegation/ceo-leave (from 2026-11-16 to 2026-12-04), band 3 of 付款审批 (payments)"
     ]
 
 
@@ -401,8 +401,8 @@ def test_a_delegate_takes_the_delegators_place_in_a_countersign(repo: Repo) -> N
     assert [(f.entity, f.message) for f in found] == [
         (
             "ApprovalMatrix/capex",
-            "band 1 of capex is countersigned (mode: all), but finance-manager signs in place of finance-director "
-            "through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04): one post signs twice",
+            "band 1 of 资本支出 (capex) is countersigned (mode: all), but 财务经理 (finance-manager) signs in place of "
+            "财务总监 (finance-director) through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04): one post signs twice",
         )
     ]
     to_other = delegation("cfo-leave", spec(to="accountant", extra=", matrices: [capex]"))

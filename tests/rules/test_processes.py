@@ -60,14 +60,14 @@ def test_detached_unit_owner_orphans_the_process(repo: Repo) -> None:
         {"ops/ops.yaml": docs(OPS, lost), "ops/process.yaml": LINEAR.replace("owner: ops-manager", "owner: lost")}
     )
     [finding] = only(check_repo(root), "process-orphaned")
-    assert "Unit/lost is a unit detached" in finding.message
+    assert "lost is a unit detached" in finding.message
 
 
 def test_post_in_a_detached_unit_orphans_the_process(repo: Repo) -> None:
     lost = docs(doc("Unit", "lost", "{type: team}"), doc("Position", "lost-lead", "{unit: lost, reportsTo: ceo}"))
     owned = LINEAR.replace("owner: ops-manager", "owner: lost-lead")
     [finding] = only(check_repo(repo({"ops/ops.yaml": docs(OPS, lost), "ops/process.yaml": owned})), "process-orphaned")
-    assert "Position/lost-lead sits in Unit/lost, a unit detached" in finding.message
+    assert "lost-lead sits in lost, a unit detached" in finding.message
 
 
 def test_vacant_owner_orphans_the_process_only_when_persons_exist(repo: Repo) -> None:
@@ -75,7 +75,7 @@ def test_vacant_owner_orphans_the_process_only_when_persons_exist(repo: Repo) ->
     assert only(check_repo(repo(files)), "process-orphaned") == []
     person = doc("Person", "zhang-san", "{holds: [ceo]}", "张三")
     [finding] = only(check_repo(repo({**files, "ops/people.yaml": person})), "process-orphaned")
-    assert "Position/ops-manager is vacant" in finding.message
+    assert "运营经理 (ops-manager) is vacant" in finding.message
     held = doc("Person", "li-si", "{holds: [ops-manager]}", "李四")
     assert only(check_repo(repo({**files, "ops/people.yaml": docs(person, held)})), "process-orphaned") == []
 
@@ -102,7 +102,7 @@ def test_loop_without_exit_has_no_end(repo: Repo) -> None:
     report = check_repo(root)
     findings = only(report, "step-no-end")
     assert [(f.line, f.path) for f in findings] == [(7, "$.spec.steps[0].next"), (8, "$.spec.steps[1].next")]
-    assert "from step 'collect' of process review no end step can be reached" in findings[0].message
+    assert "from step 'collect' of process 月度复盘 (review) no end step can be reached" in findings[0].message
     # close is now unreachable, but it is an end step
     assert [f.path for f in only(report, "step-unreachable")] == ["$.spec.steps[2].id"]
 
@@ -119,7 +119,7 @@ def test_unknown_next_suggests_the_closest_step(repo: Repo) -> None:
     report = check_repo(root)
     [finding] = only(report, "step-unknown")
     assert (finding.entity, finding.line, finding.path) == ("Process/review", 8, "$.spec.steps[1].next[0]")
-    assert finding.message == "next 'clsoe' of step 'analyze' names no step of process review; did you mean 'close'?"
+    assert finding.message == "next 'clsoe' of step 'analyze' names no step of process 月度复盘 (review); did you mean 'close'?"
     # the unknown next is not reported again as a loop without end; close is unreachable
     assert only(report, "step-no-end") == []
     assert len(only(report, "step-unreachable")) == 1
@@ -140,7 +140,7 @@ def test_duplicate_step_id_is_reported_once(repo: Repo) -> None:
     report = check_repo(root)
     [finding] = only(report, "step-unknown")
     assert (finding.line, finding.path) == (9, "$.spec.steps[2].id")
-    assert finding.message == "step id 'analyze' is used twice in process review"
+    assert finding.message == "step id 'analyze' is used twice in process 月度复盘 (review)"
     assert finding.related[0].line == 8
     assert only(report, "step-unreachable") == []
 
@@ -254,7 +254,7 @@ def test_unknown_step_in_a_branch_is_located_at_its_step(repo: Repo) -> None:
         "$.spec.steps[0].next[1].step",
     )
     assert finding.message == (
-        "next 'levle-2' (branch when '二级事件') of step 'triage' names no step of process triage; "
+        "next 'levle-2' (branch when '二级事件') of step 'triage' names no step of process 月度复盘 (triage); "
         "did you mean 'level-2'?"
     )
     # level-2 is now reached by nothing; the branch's unknown step is not a loop without end

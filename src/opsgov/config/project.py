@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from opsgov.config.settings import ConfigError, Settings
+from opsgov.i18n import _
 from opsgov.load.compose import NO_DOCUMENT
 from opsgov.load.discover import file_type, inside_repository, load_file
 from opsgov.load.documents import Document
@@ -175,7 +176,7 @@ def read_config(root: Path, settings: Settings) -> bool:
     if kind or path.is_dir():
         raise ConfigError(f"{CONFIG_FILE} is {kind or 'a folder'}, not a file")
     documents, problems = load_file(path, CONFIG_FILE)
-    problems = [p for p in problems if p.message != NO_DOCUMENT]  # an empty or all-comment config: the defaults
+    problems = [p for p in problems if p.message != _(NO_DOCUMENT)]  # an empty or all-comment config: the defaults
     if problems:
         first = problems[0]
         raise ConfigError(f"{first.file}:{first.line}:{first.column}: {first.message}")

@@ -29,6 +29,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from opsgov.i18n import N_, _
 from opsgov.load.decode import BAD_IN_NAME, BIDI, HIDDEN_BREAKS, LINE_BREAK, describe_char, line_column, read_text
 from opsgov.load.documents import COLUMN_BITS, LINE_SHIFT, Document, Path, json_path, unpack
 from opsgov.load.limits import DEFAULT_LIMITS, Limits
@@ -47,7 +48,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _NUMBER_START = frozenset("-0123456789")
 _NAME_KEYS = frozenset(("name", "title", "id"))
 _NO_KEY = object()
-NO_DOCUMENT = "the file holds no document (it is empty or only comments)"
+NO_DOCUMENT = N_("the file holds no document (it is empty or only comments)")
 
 
 class _Abort(Exception):
@@ -113,9 +114,9 @@ class _FileReader:
         self.strict(
             line,
             column,
-            f"{what} contains the invisible or control character {describe_char(char)}",
+            _("{what} contains the invisible or control character {char}").format(what=what, char=describe_char(char)),
             path=path,
-            hint="retype the value without hidden characters",
+            hint=_("retype the value without hidden characters"),
         )
 
     def refuse_tag(self, line: int, column: int, tag: str) -> None:
@@ -123,7 +124,10 @@ class _FileReader:
         if tag.startswith("tag:yaml.org,2002:"):  # shown as written, not as libyaml expands it
             tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
         self.strict(
-            line, column, f"explicit tag {tag} is not allowed", hint="remove the tag; values are read as plain data"
+            line,
+            column,
+            _("explicit tag {tag} is not allowed").format(tag=tag),
+            hint=_("remove the tag; values are read as plain data"),
         )
 
     def _line_text(self, line: int) -> str:
@@ -135,14 +139,14 @@ class _FileReader:
         self.strict(
             line,
             column,
-            f"nesting deeper than {self.limits.max_depth} levels",
-            hint="governance documents never need this depth",
+            _("nesting deeper than {depth} levels").format(depth=self.limits.max_depth),
+            hint=_("governance documents never need this depth"),
         )
 
     def _syntax_hint(self, line: int, column: int) -> str:
         """The one syntax mistake worth a hint: a tab, which YAML never accepts as indentation."""
         if "\t" in self._line_text(line)[: max(column, 1)]:
-            return "indent with spaces: YAML does not allow tabs for indentation"
+            return _("indent with spaces: YAML does not allow tabs for indentation")
         return ""
 
     def _within(self, line: int, column: int) -> tuple[int, int]:
@@ -181,9 +185,11 @@ class _FileReader:
         self.strict(
             line,
             column,
-            f"hidden character {describe_char(self.text[index])} in a key or value: YAML 1.2 does not read it as "
-            "a line break, though some tools do, so the text after it would mean different things",
-            hint="retype the text without hidden characters (a comment may hold them)",
+            _(
+                "hidden character {char} in a key or value: YAML 1.2 does not read it as a line break, though some "
+                "tools do, so the text after it would mean different things"
+            ).format(char=describe_char(self.text[index])),
+            hint=_("retype the text without hidden characters (a comment may hold them)"),
         )
 
     def _watch(self, get_event: Callable[[], Any]) -> Callable[[], Any]:
@@ -214,8 +220,10 @@ class _FileReader:
                 self.strict(
                     number,
                     1,
-                    f"{name} directive is not allowed: opsgov reads YAML 1.2 with JSON-like values",
-                    hint="remove the directive line",
+                    _("{directive} directive is not allowed: opsgov reads YAML 1.2 with JSON-like values").format(
+                        directive=name
+                    ),
+                    hint=_("remove the directive line"),
                 )
 
     def read(self) -> None:
@@ -232,8 +240,8 @@ class _FileReader:
                         1,
                         1,
                         "schema",
-                        NO_DOCUMENT,
-                        hint="write an opsgov document in it (apiVersion, kind, metadata, spec) or delete the file",
+                        _(NO_DOCUMENT),
+                        hint=_("write an opsgov document in it (apiVersion, kind, metadata, spec) or delete the file"),
                     )
                 )
         except _Abort:
@@ -250,7 +258,7 @@ class _FileReader:
                 for index in self.hidden:
                     if index < mark.index and line_column(text, index)[0] == line:
                         self._report_hidden(index)
-            problem = error.problem or "invalid YAML"
+            problem = error.problem or _("invalid YAML")  # libyaml's own words are English (docs/i18n.md)
             context = f" ({error.context})" if error.context else ""
             hint = self._syntax_hint(line, column)
             related: tuple[Related, ...] = ()
@@ -260,7 +268,9 @@ class _FileReader:
                 what = re.sub(r"^while (parsing|scanning) (an? )?", "", error.context)
                 opened_line, opened_column = self._within(opened.line + 1, opened.column + 1)
                 if (opened_line, opened_column) != (line, column):
-                    related = (Related(self.rel, opened_line, opened_column, f"the {what} starts here"),)
+                    related = (
+                        Related(self.rel, opened_line, opened_column, _("the {what} starts here").format(what=what)),
+                    )
             self.findings.append(
                 Finding(self.rel, line, column, "yaml-syntax", f"{problem}{context}", hint=hint, related=related)
             )
@@ -275,8 +285,8 @@ class _FileReader:
                 self.strict(
                     line,
                     column,
-                    f"control character {describe_char(self.text[position])} is not allowed",
-                    hint="retype the value without hidden characters",
+                    _("control character {char} is not allowed").format(char=describe_char(self.text[position])),
+                    hint=_("retype the value without hidden characters"),
                 )
                 return
             self.findings.append(
@@ -340,8 +350,10 @@ class _FileReader:
                             self.strict(
                                 line,
                                 column,
-                                f"number with {len(raw)} characters is too long",
-                                hint=f"write at most {max_number} characters; no amount or count needs more",
+                                _("number with {count} characters is too long").format(count=len(raw)),
+                                hint=_("write at most {count} characters; no amount or count needs more").format(
+                                    count=max_number
+                                ),
                             )
                             value = raw
                         else:
@@ -373,11 +385,15 @@ class _FileReader:
                     self.aliases += 1
                     if name in open_anchors:
                         ok = False
-                        self.strict(line, column, f"alias *{name} refers to a node that contains it")
+                        self.strict(
+                            line, column, _("alias *{name} refers to a node that contains it").format(name=name)
+                        )
                         raise _Abort
                     target = anchors.get(name)
                     if target is None:
-                        self.strict(line, column, f"alias *{name} names no anchor defined before it")
+                        self.strict(
+                            line, column, _("alias *{name} names no anchor defined before it").format(name=name)
+                        )
                         raise _Abort
                     value, size = target
                     raw = ""
@@ -387,10 +403,11 @@ class _FileReader:
                         self.strict(
                             line,
                             column,
-                            "too many aliases: more than "
-                            f"{limits.max_aliases} aliases or {limits.max_alias_nodes} nodes "
-                            "reached through them in one file",
-                            hint="write the values out; anchors and aliases are for small reuse",
+                            _(
+                                "too many aliases: more than {aliases} aliases or {nodes} nodes reached through them "
+                                "in one file"
+                            ).format(aliases=limits.max_aliases, nodes=limits.max_alias_nodes),
+                            hint=_("write the values out; anchors and aliases are for small reuse"),
                         )
                         raise _Abort
                     anchor = None
@@ -415,17 +432,27 @@ class _FileReader:
                         # This node is a mapping key.
                         if type(value) is not str:
                             ok = False
-                            shown = "a mapping or list" if container is not None else f"{raw!r} (not text)"
-                            self.strict(line, column, f"mapping key is {shown}", path=frame[1], hint="quote the key")
+                            shown = (
+                                _("a mapping or list")
+                                if container is not None
+                                else _("{raw} (not text)").format(raw=repr(raw))
+                            )
+                            self.strict(
+                                line,
+                                column,
+                                _("mapping key is {shown}").format(shown=shown),
+                                path=frame[1],
+                                hint=_("quote the key"),
+                            )
                             value = f"<invalid key {nodes}>"
                         elif value == "<<" and kind is ScalarEvent and event.implicit[0]:
                             ok = False
                             self.strict(
                                 line,
                                 column,
-                                "merge keys (<<) are not allowed",
+                                _("merge keys (<<) are not allowed"),
                                 path=frame[1],
-                                hint="write the fields out in full",
+                                hint=_("write the fields out in full"),
                             )
                         elif value in parent:
                             ok = False
@@ -437,15 +464,17 @@ class _FileReader:
                             self.strict(
                                 line,
                                 column,
-                                f"duplicate key {value!r} (first at line {first_line})",
+                                _("duplicate key {key} (first at line {line})").format(
+                                    key=repr(value), line=first_line
+                                ),
                                 path=(*frame[1], value),
-                                related=(Related(self.rel, first_line, first_column, "first defined here"),),
-                                hint="remove one of them; YAML would silently keep only the last",
+                                related=(Related(self.rel, first_line, first_column, _("first defined here")),),
+                                hint=_("remove one of them; YAML would silently keep only the last"),
                             )
                             value = f"{value}<duplicate {nodes}>"
                         elif kind is ScalarEvent and (bad := BAD_IN_NAME.search(value)) is not None:
                             ok = False
-                            self.hidden_char(line, column, "key", bad.group(), frame[1])
+                            self.hidden_char(line, column, _("key"), bad.group(), frame[1])
                         frame[2] = value
                         frame.append((line, column))
                         if container is not None:  # a complex key: read into a throwaway container
@@ -474,9 +503,9 @@ class _FileReader:
                             self.strict(
                                 line,
                                 column,
-                                "title is not in Unicode normal form NFC",
+                                _("title is not in Unicode normal form NFC"),
                                 path=path,
-                                hint="retype it or normalise it to NFC (composed characters)",
+                                hint=_("retype it or normalise it to NFC (composed characters)"),
                             )
                     elif BIDI.search(value):
                         ok = False
@@ -485,9 +514,11 @@ class _FileReader:
                         self.strict(
                             line,
                             column,
-                            f"text contains the bidirectional control character {describe_char(bad.group())}",
+                            _("text contains the bidirectional control character {char}").format(
+                                char=describe_char(bad.group())
+                            ),
                             path=path,
-                            hint="such characters can make text read differently from what it is",
+                            hint=_("such characters can make text read differently from what it is"),
                         )
                 if container is not None:
                     if anchor is not None:
@@ -496,7 +527,9 @@ class _FileReader:
                 elif anchor is not None:
                     anchors[anchor] = (value, 1)
                 if anchor is not None and len(anchors) + len(open_anchors) > limits.max_aliases:
-                    self.strict(line, column, f"more than {limits.max_aliases} anchors in one document")
+                    self.strict(
+                        line, column, _("more than {count} anchors in one document").format(count=limits.max_aliases)
+                    )
                     raise _Abort
             if self.spoiled:
                 ok = self.spoiled = False

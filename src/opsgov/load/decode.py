@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from opsgov.i18n import _
 from opsgov.load.limits import DEFAULT_LIMITS, Limits
 from opsgov.report.finding import Finding
 
@@ -40,6 +41,10 @@ def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
+def too_big(size: int, limit: int) -> str:
+    return _("file is {size} bytes, over the limit of {limit}").format(size=f"{size:,}", limit=f"{limit:,}")
+
+
 def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, Finding | None]:
     """Decode a file strictly as UTF-8 (a leading BOM is allowed)."""
     if len(raw) > limits.max_file_bytes:
@@ -48,8 +53,8 @@ def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[st
             1,
             1,
             "yaml-strict",
-            f"file is {len(raw):,} bytes, over the limit of {limits.max_file_bytes:,}",
-            hint="split it into several files",
+            too_big(len(raw), limits.max_file_bytes),
+            hint=_("split it into several files"),
         )
     try:
         text = raw.decode("utf-8")
@@ -61,8 +66,10 @@ def read_text(raw: bytes, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[st
             line,
             column,
             "yaml-strict",
-            f"file is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
-            hint="save the file as UTF-8",
+            _("file is not UTF-8 (byte {byte} at offset {offset})").format(
+                byte=f"0x{raw[error.start]:02x}", offset=error.start
+            ),
+            hint=_("save the file as UTF-8"),
         )
     if text.startswith("\ufeff"):
         text = text[1:]

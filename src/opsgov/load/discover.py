@@ -11,7 +11,9 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path as FsPath
 
+from opsgov.i18n import _
 from opsgov.load.compose import load_bytes
+from opsgov.load.decode import too_big
 from opsgov.load.documents import Document
 from opsgov.load.limits import DEFAULT_LIMITS, Limits
 from opsgov.report.finding import Finding
@@ -51,7 +53,13 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
             findings.append(
-                Finding(rel_of(directory), 1, 1, "file-unreadable", f"cannot read folder: {error.strerror or error}")
+                Finding(
+                    rel_of(directory),
+                    1,
+                    1,
+                    "file-unreadable",
+                    _("cannot read folder: {error}").format(error=error.strerror or error),
+                )
             )
             return
         for entry in entries:
@@ -64,7 +72,7 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
                         1,
                         1,
                         "yaml-strict",
-                        "symbolic link points outside the repository; not followed",
+                        _("symbolic link points outside the repository; not followed"),
                     )
                 )
                 continue
@@ -76,11 +84,17 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
                         found.setdefault(rel_of(entry.path), FsPath(entry.path))
                     else:  # a pipe or a device named *.yaml: reading it could block forever
                         findings.append(
-                            Finding(rel_of(entry.path), 1, 1, "file-unreadable", "not a regular file; not read")
+                            Finding(rel_of(entry.path), 1, 1, "file-unreadable", _("not a regular file; not read"))
                         )
             except OSError as error:
                 findings.append(
-                    Finding(rel_of(entry.path), 1, 1, "file-unreadable", f"cannot read: {error.strerror or error}")
+                    Finding(
+                        rel_of(entry.path),
+                        1,
+                        1,
+                        "file-unreadable",
+                        _("cannot read: {error}").format(error=error.strerror or error),
+                    )
                 )
 
     for folder in folders:
@@ -93,16 +107,16 @@ def discover(root: FsPath, folders: Sequence[str]) -> tuple[list[tuple[FsPath, s
                         1,
                         1,
                         "yaml-strict",
-                        "symbolic link points outside the repository; not followed",
+                        _("symbolic link points outside the repository; not followed"),
                     )
                 )
             continue
         if start.is_file() or (start.suffix in YAML_SUFFIXES and not start.exists()):
             found.setdefault(rel_of(str(start)), start)
         elif start.exists() and not start.is_dir():  # a pipe or a device: reading it could block forever
-            findings.append(Finding(rel_of(str(start)), 1, 1, "file-unreadable", "not a regular file; not read"))
+            findings.append(Finding(rel_of(str(start)), 1, 1, "file-unreadable", _("not a regular file; not read")))
         elif start.is_dir():
-            for _ in walk(str(start)):
+            for _done in walk(str(start)):
                 pass
     return [(found[rel], rel) for rel in sorted(found)], findings
 
@@ -117,14 +131,16 @@ def load_file(path: FsPath, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[
                 1,
                 1,
                 "yaml-strict",
-                f"file is {size.args[0]:,} bytes, over the limit of {limits.max_file_bytes:,}",
-                hint="split it into several files",
+                too_big(size.args[0], limits.max_file_bytes),
+                hint=_("split it into several files"),
             )
         ]
     except NotRegularError as error:
-        return [], [Finding(rel, 1, 1, "file-unreadable", f"{error}; not read")]
+        return [], [Finding(rel, 1, 1, "file-unreadable", _("{error}; not read").format(error=error))]
     except OSError as error:
-        return [], [Finding(rel, 1, 1, "file-unreadable", f"cannot read file: {error.strerror or error}")]
+        return [], [
+            Finding(rel, 1, 1, "file-unreadable", _("cannot read file: {error}").format(error=error.strerror or error))
+        ]
     return load_bytes(raw, rel, limits)
 
 
@@ -139,14 +155,14 @@ class Oversize(Exception):
 def file_type(mode: int) -> str:
     """What a non-regular file is, in words."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+        return _("a device")
+    return _("not a regular file")
 
 
 def read_regular(path: FsPath, max_bytes: int) -> bytes:
@@ -155,7 +171,7 @@ def read_regular(path: FsPath, max_bytes: int) -> bytes:
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise NotRegularError(f"{file_type(status.st_mode)}, not a regular file")
+            raise NotRegularError(_("{what}, not a regular file").format(what=file_type(status.st_mode)))
         if status.st_size > max_bytes:
             raise Oversize(status.st_size)
         with os.fdopen(descriptor, "rb", closefd=False) as handle:

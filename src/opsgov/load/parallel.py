@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from opsgov import collector
+from opsgov.i18n import current, speaking
 from opsgov.load.discover import load_file
 from opsgov.load.documents import Document
 from opsgov.load.limits import DEFAULT_LIMITS, Limits
@@ -29,9 +30,13 @@ PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 _FileResult = tuple[list[Document], list[Finding]]
 
 
-def _load_chunk(chunk: Sequence[tuple[int, FsPath, str]], limits: Limits) -> list[tuple[int, _FileResult]]:
+def _load_chunk(
+    chunk: Sequence[tuple[int, FsPath, str]], limits: Limits, language: str
+) -> list[tuple[int, _FileResult]]:
+    """Load files in a forked process, their findings worded in the language of the process that asked."""
     gc.disable()
-    return [(index, load_file(path, rel, limits)) for index, path, rel in chunk]
+    with speaking(language):
+        return [(index, load_file(path, rel, limits)) for index, path, rel in chunk]
 
 
 def _size(path: FsPath) -> int:
@@ -70,7 +75,7 @@ def _load_parallel(
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
-            futures = [pool.submit(_load_chunk, chunk, limits) for chunk in chunks[1:]]
+            futures = [pool.submit(_load_chunk, chunk, limits, current()) for chunk in chunks[1:]]
             done = 0
             for index, path, rel in chunks[0]:
                 progress("load", done, len(files))

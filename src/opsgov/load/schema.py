@@ -19,11 +19,12 @@ from importlib import resources
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
+from opsgov.i18n import ENGLISH, N_, _, current, in_english
 from opsgov.load.documents import Document, Path
 from opsgov.model.dates import parse_date
 from opsgov.pofile import read_po
 from opsgov.report.finding import Finding
-from opsgov.suggest import closest
+from opsgov.suggest import closest, did_you_mean
 
 if TYPE_CHECKING:  # imported where used: `opsgov --version` and `opsgov rules` never load a validator
     import jsonschema
@@ -49,13 +50,13 @@ ENVELOPE = "envelope.json"
 API_VERSION = "opsgov/v1"
 
 _TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping",
-    "null": "empty",
+    "string": N_("text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "array": N_("a list"),
+    "object": N_("a mapping"),
+    "null": N_("empty"),
 }
 _BOOLEAN_LOOKALIKES = frozenset(("yes", "no", "on", "off", "y", "n", "true", "false"))
 _NUMBER_LOOKALIKE = re.compile(
@@ -73,18 +74,23 @@ _LOCALE = (
 """The locale pattern of envelope.json (RFC 5646 well-formed tags; a test keeps the two equal)."""
 _DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 """The date pattern of envelope.json (`$defs/date`) and waiver.json (`expires`)."""
-_DATE_HINT = "write the date as YYYY-MM-DD, e.g. 2027-01-01 (quoted or not)"
+_DATE_HINT = N_("write the date as YYYY-MM-DD, e.g. 2027-01-01 (quoted or not)")
 _PATTERN_WORDS = {
-    f"^{_NAME}": "is not a valid name: use lower-case ASCII letters, digits and '-', 1 to 63 characters, "
-    "not starting or ending with '-'",
-    f"^(?:{_KIND_PREFIX})?{_NAME}": "is not a valid reference: write a name (ops-manager) or Kind/name (Unit/finance)",
-    f"^{_KIND_PREFIX}{_NAME}": "is not a Kind/name reference (e.g. Position/ops-manager)",
-    "^[1-9][0-9]*(m|h|d|w)$": "is not a duration: write a whole number and m, h, d or w (30m, 24h, 2d, 1w)",
-    "^[A-Z]{3}$": "is not an ISO 4217 currency code (three capital letters, e.g. CNY)",
-    _LOCALE: "is not a BCP 47 language tag (e.g. zh-CN, en, zh-Hans-CN)",
-    _DATE: "is not a date: write YYYY-MM-DD",
-    "^(policy/)?[a-z0-9]+(-[a-z0-9]+)*$": "is not a rule id (e.g. duty-overlap or policy/max-span-of-control)",
+    f"^{_NAME}": N_(
+        "is not a valid name: use lower-case ASCII letters, digits and '-', 1 to 63 characters, "
+        "not starting or ending with '-'"
+    ),
+    f"^(?:{_KIND_PREFIX})?{_NAME}": N_(
+        "is not a valid reference: write a name (ops-manager) or Kind/name (Unit/finance)"
+    ),
+    f"^{_KIND_PREFIX}{_NAME}": N_("is not a Kind/name reference (e.g. Position/ops-manager)"),
+    "^[1-9][0-9]*(m|h|d|w)$": N_("is not a duration: write a whole number and m, h, d or w (30m, 24h, 2d, 1w)"),
+    "^[A-Z]{3}$": N_("is not an ISO 4217 currency code (three capital letters, e.g. CNY)"),
+    _LOCALE: N_("is not a BCP 47 language tag (e.g. zh-CN, en, zh-Hans-CN)"),
+    _DATE: N_("is not a date: write YYYY-MM-DD"),
+    "^(policy/)?[a-z0-9]+(-[a-z0-9]+)*$": N_("is not a rule id (e.g. duty-overlap or policy/max-span-of-control)"),
 }
+"""opsgov's own words for the schemas' patterns; any other pattern is named as the regular expression."""
 
 
 def schema_dir() -> FsPath:
@@ -246,7 +252,7 @@ def schema_texts() -> Iterator[tuple[str, str]]:
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -255,33 +261,32 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return _("a list")
+    return _("a mapping")
 
 
 def _where(path: Iterable[str | int]) -> str:
     text = ""
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text or "the document"
+    return text or _("the document")
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
-    close = closest(word, options)
-    return f"did you mean '{close}'?" if close else ""
+    return did_you_mean(closest(word, options))
 
 
 def _type_hint(expected: str | list[str], value: Any) -> str:
     wanted = [expected] if isinstance(expected, str) else expected
     if "boolean" in wanted and isinstance(value, str) and value.lower() in _BOOLEAN_LOOKALIKES:
-        return "write true or false (YAML words like yes/no/on/off are text here)"
+        return _("write true or false (YAML words like yes/no/on/off are text here)")
     numeric = "number" in wanted or "integer" in wanted
     if numeric and isinstance(value, str) and _NUMBER_LOOKALIKE.match(value.strip()):
-        return "write a plain number such as 100000: no quotes, underscores, separators, exponents or units"
+        return _("write a plain number such as 100000: no quotes, underscores, separators, exponents or units")
     if "integer" in wanted and isinstance(value, float):
-        return "write a whole number"
+        return _("write a whole number")
     if "string" in wanted and isinstance(value, (bool, int, float)):
-        return "quote it to make it text"
+        return _("quote it to make it text")
     return ""
 
 
@@ -295,7 +300,7 @@ def _respelled(pattern: str, value: Any) -> str:
         kind = {k.lower(): k for k in KINDS}.get(kind.lower(), kind)
     candidate = f"{kind}{slash}{name}"
     if candidate != value and re.search(pattern, candidate):
-        return f"did you mean '{candidate}'?"
+        return did_you_mean(candidate)
     return ""
 
 
@@ -338,60 +343,100 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
                 for w in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value)
             ]
             if set(kinds) <= {"string", "array"}:
-                yield _Problem(path, f"{where} must be a name or a list of names, not {_describe(instance)}")
+                yield _Problem(
+                    path,
+                    _("{where} must be a name or a list of names, not {value}").format(
+                        where=where, value=_describe(instance)
+                    ),
+                )
                 return
         from jsonschema.exceptions import best_match
 
         yield from _explain(best_match(error.context))
         return
     if keyword == "type":
-        expected = value if isinstance(value, str) else " or ".join(value)
+        wanted = [_(_TYPE_WORDS[v]) if v in _TYPE_WORDS else v for v in ([value] if isinstance(value, str) else value)]
         words = (
-            _TYPE_WORDS.get(expected, expected)
-            if isinstance(value, str)
-            else " or ".join(_TYPE_WORDS.get(v, v) for v in value)
+            wanted[0]
+            if len(wanted) == 1
+            else _("{kinds} or {last}").format(kinds=_(", ").join(wanted[:-1]), last=wanted[-1])
         )
-        hint = _DATE_HINT if error.schema.get("pattern") == _DATE else _type_hint(value, instance)
-        yield _Problem(path, f"{where} must be {words}, not {_describe(instance)}", hint)
+        hint = _(_DATE_HINT) if error.schema.get("pattern") == _DATE else _type_hint(value, instance)
+        yield _Problem(
+            path,
+            _("{where} must be {type}, not {value}").format(where=where, type=words, value=_describe(instance)),
+            hint,
+        )
     elif keyword == "required":
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
         match = re.match(r"^'(.+)' is a required property$", error.message)
         name = match.group(1) if match else (missing[0] if missing else "?")
-        yield _Problem(path, f"{where} is missing the required field '{name}'")
+        yield _Problem(path, _("{where} is missing the required field '{name}'").format(where=where, name=name))
     elif keyword == "additionalProperties" and isinstance(instance, dict):
         allowed = list(error.schema.get("properties", {}))
         patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
         for key in instance:
             if key in allowed or any(p.search(key) for p in patterns):
                 continue
-            hint = _suggest(key, allowed) or (f"allowed here: {', '.join(allowed)}" if allowed else "")
-            yield _Problem((*path, key), f"unknown field '{key}' in {where}", hint, at_key=True)
+            hint = _suggest(key, allowed) or (
+                _("allowed here: {fields}").format(fields=", ".join(allowed)) if allowed else ""
+            )
+            yield _Problem(
+                (*path, key), _("unknown field '{field}' in {where}").format(field=key, where=where), hint, at_key=True
+            )
     elif keyword == "enum" and isinstance(instance, (dict, list)) and "type" in error.schema:
         return  # `kind: {a: 1}`: "must be text, not a mapping" says it; the list of kinds would be noise
     elif keyword == "enum" and "ISO 4217" in error.schema.get("description", ""):
         # 178 codes: name the standard, not the list
         respelled = instance.strip().upper() if isinstance(instance, str) else ""
-        hint = f"did you mean '{respelled}'?" if respelled in value and respelled != instance else ""
+        hint = did_you_mean(respelled) if respelled in value and respelled != instance else ""
         yield _Problem(
-            path, f"{where}: {_describe(instance)} is not an ISO 4217 currency code in use (e.g. CNY, USD, EUR)", hint
+            path,
+            _("{where}: {value} is not an ISO 4217 currency code in use (e.g. CNY, USD, EUR)").format(
+                where=where, value=_describe(instance)
+            ),
+            hint,
         )
     elif keyword == "enum":
         options = [str(v) for v in value]
         hint = _suggest(str(instance), options) if isinstance(instance, str) else ""
-        yield _Problem(path, f"{where} must be one of {', '.join(options)}; not {_describe(instance)}", hint)
+        yield _Problem(
+            path,
+            _("{where} must be one of {options}; not {value}").format(
+                where=where, options=", ".join(options), value=_describe(instance)
+            ),
+            hint,
+        )
     elif keyword == "const":
-        yield _Problem(path, f"{where} must be '{value}', not {_describe(instance)}")
+        yield _Problem(
+            path,
+            _("{where} must be '{const}', not {value}").format(where=where, const=value, value=_describe(instance)),
+        )
     elif keyword == "pattern":
-        words = _PATTERN_WORDS.get(value, f"does not match the pattern {value}")
+        words = (
+            _(_PATTERN_WORDS[value])
+            if value in _PATTERN_WORDS
+            else _("does not match the pattern {pattern}").format(pattern=value)
+        )
         yield _Problem(path, f"{where}: {_describe(instance)} {words}", _respelled(value, instance))
     elif keyword == "minItems":
-        yield _Problem(path, f"{where} must list at least {value} item{'s' if value != 1 else ''}")
+        message = (
+            _("{where} must list at least {count} item")
+            if value == 1
+            else _("{where} must list at least {count} items")
+        )
+        yield _Problem(path, message.format(where=where, count=value))
     elif keyword == "minLength":
-        yield _Problem(path, f"{where} must not be empty")
+        yield _Problem(path, _("{where} must not be empty").format(where=where))
     elif keyword in ("minimum", "exclusiveMinimum"):
-        yield _Problem(path, f"{where} must be at least {value}, not {_describe(instance)}")
+        yield _Problem(
+            path,
+            _("{where} must be at least {minimum}, not {value}").format(
+                where=where, minimum=value, value=_describe(instance)
+            ),
+        )
     elif keyword == "uniqueItems":
-        yield _Problem(path, f"{where} lists the same entry more than once")
+        yield _Problem(path, _("{where} lists the same entry more than once").format(where=where))
     elif keyword == "not" and "dependentSchemas" in error.relative_schema_path:
         steps = list(error.relative_schema_path)
         present = steps[steps.index("dependentSchemas") + 1]
@@ -399,17 +444,34 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
         other = others[0] if others else "?"
         yield _Problem(
             path,
-            f"{where} has both '{present}' and '{other}'; use one of them",
-            "from/over are the lower bound (inclusive/exclusive), upTo/below the upper bound",
+            _("{where} has both '{present}' and '{other}'; use one of them").format(
+                where=where, present=present, other=other
+            ),
+            _("from/over are the lower bound (inclusive/exclusive), upTo/below the upper bound"),
         )
     elif keyword == "not" and "propertyNames" in error.relative_schema_path and isinstance(instance, str):
         # A key the kind forbids (a Delegation's metadata.validFrom): at the key, the schema's description as hint.
         hint = str(error.schema.get("description", "")) if isinstance(error.schema, dict) else ""
-        yield _Problem((*path, instance), f"field '{instance}' is not allowed in {where}", hint, at_key=True)
+        hint = _description(hint)
+        yield _Problem(
+            (*path, instance),
+            _("field '{field}' is not allowed in {where}").format(field=instance, where=where),
+            hint,
+            at_key=True,
+        )
     elif keyword == "propertyNames":
-        yield _Problem(path, f"{where}: key {_describe(instance)} is not allowed here")
+        yield _Problem(path, _("{where}: key {key} is not allowed here").format(where=where, key=_describe(instance)))
     else:
+        # Any other validator: the library's own (English) words; docs/i18n.md lists the ones opsgov words itself.
         yield _Problem(path, f"{where}: {error.message}")
+
+
+def _description(text: str) -> str:
+    """A schema description in the run's language (the schema catalogue, as `opsgov schema --lang` writes)."""
+    language = current()
+    if not text or language == ENGLISH:
+        return text
+    return translations(language).get(text, text)
 
 
 _BOUNDS = ("from", "over", "upTo", "below")
@@ -431,26 +493,33 @@ def _quantity_problems(data: dict[str, Any]) -> Iterator[_Problem]:
     if quantity != "money" and "currency" in spec and isinstance(quantity, str):
         yield _Problem(
             ("spec", "currency"),
-            f"spec.currency applies to quantity money only; this matrix measures {quantity}",
-            "remove currency, or make the quantity money",
+            _("spec.currency applies to quantity money only; this matrix measures {quantity}").format(
+                quantity=quantity
+            ),
+            _("remove currency, or make the quantity money"),
             at_key=True,
         )
     if quantity == "none":
         if len(bands) > 1:
             yield _Problem(
                 ("spec", "bands", 1),
-                f"a matrix with quantity none (a decision right without an amount) has exactly one band; "
-                f"this one has {len(bands)}",
-                "keep one band and its approvers; a decision that depends on an amount needs another quantity",
+                _(
+                    "a matrix with quantity none (a decision right without an amount) has exactly one band; "
+                    "this one has {count}"
+                ).format(count=len(bands)),
+                _("keep one band and its approvers; a decision that depends on an amount needs another quantity"),
             )
         for index, band in enumerate(bands):
             for key in _BOUNDS:
                 if type(band) is dict and key in band:
                     yield _Problem(
                         ("spec", "bands", index, key),
-                        f"spec.bands[{index}].{key}: a matrix with quantity none has no amounts, so its band "
-                        "has no bounds",
-                        f"remove {key}, or give the matrix a quantity (money, percent, count, days)",
+                        _("{where}: a matrix with quantity none has no amounts, so its band has no bounds").format(
+                            where=f"spec.bands[{index}].{key}"
+                        ),
+                        _("remove {field}, or give the matrix a quantity (money, percent, count, days)").format(
+                            field=key
+                        ),
                         at_key=True,
                     )
     elif quantity == "percent":
@@ -460,9 +529,10 @@ def _quantity_problems(data: dict[str, Any]) -> Iterator[_Problem]:
                 if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 100:
                     yield _Problem(
                         ("spec", "bands", index, key),
-                        f"spec.bands[{index}].{key}: {_describe(value)} is above 100, but the matrix measures "
-                        "a percentage (0 to 100)",
-                        "write the percentage itself (5 for 5%), or change the quantity",
+                        _("{where}: {value} is above 100, but the matrix measures a percentage (0 to 100)").format(
+                            where=f"spec.bands[{index}].{key}", value=_describe(value)
+                        ),
+                        _("write the percentage itself (5 for 5%), or change the quantity"),
                     )
 
 
@@ -504,10 +574,16 @@ def _calendar_problems(data: dict[str, Any]) -> list[_Problem]:
             year, month = int(value[:4]), int(value[5:7])
             if 1 <= month <= 12 and year >= 1:
                 days = calendar.monthrange(year, month)[1]
-                hint = f"{value[:7]} has {days} days"
+                hint = _("{month} has {days} days").format(month=value[:7], days=days)
             else:
-                hint = "months run from 01 to 12" if not 1 <= month <= 12 else "years start at 0001"
-            problems.append(_Problem(path, f"{_where(path)}: '{value}' is not a day of the calendar", hint))
+                hint = _("months run from 01 to 12") if not 1 <= month <= 12 else _("years start at 0001")
+            problems.append(
+                _Problem(
+                    path,
+                    _("{where}: '{date}' is not a day of the calendar").format(where=_where(path), date=value),
+                    hint,
+                )
+            )
     return problems
 
 
@@ -551,14 +627,29 @@ class Validator:
         return validator
 
     def validate(self, document: Document) -> list[Finding]:
+        """The schema findings of a document, worded in the run's language.
+
+        A schema finding is identified by its message (fingerprint.py): in another language than
+        English the document's problems are worded once more in English, for the identities, so a
+        finding keeps its fingerprint whatever the language (only failing documents pay for it).
+        """
+        findings = self._validate(document)
+        if not findings or current() == ENGLISH:
+            return findings
+        english = in_english(lambda: self._validate(document))
+        if [(f.line, f.column, f.path) for f in english] != [(f.line, f.column, f.path) for f in findings]:
+            return findings  # never seen: the two wordings found different problems
+        return [f.replace(identity=e.identity) for f, e in zip(findings, english, strict=True)]
+
+    def _validate(self, document: Document) -> list[Finding]:
         data = document.data
         if data is None:  # `null`, `~`, or nothing between two `---`
             return [
                 document.finding(
                     "schema",
                     (),
-                    "the document is empty (null): a document is a mapping with apiVersion, kind, metadata and spec",
-                    hint="remove the empty document (a stray `---`) or write its content",
+                    _("the document is empty (null): a document is a mapping with apiVersion, kind, metadata and spec"),
+                    hint=_("remove the empty document (a stray `---`) or write its content"),
                 )
             ]
         if type(data) is not dict:
@@ -566,7 +657,9 @@ class Validator:
                 document.finding(
                     "schema",
                     (),
-                    f"a document must be a mapping with apiVersion, kind, metadata and spec, not {_describe(data)}",
+                    _("a document must be a mapping with apiVersion, kind, metadata and spec, not {value}").format(
+                        value=_describe(data)
+                    ),
                 )
             ]
         if "kind" not in data and "apiVersion" not in data:
@@ -575,9 +668,11 @@ class Validator:
                 document.finding(
                     "schema",
                     (),
-                    "the document has neither apiVersion nor kind: it is not an opsgov document",
-                    hint="start it with apiVersion: opsgov/v1 and a kind (Unit, Position, ...), or move the file "
-                    "out of the governance folders",
+                    _("the document has neither apiVersion nor kind: it is not an opsgov document"),
+                    hint=_(
+                        "start it with apiVersion: opsgov/v1 and a kind (Unit, Position, ...), or move the file "
+                        "out of the governance folders"
+                    ),
                 )
             ]
         kind = data.get("kind")

@@ -17,12 +17,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from opsgov.i18n import N_, _
 from opsgov.load.documents import Document, Path
 from opsgov.load.schema import KINDS
 from opsgov.model.dates import ALWAYS, Window, document_window, holding_window
 from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import item_path
-from opsgov.suggest import closest
+from opsgov.suggest import closest, did_you_mean
 
 if TYPE_CHECKING:
     from opsgov.model.structure import Structure
@@ -247,10 +248,39 @@ def _walk(spec: dict[str, Any], pattern: tuple[str, ...], root: str = "spec") ->
     return selected
 
 
+KIND_WORDS = {
+    "Organization": N_("Organization"),
+    "Unit": N_("Unit"),
+    "Position": N_("Position"),
+    "Person": N_("Person"),
+    "Responsibility": N_("Responsibility"),
+    "Process": N_("Process"),
+    "ApprovalMatrix": N_("ApprovalMatrix"),
+    "KPI": N_("KPI"),
+    "Policy": N_("Policy"),
+    "Waiver": N_("Waiver"),
+    "Delegation": N_("Delegation"),
+}
+"""The kinds as messages name them: the YAML's own word in English, the domain's word in Chinese (岗位, 单位...)."""
+
+
+def kind_words(kind: str) -> str:
+    """A kind in the run's language (an unknown kind as written)."""
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
+def key_words(model: Model, key: str) -> str:
+    """`Kind/name` as a message names it when the kind matters: `岗位 总经理 (ceo)`, `Position 总经理 (ceo)`."""
+    return _("{kind} {entity}").format(kind=kind_words(key.partition("/")[0]), entity=model.words(key))
+
+
 def _kinds_words(kinds: Sequence[str]) -> str:
     if len(kinds) == len(KINDS):
-        return "entity"
-    return " or ".join(kinds) if len(kinds) < 3 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+        return _("entity")
+    words = [kind_words(kind) for kind in kinds]
+    if len(words) == 1:
+        return words[0]
+    return _("{kinds} or {last}").format(kinds=_(", ").join(words[:-1]), last=words[-1])
 
 
 @dataclass(slots=True)
@@ -450,24 +480,24 @@ def _duplicate(first: Entity, entity: Entity) -> Finding:
     """Two versions of one entity in force on the same days: the later document is reported."""
     shared = _overlap(first.window, entity.window)
     assert shared is not None
-    where = f"first in {first.doc.file}:{first.doc.where(('metadata', 'name'))[0]}"
+    where = f"{first.doc.file}:{first.doc.where(('metadata', 'name'))[0]}"
+    kind, name = kind_words(entity.kind), entity_words(entity)
     if not (first.window.dated or entity.window.dated):
-        message = f"{entity.kind} '{entity.name}' is defined twice ({where})"
-        hint = "rename one of them; names are unique per kind"
+        message = _("{kind} {name} is defined twice (first in {where})").format(kind=kind, name=name, where=where)
+        hint = _("rename one of them; names are unique per kind")
     else:
-        days = shared.describe()
-        message = (
-            f"{entity.kind} '{entity.name}' is defined twice for the same days: both versions are in force "
-            f"{'on every day' if days == 'always' else days} ({where})"
-        )
-        hint = "end the earlier version (validUntil) the day before the later one starts (validFrom), or rename one"
+        days = _("on every day") if not shared.dated else shared.said()
+        message = _(
+            "{kind} {name} is defined twice for the same days: both versions are in force {days} (first in {where})"
+        ).format(kind=kind, name=name, days=days, where=where)
+        hint = _("end the earlier version (validUntil) the day before the later one starts (validFrom), or rename one")
     return entity.doc.finding(
         "duplicate-name",
         ("metadata", "name"),
         message,
         entity=entity.key,
         hint=hint,
-        related=(first.doc.related(("metadata", "name"), "first defined here"),),
+        related=(first.doc.related(("metadata", "name"), _("first defined here")),),
         identity=(entity.key,),  # not where the first one is: that depends on file order
     )
 
@@ -482,12 +512,14 @@ def _check_unit_types(model: Model) -> None:
         unit_type = unit.spec.get("type")
         if unit_type is not None and unit_type not in vocabulary:
             close = closest(unit_type, vocabulary)
-            hint = f"did you mean '{close}'?" if close else "add it to the Organization's spec.unitTypes"
+            hint = did_you_mean(close) or _("add it to the Organization's spec.unitTypes")
             model.findings.append(
                 unit.doc.finding(
                     "schema",
                     ("spec", "type"),
-                    f"unit type '{unit_type}' is not in the vocabulary: {', '.join(vocabulary)}",
+                    _("unit type '{type}' is not in the vocabulary: {vocabulary}").format(
+                        type=unit_type, vocabulary=", ".join(vocabulary)
+                    ),
                     entity=unit.key,
                     hint=hint,
                     identity=(unit.key, "unit type", str(unit_type)),
@@ -523,7 +555,9 @@ class _Resolver:
                     entity.doc.finding(
                         "dangling-ref",
                         path,
-                        f"{label} '{raw}' names a {kind}, but only a {_kinds_words(kinds)} is allowed here",
+                        _("{field} '{raw}' names {a_kind}, but only {kinds} is allowed here").format(
+                            field=label, raw=raw, a_kind=_a(kind), kinds=_a_kinds(kinds)
+                        ),
                         entity=entity.key,
                         identity=(entity.key, item_path(entity.doc.data, path), raw, "kind not allowed"),
                         hint=_other_kind_hint(model, kinds, kind, name),
@@ -541,15 +575,23 @@ class _Resolver:
             return True
         label = ref_field.label
         if candidates:
-            options = " or ".join(f"{k}/{name}" for k in candidates)
+            spelled = [f"{k}/{name}" for k in candidates]
+            options = _("{kinds} or {last}").format(kinds=_(", ").join(spelled[:-1]), last=spelled[-1])
             model.findings.append(
                 entity.doc.finding(
                     "ambiguous-ref",
                     path,
-                    f"{label} '{raw}' could be {options}",
+                    _("{field} '{raw}' could be {options}").format(
+                        field=label,
+                        raw=raw,
+                        options=_("{kinds} or {last}").format(
+                            kinds=_(", ").join(key_words(model, key) for key in spelled[:-1]),
+                            last=key_words(model, spelled[-1]),
+                        ),
+                    ),
                     entity=entity.key,
                     identity=(entity.key, item_path(entity.doc.data, path), raw, *candidates),
-                    hint=f"write {options} to say which",
+                    hint=_("write {options} to say which").format(options=options),
                 )
             )
             return False
@@ -558,18 +600,20 @@ class _Resolver:
         if dated:
             model.findings.append(self._not_in_force(entity, path, raw, label, *dated[0]))
             return False
-        message = f"{label} '{raw}' names no {_kinds_words(searched)}"
+        message = _("{field} '{raw}' names no {kinds}").format(field=label, raw=raw, kinds=_kinds_words(searched))
         hint = ""  # the "did you mean" says what to write; a generic hint would only repeat the message
         elsewhere = [other for other in KINDS if other not in searched and name in model.known[other]]
         if elsewhere:
             # The name exists, but as the wrong kind: `reportsTo: finance` where finance is a Unit.
-            message += f"; {name} is {_a(elsewhere[0])}, which {label} cannot name"
+            message += _("; {name} is {a_kind}, which {field} cannot name").format(
+                name=name, a_kind=_a(elsewhere[0]), field=label
+            )
             hint = _other_kind_hint(model, searched, elsewhere[0], name)
         if self.budget > 0:
             self.budget -= 1
             close = closest(name, [n for k in searched for n in model.known[k]], similar_length=True)
             if close:
-                message += f"; did you mean '{close}'?"
+                message += _("; {suggestion}").format(suggestion=did_you_mean(close))
         identity = (entity.key, item_path(entity.doc.data, path), raw)  # not the "did you mean": other names change it
         model.findings.append(
             entity.doc.finding("dangling-ref", path, message, entity=entity.key, hint=hint, identity=identity)
@@ -582,19 +626,23 @@ class _Resolver:
         """A reference to an entity that exists, but not on the model's date: say when it is in force."""
         name = raw.rpartition("/")[2]
         usable = [w for w in windows if not w.inverted]
-        when = " and ".join(w.describe() for w in usable) if usable else "on no day (validFrom after validUntil)"
+        when = _(" and ").join(w.said() for w in usable) if usable else _("on no day (validFrom after validUntil)")
         day = self.model.as_of.isoformat()
         if entity.window.dated:
-            hint = (
-                f"this document is in force {entity.window.describe()}, and on {day} {kind}/{name} is not: "
+            hint = _(
+                "this document is in force {window}, and on {day} {target} is not: "
                 "align the two windows (validFrom/validUntil), or name an entity in force then"
-            )
+            ).format(window=entity.window.said(), day=day, target=f"{kind}/{name}")
         else:
-            hint = f"references are resolved on {day}: give this document the same window, or name one in force then"
+            hint = _(
+                "references are resolved on {day}: give this document the same window, or name one in force then"
+            ).format(day=day)
         return entity.doc.finding(
             "dangling-ref",
             path,
-            f"{label} '{raw}' names {kind}/{name}, which is in force {when}",
+            _("{field} '{raw}' names {target}, which is in force {when}").format(
+                field=label, raw=raw, target=f"{kind}/{name}", when=when
+            ),
             entity=entity.key,
             hint=hint,
             identity=(entity.key, item_path(entity.doc.data, path), raw, "not in force"),
@@ -606,9 +654,17 @@ def _other_kind_hint(model: Model, allowed: Sequence[str], kind: str, name: str)
     unit = model.units.get(name) if kind == "Unit" and "Position" in allowed else None
     head = unit.spec.get("head") if unit is not None else None
     if type(head) is str:
-        return f"name a {_kinds_words(allowed)} here, such as {head}, the head of Unit/{name}"
-    return f"name a {_kinds_words(allowed)} here"
+        return _("name {kinds} here, such as {head}, the head of {unit}").format(
+            kinds=_a_kinds(allowed), head=head, unit=key_words(model, f"Unit/{name}")
+        )
+    return _("name {kinds} here").format(kinds=_a_kinds(allowed))
 
 
 def _a(kind: str) -> str:
-    return f"an {kind}" if kind[0] in "AEIO" else f"a {kind}"
+    """`a Position`, `an ApprovalMatrix` (in Chinese the kind alone)."""
+    return (_("an {kind}") if kind[0] in "AEIO" else _("a {kind}")).format(kind=kind_words(kind))
+
+
+def _a_kinds(kinds: Sequence[str]) -> str:
+    """`a Unit or Position`, `a ApprovalMatrix`: "a" whatever the kind, as the English messages always said."""
+    return _("a {kind}").format(kind=_kinds_words(kinds))

@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from opsgov.i18n import _, in_english
 from opsgov.load.documents import Document, Path
 from opsgov.load.schema import KINDS
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Model, entity_words
 from opsgov.model.facts import Facts, TooLong, compute_facts
 from opsgov.policy.celguard import expression_problem, params_problem
 from opsgov.policy.isolate import run_isolated
 from opsgov.report.finding import Finding
-from opsgov.report.fingerprint import item_path
+from opsgov.report.fingerprint import item_path, plain_message
 
 VARIABLES = ("object", "facts", "params")
 POLICY_SECONDS = 20.0
@@ -96,7 +97,7 @@ class CompiledPolicy:
     def expressions(self) -> Iterator[Expression]:
         if self.match is not None:
             yield self.match
-        for expression, _, message_expression in self.validations:
+        for expression, _message, message_expression in self.validations:
             yield expression
             if message_expression is not None:
                 yield message_expression
@@ -105,7 +106,7 @@ class CompiledPolicy:
 def cel_error(error: BaseException) -> str:
     """The CEL library's error text, on one line; a bare KeyError becomes a sentence."""
     if isinstance(error, KeyError):
-        return f"no such key: {error.args[0] if error.args else error}"
+        return _("no such key: {key}").format(key=error.args[0] if error.args else error)
     text = " ".join(str(error).split())
     text = text.split(" | ", 1)[0]  # the parser appends the source and a caret line
     return re.sub(r"^Failed to parse expression .*?ERROR: <input>:", "at ", text) or type(error).__name__
@@ -134,8 +135,13 @@ def _cel() -> Any:
     return cel
 
 
-def _invalid(policy: Entity, path: Path, message: str, hint: str, identity: tuple[str, ...] | None = None) -> Finding:
-    return policy.finding(path, message, hint=hint, identity=identity).replace(rule="policy-invalid", level="error")
+def _invalid(
+    policy: Entity, path: Path, words: Callable[[], str], hint: str, identity: tuple[str, ...] | None = None
+) -> Finding:
+    """A policy-invalid finding; `words()` makes its message, said once more in English for the identity."""
+    if identity is None:
+        identity = (item_path(policy.doc.data, path), plain_message(in_english(words)))
+    return policy.finding(path, words(), hint=hint, identity=identity).replace(rule="policy-invalid", level="error")
 
 
 def _compile(policy: Entity, source: str, path: Path, findings: list[Finding]) -> Expression | None:
@@ -145,20 +151,25 @@ def _compile(policy: Entity, source: str, path: Path, findings: list[Finding]) -
             _invalid(
                 policy,
                 path,
-                f"policy {policy.name}: {refused}",
-                "split the check into several validations or policies, or compute less in one expression",
+                lambda: _("policy {policy}: {problem}").format(
+                    policy=entity_words(policy), problem=expression_problem(source)
+                ),
+                _("split the check into several validations or policies, or compute less in one expression"),
             )
         )
         return None
     try:
         program = _cel().compile(source)
     except Exception as error:  # the library raises ValueError, but a bad expression must never abort the run
+        failed = error
         findings.append(
             _invalid(
                 policy,
                 path,
-                f"policy {policy.name}: CEL does not compile: {cel_error(error)}",
-                "fix the expression; the CEL language is described at https://cel.dev",
+                lambda: _("policy {policy}: CEL does not compile: {error}").format(
+                    policy=entity_words(policy), error=cel_error(failed)
+                ),
+                _("fix the expression; the CEL language is described at https://cel.dev"),
             )
         )
         return None
@@ -172,10 +183,13 @@ def _compile(policy: Entity, source: str, path: Path, findings: list[Finding]) -
             _invalid(
                 policy,
                 path,
-                f"policy {policy.name}: unknown variable {', '.join(repr(n) for n in unknown)}; "
-                "the variables are object, facts and params",
-                "write object.spec.<field> for the document, facts.<name> for derived facts, params.<name> for "
-                "the policy's params",
+                lambda: _(
+                    "policy {policy}: unknown variable {names}; the variables are object, facts and params"
+                ).format(policy=entity_words(policy), names=", ".join(repr(n) for n in unknown)),
+                _(
+                    "write object.spec.<field> for the document, facts.<name> for derived facts, params.<name> for "
+                    "the policy's params"
+                ),
             )
         )
         return None
@@ -199,8 +213,13 @@ def compile_policy(policy: Entity, findings: list[Finding]) -> CompiledPolicy | 
     validations: list[tuple[Expression, str, Expression | None]] = []
     refused = params_problem(spec.get("params") or {})
     if refused is not None:
-        hint = "keep params to a few small values"
-        findings.append(_invalid(policy, ("spec", "params"), f"policy {policy.name}: {refused}", hint))
+        hint = _("keep params to a few small values")
+        params = spec.get("params") or {}
+
+        def message() -> str:
+            return _("policy {policy}: {problem}").format(policy=entity_words(policy), problem=params_problem(params))
+
+        findings.append(_invalid(policy, ("spec", "params"), message, hint))
         ok = False
     for index, validation in enumerate(spec["validations"]):
         base: Path = ("spec", "validations", index)
@@ -212,8 +231,7 @@ def compile_policy(policy: Entity, findings: list[Finding]) -> CompiledPolicy | 
             )
         if expression is None:
             continue
-        default = f"policy {policy.name} is not met: {validation['expression']}"
-        validations.append((expression, validation.get("message") or default, message_expression))
+        validations.append((expression, validation.get("message") or "", message_expression))
     if not ok:
         return None
     compiled = CompiledPolicy(
@@ -231,7 +249,7 @@ def compile_policy(policy: Entity, findings: list[Finding]) -> CompiledPolicy | 
         compiled.message_needs.add(expression)
     if match_expression is not None:
         compiled.needs.add(match_expression)
-    for expression, _, _ in validations:
+    for expression, _message, _message_expression in validations:
         compiled.needs.add(expression)
     return compiled
 
@@ -299,33 +317,57 @@ def _check_entity(
             return
         if selected is not True:
             if selected is not False:
-                policy.match.failures.append((entity.key, f"gave {describe(selected)}, not true or false"))
+                policy.match.failures.append((entity.key, _gave(selected)))
             return
     for expression, message, message_expression in policy.validations:
         ran, result = _evaluate(expression, context, entity)
         if not ran or result is True:
             continue
         if result is not False:
-            expression.failures.append((entity.key, f"gave {describe(result)}, not true or false"))
+            expression.failures.append((entity.key, _gave(result)))
             continue
         if message_expression is not None:
             ran, text = _evaluate(message_expression, full_context(), entity)
             if ran and isinstance(text, str) and text:
                 message = text
             elif ran:
-                message_expression.failures.append((entity.key, f"gave {describe(text)}, not a string"))
-        yield entity.finding(("metadata", "name"), message).replace(rule=policy.rule, level=policy.severity)
+                message_expression.failures.append(
+                    (entity.key, _("gave {value}, not a string").format(value=describe(text)))
+                )
+        # Without a message of the policy's own: opsgov's words, identified by their English.
+        found = entity.finding(("metadata", "name"), message) if message else _not_met(policy, expression, entity)
+        yield found.replace(rule=policy.rule, level=policy.severity)
+
+
+def _not_met(policy: CompiledPolicy, expression: Expression, entity: Entity) -> Finding:
+    def words() -> str:
+        return _("policy {policy} is not met: {expression}").format(
+            policy=entity_words(policy.entity), expression=expression.source
+        )
+
+    path: Path = ("metadata", "name")
+    return entity.finding(path, words(), identity=(item_path(entity.doc.data, path), plain_message(in_english(words))))
+
+
+def _gave(value: Any) -> str:
+    return _("gave {value}, not true or false").format(value=describe(value))
 
 
 def _failure_finding(policy: CompiledPolicy, expression: Expression) -> Finding:
     failures = expression.failures
     first_entity, first_error = failures[0]
-    count = "1 entity" if len(failures) == 1 else f"{len(failures)} entities"
+    message = (
+        _("policy {policy}: CEL failed on 1 entity (first {entity}): {error}")
+        if len(failures) == 1
+        else _("policy {policy}: CEL failed on {count} entities (first {entity}): {error}")
+    )
     return _invalid(
         policy.entity,
         expression.path,
-        f"policy {policy.entity.name}: CEL failed on {count} (first {first_entity}): {first_error}",
-        "guard optional fields with has(object.spec.field), and compare values of the same type",
+        lambda: message.format(
+            policy=entity_words(policy.entity), count=len(failures), entity=first_entity, error=first_error
+        ),
+        _("guard optional fields with has(object.spec.field), and compare values of the same type"),
         # Not the count or the first entity it failed on: those depend on what else changed and on file order.
         identity=(item_path(policy.entity.doc.data, expression.path), "fails at run time"),
     )
@@ -412,8 +454,11 @@ def _stopped(policy: CompiledPolicy, why: str) -> list[Finding]:
         _invalid(
             policy.entity,
             ("spec", "validations"),
-            f"policy {policy.entity.name}: {why}; it was stopped and reports nothing",
-            "make the expressions cheaper: fewer comprehensions, over shorter lists",
+            lambda: _("policy {policy}: {why}; it was stopped and reports nothing").format(
+                policy=entity_words(policy.entity), why=why
+            ),
+            _("make the expressions cheaper: fewer comprehensions, over shorter lists"),
+            identity=(item_path(policy.entity.doc.data, ("spec", "validations")), "stopped"),
         )
     ]
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from opsgov.i18n import _
+
 MAX_CHARACTERS = 4000
 """Longest expression; an operator chain within it (at most 2,000 terms) stays far below the
 15,000 that overflow the stack."""
@@ -53,7 +55,9 @@ def _skip_string(source: str, start: int) -> int:
 def expression_problem(source: str) -> str | None:
     """Why an expression is refused before it is compiled, or None when it is within every limit."""
     if len(source) > MAX_CHARACTERS:
-        return f"the expression is {len(source):,} characters long; the limit is {MAX_CHARACTERS:,}"
+        return _("the expression is {length} characters long; the limit is {limit}").format(
+            length=f"{len(source):,}", limit=f"{MAX_CHARACTERS:,}"
+        )
     stack: list[bool] = []  # per open bracket: is it a comprehension's argument list?
     comprehensions = deepest = 0
     index = 0
@@ -70,18 +74,18 @@ def expression_problem(source: str) -> str | None:
             macro = char == "(" and _macro_before(source, index)
             stack.append(macro)
             if len(stack) > MAX_NESTING:
-                return f"brackets are nested more than {MAX_NESTING} deep"
+                return _("brackets are nested more than {limit} deep").format(limit=MAX_NESTING)
             if macro:
                 comprehensions += 1
                 depth = sum(stack)
                 deepest = max(deepest, depth)
                 if depth > MAX_COMPREHENSION_NESTING:
-                    return (
-                        f"comprehensions (all, exists, exists_one, map, filter) are nested {depth} deep; "
-                        f"the limit is {MAX_COMPREHENSION_NESTING}"
-                    )
+                    return _(
+                        "comprehensions (all, exists, exists_one, map, filter) are nested {depth} deep; "
+                        "the limit is {limit}"
+                    ).format(depth=depth, limit=MAX_COMPREHENSION_NESTING)
                 if comprehensions > MAX_COMPREHENSIONS:
-                    return f"the expression has more than {MAX_COMPREHENSIONS} comprehensions"
+                    return _("the expression has more than {limit} comprehensions").format(limit=MAX_COMPREHENSIONS)
         elif char in ")]}" and stack:
             stack.pop()
         index += 1
@@ -118,11 +122,13 @@ def params_problem(params: Any) -> str | None:
             size += len(value)
         elif isinstance(value, dict | list):
             if depth >= MAX_PARAMS_DEPTH:
-                return f"params are nested more than {MAX_PARAMS_DEPTH} deep"
+                return _("params are nested more than {limit} deep").format(limit=MAX_PARAMS_DEPTH)
             items = value.items() if isinstance(value, dict) else ((None, item) for item in value)
             for key, item in items:
                 size += len(key) if isinstance(key, str) else 0
                 stack.append((item, depth + 1))
         if size > MAX_PARAMS_SIZE:
-            return f"params are larger than {MAX_PARAMS_SIZE:,} (values plus characters of keys and strings)"
+            return _("params are larger than {limit} (values plus characters of keys and strings)").format(
+                limit=f"{MAX_PARAMS_SIZE:,}"
+            )
     return None

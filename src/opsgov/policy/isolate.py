@@ -25,6 +25,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
+from opsgov.i18n import _
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -102,8 +104,8 @@ def _why(status: int) -> str:
             name = signal.Signals(number).name
         except ValueError:
             name = str(number)
-        return f"crashed the CEL library (signal {number}, {name})"
-    return f"stopped the policy worker (exit status {os.WEXITSTATUS(status)})"
+        return _("crashed the CEL library (signal {number}, {name})").format(number=number, name=name)
+    return _("stopped the policy worker (exit status {status})").format(status=os.WEXITSTATUS(status))
 
 
 def run_isolated(
@@ -125,11 +127,11 @@ def run_isolated(
         reader = _Reader(read_fd)
         why = ""
         try:
-            for _ in pending:
+            for _item in pending:
                 try:
                     record = reader.record(time.monotonic() + seconds)
                 except TimeoutError:
-                    why = f"ran longer than {seconds:g} s"
+                    why = _("ran longer than {seconds} s").format(seconds=f"{seconds:g}")
                     break
                 if record is None:
                     why = "?"

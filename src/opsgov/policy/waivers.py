@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from opsgov.i18n import N_, _, in_english
 from opsgov.load.documents import Path
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Model, entity_words, key_words
 from opsgov.report.finding import Finding
+from opsgov.report.fingerprint import item_path, plain_message
 from opsgov.rules import REGISTRY, canonical
-from opsgov.suggest import closest
+from opsgov.suggest import RULE_IDS, closest, did_you_mean
 
 UNWAIVABLE = frozenset(("internal-error", "waiver-expired", "waiver-unused", "waiver-self-approved"))
 
@@ -28,6 +31,29 @@ class _Waiver:
     targets: frozenset[str]
     expires: datetime.date
     covered: int = 0
+
+
+def _not_a_date(value: object) -> str:
+    return _("expires '{expires}' is not a date of the calendar").format(expires=value)
+
+
+def _expired(waiver: _Waiver) -> str:
+    covered = ""
+    if waiver.covered == 1:
+        covered = _("; the finding it covered counts again")
+    elif waiver.covered:
+        covered = _("; the {count} findings it covered count again").format(count=waiver.covered)
+    return _("waiver {waiver} for {rule} expired on {day}{covered}").format(
+        waiver=entity_words(waiver.entity), rule=waiver.rule, day=waiver.expires.isoformat(), covered=covered
+    )
+
+
+def _unused(model: Model, waiver: _Waiver) -> str:
+    return _("waiver {waiver} covers no finding of {rule} for {targets}").format(
+        waiver=entity_words(waiver.entity),
+        rule=waiver.rule,
+        targets=_(", ").join(key_words(model, target) for target in sorted(waiver.targets)),
+    )
 
 
 def _parse_date(text: str) -> datetime.date | None:
@@ -43,24 +69,40 @@ def _unknown_rule(waiver: Entity, rule_id: str, model: Model) -> Finding | None:
         name = rule_id.removeprefix("policy/")
         if name in model.known["Policy"]:
             return None
-        close = closest(name, sorted(model.known["Policy"]))
-        what = f"there is no Policy named '{name}'"
+        close = closest(name, sorted(model.known["Policy"]))  # a policy is named by its author: NAMES
+        what = N_("there is no Policy named '{name}'")
+        shown = name
         suggestion = f"policy/{close}" if close else ""
     else:
         if rule_id in REGISTRY:
             return None
-        close = closest(rule_id, REGISTRY)  # NAMES, not RULE_IDS: as this finding has always said
-        what = f"'{rule_id}' is not a rule id"
+        close = closest(rule_id, REGISTRY, cutoff=RULE_IDS)  # typos only, as --select and opsgov.yaml suggest
+        what = N_("'{name}' is not a rule id")
+        shown = rule_id
         suggestion = close or ""
-    hint = f"did you mean '{suggestion}'?" if suggestion else "`opsgov rules` lists the rule ids"
-    return _own(waiver, ("spec", "rule"), "waiver-unused", f"waiver {waiver.name} covers nothing: {what}", hint)
+    hint = did_you_mean(suggestion) or _("`opsgov rules` lists the rule ids")
+
+    def words() -> str:
+        return _("waiver {waiver} covers nothing: {what}").format(
+            waiver=entity_words(waiver), what=_(what).format(name=shown)
+        )
+
+    return _own(waiver, ("spec", "rule"), "waiver-unused", words, hint)
 
 
 def _own(
-    waiver: Entity, path: Path, rule: str, message: str, hint: str, identity: tuple[str, ...] | None = None
+    waiver: Entity,
+    path: Path,
+    rule: str,
+    words: Callable[[], str],
+    hint: str,
+    identity: tuple[str, ...] | None = None,
 ) -> Finding:
-    """A finding of the waiver stage itself, about the waiver document."""
-    return waiver.finding(path, message, hint=hint, identity=identity).replace(rule=rule)
+    """A finding of the waiver stage itself, about the waiver document; `words()` makes its message, said once
+    more in English for the identity when none is given (a fingerprint does not depend on the language)."""
+    if identity is None:
+        identity = (item_path(waiver.doc.data, path), plain_message(in_english(words)))
+    return waiver.finding(path, words(), hint=hint, identity=identity).replace(rule=rule)
 
 
 def apply_waivers(
@@ -84,8 +126,8 @@ def apply_waivers(
                     entity,
                     ("spec", "expires"),
                     "schema",
-                    f"expires '{spec['expires']}' is not a date of the calendar",
-                    "write the last day the waiver holds as YYYY-MM-DD, e.g. 2027-06-30",
+                    partial(_not_a_date, spec["expires"]),
+                    _("write the last day the waiver holds as YYYY-MM-DD, e.g. 2027-06-30"),
                 )
             )
             continue
@@ -119,18 +161,13 @@ def apply_waivers(
     for waiver in waivers:
         entity = waiver.entity
         if waiver.expires < today:
-            covered = ""
-            if waiver.covered == 1:
-                covered = "; the finding it covered counts again"
-            elif waiver.covered:
-                covered = f"; the {waiver.covered} findings it covered count again"
             extra.append(
                 _own(
                     entity,
                     ("spec", "expires"),
                     "waiver-expired",
-                    f"waiver {entity.name} for {waiver.rule} expired on {waiver.expires.isoformat()}{covered}",
-                    "fix the findings, or renew the waiver with a new approval and expiry date",
+                    partial(_expired, waiver),
+                    _("fix the findings, or renew the waiver with a new approval and expiry date"),
                     identity=(waiver.rule, waiver.expires.isoformat()),  # not how many findings it covered
                 )
             )
@@ -140,8 +177,8 @@ def apply_waivers(
                     entity,
                     ("metadata", "name"),
                     "waiver-unused",
-                    f"waiver {entity.name} covers no finding of {waiver.rule} for {', '.join(sorted(waiver.targets))}",
-                    "the problem is fixed: delete the waiver (or correct its rule or targets)",
+                    partial(_unused, model, waiver),
+                    _("the problem is fixed: delete the waiver (or correct its rule or targets)"),
                 )
             )
     return marked + extra

@@ -101,12 +101,16 @@ def in_document(finding: Finding, entity: str) -> Finding:
     return finding.replace(identity=(entity, _INDEXES.sub("[]", finding.path), _NUMBERS.sub("#", finding.message)))
 
 
-def fingerprint(finding: Finding) -> str:
-    """Rule and identity; for a finding without one, its entity or file, path and message without numbers."""
+def identity_of(finding: Finding) -> tuple[str, ...]:
+    """The finding's identity; for a finding without one, its entity or file, path and message without numbers."""
     if finding.identity:
-        parts: tuple[str, ...] = (finding.rule, *finding.identity)
-    else:
-        anchor = ("entity", finding.entity) if finding.entity else ("file", finding.file)
-        parts = (finding.rule, *anchor, _INDEXES.sub("[]", finding.path), _NUMBERS.sub("#", finding.message))
+        return finding.identity
+    anchor = ("entity", finding.entity) if finding.entity else ("file", finding.file)
+    return (*anchor, _INDEXES.sub("[]", finding.path), _NUMBERS.sub("#", finding.message))
+
+
+def fingerprint(finding: Finding) -> str:
+    """Rule and identity (`identity_of`)."""
+    parts = (finding.rule, *identity_of(finding))
     key = json.dumps(parts, ensure_ascii=False)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]

@@ -16,30 +16,34 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.i18n import N_, _, current
 from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
 from opsgov.model.delegation import Approval, Authority, approver_items, band_stands
-from opsgov.model.entities import Entity, Holding, Model, next_items
+from opsgov.model.entities import Entity, Holding, Model, entity_words, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
+from opsgov.rules.duties import listed
 
 FAMILY = "authority"
 
-_BOUNDS_HINT = (
+_BOUNDS_HINT = N_(
     "make neighbouring bands meet exactly once: `upTo: X` with `over: X` in the next band, or `below: X` with `from: X`"
 )
 
 
-def _label(key: str) -> str:
-    """A post by its name, anything else as Kind/name."""
-    kind, _, name = key.partition("/")
-    return name if kind == "Position" else key
+def _label(model: Model, key: str) -> str:
+    """A post by its title and id (entity_words); a unit (a body) says it is one."""
+    if key.startswith("Unit/"):
+        return _("unit {unit}").format(unit=model.words(key))
+    return model.words(key)
 
 
-def _names(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+def _interval(interval: Interval, measure: Measure) -> str:
+    """The interval in the run's language (the Chinese wording says 含/不含, as the approval tables do)."""
+    return interval.words(measure, chinese=current() == "zh_CN")
 
 
 def _bands(matrix: Entity) -> list[dict[str, Any]]:
@@ -58,7 +62,7 @@ def _band_id(interval: Interval) -> str:
 
 
 def _band_words(number: int, interval: Interval, measure: Measure) -> str:
-    return f"band {number + 1} ({interval.words(measure)})"
+    return _("band {number} ({interval})").format(number=number + 1, interval=_interval(interval, measure))
 
 
 def _bound_path(band: Mapping[str, Any], index: int, keys: tuple[str, str]) -> Path:
@@ -78,20 +82,19 @@ def _meet_hint(bands: list[dict[str, Any]], lower: int, upper: int, between: Int
     low_key = next((k for k in _HIGH if k in bands[lower]), "")
     high_key = next((k for k in _LOW if k in bands[upper]), "")
     if not (between.point and low_key and high_key):
-        return _BOUNDS_HINT
+        return _(_BOUNDS_HINT)
     value = bands[lower][low_key]
     swap = {"upTo": "below", "below": "upTo", "from": "over", "over": "from"}
-    return (
-        f"write `{swap[low_key]}: {value}` in band {lower + 1} or `{swap[high_key]}: {value}` in band {upper + 1}, "
-        "so that exactly one of them covers it"
+    return _("write `{low}` in band {lower} or `{high}` in band {upper}, so that exactly one of them covers it").format(
+        low=f"{swap[low_key]}: {value}", lower=lower + 1, high=f"{swap[high_key]}: {value}", upper=upper + 1
     )
 
 
 def _amounts(interval: Interval, measure: Measure) -> str:
-    words = interval.words(measure)
-    if words == measure.anything():
-        return words
-    return f"the amount {words}" if interval.point else f"amounts {words}"
+    words = _interval(interval, measure)
+    if interval.low == 0 and interval.low_inclusive and interval.high is None:
+        return words  # every amount: "any amount"
+    return (_("the amount {amount}") if interval.point else _("amounts {amount}")).format(amount=words)
 
 
 @rule(
@@ -160,12 +163,14 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         result = coverage(intervals)
         for index in result.empty:
             interval = intervals[index]
-            high = money(interval.high, measure) if interval.high is not None else "none"
+            high = money(interval.high, measure) if interval.high is not None else _("none")
             yield matrix.finding(
                 ("spec", "bands", index),
-                f"band {index + 1} of {matrix.name} covers no amount: its lower bound "
-                f"{money(interval.low, measure)} is not below its upper bound {high}",
-                hint="swap or correct the bounds",
+                _(
+                    "band {band} of {matrix} covers no amount: its lower bound {low} is not below "
+                    "its upper bound {high}"
+                ).format(band=index + 1, matrix=entity_words(matrix), low=money(interval.low, measure), high=high),
+                hint=_("swap or correct the bounds"),
                 identity=("empty", _band_id(interval)),
             )
         for gap in result.gaps:
@@ -176,25 +181,30 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                 below = _band_words(gap.after, intervals[gap.after], measure)
                 if gap.before is not None:
                     above = _band_words(gap.before, intervals[gap.before], measure)
-                    where = f", between {below} and {above}"
+                    where = _(", between {below} and {above}").format(below=below, above=above)
                     related = (
-                        matrix.doc.related(_bound_path(bands[gap.before], gap.before, _LOW), f"the next band, {above}"),
+                        matrix.doc.related(
+                            _bound_path(bands[gap.before], gap.before, _LOW),
+                            _("the next band, {band}").format(band=above),
+                        ),
                     )
                 else:
-                    where = f", above {below}, the highest band"
+                    where = _(", above {band}, the highest band").format(band=below)
             else:
                 first = gap.before if gap.before is not None else 0
                 path = _bound_path(bands[first], first, _LOW) if bands else ("spec", "bands")
-                where = f", before {_band_words(first, intervals[first], measure)}" if bands else ""
+                where = _(", before {band}").format(band=_band_words(first, intervals[first], measure)) if bands else ""
             yield matrix.finding(
                 path,
-                f"no band of {matrix.name} covers {what}{where}: such a request has no approver",
+                _("no band of {matrix} covers {amounts}{where}: such a request has no approver").format(
+                    matrix=entity_words(matrix), amounts=what, where=where
+                ),
                 hint=_meet_hint(bands, gap.after, gap.before, gap.interval)
                 if gap.after is not None and gap.before is not None
                 else (
-                    "let the lowest band start at 0 (leave out from/over)"
+                    _("let the lowest band start at 0 (leave out from/over)")
                     if gap.after is None
-                    else "leave out the upper bound of the highest band, or add a band above it"
+                    else _("leave out the upper bound of the highest band, or add a band above it")
                 ),
                 related=related,
                 identity=("uncovered", gap.interval.notation()),
@@ -259,11 +269,14 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
         for overlap in coverage(intervals).overlaps:
             first, second = overlap.first, overlap.second
             point = overlap.interval.point
-            named = " and ".join(_band_words(i, intervals[i], measure) for i in sorted((first, second)))
+            named = listed([_band_words(i, intervals[i], measure) for i in sorted((first, second))])
             yield matrix.finding(
                 _bound_path(bands[second], second, _LOW),
-                f"{_amounts(overlap.interval, measure)} {'is' if point else 'are'} in two bands of {matrix.name}: "
-                f"{named}",
+                (
+                    _("{amounts} is in two bands of {matrix}: {bands}")
+                    if point
+                    else _("{amounts} are in two bands of {matrix}: {bands}")
+                ).format(amounts=_amounts(overlap.interval, measure), matrix=entity_words(matrix), bands=named),
                 hint=_meet_hint(bands, first, second, overlap.interval),
                 identity=(
                     "covered twice",
@@ -273,7 +286,9 @@ def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 related=(
                     matrix.doc.related(
                         _bound_path(bands[first], first, _HIGH),
-                        f"{_band_words(first, intervals[first], measure)} also covers {'it' if point else 'them'}",
+                        (_("{band} also covers it") if point else _("{band} also covers them")).format(
+                            band=_band_words(first, intervals[first], measure)
+                        ),
                     ),
                 ),
             )
@@ -309,7 +324,8 @@ class _Requesters:
         return None
 
     def of_unit(self, unit: str) -> tuple[int, str] | None:
-        """Why a Unit approver (a body) is on the requesting side too, if it is."""
+        """Why a Unit approver (a body) is on the requesting side too, if it is: the requester item, and
+        the reason as the finding's identity names it (English, whatever the language; `_why` words it)."""
         if unit in self.units:
             return self.units[unit], "is itself a requester"
         for ancestor in self.structure.unit_ancestors(unit):
@@ -318,6 +334,21 @@ class _Requesters:
         if unit in self.member_units:
             return self.member_units[unit], "has a requester post among its members"
         return None
+
+
+def _why(model: Model, reason: str) -> str:
+    """A reason of `_Requesters` (its identity words) in the run's language, the requester by its title."""
+    if reason.startswith("lies in requester "):
+        requester = reason.removeprefix("lies in requester ")  # as _key_label wrote it: a post by its bare name
+        key = requester if "/" in requester else f"Position/{requester}"
+        return _("lies in requester {requester}").format(requester=_label(model, key))
+    return _(_REASONS[reason])
+
+
+_REASONS = {
+    "is itself a requester": N_("is itself a requester"),
+    "has a requester post among its members": N_("has a requester post among its members"),
+}
 
 
 def _person_posts(model: Model) -> dict[str, list[Holding]]:
@@ -329,12 +360,14 @@ def _person_posts(model: Model) -> dict[str, list[Holding]]:
     return held
 
 
-def _held(holding: Holding, role: str = "") -> str:
-    """A held post as a conflict names it: `cfo (a requester)`, or, when an acting appointment
-    creates the conflict, `cfo (acting from 2026-12-01 to 2026-12-20; a requester)`."""
-    notes = [f"acting {holding.window.describe()}" if holding.window.dated else "acting"] if holding.acting else []
+def _held(model: Model, holding: Holding, role: str = "") -> str:
+    """A held post as a conflict names it: `财务总监 (cfo) (a requester)`, or, when an acting appointment
+    creates the conflict, `财务总监 (cfo) (acting from 2026-12-01 to 2026-12-20; a requester)`."""
+    acting = _("acting {window}").format(window=holding.window.said()) if holding.window.dated else _("acting")
+    notes = [acting] if holding.acting else []
     notes += [role] if role else []
-    return f"{_label(holding.position)} ({'; '.join(notes)})" if notes else _label(holding.position)
+    post = _label(model, holding.position)
+    return _("{post} ({notes})").format(post=post, notes=_("; ").join(notes)) if notes else post
 
 
 @rule(
@@ -419,20 +452,28 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                     reason = None
                     if found is not None:
                         listed = matrix.target(("spec", "requesters", found))
-                        why = "is itself a requester" if listed == key else f"lies in requester {_label(str(listed))}"
+                        why = "is itself a requester" if listed == key else f"lies in requester {_key_label(listed)}"
                         reason = (found, why)
                 if reason is not None:
                     yield matrix.finding(
                         path,
-                        f"{_label(key)} can approve its own requests in {matrix.name}: it approves band "
-                        f"{index + 1} and {reason[1]}",
-                        hint="list only posts that do not approve as requesters, "
-                        "or set allowSelfApproval: true if this is intended",
-                        related=(matrix.doc.related(("spec", "requesters", reason[0]), "requester here"),),
+                        _(
+                            "{approver} can approve its own requests in {matrix}: it approves band {band} and {why}"
+                        ).format(
+                            approver=_label(model, key),
+                            matrix=entity_words(matrix),
+                            band=index + 1,
+                            why=_why(model, reason[1]),
+                        ),
+                        hint=_(
+                            "list only posts that do not approve as requesters, "
+                            "or set allowSelfApproval: true if this is intended"
+                        ),
+                        related=(matrix.doc.related(("spec", "requesters", reason[0]), _("requester here")),),
                         identity=(key, _band_id(band_interval(_bands(matrix)[index])), reason[1]),
                     )
                     flagged.add((index, j))
-        yield from _delegate_self_approval(matrix, requesters, authority)
+        yield from _delegate_self_approval(model, matrix, requesters, authority)
         if not multi_post:
             continue
         approvers = _Approvers(matrix, structure)
@@ -457,22 +498,35 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                 key = str(matrix.target(("spec", "bands", band, "approvers", j)))
                 person = model.get(person_key)
                 assert person is not None
-                role = "an approver" if key == post or delegated else f"a member of approver {_label(key)}"
-                through = f" through {delegated.words()}" if delegated else ""
+                role = (
+                    _("an approver of band {band}")
+                    if key == post or delegated
+                    else _("a member of approver {approver} of band {band}").format(
+                        approver=_label(model, key), band="{band}"
+                    )
+                ).format(band=band + 1)
+                if delegated:
+                    role = _("{role} through {delegation}").format(role=role, delegation=delegated.said())
                 acting = [h for h in (other, holding) if h.acting]
                 yield matrix.finding(
                     ("spec", "bands", band, "approvers", j),
-                    f"{person_key} can approve their own requests in {matrix.name}: they hold "
-                    f"{_held(other, 'a requester')} and {_held(holding, f'{role} of band {band + 1}{through}')}",
-                    hint="give the two posts to different people, or set allowSelfApproval: true if this is intended"
+                    _(
+                        "{person} can approve their own requests in {matrix}: they hold {requesting} and {approving}"
+                    ).format(
+                        person=entity_words(person),
+                        matrix=entity_words(matrix),
+                        requesting=_held(model, other, _("a requester")),
+                        approving=_held(model, holding, role),
+                    ),
+                    hint=_("give the two posts to different people, or set allowSelfApproval: true if this is intended")
                     if not acting
-                    else "let someone who holds no conflicting post act, or end the acting appointment",
+                    else _("let someone who holds no conflicting post act, or end the acting appointment"),
                     related=(
-                        matrix.doc.related(("spec", "requesters", found), "requester here"),
-                        person.doc.related(("spec", "holds", other.index), "holds the requesting post here"),
-                        *(person.doc.related(("spec", "holds", h.index), "acting appointment here") for h in acting),
+                        matrix.doc.related(("spec", "requesters", found), _("requester here")),
+                        person.doc.related(("spec", "holds", other.index), _("holds the requesting post here")),
+                        *(person.doc.related(("spec", "holds", h.index), _("acting appointment here")) for h in acting),
                         *(
-                            (delegated.through[0].delegation.doc.related(("spec", "to"), "delegated here"),)
+                            (delegated.through[0].delegation.doc.related(("spec", "to"), _("delegated here")),)
                             if delegated
                             else ()
                         ),
@@ -482,24 +536,42 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
                 )
 
 
-def _delegate_self_approval(matrix: Entity, requesters: _Requesters, authority: Authority) -> Iterator[Finding]:
+def _key_label(key: str | None) -> str:
+    """A requester as a finding's identity names it (never translated): a post by its name, else Kind/name."""
+    kind, _sep, name = str(key).partition("/")
+    return name if kind == "Position" else str(key)
+
+
+def _delegate_self_approval(
+    model: Model, matrix: Entity, requesters: _Requesters, authority: Authority
+) -> Iterator[Finding]:
     """A requester that approves through a delegation in force (the message names it and its window)."""
     for post, approvals in authority.delegates(matrix).items():
         found = requesters.of_post(post)
         if found is None:
             continue
         approval = approvals[0]
-        listed = matrix.target(("spec", "requesters", found))
-        why = "is itself a requester" if listed == post else f"lies in requester {_label(str(listed))}"
+        listed_as = matrix.target(("spec", "requesters", found))
+        why = "is itself a requester" if listed_as == post else f"lies in requester {_key_label(listed_as)}"
         grant = approval.through[0]
         yield matrix.finding(
             ("spec", "bands", approval.band, "approvers", approval.approver),
-            f"{_label(post)} can approve its own requests in {matrix.name}: it approves band {approval.band + 1} "
-            f"through {approval.words()} and {why}",
-            hint=f"delegate to a post that does not request in {matrix.name}, or set allowSelfApproval: true",
+            _(
+                "{approver} can approve its own requests in {matrix}: it approves band {band} through {delegation} "
+                "and {why}"
+            ).format(
+                approver=_label(model, post),
+                matrix=entity_words(matrix),
+                band=approval.band + 1,
+                delegation=approval.said(),
+                why=_why(model, why),
+            ),
+            hint=_("delegate to a post that does not request in {matrix}, or set allowSelfApproval: true").format(
+                matrix=entity_words(matrix)
+            ),
             related=(
-                matrix.doc.related(("spec", "requesters", found), "requester here"),
-                grant.delegation.doc.related(("spec", "to"), "delegated here"),
+                matrix.doc.related(("spec", "requesters", found), _("requester here")),
+                grant.delegation.doc.related(("spec", "to"), _("delegated here")),
             ),
             identity=(post, grant.key, why),
         )
@@ -641,44 +713,66 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
                     if isinstance(responsible, list)
                     else [("spec", "steps", before, "responsible")]
                 )
-                where = f"step '{steps[before]['id']}' leads into approval step '{step['id']}'"
+                where = _("step '{step}' leads into approval step '{approval}'").format(
+                    step=steps[before]["id"], approval=step["id"]
+                )
                 for path in paths:
                     post = process.target(path)
                     if post is None:
                         continue
                     found = approvers.of_post(post)
                     if found is not None:
-                        subject = f"{_label(post)} prepares a request it can approve"
-                        detail = ", and it approves"
-                        hint = "let a post that does not approve this matrix prepare the request"
+                        message = _(
+                            "{post} prepares a request it can approve: {where}, and it approves band {band} of {matrix}"
+                        )
+                        who = {"post": _label(model, post)}
+                        hint = _("let a post that does not approve this matrix prepare the request")
                         how: tuple[str, ...] = ()
                     elif delegated := [a for a in authority.approvals(post, matrix) if a.through]:
                         found = (delegated[0].band, delegated[0].approver)
-                        subject = f"{_label(post)} prepares a request it can approve"
-                        detail = f", and it approves, through {delegated[0].words()},"
-                        hint = "let a post that does not approve this matrix, nor holds a delegation for it, prepare it"
+                        message = _(
+                            "{post} prepares a request it can approve: {where}, and it approves, through {delegation}, "
+                            "band {band} of {matrix}"
+                        )
+                        who = {"post": _label(model, post), "delegation": delegated[0].said()}
+                        hint = _(
+                            "let a post that does not approve this matrix, nor holds a delegation for it, prepare it"
+                        )
                         how = (delegated[0].through[0].key,)
                     else:
                         holder = _holder_approving(post, approvers, structure.holders, person_posts, authority, matrix)
                         if holder is None:
                             continue
                         preparing, approving, found, through = holder
-                        subject = f"{preparing.person} prepares a request they can approve"
-                        detail = f"; they hold {_held(preparing)} and {_held(approving)}, which approves"
-                        if through is not None:
-                            detail += f", through {through.words()},"
-                        hint = "give the preparing and the approving post to different people"
+                        message = (
+                            _(
+                                "{person} prepares a request they can approve: {where}; they hold {preparing} and "
+                                "{approving}, which approves band {band} of {matrix}"
+                            )
+                            if through is None
+                            else _(
+                                "{person} prepares a request they can approve: {where}; they hold {preparing} and "
+                                "{approving}, which approves, through {delegation}, band {band} of {matrix}"
+                            )
+                        )
+                        who = {
+                            "person": model.words(preparing.person),
+                            "preparing": _held(model, preparing),
+                            "approving": _held(model, approving),
+                            **({"delegation": through.said()} if through is not None else {}),
+                        }
+                        hint = _("give the preparing and the approving post to different people")
                         if preparing.acting or approving.acting:
-                            hint = "let someone who holds no conflicting post act, or end the acting appointment"
+                            hint = _("let someone who holds no conflicting post act, or end the acting appointment")
                         how = ("through a holder",)
                     band, j = found
                     # Not the band, nor which holder: the first found depends on list and file order.
                     yield process.finding(
                         path,
-                        f"{subject}: {where}{detail} band {band + 1} of {matrix.name}",
+                        message.format(where=where, band=band + 1, matrix=entity_words(matrix), **who),
                         hint=hint,
                         identity=(steps[before]["id"], step["id"], post, matrix.key, *how),
-                        related=(matrix.doc.related(("spec", "bands", band, "approvers", j), "approver here"),),
+                        related=(matrix.doc.related(("spec", "bands", band, "approvers", j), _("approver here")),),
                     )
 
 
@@ -749,10 +843,10 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
                 previous_key = key_now
             approvers = _approvers(matrix, index)
             pending.extend((key, (index, j)) for j, key in approvers if key.startswith("Position/"))
-            if not lower or not approvers or any(key.startswith("Unit/") for _, key in approvers):
+            if not lower or not approvers or any(key.startswith("Unit/") for _j, key in approvers):
                 continue
             outranked: list[tuple[str, str]] = []
-            for _, key in approvers:
+            for _j, key in approvers:
                 above = next((manager for manager in structure.chain(key) if manager in lower), None)
                 if above is None:
                     break
@@ -762,15 +856,24 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
                 band, j = lower[manager]
                 yield matrix.finding(
                     ("spec", "bands", index, "approvers"),
-                    f"{_band_words(index, intervals[index], measure)} of {matrix.name} is approved only by "
-                    f"posts below approvers of lower amounts: {_label(post)} reports to {_label(manager)}, "
-                    f"who approves {_band_words(band, intervals[band], measure)}",
-                    hint="let a post at or above the lower band's approvers approve the higher band, "
-                    "or check whether the bands' approvers were swapped",
-                    related=(
-                        matrix.doc.related(("spec", "bands", band, "approvers", j), "approver of the lower band"),
+                    _(
+                        "{band} of {matrix} is approved only by posts below approvers of lower amounts: "
+                        "{post} reports to {manager}, who approves {lower}"
+                    ).format(
+                        band=_band_words(index, intervals[index], measure),
+                        matrix=entity_words(matrix),
+                        post=_label(model, post),
+                        manager=_label(model, manager),
+                        lower=_band_words(band, intervals[band], measure),
                     ),
-                    identity=(_band_id(intervals[index]), *sorted({key for key, _ in outranked})),
+                    hint=_(
+                        "let a post at or above the lower band's approvers approve the higher band, "
+                        "or check whether the bands' approvers were swapped"
+                    ),
+                    related=(
+                        matrix.doc.related(("spec", "bands", band, "approvers", j), _("approver of the lower band")),
+                    ),
+                    identity=(_band_id(intervals[index]), *sorted({key for key, _above in outranked})),
                 )
 
 
@@ -827,23 +930,46 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             mode = band.get("mode", "any")
             approvers = band.get("approvers") or []
             if mode in ("all", "sequential") and len(approvers) > 1:
-                signing = {key for _, key in _approvers(matrix, index)}
+                signing = {key for _j, key in _approvers(matrix, index)}
                 for stand in stands.get(index, ()):
                     if stand.delegate in signing and stand.delegator in signing:
                         yield matrix.finding(
                             ("spec", "bands", index, "mode"),
-                            f"band {index + 1} of {matrix.name} is countersigned (mode: {mode}), but "
-                            f"{_label(stand.delegate)} signs in place of {_label(stand.delegator)} through "
-                            f"{stand.approval.words()}: one post signs twice",
-                            hint="delegate to a post that does not already sign this band",
+                            _(
+                                "band {band} of {matrix} is countersigned (mode: {mode}), but {delegate} signs in "
+                                "place of {delegator} through {delegation}: one post signs twice"
+                            ).format(
+                                band=index + 1,
+                                matrix=entity_words(matrix),
+                                mode=mode,
+                                delegate=_label(model, stand.delegate),
+                                delegator=_label(model, stand.delegator),
+                                delegation=stand.approval.said(),
+                            ),
+                            hint=_("delegate to a post that does not already sign this band"),
                             identity=(_band_id(band_interval(band)), str(mode), stand.approval.through[0].key),
                         )
             if mode in ("all", "sequential") and len(approvers) == 1:
                 yield matrix.finding(
                     ("spec", "bands", index, "mode"),
-                    f"band {index + 1} of {matrix.name} is {'countersigned' if mode == 'all' else 'sequential'} "
-                    f"(mode: {mode}) but has a single approver, {approvers[0]}",
-                    hint="add the other approvers, or write mode: any",
+                    (
+                        _(
+                            "band {band} of {matrix} is countersigned (mode: {mode}) "
+                            "but has a single approver, {approver}"
+                        )
+                        if mode == "all"
+                        else _(
+                            "band {band} of {matrix} is sequential (mode: {mode}) but has a single approver, {approver}"
+                        )
+                    ).format(
+                        band=index + 1,
+                        matrix=entity_words(matrix),
+                        mode=mode,
+                        approver=_label(model, matrix.target(("spec", "bands", index, "approvers", 0)) or "")
+                        if matrix.target(("spec", "bands", index, "approvers", 0))
+                        else str(approvers[0]),
+                    ),
+                    hint=_("add the other approvers, or write mode: any"),
                     identity=(_band_id(band_interval(band)), str(mode), str(approvers[0])),
                 )
 
@@ -912,29 +1038,35 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             approvers = _approvers(matrix, index)
             if target.startswith("Unit/"):
                 bad = [(j, key) for j, key in approvers if key == target]
-                reason = "it is itself an approver of the band"
+                reason = _("it is itself an approver of the band")
             else:
                 bad = [
                     (j, key)
                     for j, key in approvers
                     if key.startswith("Position/") and target not in structure.chain(key)
                 ]
-                reason = "it is not above " + _names([_label(key) for _, key in bad]) if bad else ""
-                if any(key == target for _, key in bad):
-                    reason = "it is itself an approver of the band"
+                reason = (
+                    _("it is not above {approvers}").format(approvers=listed([_label(model, key) for _j, key in bad]))
+                    if bad
+                    else ""
+                )
+                if any(key == target for _j, key in bad):
+                    reason = _("it is itself an approver of the band")
             if bad:
                 yield matrix.finding(
                     path,
-                    f"band {index + 1} of {matrix.name} escalates to {_label(target)}, but {reason}",
-                    hint="escalate to a post above every approver of the band, e.g. their common manager",
-                    identity=(_band_id(band_interval(band)), target, *sorted({key for _, key in bad})),
+                    _("band {band} of {matrix} escalates to {target}, but {reason}").format(
+                        band=index + 1, matrix=entity_words(matrix), target=_label(model, target), reason=reason
+                    ),
+                    hint=_("escalate to a post above every approver of the band, e.g. their common manager"),
+                    identity=(_band_id(band_interval(band)), target, *sorted({key for _j, key in bad})),
                     related=tuple(
-                        matrix.doc.related(("spec", "bands", index, "approvers", j), "approver not below the target")
-                        for j, _ in bad
+                        matrix.doc.related(("spec", "bands", index, "approvers", j), _("approver not below the target"))
+                        for j, _key in bad
                     ),
                 )
                 continue
-            edges.extend((key, target, index) for _, key in approvers)
+            edges.extend((key, target, index) for _j, key in approvers)
         if len(edges) < 2:
             continue
         successors: dict[str, list[str]] = {}
@@ -949,15 +1081,19 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             cycle_edges = first_cycle(successors, min(component), component)
             looped = sorted({band_of[step] for step in cycle_edges})
             first = looped[0]
-            cycle = [_label(s) for s, _ in cycle_edges]
+            cycle = [_label(model, s) for s, _target in cycle_edges]
             yield matrix.finding(
                 ("spec", "bands", first, "escalation", "to"),
-                f"escalations of {matrix.name} loop: {' -> '.join([*cycle, cycle[0]])} "
-                f"(bands {_names([str(b + 1) for b in looped])})",
-                hint="let every escalation end at a post above all of them",
+                _("escalations of {matrix} loop: {cycle} (bands {bands})").format(
+                    matrix=entity_words(matrix),
+                    cycle=" -> ".join([*cycle, cycle[0]]),
+                    bands=listed([str(b + 1) for b in looped]),
+                ),
+                hint=_("let every escalation end at a post above all of them"),
                 identity=("loop", *sorted(component)),
                 related=tuple(
-                    matrix.doc.related(("spec", "bands", b, "escalation", "to"), "part of the loop") for b in looped[1:]
+                    matrix.doc.related(("spec", "bands", b, "escalation", "to"), _("part of the loop"))
+                    for b in looped[1:]
                 ),
             )
 
@@ -1021,9 +1157,12 @@ def body_quorum(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         if quorum > len(members):
             yield unit.finding(
                 path,
-                f"voting body {unit.name} ({unit.title}) has a quorum of {quorum} but only "
-                f"{len(members)} member{'s' if len(members) != 1 else ''}: it can never decide",
-                hint=f"lower the quorum to at most {len(members)}, or add the missing members",
+                (
+                    _("voting body {body} has a quorum of {quorum} but only {count} member: it can never decide")
+                    if len(members) == 1
+                    else _("voting body {body} has a quorum of {quorum} but only {count} members: it can never decide")
+                ).format(body=entity_words(unit), quorum=quorum, count=len(members)),
+                hint=_("lower the quorum to at most {count}, or add the missing members").format(count=len(members)),
                 identity=("quorum above members",),
             )
             continue
@@ -1033,18 +1172,28 @@ def body_quorum(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         for index, raw in enumerate(members):
             key = unit.target(("spec", "voting", "members", index))
             if key is None or key not in holders:
-                vacant.append(_label(key) if key else str(raw))
+                vacant.append(_label(model, key) if key else str(raw))
         filled = len(members) - len(vacant)
         if filled < quorum:
             yield unit.finding(
                 path,
-                f"voting body {unit.name} ({unit.title}) cannot decide: only {filled} of its {len(members)} "
-                f"member posts {'is' if filled == 1 else 'are'} filled, below its quorum of {quorum} "
-                f"(vacant: {_names(vacant)})",
-                hint="fill the vacant member posts, or lower the quorum",
+                (
+                    _(
+                        "voting body {body} cannot decide: only {filled} of its {count} member posts is filled, "
+                        "below its quorum of {quorum} (vacant: {vacant})"
+                    )
+                    if filled == 1
+                    else _(
+                        "voting body {body} cannot decide: only {filled} of its {count} member posts are filled, "
+                        "below its quorum of {quorum} (vacant: {vacant})"
+                    )
+                ).format(
+                    body=entity_words(unit), filled=filled, count=len(members), quorum=quorum, vacant=listed(vacant)
+                ),
+                hint=_("fill the vacant member posts, or lower the quorum"),
                 identity=("members filled below quorum",),
                 related=tuple(
-                    unit.doc.related(("spec", "voting", "members", index), "vacant member post")
+                    unit.doc.related(("spec", "voting", "members", index), _("vacant member post"))
                     for index in range(len(members))
                     if (unit.target(("spec", "voting", "members", index)) or "") not in holders
                 ),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.i18n import N_, _
 from opsgov.load.documents import Path
-from opsgov.model.entities import Model
+from opsgov.model.entities import Model, entity_words
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
@@ -26,6 +27,10 @@ def rating(direction: str, green: float, yellow: float, value: float) -> str:
     if direction == HIGHER:
         return "green" if value >= green else "yellow" if value >= yellow else "red"
     return "green" if value <= green else "yellow" if value <= yellow else "red"
+
+
+_LIGHTS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red")}
+_LABELS = {"target": N_("target"), "green threshold": N_("green threshold"), "yellow threshold": N_("yellow threshold")}
 
 
 @rule(
@@ -71,9 +76,17 @@ def kpi_thresholds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                 need = ">=" if direction == HIGHER else "<="
                 yield kpi.finding(
                     ("spec", "thresholds"),
-                    f"KPI {kpi.name} is {direction}, so green must be {need} yellow, "
-                    f"but green is {_number(green)} and yellow {_number(yellow)}",
-                    hint="swap green and yellow, or correct the direction",
+                    _(
+                        "KPI {kpi} is {direction}, so green must be {need} yellow, but green is {green} "
+                        "and yellow {yellow}"
+                    ).format(
+                        kpi=entity_words(kpi),
+                        direction=direction,
+                        need=need,
+                        green=_number(green),
+                        yellow=_number(yellow),
+                    ),
+                    hint=_("swap green and yellow, or correct the direction"),
                     identity=(direction, f"green {_number(green)}", f"yellow {_number(yellow)}"),
                 )
         if spec.get("unit") == "percent":
@@ -85,8 +98,10 @@ def kpi_thresholds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                 if value is not None and not 0 <= value <= 100:
                     yield kpi.finding(
                         path,
-                        f"the {label} of KPI {kpi.name} is {_number(value)}, outside 0..100 for a percent",
-                        hint="write percentages as 0..100 (98 for 98%), or choose another unit such as ratio",
+                        _("the {label} of KPI {kpi} is {value}, outside 0..100 for a percent").format(
+                            label=_(_LABELS[label]), kpi=entity_words(kpi), value=_number(value)
+                        ),
+                        hint=_("write percentages as 0..100 (98 for 98%), or choose another unit such as ratio"),
                         identity=(label, _number(value)),
                     )
 
@@ -131,9 +146,19 @@ def kpi_target_not_green(model: Model, options: Mapping[str, Any]) -> Iterator[F
             need = ">=" if direction == HIGHER else "<="
             yield kpi.finding(
                 ("spec", "target"),
-                f"the target {_number(target)} of KPI {kpi.name} would be rated {light} "
-                f"({direction}: green needs {need} {_number(green)})",
-                hint=f"set the green threshold to the target ({_number(target)}), or correct the target",
+                _(
+                    "the target {target} of KPI {kpi} would be rated {light} ({direction}: green needs {need} {green})"
+                ).format(
+                    target=_number(target),
+                    kpi=entity_words(kpi),
+                    light=_(_LIGHTS[light]),
+                    direction=direction,
+                    need=need,
+                    green=_number(green),
+                ),
+                hint=_("set the green threshold to the target ({target}), or correct the target").format(
+                    target=_number(target)
+                ),
                 identity=(direction, f"target {_number(target)}", f"green {_number(green)}", light),
             )
 
@@ -159,8 +184,8 @@ def kpi_unlinked(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             continue
         yield kpi.finding(
             ("metadata", "name"),
-            f"KPI {kpi.name} ({kpi.title}) measures nothing and no process lists it",
-            hint="add spec.measures (a Process, Responsibility or Unit), or list it in a process's kpis",
+            _("KPI {kpi} measures nothing and no process lists it").format(kpi=entity_words(kpi)),
+            hint=_("add spec.measures (a Process, Responsibility or Unit), or list it in a process's kpis"),
             identity=(),
         )
 

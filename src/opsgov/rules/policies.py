@@ -8,7 +8,7 @@ from typing import Any
 from opsgov.i18n import _
 from opsgov.model.dates import parse_date
 from opsgov.model.delegation import Authority, Grant
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Model, entity_words, key_words, kind_words
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -45,7 +45,7 @@ def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[st
         for owner, _path in structure.owners.get(target.key, ()):
             if member(owner):
                 how = _("owns it") if owner == approver else _("is a post inside {owner}, which owns it")
-                reasons.append((how.format(owner=owner), owner))
+                reasons.append((how.format(owner=key_words(model, owner)), owner))
     elif target.kind == "ApprovalMatrix":
         for ref in target.refs.values():
             if ref.edge in ("approver", "requester") and member(ref.target):
@@ -56,12 +56,12 @@ def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[st
                     how = (
                         _("sits in {unit}, an approver in it") if approving else _("sits in {unit}, a requester in it")
                     )
-                reasons.append((how.format(unit=ref.target), ref.target))
+                reasons.append((how.format(unit=key_words(model, ref.target)), ref.target))
     elif target.kind == "Process":
         for ref in target.refs.values():
             if ref.edge == "owner" and member(ref.target):
                 how = _("owns it") if ref.target == approver else _("is a post inside {owner}, which owns it")
-                reasons.append((how.format(owner=ref.target), ref.target))
+                reasons.append((how.format(owner=key_words(model, ref.target)), ref.target))
             elif ref.edge == "responsible" and ref.target == approver:
                 reasons.append((_("is responsible for one of its steps"), ref.target))
     return list(dict.fromkeys(reasons))
@@ -135,9 +135,15 @@ def waiver_too_long(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
         if days > limit:
             yield waiver.finding(
                 ("spec", "expires"),
-                f"waiver {waiver.name} for {waiver.spec.get('rule')} expires on {expires.isoformat()}, "
-                f"{days} days after {model.as_of.isoformat()}: more than {limit}",
-                hint="grant the exception for a shorter time and renew it if it is still needed",
+                _("waiver {waiver} for {rule} expires on {day}, {days} days after {today}: more than {limit}").format(
+                    waiver=entity_words(waiver),
+                    rule=waiver.spec.get("rule"),
+                    day=expires.isoformat(),
+                    days=days,
+                    today=model.as_of.isoformat(),
+                    limit=limit,
+                ),
+                hint=_("grant the exception for a shorter time and renew it if it is still needed"),
                 identity=(expires.isoformat(),),
             )
 
@@ -197,7 +203,7 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
         approver = waiver.target(("spec", "approvedBy"))
         if approver is None:
             continue
-        who = approver.partition("/")[2]
+        who = model.words(approver)
         for index in range(len(waiver.spec.get("targets") or ())):
             target = model.get(waiver.target(("spec", "targets", index)))
             if target is None:
@@ -214,10 +220,10 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
                 yield waiver.finding(
                     ("spec", "approvedBy"),
                     message.format(
-                        waiver=waiver.name,
+                        waiver=entity_words(waiver),
                         who=who,
-                        kind=target.kind,
-                        target=target.key,
+                        kind=kind_words(target.kind),
+                        target=key_words(model, target.key),
                         why=_("; ").join(how for how, _place in reasons),
                     ),
                     hint=hint,
@@ -229,9 +235,9 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
             if delegated is None:
                 continue
             chain, reasons = delegated
-            party = chain[-1].source.partition("/")[2]
+            party = model.words(chain[-1].source)
             why = (
-                _("{party} is the very {kind} it waives").format(party=party, kind=target.kind)
+                _("{party} is the very {kind} it waives").format(party=party, kind=kind_words(target.kind))
                 if reasons[0][0] == _ITSELF
                 else f"{party} " + _("; ").join(how for how, _place in reasons)
             )
@@ -241,11 +247,11 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
                     "waiver {waiver} is approved by {who}, the delegate of {party} through {delegation}, "
                     "a party to what it waives ({target}): {why}"
                 ).format(
-                    waiver=waiver.name,
+                    waiver=entity_words(waiver),
                     who=who,
                     party=party,
                     delegation=_(" and ").join(g.said() for g in chain),
-                    target=target.key,
+                    target=key_words(model, target.key),
                     why=why,
                 ),
                 hint=_(

@@ -6,40 +6,58 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from opsgov.i18n import _
+from opsgov.i18n import N_, _
 from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Model, entity_words, next_items
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 from opsgov.rules.duties import SHOWN, duty_owners, listed
-from opsgov.suggest import closest
+from opsgov.suggest import closest, did_you_mean
 
 FAMILY = "processes"
 
 
-def _orphaned_because(model: Model, process: Entity) -> str | None:
-    """Why nobody can answer for the process, or None when its owner is a live unit or post."""
+_ORPHANED = {
+    "no owner": N_("it names no owner"),
+    "unresolved": N_("its owner '{owner}' does not resolve to a valid unit or post"),
+    "detached unit": N_("its owner {owner} is a unit detached from the organisation"),
+    "frozen": N_("its owner {owner} is a frozen post (headcount 0)"),
+    "in detached unit": N_("its owner {owner} sits in {unit}, a unit detached from the organisation"),
+    "vacant": N_("its owner {owner} is vacant (no Person holds it)"),
+}
+"""Why a process is orphaned, in the message's words; the identity keeps the English words it always had."""
+
+
+def _orphaned_because(model: Model, process: Entity) -> tuple[str, str] | None:
+    """Why nobody can answer for the process, as (identity, words); None when its owner is a live unit or post."""
     raw = process.spec.get("owner")
     if raw is None:
-        return "it names no owner"
+        return "it names no owner", _(_ORPHANED["no owner"])
     owner_key = process.target(("spec", "owner"))
     if owner_key is None:
-        return f"its owner '{raw}' does not resolve to a valid unit or post"
+        return f"its owner '{raw}' does not resolve to a valid unit or post", _(_ORPHANED["unresolved"]).format(
+            owner=raw
+        )
+    owner = model.words(owner_key)
     structure = structure_of(model)
     detached = structure.root is not None
     if owner_key.startswith("Unit/"):
         if detached and owner_key not in structure.reachable:
-            return f"its owner {owner_key} is a unit detached from the organisation"
+            return f"its owner {owner_key} is a unit detached from the organisation", _(
+                _ORPHANED["detached unit"]
+            ).format(owner=owner)
         return None
-    owner = model.get(owner_key)
-    if owner is not None and owner.spec.get("headcount", 1) == 0:
-        return f"its owner {owner_key} is a frozen post (headcount 0)"
+    entity = model.get(owner_key)
+    if entity is not None and entity.spec.get("headcount", 1) == 0:
+        return f"its owner {owner_key} is a frozen post (headcount 0)", _(_ORPHANED["frozen"]).format(owner=owner)
     unit = structure.unit_of.get(owner_key)
     if detached and unit is not None and unit not in structure.reachable:
-        return f"its owner {owner_key} sits in {unit}, a unit detached from the organisation"
+        return f"its owner {owner_key} sits in {unit}, a unit detached from the organisation", _(
+            _ORPHANED["in detached unit"]
+        ).format(owner=owner, unit=model.words(unit))
     if model.persons_declared and not structure.holders.get(owner_key):
-        return f"its owner {owner_key} is vacant (no Person holds it)"
+        return f"its owner {owner_key} is vacant (no Person holds it)", _(_ORPHANED["vacant"]).format(owner=owner)
     return None
 
 
@@ -80,9 +98,9 @@ def process_orphaned(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
         if reason is not None:
             yield process.finding(
                 ("spec", "owner"),
-                f"process {process.name} ({process.title}) is orphaned: {reason}",
-                hint="make a staffed post, or a unit of the organisation, the owner of the process",
-                identity=(reason,),
+                _("process {process} is orphaned: {reason}").format(process=entity_words(process), reason=reason[1]),
+                hint=_("make a staffed post, or a unit of the organisation, the owner of the process"),
+                identity=(reason[0],),
             )
 
 
@@ -178,8 +196,10 @@ def step_unreachable(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
             if position not in reached and position not in duplicates:
                 yield process.finding(
                     ("spec", "steps", position, "id"),
-                    f"step '{step['id']}' of process {process.name} cannot be reached from the start step '{start_id}'",
-                    hint="add it to the next list of the step that comes before it, or remove it",
+                    _("step '{step}' of process {process} cannot be reached from the start step '{start}'").format(
+                        step=step["id"], process=entity_words(process), start=start_id
+                    ),
+                    hint=_("add it to the next list of the step that comes before it, or remove it"),
                     identity=(step["id"], start_id),
                 )
 
@@ -225,15 +245,17 @@ def step_no_end(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             if position not in ending:
                 yield process.finding(
                     ("spec", "steps", position, "next"),
-                    f"from step '{step['id']}' of process {process.name} no end step can be reached",
-                    hint="give the loop a way out: a next step that leads to a step without next",
+                    _("from step '{step}' of process {process} no end step can be reached").format(
+                        step=step["id"], process=entity_words(process)
+                    ),
+                    hint=_("give the loop a way out: a next step that leads to a step without next"),
                     identity=(step["id"],),
                 )
 
 
 def _did_you_mean(name: str, ids: Mapping[str, int]) -> str:
-    close = closest(name, ids, similar_length=True)
-    return f"; did you mean '{close}'?" if close else ""
+    close = did_you_mean(closest(name, ids, similar_length=True))
+    return _("; {suggestion}").format(suggestion=close) if close else ""
 
 
 @rule("step-unknown", "error", "start or next names no step of the process", family=FAMILY)
@@ -277,17 +299,22 @@ def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         if start is not None and start not in ids:
             yield process.finding(
                 ("spec", "start"),
-                f"start '{start}' names no step of process {process.name}{_did_you_mean(start, ids)}",
-                hint="start must be the id of one of the process's steps",
+                _("start '{start}' names no step of process {process}").format(
+                    start=start, process=entity_words(process)
+                )
+                + _did_you_mean(start, ids),
+                hint=_("start must be the id of one of the process's steps"),
                 identity=("start", str(start)),
             )
         for position in graph.duplicates:
             step_id = graph.steps[position]["id"]
             yield process.finding(
                 ("spec", "steps", position, "id"),
-                f"step id '{step_id}' is used twice in process {process.name}",
-                hint="give every step of a process its own id",
-                related=(process.doc.related(("spec", "steps", ids[step_id], "id"), "first used here"),),
+                _("step id '{step}' is used twice in process {process}").format(
+                    step=step_id, process=entity_words(process)
+                ),
+                hint=_("give every step of a process its own id"),
+                related=(process.doc.related(("spec", "steps", ids[step_id], "id"), _("first used here")),),
                 identity=("duplicate step", step_id),
             )
         for position, step in enumerate(graph.steps):
@@ -296,12 +323,14 @@ def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             for item in next_items(step):
                 if item.step not in ids:
                     path: Path = ("spec", "steps", position, *item.path)
-                    branch = f" (branch when '{item.when}')" if item.when is not None else ""
+                    branch = _(" (branch when '{when}')").format(when=item.when) if item.when is not None else ""
                     yield process.finding(
                         path,
-                        f"next '{item.step}'{branch} of step '{step['id']}' names no step of process {process.name}"
+                        _("next '{next}'{branch} of step '{step}' names no step of process {process}").format(
+                            next=item.step, branch=branch, step=step["id"], process=entity_words(process)
+                        )
                         + _did_you_mean(item.step, ids),
-                        hint="next lists ids of steps of the same process (or {step: id, when: condition})",
+                        hint=_("next lists ids of steps of the same process (or {step: id, when: condition})"),
                         identity=("next", step["id"], item.step),
                     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from opsgov.i18n import _
 from opsgov.load.documents import Path
 from opsgov.model.dates import Window, holding_window
 from opsgov.model.entities import Entity, Model
@@ -40,7 +41,7 @@ def effective_window(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
     documents = [entity for entity in model.out_of_force if entity.window.inverted]
     for entity in documents:
         part = "spec" if entity.kind == "Delegation" else "metadata"
-        yield _inverted(entity, (part, "validFrom"), (part, "validUntil"), entity.window, "the document")
+        yield _inverted(entity, (part, "validFrom"), (part, "validUntil"), entity.window, _("the document"))
     persons = [*model.entities("Person"), *(e for e in model.out_of_force if e.kind == "Person")]
     for person in persons:
         for index, item in enumerate(person.spec.get("holds") or ()):
@@ -52,7 +53,7 @@ def effective_window(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                     ("spec", "holds", index, "from"),
                     ("spec", "holds", index, "until"),
                     window,
-                    f"the holding of {position}",
+                    _("the holding of {post}").format(post=model.words(f"Position/{position}")),
                     (str(position),),
                 )
 
@@ -64,9 +65,13 @@ def _inverted(
     first, last = start[-1], end[-1]
     return entity.finding(
         end,
-        f"{what} is in force on no day: {last} {window.end.isoformat()} is before {first} {window.start.isoformat()}",
-        hint=f"{first} is the first day, {last} the last (both inclusive): swap them or correct the year",
-        related=(entity.doc.related(start, f"{first} here"),),
+        _("{what} is in force on no day: {last} {end} is before {first} {start}").format(
+            what=what, last=last, end=window.end.isoformat(), first=first, start=window.start.isoformat()
+        ),
+        hint=_("{first} is the first day, {last} the last (both inclusive): swap them or correct the year").format(
+            first=first, last=last
+        ),
+        related=(entity.doc.related(start, _("{field} here").format(field=first)),),
         identity=(*identity, window.start.isoformat(), window.end.isoformat()),
     )
 

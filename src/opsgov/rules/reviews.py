@@ -15,7 +15,7 @@ from opsgov.load.documents import Path
 from opsgov.load.schema import KINDS
 from opsgov.model.dates import reviewed_on
 from opsgov.model.delegation import Authority, Grant, approver_items, every_grant
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Model, key_words
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
@@ -89,7 +89,7 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                     yield entity.finding(
                         ("metadata", "name"),
                         _("{entity} has never been reviewed: it must be reviewed every {every} days").format(
-                            entity=entity.key, every=every
+                            entity=key_words(model, entity.key), every=every
                         ),
                         hint=_("review it and record `metadata.reviewed: {{on: YYYY-MM-DD, by: POST}}`").format(),
                         identity=("never reviewed",),
@@ -100,7 +100,11 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                 yield entity.finding(
                     REVIEWED_ON,
                     _("{entity} was last reviewed on {day}, {age} days before {as_of}: more than {every}").format(
-                        entity=entity.key, day=day.isoformat(), age=age, as_of=model.as_of.isoformat(), every=every
+                        entity=key_words(model, entity.key),
+                        day=day.isoformat(),
+                        age=age,
+                        as_of=model.as_of.isoformat(),
+                        every=every,
                     ),
                     hint=_("review it again and update `metadata.reviewed`"),
                     identity=("reviewed", day.isoformat()),
@@ -174,14 +178,14 @@ def review_not_independent(model: Model, options: Mapping[str, Any]) -> Iterator
         reviewer = matrix.target(REVIEWED_BY)
         if reviewer is None:
             continue
-        name = reviewer.partition("/")[2]
+        name = model.words(reviewer)
         hint = _("have the matrix reviewed by a post that does not approve in it (internal audit, a board committee)")
         where = _approves_in(matrix, reviewer)
         if where is not None:
             yield matrix.finding(
                 REVIEWED_BY,
                 _("{matrix} was reviewed by {reviewer}, who approves in it (band {band})").format(
-                    matrix=matrix.key, reviewer=name, band=int(where[2]) + 1
+                    matrix=key_words(model, matrix.key), reviewer=name, band=int(where[2]) + 1
                 ),
                 hint=hint,
                 related=(matrix.doc.related(where, _("{reviewer} approves here").format(reviewer=name)),),
@@ -203,7 +207,7 @@ def review_not_independent(model: Model, options: Mapping[str, Any]) -> Iterator
                 "{matrix} was reviewed by {reviewer} on {day}, "
                 "when it approved in it (band {band}) through {delegation}"
             ).format(
-                matrix=matrix.key,
+                matrix=key_words(model, matrix.key),
                 reviewer=name,
                 day=day.isoformat(),
                 band=delegated.band + 1,

@@ -635,21 +635,28 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
 
     if "head" in wanted:
         for unit in model.units.values():
-            add(unit.target(("spec", "head")), N_("heads {entity}"), unit, unit.doc.related(("spec", "head"), "head"))
+            add(
+                unit.target(("spec", "head")), N_("heads {entity}"), unit, unit.doc.related(("spec", "head"), _("head"))
+            )
     if "approves" in wanted:
         for matrix in model.entities("ApprovalMatrix"):
             for path, ref in matrix.refs.items():
                 if ref.edge == "approver" and ref.target not in holders:
-                    add(ref.target, N_("approves in {entity}"), matrix, matrix.doc.related(path, "approver"))
+                    add(ref.target, N_("approves in {entity}"), matrix, matrix.doc.related(path, _("approver")))
     if "accountable" in wanted or "process-owner" in wanted:
         for process in model.entities("Process"):
             for path, ref in process.refs.items():
                 if ref.target in holders:
                     continue
                 if ref.edge == "accountable" and "accountable" in wanted:
-                    add(ref.target, N_("is accountable in {entity}"), process, process.doc.related(path, "accountable"))
+                    add(
+                        ref.target,
+                        N_("is accountable in {entity}"),
+                        process,
+                        process.doc.related(path, _("accountable")),
+                    )
                 elif ref.edge == "owner" and "process-owner" in wanted:
-                    add(ref.target, N_("owns {entity}"), process, process.doc.related(path, "owner"))
+                    add(ref.target, N_("owns {entity}"), process, process.doc.related(path, _("owner")))
     for position in model.positions.values():
         if position.key in holders:
             continue
@@ -658,7 +665,7 @@ def vacant_key_post(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
         if "owns" in wanted and owned:
             english = f"owns {len(owned)} dut{'y' if len(owned) == 1 else 'ies'}"
             duties = _counted(len(owned), N_("owns {count} duty"), N_("owns {count} duties"))
-            found.insert(0, ((english, duties), position.doc.related(("spec", "owns"), "owns")))
+            found.insert(0, ((english, duties), position.doc.related(("spec", "owns"), _("owns"))))
         if not found:
             continue
         shown = listed(list(dict.fromkeys(words for (_english, words), _where in found)))
@@ -727,21 +734,25 @@ def acting_too_long(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
         if person is None:
             continue
         item: Path = holding.path[:3]
-        post = _name(holding.position)
+        post = model.words(holding.position)
         if window.end is None:
             yield person.finding(
                 item,
-                f"{person.key} is acting {post} with no end ({window.describe()}): "
-                f"an acting appointment should not last more than {limit} days",
-                hint="give the holding an `until`, or appoint the person to the post (drop `acting`)",
+                _(
+                    "person {person} is acting {post} with no end ({window}): an acting appointment should not last "
+                    "more than {limit} days"
+                ).format(person=entity_words(person), post=post, window=window.said(), limit=limit),
+                hint=_("give the holding an `until`, or appoint the person to the post (drop `acting`)"),
                 identity=(holding.position, "no end"),
             )
         elif window.start is not None and (days := (window.end - window.start).days + 1) > limit:
             yield person.finding(
                 (*item, "until"),
-                f"{person.key} is acting {post} for {days} days ({window.describe()}), more than {limit}",
-                hint="end the acting appointment sooner, or appoint the person to the post (drop `acting`)",
-                related=(person.doc.related((*item, "from"), "acting from here"),),
+                _("person {person} is acting {post} for {days} days ({window}), more than {limit}").format(
+                    person=entity_words(person), post=post, days=days, window=window.said(), limit=limit
+                ),
+                hint=_("end the acting appointment sooner, or appoint the person to the post (drop `acting`)"),
+                related=(person.doc.related((*item, "from"), _("acting from here")),),
                 identity=(holding.position, window.describe()),
             )
 
