@@ -89,6 +89,14 @@ def test_a_waiver_naming_no_rule_says_so(repo: Repo) -> None:
     assert messages["Waiver/gone"][1] == "did you mean 'policy/dept-head'?"
 
 
+def test_a_waiver_suggests_rule_ids_as_every_other_place_does(repo: Repo) -> None:
+    """Rule ids share long prefixes: like --select and opsgov.yaml (suggest.RULE_IDS), only a typo is suggested."""
+    report = check_repo(repo(files(waiver(), waiver("gaps", rule="approval-gaps"), waiver("vague", rule="review"))))
+    hints = {f.entity: f.hint for f in only(report, "waiver-unused")}
+    assert hints["Waiver/gaps"] == "did you mean 'approval-gap'?"
+    assert hints["Waiver/vague"] == "`opsgov rules` lists the rule ids"  # not review-overdue: another rule
+
+
 def test_an_impossible_date_is_a_schema_error(repo: Repo) -> None:
     report = check_repo(repo(files(waiver(), waiver("bad-date", target="Unit/company", expires="2026-02-30"))))
     [bad] = only(report, "schema")

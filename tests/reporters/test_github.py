@@ -53,7 +53,9 @@ def test_cli_appends_the_markdown_summary_to_the_step_summary(
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
         monkeypatch.delenv(name, raising=False)
-    result = CliRunner().invoke(main, ["--lang", "en", "check", str(tmp_path), "--format", "github"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "check", str(tmp_path), "--format", "github"], catch_exceptions=False
+    )
     assert result.exit_code == 1
     assert result.stdout.startswith("::error file=ops/units.yaml,line=9,col=32,title=opsgov dangling-ref::")
     written = summary.read_text(encoding="utf-8")

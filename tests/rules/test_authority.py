@@ -392,7 +392,9 @@ def test_escalation_must_go_above_every_approver(repo: Repo) -> None:
         """)
     [finding] = run(repo, m, rule="escalation-invalid")
     assert (finding.line, finding.path) == (9, "$.spec.bands[0].escalation.to")
-    assert "escalates to 财务总监 (finance-director), but it is not above 市场总监 (marketing-director)" in finding.message
+    assert (
+        "escalates to 财务总监 (finance-director), but it is not above 市场总监 (marketing-director)" in finding.message
+    )
     assert [r.line for r in finding.related] == [7]
     assert run(repo, m.replace("to: finance-director", "to: ceo"), rule="escalation-invalid") == []
 

@@ -402,7 +402,8 @@ def test_a_delegate_takes_the_delegators_place_in_a_countersign(repo: Repo) -> N
         (
             "ApprovalMatrix/capex",
             "band 1 of 资本支出 (capex) is countersigned (mode: all), but 财务经理 (finance-manager) signs in place of "
-            "财务总监 (finance-director) through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04): one post signs twice",
+            "财务总监 (finance-director) through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04): "
+            "one post signs twice",
         )
     ]
     to_other = delegation("cfo-leave", spec(to="accountant", extra=", matrices: [capex]"))

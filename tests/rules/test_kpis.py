@@ -51,7 +51,9 @@ def test_percent_outside_0_to_100_is_reported_at_each_value(repo: Repo) -> None:
     findings = only(check_repo(repo({"ops/kpis.yaml": kpi(spec)})), "kpi-thresholds")
     paths = sorted(f.path for f in findings)
     assert "$.spec.thresholds.yellow" in paths
-    assert any("yellow threshold of KPI 订单履约率 (kpi-fulfilment) is 120, outside 0..100" in f.message for f in findings)
+    assert any(
+        "yellow threshold of KPI 订单履约率 (kpi-fulfilment) is 120, outside 0..100" in f.message for f in findings
+    )
     negative = "unit: percent, target: -5"
     [finding] = only(check_repo(repo({"ops/kpis.yaml": kpi(negative)})), "kpi-thresholds")
     assert finding.path == "$.spec.target"

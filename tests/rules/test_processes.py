@@ -119,7 +119,10 @@ def test_unknown_next_suggests_the_closest_step(repo: Repo) -> None:
     report = check_repo(root)
     [finding] = only(report, "step-unknown")
     assert (finding.entity, finding.line, finding.path) == ("Process/review", 8, "$.spec.steps[1].next[0]")
-    assert finding.message == "next 'clsoe' of step 'analyze' names no step of process 月度复盘 (review); did you mean 'close'?"
+    assert (
+        finding.message
+        == "next 'clsoe' of step 'analyze' names no step of process 月度复盘 (review); did you mean 'close'?"
+    )
     # the unknown next is not reported again as a loop without end; close is unreachable
     assert only(report, "step-no-end") == []
     assert len(only(report, "step-unreachable")) == 1
