@@ -13,6 +13,29 @@ The language of a run: `--lang`, else opsgov.yaml `lang`, else the Organization'
 else the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads them); English by
 default. The pipeline sets it for the run in a context variable (`speaking`), so every format
 (text, JSON, SARIF, ...) carries the same translated text and nothing outlives the run.
+
+Findings made before the language is known. The Organization's locale is only known once the
+files are read, so the pipeline (pipeline._read) words each stage in the best language it knows:
+- reading (discover, load; the forked loaders get the language passed in) speaks the language
+  known before reading: --lang, opsgov.yaml, else the environment;
+- the Organization's locale is then taken from the loaded documents (the first valid Organization
+  in force, the one `model.organizations[0]` will be), before the schema and model stages, which
+  speak the run's language from the start;
+- when that locale changes the language, the loader findings are made again in it: only the
+  files that had findings are read again, so a clean repository pays nothing.
+Wording is never deferred: a Finding holds finished text, as every format expects.
+
+Fingerprints never depend on the language (report/fingerprint.py). Most findings name their
+identity explicitly; those identified by their message (schema, loader, policy-invalid, the
+waiver stage's own) take the identity of the same finding worded in English (`in_english`: the
+schema re-words the failing document, the loader re-reads the files with findings, a policy or
+waiver finding words its message twice). Identities that name a reason keep its English words.
+
+What stays English: a Policy's own messages (the organisation's words), libraries' words
+(libyaml's syntax problems, CEL compile errors, a jsonschema message for a keyword opsgov does not
+word itself; opsgov words type, required, additionalProperties, enum, const, pattern, minItems,
+minLength, minimum, uniqueItems and propertyNames), Unicode character names, YAML field names and
+ids. docs/cli.md, "Language", says the same for users.
 """
 
 from __future__ import annotations
