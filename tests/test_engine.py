@@ -42,7 +42,7 @@ def test_a_rule_that_raises_is_an_internal_error_and_exit_status_2(repo: Callabl
 
     result = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
     assert result.exit_code == 2
-    assert "internal-error rule broken-rule failed" in result.output
+    assert "internal-error 规则 broken-rule 失败" in result.output  # the repository speaks zh-CN
     assert "dangling-ref" in result.output
     assert "Traceback" not in result.output
 
@@ -75,7 +75,7 @@ def test_an_internal_error_keeps_its_whole_stack_in_the_json_report_only(repo: C
     assert all(list(f) == V1_KEYS for f in findings if f["rule"] != "internal-error"), "v1 shape elsewhere"
 
     text = CliRunner().invoke(main, ["check", str(root)], catch_exceptions=False)
-    assert "internal-error rule broken-rule failed: KeyError: 'spec' at test_engine.py:" in text.stdout
+    assert "internal-error 规则 broken-rule 失败：KeyError: 'spec' at test_engine.py:" in text.stdout
     assert "Traceback" not in text.output
     assert "in _broken" not in text.output
 

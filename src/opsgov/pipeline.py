@@ -20,7 +20,7 @@ from pathlib import Path as FsPath
 
 from opsgov import collector
 from opsgov.config.settings import ConfigError, Settings
-from opsgov.i18n import ENGLISH, choose, current, speaking
+from opsgov.i18n import ENGLISH, _, choose, current, speaking
 from opsgov.load.discover import discover, load_file
 from opsgov.load.documents import Document
 from opsgov.load.limits import Limits
@@ -41,6 +41,7 @@ from opsgov.suggest import RULE_IDS, closest
 
 
 def internal_error(where: str, error: BaseException) -> Finding:
+    """A stage or rule that raised; `where` is what failed, in the run's language (`_("rule {rule}")`)."""
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     place = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
     return Finding(
@@ -48,10 +49,12 @@ def internal_error(where: str, error: BaseException) -> Finding:
         1,
         1,
         "internal-error",
-        f"{where} failed: {type(error).__name__}: {error}{place}",
+        _("{where} failed: {error}").format(where=where, error=f"{type(error).__name__}: {error}{place}"),
         level="error",
-        hint="this is a bug in opsgov; the other results are still reported; "
-        "`opsgov --traceback` or --format json shows the whole stack",
+        hint=_(
+            "this is a bug in opsgov; the other results are still reported; "
+            "`opsgov --traceback` or --format json shows the whole stack"
+        ),
         trace="".join(traceback.format_exception(error)),
     )
 
@@ -96,7 +99,7 @@ def run_rules(
         try:
             findings.extend(f.replace(rule=rule.id) for f in rule.check(model, options))
         except Exception as error:  # a broken rule must be visible, never silent
-            findings.append(internal_error(f"rule {rule.id}", error))
+            findings.append(internal_error(_("rule {rule}").format(rule=rule.id), error))
     return findings
 
 
@@ -114,7 +117,7 @@ def run_policy_stage(model: Model, settings: Settings, seen: Seen | None = None)
         skip = [rule_id for rule_id, level in settings.levels.items() if level == "off"]
         return run_policies(model, skip=skip, seen=seen)
     except Exception as error:
-        return [internal_error("the policy stage", error)]
+        return [internal_error(_("the policy stage"), error)]
 
 
 def finalize(findings: Iterable[Finding], settings: Settings, rules: Mapping[str, Rule] = REGISTRY) -> list[Finding]:
