@@ -258,7 +258,7 @@ class _FileReader:
                 for index in self.hidden:
                     if index < mark.index and line_column(text, index)[0] == line:
                         self._report_hidden(index)
-            problem = error.problem or _("invalid YAML")  # libyaml's own words are English (docs/i18n.md)
+            problem = error.problem or _("invalid YAML")  # libyaml's own words are English (docs/cli.md, "Language")
             context = f" ({error.context})" if error.context else ""
             hint = self._syntax_hint(line, column)
             related: tuple[Related, ...] = ()

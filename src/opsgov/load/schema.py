@@ -462,7 +462,7 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
     elif keyword == "propertyNames":
         yield _Problem(path, _("{where}: key {key} is not allowed here").format(where=where, key=_describe(instance)))
     else:
-        # Any other validator: the library's own (English) words; docs/i18n.md lists the ones opsgov words itself.
+        # Any other validator: the library's own (English) words; docs/cli.md, "Language", lists those opsgov words.
         yield _Problem(path, f"{where}: {error.message}")
 
 
