@@ -326,19 +326,19 @@ PROCESS = doc(
 @pytest.mark.parametrize(
     ("approver", "target", "why"),
     [
-        ("ceo", "Position/ceo", "waiver w is approved by 总经理 (ceo), the very Position it waives"),
+        ("ceo", "Position/ceo", "waiver w is approved by 总经理 (ceo), the very position it waives"),
         (
             "planner",
             "Responsibility/planning",
-            "计划员 (planner) is a post inside Unit 供应链部 (supply), which owns it",
+            "计划员 (planner) is a post inside unit 供应链部 (supply), which owns it",
         ),
         ("supply-director", "ApprovalMatrix/plan", "供应链总监 (supply-director) is an approver in it"),
         (
             "sales-director",
             "ApprovalMatrix/plan",
-            "销售总监 (sales-director) sits in Unit 销售部 (sales), a requester in it",
+            "销售总监 (sales-director) sits in unit 销售部 (sales), a requester in it",
         ),
-        ("planner", "Process/p", "计划员 (planner) is a post inside Unit 供应链部 (supply), which owns it"),
+        ("planner", "Process/p", "计划员 (planner) is a post inside unit 供应链部 (supply), which owns it"),
         ("sales-director", "Process/p", "销售总监 (sales-director) is responsible for one of its steps"),
     ],
 )

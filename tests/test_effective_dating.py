@@ -116,7 +116,7 @@ def test_overlapping_versions_are_a_duplicate_name_naming_the_shared_days(repo: 
     [finding] = only(report, "duplicate-name")
     assert where(finding) == ("ops/units.yaml", line_of(root, "ops/units.yaml", "validFrom"), "Unit/sales")
     assert finding.message == (
-        "Unit sales is defined twice for the same days: both versions are in force "
+        "unit sales is defined twice for the same days: both versions are in force "
         "from 2027-01-01 to 2027-01-31 (first in ops/units.yaml:3)"
     )
     assert [r.line for r in finding.related] == [3]
@@ -131,7 +131,7 @@ def test_an_undated_duplicate_keeps_its_v1_message(repo: Repo) -> None:
         {"ops/units.yaml": docs(doc("Unit", "sales", "{parent: company}"), doc("Unit", "sales", "{parent: company}"))}
     )
     [finding] = only(check_repo(root), "duplicate-name")
-    assert finding.message == "Unit sales is defined twice (first in ops/units.yaml:3)"
+    assert finding.message == "unit sales is defined twice (first in ops/units.yaml:3)"
     assert finding.hint == "rename one of them; names are unique per kind"
 
 

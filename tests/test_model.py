@@ -65,7 +65,7 @@ def test_dangling_ref_says_when_the_name_is_of_another_kind(repo: Callable[..., 
     root = repo({"ops/a.yaml": doc("Position", "clerk", "{unit: company, reportsTo: company}")})
     [finding] = reading(root).findings
     assert finding.message == "reportsTo 'company' names no Position; company is a Unit, which reportsTo cannot name"
-    assert finding.hint == "name a Position here, such as ceo, the head of Unit 总公司 (company)"
+    assert finding.hint == "name a Position here, such as ceo, the head of unit 总公司 (company)"
 
 
 def test_kind_slash_name_of_a_unit_where_a_post_is_wanted_suggests_its_head(repo: Callable[..., Path]) -> None:
@@ -74,7 +74,7 @@ def test_kind_slash_name_of_a_unit_where_a_post_is_wanted_suggests_its_head(repo
     )
     [finding] = reading(root).findings
     assert finding.message == "dottedLines 'Unit/company' names a Unit, but only a Position is allowed here"
-    assert finding.hint == "name a Position here, such as ceo, the head of Unit 总公司 (company)"
+    assert finding.hint == "name a Position here, such as ceo, the head of unit 总公司 (company)"
 
 
 def test_dangling_ref_names_nested_fields_in_full(repo: Callable[..., Path]) -> None:
@@ -135,7 +135,7 @@ def test_ambiguous_ref_and_its_kind_slash_name_fix(repo: Callable[..., Path]) ->
     report = reading(root)
     [finding] = report.findings
     assert (finding.rule, finding.line, finding.column, finding.entity) == ("ambiguous-ref", 14, 15, "KPI/vague")
-    assert finding.message == "owner 'finance' could be Unit 财务部 (finance) or Position 财务 (finance)"
+    assert finding.message == "owner 'finance' could be unit 财务部 (finance) or position 财务 (finance)"
     assert finding.hint == "write Unit/finance or Position/finance to say which"
     assert report.model is not None
     assert report.model.get("KPI/clear") is not None

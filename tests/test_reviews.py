@@ -56,7 +56,7 @@ def test_review_overdue_counts_days_before_the_as_of_date(repo: Repo) -> None:
             "ops/matrices.yaml",
             12,
             "ApprovalMatrix/refunds",
-            "ApprovalMatrix refunds was last reviewed on 2025-11-22, 366 days before 2026-11-23: more than 365",
+            "approval matrix refunds was last reviewed on 2025-11-22, 366 days before 2026-11-23: more than 365",
         )
     ]
     assert findings[0].level == "warning"
@@ -86,19 +86,19 @@ def test_review_overdue_options_every_kinds_required(repo: Repo) -> None:
             "ops/matrices.yaml",
             3,
             "ApprovalMatrix/payments",
-            "ApprovalMatrix payments was last reviewed on 2026-06-30, 146 days before 2026-11-23: more than 90",
+            "approval matrix payments was last reviewed on 2026-06-30, 146 days before 2026-11-23: more than 90",
         ),
         (
             "ops/matrices.yaml",
             12,
             "ApprovalMatrix/travel",
-            "ApprovalMatrix travel has never been reviewed: it must be reviewed every 90 days",
+            "approval matrix travel has never been reviewed: it must be reviewed every 90 days",
         ),
         (
             "ops/process.yaml",
             3,
             "Process/closing",
-            "Process closing has never been reviewed: it must be reviewed every 90 days",
+            "process closing has never been reviewed: it must be reviewed every 90 days",
         ),
     ]
     assert findings[1].hint == "review it and record `metadata.reviewed: {on: YYYY-MM-DD, by: POST}`"
@@ -129,7 +129,7 @@ def test_review_not_independent_names_the_band_the_reviewer_approves_in(repo: Re
         "ops/matrices.yaml",
         12,
         "ApprovalMatrix/refunds",
-        "ApprovalMatrix refunds was reviewed by 总经理 (ceo), who approves in it (band 2)",
+        "approval matrix refunds was reviewed by 总经理 (ceo), who approves in it (band 2)",
     )
     assert finding.path == "$.metadata.reviewed.by"
     assert [(r.line, r.message) for r in finding.related] == [(17, "总经理 (ceo) approves here")]

@@ -265,13 +265,34 @@ KIND_WORDS = {
 
 
 def kind_words(kind: str) -> str:
-    """A kind in the run's language (an unknown kind as written)."""
+    """A kind as a message names the kind itself ("names no Position"): the YAML's word in English, the
+    domain's in Chinese; an unknown kind as written."""
     return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
+PROSE_WORDS = {
+    "Organization": N_("organization"),
+    "Unit": N_("unit"),
+    "Position": N_("position"),
+    "Person": N_("person"),
+    "Responsibility": N_("responsibility"),
+    "Process": N_("process"),
+    "ApprovalMatrix": N_("approval matrix"),
+    "KPI": N_("KPI"),
+    "Policy": N_("policy"),
+    "Waiver": N_("waiver"),
+    "Delegation": N_("delegation"),
+}
+"""The kinds as a sentence names an entity of them ("unit 财务部 (finance)", as every rule words it)."""
+
+
+def prose_kind(kind: str) -> str:
+    return _(PROSE_WORDS[kind]) if kind in PROSE_WORDS else kind
+
+
 def key_words(model: Model, key: str) -> str:
-    """`Kind/name` as a message names it when the kind matters: `岗位 总经理 (ceo)`, `Position 总经理 (ceo)`."""
-    return _("{kind} {entity}").format(kind=kind_words(key.partition("/")[0]), entity=model.words(key))
+    """`Kind/name` as a sentence names it when the kind matters: `unit 财务部 (finance)`, `单位 财务部 (finance)`."""
+    return _("{kind} {entity}").format(kind=prose_kind(key.partition("/")[0]), entity=model.words(key))
 
 
 def _kinds_words(kinds: Sequence[str]) -> str:
@@ -481,7 +502,7 @@ def _duplicate(first: Entity, entity: Entity) -> Finding:
     shared = _overlap(first.window, entity.window)
     assert shared is not None
     where = f"{first.doc.file}:{first.doc.where(('metadata', 'name'))[0]}"
-    kind, name = kind_words(entity.kind), entity_words(entity)
+    kind, name = prose_kind(entity.kind), entity_words(entity)
     if not (first.window.dated or entity.window.dated):
         message = _("{kind} {name} is defined twice (first in {where})").format(kind=kind, name=name, where=where)
         hint = _("rename one of them; names are unique per kind")

@@ -21,7 +21,7 @@ from opsgov.load.documents import Path
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval, Measure, band_interval, coverage, money
 from opsgov.model.delegation import Approval, Authority, approver_items, band_stands
-from opsgov.model.entities import Entity, Holding, Model, entity_words, next_items
+from opsgov.model.entities import Entity, Holding, Model, entity_words, key_words, next_items
 from opsgov.model.structure import Structure, first_cycle, strong_components, structure_of
 from opsgov.report.finding import Finding, Related
 from opsgov.rules.base import Rule, rule
@@ -35,10 +35,8 @@ _BOUNDS_HINT = N_(
 
 
 def _label(model: Model, key: str) -> str:
-    """A post by its title and id (entity_words); a unit (a body) says it is one."""
-    if key.startswith("Unit/"):
-        return _("unit {unit}").format(unit=model.words(key))
-    return model.words(key)
+    """A post by its title and id (entity_words); a unit (a body) says it is one (key_words)."""
+    return key_words(model, key) if key.startswith("Unit/") else model.words(key)
 
 
 def _interval(interval: Interval, measure: Measure) -> str:

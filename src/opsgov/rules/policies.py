@@ -8,7 +8,7 @@ from typing import Any
 from opsgov.i18n import _
 from opsgov.model.dates import parse_date
 from opsgov.model.delegation import Authority, Grant
-from opsgov.model.entities import Entity, Model, entity_words, key_words, kind_words
+from opsgov.model.entities import Entity, Model, entity_words, key_words, prose_kind
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -222,7 +222,7 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
                     message.format(
                         waiver=entity_words(waiver),
                         who=who,
-                        kind=kind_words(target.kind),
+                        kind=prose_kind(target.kind),
                         target=key_words(model, target.key),
                         why=_("; ").join(how for how, _place in reasons),
                     ),
@@ -237,7 +237,7 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
             chain, reasons = delegated
             party = model.words(chain[-1].source)
             why = (
-                _("{party} is the very {kind} it waives").format(party=party, kind=kind_words(target.kind))
+                _("{party} is the very {kind} it waives").format(party=party, kind=prose_kind(target.kind))
                 if reasons[0][0] == _ITSELF
                 else f"{party} " + _("; ").join(how for how, _place in reasons)
             )
