@@ -243,8 +243,8 @@ def test_body_quorum_counts_acting_holders_and_not_former_ones(repo: Repo) -> No
             "ops/board.yaml",
             4,
             "Unit/board",
-            "voting body board (board) cannot decide: only 2 of its 3 member posts are filled, below its quorum of 3 "
-            "(vacant: sales-director)",
+            "voting body board cannot decide: only 2 of its 3 member posts are filled, below its quorum of 3 "
+            "(vacant: 销售总监 (sales-director))",
         )
     ]
     files["ops/board.yaml"] = board(members, 2)  # wang and zhao (acting) make the quorum
@@ -272,8 +272,8 @@ def test_body_quorum_lost_on_a_later_change_date_is_reported_with_it(repo: Repo)
         "2027-01-01",
     )
     assert finding.message == (
-        "voting body board (board) cannot decide: only 1 of its 3 member posts is filled, below its quorum of 2 "
-        "(vacant: supply-director and sales-director)"
+        "voting body board cannot decide: only 1 of its 3 member posts is filled, below its quorum of 2 "
+        "(vacant: 供应链总监 (supply-director) and 销售总监 (sales-director))"
     )
 
 
@@ -366,9 +366,14 @@ def leave(name: str, source: str, to: str, window: str = "validFrom: 2026-11-16,
 @pytest.mark.parametrize(
     ("source", "delegate", "target", "why"),
     [
-        ("supply-director", "planner", "ApprovalMatrix/plan", "supply-director is an approver in it"),
-        ("sales-director", "ceo", "Process/p", "sales-director is responsible for one of its steps"),
-        ("supply-director", "planner", "Position/supply-director", "supply-director is the very Position it waives"),
+        ("supply-director", "planner", "ApprovalMatrix/plan", "供应链总监 (supply-director) is an approver in it"),
+        ("sales-director", "ceo", "Process/p", "销售总监 (sales-director) is responsible for one of its steps"),
+        (
+            "supply-director",
+            "planner",
+            "Position/supply-director",
+            "供应链总监 (supply-director) is the very position it waives",
+        ),
     ],
 )
 def test_a_waiver_approved_by_the_delegate_of_a_party_is_self_approved(
@@ -384,13 +389,20 @@ def test_a_waiver_approved_by_the_delegate_of_a_party_is_self_approved(
     }
     (finding,) = only(check_repo(repo(files)), "waiver-self-approved")
     assert (finding.file, finding.line, finding.entity) == ("ops/w.yaml", 4, "Waiver/w")
+    words = {"planner": "计划员 (planner)", "ceo": "总经理 (ceo)", "supply-director": "供应链总监 (supply-director)"}
+    waived = {
+        "ApprovalMatrix/plan": "approval matrix plan",
+        "Process/p": "process p",
+        "Position/supply-director": "position 供应链总监 (supply-director)",
+    }
     assert finding.message == (
-        f"waiver w is approved by {delegate}, the delegate of {source} through Delegation/dir-leave "
-        f"(from 2026-11-16 to 2026-12-04), a party to what it waives ({target}): {why}"
+        f"waiver w is approved by {words[delegate]}, the delegate of {words.get(source, '销售总监 (sales-director)')} "
+        f"through Delegation/dir-leave (from 2026-11-16 to 2026-12-04), a party to what it waives ({waived[target]}): "
+        f"{why}"
     )
     assert [(r.file, r.line, r.message) for r in finding.related] == [
         ("ops/w.yaml", 4, "the waived target"),
-        ("ops/leave.yaml", 4, f"{delegate} is the delegate here"),
+        ("ops/leave.yaml", 4, f"{words[delegate]} is the delegate here"),
     ]
 
 

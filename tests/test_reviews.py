@@ -198,7 +198,7 @@ def test_review_not_independent_when_the_reviewer_held_a_delegation_on_the_revie
         "ops/matrices.yaml",
         3,
         "ApprovalMatrix/payments",
-        "ApprovalMatrix/payments was reviewed by chief-auditor on 2026-06-30, when it approved in it (band 1) "
+        "approval matrix payments was reviewed by chief-auditor on 2026-06-30, when it approved in it (band 1) "
         "through Delegation/june-leave (from 2026-06-20 to 2026-07-05)",
     )
     assert finding.path == "$.metadata.reviewed.by"
@@ -230,7 +230,7 @@ def test_review_not_independent_through_a_delegation_for_every_matrix(repo: Repo
     root = repo({"ops/delegations.yaml": uncapped})
     [finding] = only(check_repo(root, as_of=AS_OF), "review-not-independent")
     assert finding.message == (
-        "ApprovalMatrix/payments was reviewed by chief-auditor on 2026-06-30, when it approved in it (band 2) "
+        "approval matrix payments was reviewed by chief-auditor on 2026-06-30, when it approved in it (band 2) "
         "through Delegation/capped (from 2026-06-01 to 2026-06-30)"
     )
 
@@ -247,7 +247,7 @@ def test_review_not_independent_speaks_chinese_with_the_window_in_chinese(repo: 
     )
     [finding] = only(check_repo(root, as_of=AS_OF, lang="zh_CN"), "review-not-independent")
     assert finding.message == (
-        "ApprovalMatrix/payments 于 2026-06-30 由 chief-auditor 复核，而当时 chief-auditor 经由 "
+        "审批矩阵 payments 于 2026-06-30 由 chief-auditor 复核，而当时 chief-auditor 经由 "
         "Delegation/june-leave（2026-06-20 至 2026-07-05） 在其中审批（第 1 档）"
     )
     assert finding.related[0].message == "chief-auditor 在此为受托岗位"

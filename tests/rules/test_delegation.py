@@ -470,8 +470,8 @@ def test_self_approval_of_a_person_whose_other_post_approves_through_a_delegatio
             approver_line,
             org[approver_line - 1].index("finance-director]") + 1,
             "ApprovalMatrix/payments",
-            "Person/zhang can approve their own requests in payments: they hold accountant (a requester) and "
-            "deputy (an approver of band 2 through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04))",
+            "zhang can approve their own requests in 付款审批 (payments): they hold 会计 (accountant) (a requester) "
+            "and 副总监 (deputy) (an approver of band 2 through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04))",
         )
     ]
     assert [(r.file, r.message) for r in found[0].related] == [
@@ -511,8 +511,8 @@ def test_step_approval_sod_of_a_person_whose_other_post_approves_through_a_deleg
             "ops/delegations.yaml",
             17,  # the draft step's responsible (DEPUTY, the Person, then the Process)
             "Process/pay",
-            "Person/zhang prepares a request they can approve: step 'draft' leads into approval step 'approve'; "
-            "they hold accountant and deputy, which approves, through Delegation/cfo-leave "
-            "(from 2026-11-16 to 2026-12-04), band 2 of payments",
+            "zhang prepares a request they can approve: step 'draft' leads into approval step 'approve'; "
+            "they hold 会计 (accountant) and 副总监 (deputy), which approves, through Delegation/cfo-leave "
+            "(from 2026-11-16 to 2026-12-04), band 2 of 付款审批 (payments)",
         )
     ]
