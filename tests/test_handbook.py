@@ -129,13 +129,13 @@ def test_a_posts_manager_and_dotted_line_managers_are_listed(site: Path, tmp_pat
     assert run("handbook", str(EXAMPLE), "-o", str(tmp_path), "--as-of", DAY, "--format", "md").exit_code == 0
     md = (tmp_path / "units" / "north-center.md").read_text(encoding="utf-8")
     assert "| 汇报上级 | 虚线汇报 |" in md
-    assert "| [运营副总监](../units/ops-center.md) | [市场总监](../units/marketing.md), [供应链总监]" in md
+    assert "| [运营副总监](../units/ops-center.md) | [市场总监](../units/marketing.md)、[供应链总监]" in md
 
 
 def test_process_page_has_diagram_and_raci(site: Path) -> None:
     page = (site / "processes" / "marketing-activity-approval.html").read_text(encoding="utf-8")
     assert '<img src="marketing-activity-approval.svg"' in page
-    assert "<h2>RACI</h2>" in page
+    assert "<h2>RACI 责任矩阵</h2>" in page
     assert '<td><span class="role role-R" title="负责：执行">R</span>/<span class="role role-A"' in page
     assert '<th colspan="5" class="group">营销活动审批流程</th>' in page and '<ul class="legend">' in page
 
@@ -149,7 +149,7 @@ def test_approvals_kpis_and_findings_pages(site: Path, tmp_path: Path) -> None:
     plain_cells = re.findall(r"<td>([^<]*)</td>", kpis)
     assert not [c for c in plain_cells if re.search(r"hours|percent|count|is-better|ly$", c)]
     unit_page = (site / "units" / "company.html").read_text(encoding="utf-8")
-    assert "<small>公司 · company</small>" in unit_page
+    assert '<small>公司 · <span translate="no">company</span></small>' in unit_page
     assert "没有发现问题。" in (site / "findings.html").read_text(encoding="utf-8")  # the example is clean
     out = tmp_path / "tiny"
     assert run("handbook", str(write_repo(tmp_path / "repo", TINY)), "-o", str(out)).exit_code == 0
@@ -277,7 +277,7 @@ def test_two_organizations_keep_the_first_locale(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "repo", {**TINY, "ops/z-other.yaml": second})
     assert run("handbook", str(root), "-o", str(out)).exit_code == 0
     unit_page = (out / "units" / "finance.html").read_text(encoding="utf-8")
-    assert "<small>部门 · finance</small>" in unit_page and "负责人" in unit_page
+    assert '<small>部门 · <span translate="no">finance</span></small>' in unit_page and "负责人" in unit_page
     chart = run("render", "orgchart", str(root), "--format", "dot").output
     assert "部门 · finance" in chart and "[冻结]" in chart and "frozen" not in chart
 
@@ -352,7 +352,7 @@ def test_breadcrumbs_and_source_links(site: Path) -> None:
         "运营管理中心",
         "华北区域运营中心",
     ]
-    source = re.search(r'源文件: <a href="([^"]+)">ops/units/north-center\.yaml:(\d+)</a>', page)
+    source = re.search(r'源文件: <a href="([^"]+)" translate="no">ops/units/north-center\.yaml:(\d+)</a>', page)
     assert source is not None
     target = (site / "units" / source.group(1)).resolve()
     assert target == (EXAMPLE / "ops/units/north-center.yaml").resolve()
@@ -366,7 +366,7 @@ def test_source_url_template_from_opsgov_yaml(tmp_path: Path) -> None:
     out = tmp_path / "hb"
     assert run("handbook", str(root), "-o", str(out)).exit_code == 0
     page = (out / "units" / "finance.html").read_text(encoding="utf-8")
-    assert '<a href="https://github.com/o/r/blob/main/ops/tiny.yaml#L1">ops/tiny.yaml:1</a>' in page
+    assert '<a href="https://github.com/o/r/blob/main/ops/tiny.yaml#L1" translate="no">ops/tiny.yaml:1</a>' in page
     assert '<a href="https://github.com/o/r/blob/main/ops/tiny.yaml#L11">ops/tiny.yaml:11</a>' in page  # the cfo post
     (root / "opsgov.yaml").write_text("sourceUrl: github.com/o/r\n", encoding="utf-8")
     result = run("handbook", str(root), "-o", str(out))
@@ -386,7 +386,8 @@ def test_unit_pages_show_findings_about_the_unit_its_posts_and_its_duties(tmp_pa
     assert run("handbook", str(write_repo(tmp_path / "repo", {**TINY, **shared})), "-o", str(out)).exit_code == 0
 
     def rules(unit: str) -> list[str]:
-        return re.findall(r"<td><code>([a-z-]+)</code></td>", (out / "units" / f"{unit}.html").read_text("utf-8"))
+        page = (out / "units" / f"{unit}.html").read_text("utf-8")
+        return re.findall(r'<td><code translate="no">([a-z-]+)</code></td>', page)
 
     assert rules("x") == ["duty-overlap"] and rules("y") == ["duty-overlap"]  # an overlap shows on every owner
     assert "职责 审计 (audit) 由 X部 (x) 和 Y部 (y) 承担，且互不包含" in (out / "units" / "y.html").read_text("utf-8")
@@ -394,7 +395,10 @@ def test_unit_pages_show_findings_about_the_unit_its_posts_and_its_duties(tmp_pa
     assert rules("finance") == []
     findings = (out / "findings.html").read_text(encoding="utf-8")
     assert "<th>级别</th><th>规则</th><th>对象</th><th>说明</th><th>建议</th><th>位置</th>" in findings
-    duty = '<td>错误</td><td><code>duty-overlap</code></td><td><a href="units/x.html#duty-audit">审计</a></td>'
+    duty = (
+        '<td>错误</td><td><code translate="no">duty-overlap</code></td>'
+        '<td><a href="units/x.html#duty-audit">审计</a></td>'
+    )
     assert duty in findings  # the duty's section on its first owner's page
     assert 'id="duty-audit"' in (out / "units" / "x.html").read_text("utf-8")
     assert '<td><a href="units/ops.html#coo">运营总监</a></td>' in findings

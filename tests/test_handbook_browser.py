@@ -6,6 +6,9 @@ and what must never happen: a request that leaves the file system.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +19,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from opsgov import i18n
 from opsgov.cli import main
+from opsgov.config.settings import Settings
+from opsgov.pipeline import check
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
 CHROMIUM = shutil.which("chromium")
@@ -208,4 +214,159 @@ def test_the_approvals_page_marks_a_scheduled_delegation(dated_sites: dict[str, 
     page = watched.open(dated_sites["2027-02-10"] / "approvals.html")
     row = page.locator("tr#delegation-finance-director-leave")
     assert row.get_attribute("class") is None and row.locator("td").nth(1).inner_text() == "生效中"
+
+
+# --- Every word in the page's language ------------------------------------------------------------
+
+VISIBLE_TEXT = """skip => {
+  // What a reader sees: the title, every rendered text node (the chart's nodes too), and the words
+  // shown in attributes. Text inside translate="no" is an identifier (a unit's name, a rule id, a
+  // file:line), never a word of a language; `skip` leaves out more (the findings' own messages).
+  const out = [document.title];
+  const left = '[translate="no"], script, style, noscript' + (skip ? ", " + skip : "");
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest(left)) continue;
+    if (parent.checkVisibility && !parent.checkVisibility()) continue;
+    out.push(node.textContent);
+  }
+  for (const el of document.querySelectorAll("[placeholder], [aria-label], [title], img[alt]")) {
+    if (el.closest(left)) continue;
+    for (const name of ["placeholder", "aria-label", "title", "alt"]) {
+      if (el.getAttribute(name)) out.push(el.getAttribute(name));
+    }
+  }
+  return out.join("\\n");
+}"""
+ENGLISH_WORD = re.compile(r"(?<![\w./:#@-])[A-Za-z][A-Za-z']+(?![\w./:#@-])")
+"""A free-standing English word: not part of an id (ops-center), a path, a YAML key (spec.head) or a URL."""
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+BROKEN = EXAMPLE / "examples" / "broken"
+BROKEN_PAGES = ("findings.html", "index.html", "units/company.html", "processes/proc-campaign.html")
+"""Pages of examples/broken with findings (some waived, with tickets): the findings tables' words."""
+CHARTED = ("index.html", "ops-center.html", "company.html")
+"""Pages read once their interactive chart is drawn (one script draws it on every page; waiting costs seconds)."""
+FINDING_TEXT = "td.message, td.hint"
+"""A finding's own message and hint: its rule family's messages, which tests/test_i18n.py holds to the catalogue."""
+
+
+def handbook_words() -> list[str]:
+    from opsgov.render import words
+
+    fixed = [getattr(words.ENGLISH, field.name) for field in dataclasses.fields(words.Words)]
+    return fixed + [message for table in words.VALUE_WORDS for message in table.values()]
+
+
+def unfilled(message: str) -> str:
+    """A message without its placeholders (`{ticket}` names a value, it is not a word)."""
+    return re.sub(r"\{[^}]*\}", " ", message)
+
+
+def handbook(repo: Path, out: Path, *lang: str) -> Path:
+    """`opsgov [--lang L] handbook REPO -o OUT` as of the day the example is written for."""
+    command = [*lang, "handbook", str(repo), "-o", str(out), "--as-of", "2026-11-27"]
+    result = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def everything_a_reader_sees(
+    watched: Watched, site: Path, pages: tuple[str, ...] = (), skip: str = ""
+) -> dict[str, str]:
+    """The visible text of each page (all by default); the index page with search results open, and with none found."""
+    seen: dict[str, str] = {}
+    for path in [site / page for page in pages] or sorted(site.rglob("*.html")):
+        page = watched.open(path)
+        if path.name in CHARTED and page.locator("#orgchart").count():  # the chart's words, drawn by handbook.js
+            page.locator(NODES).first.wait_for(timeout=5000)
+        text = page.evaluate(VISIBLE_TEXT, skip)
+        if path.name == "index.html":
+            page.fill("#search", "部")  # units, posts and duties: the kind labels of the results
+            page.locator("#search-results a[data-entity]").first.wait_for(timeout=5000)
+            text += "\n" + page.evaluate(VISIBLE_TEXT, skip)
+            page.fill("#search", "zzzz")
+            page.locator("#search-results li.none").wait_for(timeout=5000)
+            text += "\n" + page.evaluate(VISIBLE_TEXT, skip)
+        seen[str(path.relative_to(site))] = text
+    return seen
+
+
+def test_a_chinese_handbook_has_no_english_ui_word(site: Path, watched: Watched, tmp_path: Path) -> None:
+    """The example organisations are zh-CN: every heading, label, button, placeholder and chart word,
+    the findings tables and the summary line are Chinese. An English word of the handbook's
+    vocabulary on any page fails, naming the page and the word."""
+    translations = i18n.catalogue("zh_CN")
+    vocabulary = {word.lower() for message in handbook_words() for word in ENGLISH_WORD.findall(unfilled(message))}
+    # acronyms the Chinese keeps ("RACI 责任矩阵", "（SVG）")
+    kept = {
+        word.lower() for message in handbook_words() for word in ENGLISH_WORD.findall(unfilled(translations[message]))
+    }
+    ui = vocabulary - kept
+    assert {"findings", "level", "rule", "message", "hint", "approvers", "search", "expand", "vacant", "ticket"} <= ui
+    seen = everything_a_reader_sees(watched, site)
+    assert len(seen) > 30
+    broken = handbook(BROKEN, tmp_path / "broken")
+    seen.update(
+        {
+            f"broken/{page}": text
+            for page, text in everything_a_reader_sees(watched, broken, BROKEN_PAGES, FINDING_TEXT).items()
+        }
+    )
+    english = {
+        page: sorted({word for word in ENGLISH_WORD.findall(text) if word.lower() in ui}) for page, text in seen.items()
+    }
+    assert {page: found for page, found in english.items() if found} == {}
+    for page in (site / "index.html", site / "units/ops-center.html", broken / "findings.html"):
+        assert watched.open(page).locator("html").get_attribute("lang") == "zh-CN"
+    assert "检查结果" in seen["findings.html"] and "组织架构图" in seen["index.html"]
+    for word in ("级别", "规则", "对象", "说明", "建议", "位置", "已豁免", "工单", "个错误"):
+        assert word in seen["broken/findings.html"], word
+    assert watched.offline() == [] and watched.errors == []
+
+
+def organisation_words(repo: Path) -> set[str]:
+    """Every run of Chinese characters in a repository's YAML values: the organisation's own data."""
+    report = check(Settings(root=repo, as_of=datetime.date(2026, 11, 27), lang="en"))
+    assert report.model is not None
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            found.update(CJK_RUN.findall(node))
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for entity in [*report.model, *report.model.out_of_force]:
+        walk(entity.doc.data)
+    return found
+
+
+def test_an_english_handbook_has_no_chinese_ui_word(watched: Watched, tmp_path: Path) -> None:
+    """`--lang en` over the zh-CN organisations: titles stay Chinese (they are data), every word of
+    the handbook is English."""
+    translations = i18n.catalogue("zh_CN")
+    chinese = {run for message in handbook_words() for run in CJK_RUN.findall(translations[message])}
+    assert {"检查结果", "级别", "规则", "审批人", "空缺", "全部展开", "组织架构图"} <= chinese
+    data = organisation_words(EXAMPLE) | organisation_words(BROKEN)
+    assert "运营管理中心" in data
+    site = handbook(EXAMPLE, tmp_path / "site", "--lang", "en")
+    seen = everything_a_reader_sees(watched, site)
+    assert len(seen) > 30
+    broken = handbook(BROKEN, tmp_path / "broken", "--lang", "en")
+    seen.update(
+        {f"broken/{page}": text for page, text in everything_a_reader_sees(watched, broken, BROKEN_PAGES).items()}
+    )
+    leaked = {page: sorted(set(CJK_RUN.findall(text)) & chinese - data) for page, text in seen.items()}
+    assert {page: found for page, found in leaked.items() if found} == {}
+    for page in (site / "index.html", broken / "findings.html"):
+        assert watched.open(page).locator("html").get_attribute("lang") == "en"
+    assert "Findings" in seen["findings.html"] and "Organisation chart" in seen["index.html"]
+    assert "Expand all" in seen["index.html"] and "headcount" in seen["index.html"]  # the d3 chart's words
+    for word in ("Level", "Rule", "About", "Message", "Hint", "Where", "waived", "ticket", "error"):
+        assert word in seen["broken/findings.html"], word
     assert watched.offline() == [] and watched.errors == []

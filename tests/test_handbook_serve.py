@@ -56,7 +56,7 @@ def test_preview_serves_and_rebuilds_on_a_change(tmp_path: Path) -> None:
 
         tiny.write_text("kind: [unclosed\n", encoding="utf-8")  # a broken file: reported in the handbook
         assert preview.poll()
-        assert "<code>yaml-syntax</code>" in get(preview.url + "findings.html")
+        assert '<code translate="no">yaml-syntax</code>' in get(preview.url + "findings.html")
     finally:
         preview.close()
 

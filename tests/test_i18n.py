@@ -3,6 +3,7 @@ language changes the words of a finding but never what identifies it."""
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from opsgov.cli import main
 from opsgov.config.settings import Settings
 from opsgov.model.entities import entity_words
 from opsgov.pipeline import check
+from opsgov.render import words
 from opsgov.report.fingerprint import fingerprint
 from tests.util import BASE, TODAY, write_repo
 
@@ -63,6 +65,22 @@ def test_a_message_missing_from_the_catalogue_is_found() -> None:
     assert untranslated(messages | {"a message nobody translated"}, i18n.catalogue("zh_CN")) == [
         "a message nobody translated"
     ]
+
+
+def handbook_words() -> list[str]:
+    """The English of every word the handbook and the rendered pictures print themselves (render/words.py)."""
+    fixed = [getattr(words.ENGLISH, field.name) for field in dataclasses.fields(words.Words)]
+    return fixed + [message for table in words.VALUE_WORDS for message in table.values()]
+
+
+def test_every_handbook_word_is_a_message_of_the_catalogue_with_a_translation() -> None:
+    english = handbook_words()
+    assert len(english) > 150
+    catalogue = i18n.catalogue("zh_CN")
+    assert [word for word in english if not catalogue.get(word)] == [], "untranslated in opsgov.po"
+    # marked with N_ where it is written, so scripts/update-catalogue.sh extracts it
+    messages = extracted()
+    assert [word for word in english if word not in messages] == []
 
 
 def test_the_catalogue_has_no_fuzzy_entry() -> None:

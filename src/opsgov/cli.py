@@ -622,7 +622,8 @@ def _render(
     `check` refuses options that do not fit the chosen format before anything is loaded; a
     drawing's warnings (a PNG scaled down to fit) go to stderr.
     """
-    from opsgov.pipeline import load_model
+    from opsgov.i18n import speaking
+    from opsgov.pipeline import language_of, load_model
     from opsgov.render.safe import Drawing, RenderError
 
     chosen = _render_format(fmt, output, formats, formats[0])
@@ -633,7 +634,8 @@ def _render(
     # Drawn even when the check has findings: what cannot be drawn (an unresolved reference) is skipped.
     model = load_model(settings)
     try:
-        content = draw(model, chosen, settings)
+        with speaking(language_of(settings, model)):  # labels and headers in the run's language
+            content = draw(model, chosen, settings)
     except RenderError as error:
         fail(str(error))
     if isinstance(content, Drawing):
@@ -759,9 +761,10 @@ def render_raci_command(
     """
     from opsgov.render.raci import raci_table
     from opsgov.render.table import render_tables
+    from opsgov.render.words import words
 
     def draw(model: Model, chosen: str, _settings: Settings) -> str:
-        return render_tables([raci_table(model, by=by, process=process_name)], chosen, "RACI")
+        return render_tables([raci_table(model, by=by, process=process_name)], chosen, words().raci)
 
     _render(path, output, fmt, TABLE_FORMATS, draw, as_of=as_of)
 
@@ -782,12 +785,12 @@ def render_approvals_command(path: Path, output: Path | None, fmt: str | None, a
     """
     from opsgov.render.approvals_table import approvals_sheets, approvals_tables
     from opsgov.render.table import render_tables
-    from opsgov.render.words import words_for
+    from opsgov.render.words import words
 
     def draw(model: Model, chosen: str, settings: Settings) -> str:
         sheets = approvals_sheets if chosen == "csv" else approvals_tables
         tables = sheets(model, settings.horizon)
-        return render_tables(tables, chosen, words_for(model)["approvals"])
+        return render_tables(tables, chosen, words().approvals)
 
     _render(path, output, fmt, TABLE_FORMATS, draw, as_of=as_of)
 

@@ -125,3 +125,46 @@ def test_a_scaled_down_chart_is_written_with_a_warning_on_stderr(tmp_path: Path,
 
 def test_the_cli_offers_every_layout() -> None:
     assert ORGCHART_LAYOUTS == LAYOUTS
+
+
+def test_every_render_follows_the_runs_language(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    """--lang, else opsgov.yaml `lang`, else the Organization's locale (zh-CN here), else the environment."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    root = str(write_repo(tmp_path / "repo", TINY))
+    commands = {
+        "orgchart": (
+            ["orgchart", root, "--format", "dot"],
+            ["直线汇报", "虚线（矩阵）汇报", "负责人", "部门"],
+            ["reports to", "dotted (matrix) line", "head", "department"],
+        ),
+        "process": (
+            ["process", "buy", root, "--format", "dot"],
+            ["开始", "结束", "审批: 费用审批", "时限 2 天"],
+            ["start", "end", "approval: 费用审批", "SLA 2d"],
+        ),
+        "raci": (
+            ["raci", root, "--format", "html"],
+            ['<html lang="zh-CN">', "<title>RACI 责任矩阵</title>", "岗位或单位", "负责：执行"],
+            ['<html lang="en">', "<title>RACI</title>", "Post or unit", "Responsible: does"],
+        ),
+        "approvals": (
+            ["approvals", root, "--format", "md"],
+            ["# 审批权限", "| 档位 | 审批人 | 方式 | 超时升级 |", "会签", "24 小时后升级至总经理"],
+            ["# Approval matrices", "| Band | Approvers | Mode | Escalation |", "after 24h to 总经理"],
+        ),
+        "sheet": (
+            ["approvals", root, "--format", "csv"],
+            ["审批矩阵,名称,档位,审批人,方式,超时升级,分类"],
+            ["Matrix,Title,Band,Approvers,Mode,Escalation,Category"],
+        ),
+    }
+    for name, (args, chinese, english) in commands.items():
+        output = run("render", *args).output  # the Organization's locale
+        assert [word for word in chinese if word not in output] == [], name
+        assert [word for word in english if len(word) > 5 and word in output] == [], name
+        output = run("--lang", "en", "render", *args).output
+        assert [word for word in english if word not in output] == [], name
+        assert [word for word in chinese if word in output] == [], name
+    (Path(root) / "opsgov.yaml").write_text("lang: en\n", encoding="utf-8")  # opsgov.yaml over the locale
+    assert "| Band | Approvers | Mode | Escalation |" in run("render", *commands["approvals"][0]).output

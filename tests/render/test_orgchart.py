@@ -93,7 +93,7 @@ def test_root_and_depth(tmp_path: Path) -> None:
     assert '"Unit/payables"' in rooted and '"Unit/company"' not in rooted and '"Unit/ops"' not in rooted
     shallow = orgchart_graph(model, OrgChartOptions(depth=0)).source
     assert '"Unit/finance"' not in shallow
-    assert "下设 3 个单元未展开" in shallow  # 3 more units below
+    assert "下设 3 个单位未展开" in shallow  # 3 more units below
     with pytest.raises(RenderError, match="--root: 'nowhere' names no Unit in this repository"):
         orgchart_graph(model, OrgChartOptions(root="nowhere"))
     with pytest.raises(

@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from opsgov.cli import main
+from opsgov.i18n import speaking
 from opsgov.render.approvals_table import approvals_tables
 from opsgov.render.raci import raci_table
 from opsgov.render.table import Table, csv_cell, md_cell, render_tables
@@ -24,9 +25,9 @@ def run(*args: str) -> Result:
 
 def test_raci_by_post_rows_are_parties_columns_are_steps(tmp_path: Path) -> None:
     table = raci_table(tiny_model(tmp_path))
-    assert table.header == ["岗位或单元", "提出申请", "审批"]
+    assert table.header == ["岗位或单位", "提出申请", "审批"]
     assert table.groups == [("采购流程", 2)]  # the process once, over its steps
-    assert table.flat_header() == ["岗位或单元", "采购流程 / 提出申请", "采购流程 / 审批"]
+    assert table.flat_header() == ["岗位或单位", "采购流程 / 提出申请", "采购流程 / 审批"]
     rows = {row[0]: row[1:] for row in table.rows}
     assert rows["财务总监"] == ["R", ""]
     assert rows["运营总监"] == ["A", "R/A"]  # the process owner is accountable where no step says
@@ -36,7 +37,7 @@ def test_raci_by_post_rows_are_parties_columns_are_steps(tmp_path: Path) -> None
 
 def test_raci_by_unit_folds_posts_into_units(tmp_path: Path) -> None:
     table = raci_table(tiny_model(tmp_path), by="unit")
-    assert table.header == ["单元", "采购流程"]
+    assert table.header == ["单位", "采购流程"]
     assert {row[0]: row[1] for row in table.rows} == {"财务部": "R/I", "运营部": "R/A/C"}
 
 
@@ -51,7 +52,8 @@ def test_approval_table_bands_in_words(tmp_path: Path) -> None:
 
 def test_approval_table_in_english(tmp_path: Path) -> None:
     model = tiny_model(tmp_path, {"ops/org.yaml": TINY_ORG_EN})
-    (table,) = approvals_tables(model)
+    with speaking("en"):  # as `opsgov render` speaks for this en-GB organisation
+        (table,) = approvals_tables(model)
     assert table.header == ["Band", "Approvers", "Mode", "Escalation"]
     assert table.rows[1] == ["from 1,000 CNY upward", "总经理, 运营总监", "all (countersign)", "after 24h to 总经理"]
 
@@ -77,7 +79,7 @@ def test_cli_raci_and_approvals_formats_from_extension(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "repo", TINY)
     out = tmp_path / "raci.csv"
     assert run("render", "raci", str(root), "-o", str(out)).exit_code == 0
-    assert out.read_bytes().startswith("\ufeff岗位或单元,采购流程 / 提出申请".encode())
+    assert out.read_bytes().startswith("\ufeff岗位或单位,采购流程 / 提出申请".encode())
     result = run("render", "raci", str(root), "--by", "unit", "--process", "buy")
     assert result.exit_code == 0 and "| 财务部 | R/I |" in result.output
     html_out = tmp_path / "approvals.html"
@@ -127,7 +129,7 @@ def test_raci_html_has_processes_over_steps_coloured_letters_a_legend_and_a_firs
     assert table.groups == [("采购流程", 2), ("长流程", 12)]
     page = render_tables([table], "html", "RACI")
     # two header rows: each process once, spanning its steps; then the steps
-    assert '<tr><th rowspan="2" class="first">岗位或单元</th><th colspan="2" class="group">采购流程</th>' in page
+    assert '<tr><th rowspan="2" class="first">岗位或单位</th><th colspan="2" class="group">采购流程</th>' in page
     assert '<th colspan="12" class="group">长流程</th></tr><tr><th>提出申请</th><th>审批</th><th>第0步</th>' in page
     assert "采购流程 / " not in page
     # each letter coloured by its role, its meaning on hover and in the legend
@@ -144,9 +146,9 @@ def test_raci_markdown_gives_each_process_its_table_and_csv_one_header_row(tmp_p
     model = tiny_model(tmp_path, _second_process())
     md = render_tables([raci_table(model)], "md", "RACI")
     assert "## 采购流程\n" in md and "## 长流程\n" in md
-    assert "| 岗位或单元 | 提出申请 | 审批 |" in md
+    assert "| 岗位或单位 | 提出申请 | 审批 |" in md
     assert "**R** 负责：执行; **A** 批准：对结果负责" in md
     long_table = md.split("## 长流程")[1]
     assert "财务部" not in long_table  # a party with no letter in a process is not a row of its table
     rows = list(csv.reader(io.StringIO(render_tables([raci_table(model)], "csv", "RACI").removeprefix("\ufeff"))))
-    assert rows[0][:3] == ["岗位或单元", "采购流程 / 提出申请", "采购流程 / 审批"] and rows[0][3] == "长流程 / 第0步"
+    assert rows[0][:3] == ["岗位或单位", "采购流程 / 提出申请", "采购流程 / 审批"] and rows[0][3] == "长流程 / 第0步"

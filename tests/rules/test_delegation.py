@@ -236,6 +236,7 @@ def test_who_approves_and_explain_show_the_delegate_in_force(repo: Repo) -> None
 
 
 def test_the_approvals_table_lists_delegations_in_force_and_scheduled(repo: Repo) -> None:
+    from opsgov.i18n import speaking
     from opsgov.render.approvals_table import approvals_tables
 
     documents = docs(
@@ -247,8 +248,9 @@ def test_the_approvals_table_lists_delegations_in_force_and_scheduled(repo: Repo
     )
     report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": documents}))
     assert report.model is not None
-    last = approvals_tables(report.model)[-1]
-    assert last.title == "生效中与计划中的授权"  # the organisation is zh-CN
+    with speaking("zh_CN"):  # the organisation is zh-CN: `opsgov render` speaks its locale
+        last = approvals_tables(report.model)[-1]
+    assert last.title == "生效中与计划中的授权"
     assert last.header == ["授权", "状态", "授权人", "被授权人", "审批矩阵", "上限", "有效期", "原因"]
     assert last.rows == [
         [

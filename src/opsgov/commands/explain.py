@@ -23,7 +23,7 @@ from opsgov.model.find import find
 from opsgov.model.graph import build_graph
 from opsgov.model.raci import LETTERS, owner_is_accountable, step_roles
 from opsgov.model.structure import Structure, structure_of
-from opsgov.render.words import ENGLISH, kpi_summary, org_currency
+from opsgov.render.words import kpi_summary, org_currency
 from opsgov.report.finding import Finding
 from opsgov.report.report import Report
 
@@ -385,8 +385,8 @@ class Explainer:
         return f"approves {words} in place of {delegator}, through {stand.approval.words()}{cap}"
 
     def kpi_words(self, spec: dict[str, Any]) -> str:
-        """The KPI line of the handbook's vocabulary, in English (render/words.py)."""
-        return kpi_summary(ENGLISH, spec, org_currency(self.model))
+        """The KPI line of the handbook's vocabulary (render/words.py), in the language spoken around it."""
+        return kpi_summary(spec, org_currency(self.model))
 
     def _kpi_lines(self, key: str) -> list[str]:
         lines = [

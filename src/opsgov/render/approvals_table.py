@@ -1,8 +1,8 @@
 """The delegation-of-authority table: per approval matrix, each band in words with its approvers.
 
 The rows come from `opsgov.model.approvals.bands_table` (the same reading of `from`/`over`/`upTo`/
-`below` as `who-approves`); this module only words them in the Organization's locale, with the interval
-algebra's own wording (`opsgov.model.bands.interval_words`, English or its Chinese 含/不含 twin).
+`below` as `who-approves`); this module only words them in the run's language (render/words.py), with
+the interval algebra's own wording (`opsgov.model.bands.interval_words`, English or its Chinese 含/不含 twin).
 """
 
 from __future__ import annotations
@@ -15,44 +15,55 @@ from opsgov.model.dates import DEFAULT_HORIZON
 from opsgov.model.delegation import grant, scheduled_grants
 from opsgov.model.entities import Entity, Model
 from opsgov.render.table import Table
-from opsgov.render.words import chinese, duration, join, window_words, words_for
+from opsgov.render.words import (
+    MAJORITIES,
+    MODES,
+    PHRASES,
+    Words,
+    chinese,
+    duration,
+    listing,
+    phrase,
+    say,
+    words,
+)
 
 
-def vote_cell(unit: Entity, words: dict[str, str]) -> str:
-    """A voting body by its title with its quorum and majority, in the locale's words; "" if it does not vote."""
+def vote_cell(unit: Entity) -> str:
+    """A voting body by its title with its quorum and majority, in the run's language; "" if it does not vote."""
     voting = unit.spec.get("voting")
     if not isinstance(voting, dict):
         return ""
     majority = str(voting.get("majority") or "simple")
-    return words["vote"].format(
+    return words().vote.format(
         body=unit.title,
         quorum=voting.get("quorum"),
         members=len(voting.get("members") or ()),
-        majority=words.get(f"majority_{majority}", majority),
+        majority=say(MAJORITIES, majority),
     )
 
 
-def _party(model: Model, party: Party, words: dict[str, str]) -> str:
+def _party(model: Model, party: Party) -> str:
     """A post or body by its title; a voting body with its quorum and majority."""
     body = model.get(party.key) if party.vote else None
-    return (vote_cell(body, words) if body is not None else "") or party.title or party.name
+    return (vote_cell(body) if body is not None else "") or party.title or party.name
 
 
-def approval_rows(model: Model, matrix: Entity, words: dict[str, str]) -> list[list[str]]:
+def approval_rows(model: Model, matrix: Entity) -> list[list[str]]:
     """Band, approvers, mode, escalation for each band, in document order."""
-    zh = chinese(words)
-    joiner = "、" if zh else ", "
+    zh = chinese()
+    joiner = listing()
     rows = []
     for row in bands_table(model, matrix):
-        escalation = words["none"]
+        escalation = words().none
         if row.escalation is not None:
-            after, to = duration(words, row.escalation.after), _party(model, row.escalation.to, words)
-            escalation = join(after, "后升级至", to) if zh else f"after {after} to {to}"
+            after, to = duration(row.escalation.after), _party(model, row.escalation.to)
+            escalation = phrase(PHRASES["escalation"], after=after, to=to)
         rows.append(
             [
                 row.interval.words(row.measure, chinese=zh),
-                joiner.join(_party(model, p, words) for p in row.approvers),
-                words.get(f"mode_{row.mode}", row.mode),
+                joiner.join(_party(model, p) for p in row.approvers),
+                say(MODES, row.mode),
                 escalation,
             ]
         )
@@ -64,7 +75,7 @@ def _matrix_title(matrix: Entity) -> str:
     return f"{matrix.title} ({subject})" if subject and subject != matrix.title else matrix.title
 
 
-def matrix_groups(model: Model, words: dict[str, str]) -> list[tuple[str, list[Entity]]]:
+def matrix_groups(model: Model) -> list[tuple[str, list[Entity]]]:
     """Matrices grouped by `spec.category` (sorted; uncategorised last), each group sorted by name.
 
     With no category anywhere there is one group named "": tables and pages look as before.
@@ -76,7 +87,7 @@ def matrix_groups(model: Model, words: dict[str, str]) -> list[tuple[str, list[E
         return [("", groups[""])]
     ordered = sorted((category, matrices) for category, matrices in groups.items() if category)
     if "" in groups:
-        ordered.append((words["uncategorised"], groups[""]))
+        ordered.append((words().uncategorised, groups[""]))
     return ordered
 
 
@@ -85,34 +96,35 @@ def approvals_tables(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Table
 
     Then, when any is in force or scheduled within `horizon` days, the table of Delegations.
     """
-    words = words_for(model)
-    header = [words["band"], words["approvers"], words["mode"], words["escalation"]]
+    w = words()
+    header = [w.band, w.approvers, w.mode, w.escalation]
     tables = [
-        Table(header, approval_rows(model, matrix, words), title=_matrix_title(matrix), section=group)
-        for group, matrices in matrix_groups(model, words)
+        Table(header, approval_rows(model, matrix), title=_matrix_title(matrix), section=group)
+        for group, matrices in matrix_groups(model)
         for matrix in matrices
     ]
-    delegations = delegation_table(model, words, horizon)
+    delegations = delegation_table(model, horizon)
     if delegations is not None:
         # After the matrices, the Delegations in force and scheduled (docs/format.md, Delegation): their own
         # section when the matrices have sections, else a table of their own.
         if any(table.section for table in tables):
-            delegations.title, delegations.section = "", words["delegations"]
+            delegations.title, delegations.section = "", w.delegations
         tables.append(delegations)
     return tables
 
 
-def delegation_table(model: Model, words: dict[str, str], horizon: int = DEFAULT_HORIZON) -> Table | None:
+def delegation_table(model: Model, horizon: int = DEFAULT_HORIZON) -> Table | None:
     """The Delegations in force and scheduled within `horizon` days, titled; None when there are none."""
-    rows = delegation_rows(model, words, horizon)
-    return Table(delegation_header(words), rows, title=words["delegations"]) if rows else None
+    rows = delegation_rows(model, horizon)
+    return Table(delegation_header(), rows, title=words().delegations) if rows else None
 
 
 DELEGATION_COLUMNS = ("delegation", "status", "delegator", "delegate", "matrices", "cap", "window", "reason")
 
 
-def delegation_header(words: dict[str, str]) -> list[str]:
-    return [words[k] for k in DELEGATION_COLUMNS]
+def delegation_header() -> list[str]:
+    w: Words = words()
+    return [getattr(w, k) for k in DELEGATION_COLUMNS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +140,14 @@ class DelegationRow:
     """The delegator's Position key ('' when it does not resolve)."""
 
 
-def delegation_entries(model: Model, words: dict[str, str], horizon: int = DEFAULT_HORIZON) -> list[DelegationRow]:
+def delegation_entries(model: Model, horizon: int = DEFAULT_HORIZON) -> list[DelegationRow]:
     """The Delegations in force (by first day), then those scheduled within `horizon` days (by first day).
 
     Each names the Delegation (title and name), who delegates to whom, in which matrices, up to what
     (in the matrix's quantity: "200,000 CNY", "5%"), its window, and whether it is in force or
     scheduled, from which day.
     """
-    zh = chinese(words)
-    joiner = "、" if zh else ", "
+    w, zh, joiner = words(), chinese(), listing()
     current = sorted((grant(d) for d in model.entities("Delegation")), key=lambda g: g.window.start or date.min)
     rows = []
     for g in [*current, *scheduled_grants(model, horizon)]:
@@ -150,11 +161,11 @@ def delegation_entries(model: Model, words: dict[str, str], horizon: int = DEFAU
         elif g.matrices is not None:
             scope = joiner.join(model.title(key) for key in g.matrices)
         else:
-            scope = words["all_matrices"]
-        status = words["in_force"]
+            scope = w.all_matrices
+        status = w.in_force
         if scheduled and g.window.start is not None:
-            status = words["scheduled_from"].format(day=g.window.start.isoformat())
-        cap = words["none"] if g.cap is None else grant_measure(model, g).amount(g.cap, chinese=zh)
+            status = w.scheduled_from.format(day=g.window.start.isoformat())
+        cap = w.none if g.cap is None else grant_measure(model, g).amount(g.cap, chinese=zh)
         rows.append(
             DelegationRow(
                 g.delegation.name,
@@ -165,7 +176,7 @@ def delegation_entries(model: Model, words: dict[str, str], horizon: int = DEFAU
                     _title(model, g.delegate, spec.get("to"), day),
                     scope,
                     cap,
-                    window_words(words, g.window),
+                    g.window.said(),
                     str(spec.get("reason", "")),
                 ],
                 scheduled,
@@ -176,10 +187,10 @@ def delegation_entries(model: Model, words: dict[str, str], horizon: int = DEFAU
     return rows
 
 
-def delegation_rows(model: Model, words: dict[str, str], horizon: int = DEFAULT_HORIZON) -> list[list[str]]:
+def delegation_rows(model: Model, horizon: int = DEFAULT_HORIZON) -> list[list[str]]:
     """One row per Delegation in force or scheduled: its name, status, who to whom, in which matrices, up to what,
     when, why."""
-    return [row.cells for row in delegation_entries(model, words, horizon)]
+    return [row.cells for row in delegation_entries(model, horizon)]
 
 
 def _named_title(entity: Entity) -> str:
@@ -197,25 +208,17 @@ def _title(model: Model, key: str, raw: object, day: date, kind: str = "Position
 def approvals_sheets(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Table]:
     """For CSV: all matrices in one table, then (after a blank line) the Delegations in force and scheduled,
     the same rows as the Markdown and HTML table of them."""
-    delegations = delegation_table(model, words_for(model), horizon)
+    delegations = delegation_table(model, horizon)
     return [approvals_sheet(model)] + ([delegations] if delegations is not None else [])
 
 
 def approvals_sheet(model: Model) -> Table:
     """All matrices in one table, each row led by its matrix (id and title), its category last (no headings in CSV)."""
-    words = words_for(model)
-    header = [
-        words["matrix"],
-        words["title"],
-        words["band"],
-        words["approvers"],
-        words["mode"],
-        words["escalation"],
-        words["category"],
-    ]
+    w = words()
+    header = [w.matrix, w.title, w.band, w.approvers, w.mode, w.escalation, w.category]
     rows: list[list[str]] = []
-    for _, matrices in matrix_groups(model, words):
+    for _, matrices in matrix_groups(model):
         for matrix in matrices:
             title, category = _matrix_title(matrix), matrix_category(matrix)
-            rows.extend([matrix.name, title, *row, category] for row in approval_rows(model, matrix, words))
+            rows.extend([matrix.name, title, *row, category] for row in approval_rows(model, matrix))
     return Table(header, rows)

@@ -31,6 +31,7 @@ import jinja2
 import markupsafe
 
 from opsgov.atomic import write_folder
+from opsgov.i18n import speaking
 from opsgov.model.dates import DEFAULT_HORIZON, reviewed_on
 from opsgov.model.entities import Entity, Holding, Model
 from opsgov.model.raci import responsible_posts
@@ -51,17 +52,22 @@ from opsgov.render.safe import _limits as dot_limits  # the same memory and file
 from opsgov.render.scheduled import scheduled_changes
 from opsgov.render.table import md_cell, to_html_fragment
 from opsgov.render.words import (
-    chinese,
+    KINDS,
+    LEVELS,
+    Words,
     direction,
     duration,
     frequency,
     holder_words,
+    html_lang,
     kpi_amount,
+    listing,
     org_currency,
     unit_type,
     window_words,
-    words_for,
+    words,
 )
+from opsgov.render.words import say as word
 from opsgov.report.finding import LEVEL_RANK, Finding
 from opsgov.report.report import Report
 
@@ -79,91 +85,6 @@ CRUMBS = 8
 EXPAND_ALL_UNITS = 60
 """Up to this many units the interactive chart opens fully expanded; above, two levels deep."""
 
-_MORE_WORDS = {
-    "en": {
-        "search": "Search units, posts, people, duties …",
-        "no_results": "nothing found",
-        "source": "Source",
-        "tree": "Unit tree",
-        "subtree": "Place in the organisation",
-        "fit": "Fit",
-        "expand_all": "Expand all",
-        "collapse_all": "Collapse all",
-        "find_in_chart": "Find in chart",
-        "printable": "printable chart (SVG)",
-        "level_col": "Level",
-        "rule": "Rule",
-        "where": "Where",
-        "entity": "About",
-        "message": "Message",
-        "hint": "Hint",
-        "level.error": "error",
-        "level.warning": "warning",
-        "level.info": "info",
-        "kind.Unit": "unit",
-        "kind.Position": "post",
-        "kind.Person": "person",
-        "kind.Responsibility": "duty",
-        "kind.Process": "process",
-        "kind.ApprovalMatrix": "approval matrix",
-        "kind.KPI": "KPI",
-        "kind.Organization": "organisation",
-        "kind.Policy": "policy",
-        "kind.Waiver": "waiver",
-        "kind.Delegation": "delegation",
-        "kind_col": "Kind",
-        "from_day": "from {day}",
-        "filled": "filled",
-        "vacancies": "vacant",
-        "direct": "direct",
-        "total": "total",
-        "establishment": "headcount",
-        "counts": "{error} error, {warning} warning, {info} info",
-        "chart_needs_js": "The interactive chart needs JavaScript; the printable chart is linked above.",
-    },
-    "zh": {
-        "search": "搜索单元、岗位、人员、职责……",
-        "no_results": "没有找到",
-        "source": "源文件",
-        "tree": "组织树",
-        "subtree": "组织位置",
-        "fit": "适应窗口",
-        "expand_all": "全部展开",
-        "collapse_all": "全部收起",
-        "find_in_chart": "在图中查找",
-        "printable": "打印版组织架构图（SVG）",
-        "level_col": "级别",
-        "rule": "规则",
-        "where": "位置",
-        "entity": "对象",
-        "message": "说明",
-        "hint": "建议",
-        "level.error": "错误",
-        "level.warning": "警告",
-        "level.info": "提示",
-        "kind.Unit": "单元",
-        "kind.Position": "岗位",
-        "kind.Person": "人员",
-        "kind.Responsibility": "职责",
-        "kind.Process": "流程",
-        "kind.ApprovalMatrix": "审批矩阵",
-        "kind.KPI": "指标",
-        "kind.Organization": "组织",
-        "kind.Policy": "策略",
-        "kind.Waiver": "豁免",
-        "kind.Delegation": "授权",
-        "kind_col": "类型",
-        "from_day": "自 {day} 起",
-        "filled": "在岗",
-        "vacancies": "空缺",
-        "direct": "直属",
-        "total": "合计",
-        "establishment": "编制",
-        "counts": "{error} 个错误，{warning} 个警告，{info} 个提示",
-        "chart_needs_js": "交互式组织架构图需要 JavaScript；上方有打印版链接。",
-    },
-}
-
 
 @dataclass(slots=True)
 class Link:
@@ -178,7 +99,7 @@ class Link:
 class Site:
     model: Model
     ext: str
-    words: dict[str, str]
+    words: Words
     source_url: str | None = None
     """`opsgov.yaml: sourceUrl`, e.g. https://github.com/o/r/blob/main/{path}#L{line}."""
     source_root: str = ""
@@ -198,7 +119,7 @@ class Site:
         for key in structure.holders.get(post, ()):
             person = self.model.get(key)
             if person is not None:
-                names.append(holder_words(self.words, person.title, structure.held.get((post, key)), until=until))
+                names.append(holder_words(person.title, structure.held.get((post, key)), until=until))
         return names
 
     def href(self, key: str | None) -> str:
@@ -416,13 +337,24 @@ def build_site(
     """
     if fmt not in HANDBOOK_FORMATS:
         raise RenderError(f"unknown handbook format '{fmt}'; use html or md")
+    with speaking(report.lang):  # every word, page and diagram in the run's language (render/words.py)
+        return _build_site(report, fmt, source_url, source_root, progress, horizon)
+
+
+def _build_site(
+    report: Report,
+    fmt: str,
+    source_url: str | None,
+    source_root: str,
+    progress: Callable[[str], None] | None,
+    horizon: int,
+) -> dict[str, str | bytes]:
     model = report.model
     if model is None:
         raise RenderError("the repository could not be loaded, so there is no handbook to write")
     say = progress or (lambda _message: None)
-    base_words = words_for(model)  # the render helpers tell the language by this very dict
-    words = {**base_words, **_more_words(base_words)}
-    site = Site(model, fmt, base_words, source_url, source_root)
+    w = words()
+    site = Site(model, fmt, w, source_url, source_root)
     structure = structure_of(model)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -434,11 +366,14 @@ def build_site(
     )
     env.filters["md"] = lambda value: md_cell("" if value is None else str(value))
     env.filters["code"] = code_spans
-    env.globals["kinds_json"] = json.dumps({k: words[f"kind.{k}"] for k in SEARCH_KINDS}, ensure_ascii=False)
+    env.globals["kinds_json"] = json.dumps({k: word(KINDS, k) for k in SEARCH_KINDS}, ensure_ascii=False)
     env.globals["chart_words_json"] = json.dumps(
-        {k: words[k] for k in ("establishment", "filled", "vacancies", "direct", "total", "head")}, ensure_ascii=False
+        {k: getattr(w, k) for k in ("establishment", "filled", "vacancies", "direct", "total", "head")},
+        ensure_ascii=False,
     )
-    env.globals["as_of"] = words["as_of"].format(day=model.as_of.isoformat())
+    env.globals["as_of"] = w.as_of.format(day=model.as_of.isoformat())
+    env.globals["lang"] = html_lang()
+    env.globals["listing"] = listing()
     env.filters["link"] = html_link
     env.filters["tree"] = tree_html
     env.filters["links"] = html_links
@@ -447,7 +382,7 @@ def build_site(
     def page(template: str, path: str, depth: int, crumbs: list[Link], **context: Any) -> None:
         up = "../" * depth
         site.files[path] = env.get_template(f"{template}.{fmt}").render(
-            w=words, up=up, ext=fmt, org=org, crumbs=[Link(org, f"{up}index.{fmt}"), *crumbs], **context
+            w=w, up=up, ext=fmt, org=org, crumbs=[Link(org, f"{up}index.{fmt}"), *crumbs], **context
         )
 
     order, tree_parent = _tree(model)
@@ -550,7 +485,7 @@ def build_site(
                     "approval": site.link(process.target(("spec", "steps", index, "approval")), 1)
                     if step.get("approval")
                     else None,
-                    "sla": duration(site.words, step["sla"]) if step.get("sla") else "",
+                    "sla": duration(step["sla"]) if step.get("sla") else "",
                     "next": list(step.get("next") or []),
                 }
             )
@@ -559,7 +494,7 @@ def build_site(
             "process",
             f"processes/{process.name}.{fmt}",
             1,
-            [Link(words["processes"], f"../index.{fmt}#processes")],
+            [Link(w.processes, f"../index.{fmt}#processes")],
             process=process,
             owner=site.link(process.target(("spec", "owner")), 1),
             diagram=f"{process.name}.svg" if svg is not None else "",
@@ -573,8 +508,8 @@ def build_site(
         )
     say(f"handbook: {len(processes)} process pages written")
     matrices = []
-    delegations = delegation_entries(model, site.words, horizon)
-    for group, members in matrix_groups(model, site.words):
+    delegations = delegation_entries(model, horizon)
+    for group, members in matrix_groups(model):
         for matrix in members:
             matrices.append(
                 {
@@ -582,7 +517,7 @@ def build_site(
                     "group": group,
                     "subject": matrix.spec.get("subject") or "",
                     "requesters": [site.link(k, 0) for k in _refs(matrix, ("spec", "requesters"))],
-                    "rows": approval_rows(model, matrix, site.words),
+                    "rows": approval_rows(model, matrix),
                     "source": site.source(matrix.doc.file, matrix.doc.line, 0),
                     "reviewed": _reviewed(site, matrix),
                     "delegations": _matrix_delegations(site, matrix, delegations),
@@ -595,7 +530,7 @@ def build_site(
         [],
         matrices=matrices,
         delegations=delegations,
-        delegation_header=delegation_header(site.words),
+        delegation_header=delegation_header(),
     )
     page("scheduled", f"scheduled.{fmt}", 0, [], **_scheduled_context(site, horizon))
     kpis = []
@@ -608,19 +543,19 @@ def build_site(
                 "owner": site.link(kpi.target(("spec", "owner")), 0),
                 # every field but the owner is optional: the templates get "" for what is not declared
                 "spec": {
-                    "target": kpi_amount(site.words, kpi.spec.get("target"), kpi.spec.get("unit"), currency),
-                    "direction": direction(site.words, kpi.spec.get("direction")),
-                    "frequency": frequency(site.words, kpi.spec.get("frequency")),
+                    "target": kpi_amount(kpi.spec.get("target"), kpi.spec.get("unit"), currency),
+                    "direction": direction(kpi.spec.get("direction")),
+                    "frequency": frequency(kpi.spec.get("frequency")),
                     "method": kpi.spec.get("method", ""),
                 },
-                "green": kpi_amount(site.words, thresholds.get("green"), kpi.spec.get("unit"), currency),
-                "yellow": kpi_amount(site.words, thresholds.get("yellow"), kpi.spec.get("unit"), currency),
+                "green": kpi_amount(thresholds.get("green"), kpi.spec.get("unit"), currency),
+                "yellow": kpi_amount(thresholds.get("yellow"), kpi.spec.get("unit"), currency),
                 "measures": [site.link(k, 0) for k in _refs(kpi, ("spec", "measures"))],
                 "source": site.source(kpi.doc.file, kpi.doc.line, 0),
             }
         )
     page("kpis", f"kpis.{fmt}", 0, [], kpis=kpis)
-    page("findings", f"findings.{fmt}", 0, [], findings=_finding_rows(site, findings, 0))
+    page("findings", f"findings.{fmt}", 0, [], findings=_finding_rows(site, findings, 0), counts=report.counts())
     if fmt == "html":
         site.files["style.css"] = (TEMPLATES / "style.css").read_text(encoding="utf-8")
         site.files["handbook.js"] = (TEMPLATES / "handbook.js").read_text(encoding="utf-8")
@@ -751,9 +686,9 @@ def chart_nodes(site: Site, order: list[str], parent: dict[str, str | None]) -> 
                 "parentId": up.partition("/")[2] if up else (ORG_NODE if top else None),
                 "name": unit.name,
                 "title": unit.title,
-                "type": unit_type(site.words, unit.spec.get("type")),
+                "type": unit_type(unit.spec.get("type")),
                 "head": head.title if head is not None else "",
-                "holders": "、".join(site.holders(head.key, until=False)) if head is not None else "",
+                "holders": listing().join(site.holders(head.key, until=False)) if head is not None else "",
                 "href": site.href(key),
                 "posts": len(structure.posts_in.get(key, ())),
                 "hc": [d[0], t[0]],
@@ -804,11 +739,11 @@ def _reviewed(site: Site, matrix: Entity) -> str:
     """`2026-09-30 by 审计总监`, or `never` (metadata.reviewed)."""
     on = reviewed_on(matrix.doc.data)
     if on is None:
-        return site.words["never_reviewed"]
+        return site.words.never_reviewed
     by = site.link(matrix.target(("metadata", "reviewed", "by")), 0).title or str(
         matrix.doc.data["metadata"]["reviewed"].get("by", "")
     )
-    return site.words["reviewed_on_by"].format(on=on.isoformat(), by=by)
+    return site.words.reviewed_on_by.format(on=on.isoformat(), by=by)
 
 
 def _scheduled_context(site: Site, horizon: int) -> dict[str, Any]:
@@ -816,29 +751,20 @@ def _scheduled_context(site: Site, horizon: int) -> dict[str, Any]:
     w, model = site.words, site.model
     rows = []
     for change in scheduled_changes(model, horizon):
-        what = w["takes_effect"] if change.starts else w["ends"].format(day=change.last_day.isoformat())
+        what = w.takes_effect if change.starts else w.ends.format(day=change.last_day.isoformat())
         # what ends is in force today and has a page or a section of one; what starts has none yet
         subject = Link(change.title)
         if change.post:
-            subject = Link(
-                w["holds_acting" if change.acting else "holds"].format(person=change.title, post=change.post)
-            )
+            subject = Link((w.holds_acting if change.acting else w.holds).format(person=change.title, post=change.post))
         elif not change.starts and model.get(change.key) is not None:
             subject = site.link(change.key, 0)
         elif change.key.startswith("Delegation/"):  # the approvals page lists the scheduled ones too
             anchor = f"#delegation-{change.key.partition('/')[2]}" if site.ext == "html" else ""
             subject = Link(change.title, f"approvals.{site.ext}{anchor}")
-        kind = change.key.partition("/")[0]
-        rows.append(
-            {
-                "day": change.day.isoformat(),
-                "kind": _more_words(w).get(f"kind.{kind}", kind),
-                "subject": subject,
-                "what": what,
-            }
-        )
+        kind = word(KINDS, change.key.partition("/")[0])
+        rows.append({"day": change.day.isoformat(), "kind": kind, "subject": subject, "what": what})
     last = model.as_of + datetime.timedelta(days=horizon)
-    intro = w["scheduled_intro"].format(as_of=model.as_of.isoformat(), last=last.isoformat())
+    intro = w.scheduled_intro.format(as_of=model.as_of.isoformat(), last=last.isoformat())
     return {"changes": rows, "intro": intro}
 
 
@@ -863,7 +789,7 @@ def html_link(link: Link) -> markupsafe.Markup:
 def html_links(links: list[Link], none: str) -> markupsafe.Markup:
     if not links:
         return markupsafe.Markup(f'<span class="none">{markupsafe.escape(none)}</span>')
-    return markupsafe.Markup("、").join(html_link(link) for link in links)
+    return markupsafe.Markup(listing()).join(html_link(link) for link in links)
 
 
 def _org_title(model: Model) -> str:
@@ -886,19 +812,16 @@ def _finding_entity(site: Site, key: str, depth: int) -> Link:
     return Link(entity.title, "../" * depth + href if href else "", entity.name)
 
 
-def _more_words(words: dict[str, str]) -> dict[str, str]:
-    """The handbook's own words in the locale of `words`."""
-    return _MORE_WORDS["zh" if chinese(words) else "en"]
-
-
 def _finding_rows(site: Site, findings: list[Finding], depth: int) -> list[dict[str, Any]]:
     """Findings as the tables show them; one that first holds on a later change date says from when."""
-    more = _more_words(site.words)
     return [
         {
             "f": finding,
-            "level": more.get(f"level.{finding.level}", finding.level),
-            "from": more["from_day"].format(day=finding.as_of) if finding.as_of else "",
+            "level": word(LEVELS, finding.level),
+            "from": site.words.from_day.format(day=finding.as_of) if finding.as_of else "",
+            # the waiver as Finding.waiver_words names it, its ticket in the page's words
+            "waiver": finding.waived_by.partition(":")[0],
+            "ticket": site.words.ticket.format(ticket=finding.waiver_ticket) if finding.waiver_ticket else "",
             "entity": _finding_entity(site, finding.entity, depth),
             "source": site.source(finding.file, finding.line, depth),
         }
@@ -972,12 +895,12 @@ def _unit_context(
     direct = _seats(model, in_unit)
     return {
         "unit": unit,
-        "type": unit_type(site.words, unit.spec.get("type")),
+        "type": unit_type(unit.spec.get("type")),
         "parent": site.link(structure.parent.get(unit.key), 1) if structure.parent.get(unit.key) else None,
         "children": [site.link(k, 1) for k in sorted(structure.children.get(unit.key, ()))],
         "dotted": [site.link(k, 1) for k in _refs(unit, ("spec", "dottedLines"))],
         "head": site.link(head, 1) if head else None,
-        "vote": vote_cell(unit, site.words),
+        "vote": vote_cell(unit),
         "voters": [site.link(k, 1) for k in _refs(unit, ("spec", "voting", "members"))],
         "posts": posts,
         "seats": direct if model.persons_declared else (direct[0], None, None),
@@ -1021,9 +944,9 @@ def _former_rows(site: Site, unit: str) -> list[dict[str, Any]]:
         in_force = site.model.get(holding.position) is not None
         rows.append(
             {
-                "person": holder_words(site.words, person, holding, until=False),
+                "person": holder_words(person, holding, until=False),
                 "post": site.link(holding.position, 1) if in_force else Link(site.model.title(holding.position)),
-                "window": window_words(site.words, holding.window),
+                "window": window_words(holding.window),
             }
         )
     return rows

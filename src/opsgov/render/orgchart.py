@@ -22,7 +22,7 @@ from opsgov.model.entities import Entity, Model
 from opsgov.model.find import ResolveError, find
 from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, Drawing, RenderError, draw_dot, label, run_dot, text
-from opsgov.render.words import holder_words, unit_type, words_for
+from opsgov.render.words import Words, holder_words, listing, unit_type, words
 
 MAX_UNITS = 300
 """More units than this make an unreadable chart and a slow layout: the user is asked to draw a part."""
@@ -93,29 +93,29 @@ def _posts(model: Model, unit: Entity) -> list[Entity]:
     return [entity for entity in (model.get(k) for k in keys) if entity is not None]
 
 
-def _post_row(model: Model, post: Entity, is_head: bool, people: bool, words: dict[str, str], port: str) -> str:
+def _post_row(model: Model, post: Entity, is_head: bool, people: bool, w: Words, port: str) -> str:
     headcount = post.spec.get("headcount", 1)
     structure = structure_of(model)
     holders = [(h, model.get(h)) for h in structure.holders.get(post.key, ())]
     names = [
-        holder_words(words, person.title, structure.held.get((post.key, key)), until=False)
+        holder_words(person.title, structure.held.get((post.key, key)), until=False)
         for key, person in holders
         if person is not None
     ]
     parts = [("★ " if is_head else "") + text(post.title)]
     if headcount not in (0, 1):
-        parts.append(text(f"{words['headcount']} {headcount}"))
+        parts.append(text(f"{w.headcount} {headcount}"))
     if people and names:
-        parts.append(text(("、" if words["none"] == "无" else ", ").join(names)))
+        parts.append(text(listing().join(names)))
     elif names and _acting_only(model, post.key):
-        mark = text("[" + words["acting"] + "]")
+        mark = text("[" + w.acting + "]")
         parts.append(f'<FONT COLOR="{ACTING_COLOR}">{mark}</FONT>')
     color = ""
     if headcount == 0:
-        parts.append(text(f"[{words['frozen']}]"))
+        parts.append(text(f"[{w.frozen}]"))
         color = FROZEN_COLOR
     elif model.persons_declared and not names:
-        parts.append(text(f"[{words['vacant']}]"))
+        parts.append(text(f"[{w.vacant}]"))
         color = VACANT_COLOR
     body = " · ".join(parts)
     cell = f'<TD ALIGN="LEFT" PORT="{port}"'
@@ -145,12 +145,12 @@ def _acting_only(model: Model, post: str) -> bool:
 
 
 def _unit_label(
-    model: Model, unit: Entity, options: OrgChartOptions, hidden: int, words: dict[str, str], ports: dict[str, str]
+    model: Model, unit: Entity, options: OrgChartOptions, hidden: int, w: Words, ports: dict[str, str]
 ) -> str:
     """The unit's box; each post row gets a port (p0, p1, ...), recorded in `ports` as post key -> "unit:port"."""
     rows = [f'<TR><TD><B><FONT POINT-SIZE="13">{text(unit.title)}</FONT></B></TD></TR>']
     kind = unit.spec.get("type")
-    meta = f"{unit_type(words, kind)} · {unit.name}" if kind else unit.name
+    meta = f"{unit_type(kind)} · {unit.name}" if kind else unit.name
     rows.append(f'<TR><TD><FONT POINT-SIZE="8" COLOR="#666666">{text(meta)}</FONT></TD></TR>')
     head = unit.target(("spec", "head"))
     if options.positions:
@@ -159,9 +159,9 @@ def _unit_label(
         posts = [entity] if head is not None and (entity := model.get(head)) is not None else []
     for number, post in enumerate(posts):
         ports[post.key] = f"{unit.key}:p{number}"
-        rows.append(_post_row(model, post, post.key == head, options.people, words, f"p{number}"))
+        rows.append(_post_row(model, post, post.key == head, options.people, w, f"p{number}"))
     if hidden:
-        more = words["more_below"].format(n=hidden)
+        more = w.more_below.format(n=hidden)
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#666666">▼ {text(more)}</FONT></TD></TR>')
     return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">{"".join(rows)}</TABLE>')
 
@@ -306,7 +306,7 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     options = options or OrgChartOptions()
     if options.layout not in LAYOUTS:
         raise RenderError(f"unknown layout '{options.layout}'; use one of {', '.join(LAYOUTS)}")
-    words = words_for(model)
+    w = words()
     order, hidden = drawn_units(model, options)
     if len(order) > options.max_units:
         raise RenderError(
@@ -321,9 +321,9 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     graph.attr(compound="true")  # the compact layout's line into a panel ends at the panel
     title = model.organizations[0].title if len(model.organizations) == 1 and not options.root else None
     # A dated organisation is drawn as of a day: the legend says which, and marks acting holders when any is drawn.
-    day = words["as_of"].format(day=model.as_of.isoformat()) if next(model.windows(), None) is not None else ""
+    day = w.as_of.format(day=model.as_of.isoformat()) if next(model.windows(), None) is not None else ""
     acting = not options.people and any(_acting_only(model, post) for post in _drawn_posts(model, order, options))
-    graph.attr(label=_legend(title, words, day=day, acting=acting), labelloc="t", fontsize="10")
+    graph.attr(label=_legend(title, w, day=day, acting=acting), labelloc="t", fontsize="10")
     graph.attr("node", shape="box", style="rounded,filled", fillcolor="#f7f9fc", color=SOLID_COLOR, fontname=CJK_FONT)
     graph.attr("node", fontsize="11", margin="0.05")
     graph.attr("edge", color=SOLID_COLOR, arrowhead="none", fontname=CJK_FONT)
@@ -340,12 +340,12 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
         shape = shapes[key]
         if not shape.columns and not shape.rows:
             if unit is not None:
-                container.node(key, _unit_label(model, unit, options, hidden.get(key, 0), words, ports))
+                container.node(key, _unit_label(model, unit, options, hidden.get(key, 0), w, ports))
             return
         with container.subgraph(name=f"cluster_{key}") as box:
             box.attr(label="", peripheries="0", margin="4")
             if unit is not None:
-                box.node(key, _unit_label(model, unit, options, hidden.get(key, 0), words, ports))
+                box.node(key, _unit_label(model, unit, options, hidden.get(key, 0), w, ports))
             for column_number, column in enumerate(shape.columns):
                 if options.layout == "compact":
                     # The units one under the other (invisible edges rank them) in a shaded panel
@@ -389,7 +389,7 @@ def orgchart_graph(model: Model, options: OrgChartOptions | None = None) -> grap
     for key in order:
         if structure.parent.get(key) not in drawn or key == order[0]:
             emit(graph, key)
-    _dotted_edges(model, graph, order, drawn, ports, words)
+    _dotted_edges(model, graph, order, drawn, ports, w)
     return graph
 
 
@@ -406,7 +406,7 @@ def _dotted_edges(
     order: list[str],
     drawn: set[str],
     ports: dict[str, str],
-    words: dict[str, str],
+    w: Words,
 ) -> None:
     """Dotted lines, from the post (or unit) that has one to its dotted-line manager: arrowed and labelled.
 
@@ -421,7 +421,7 @@ def _dotted_edges(
         "fontsize": "8",
         # An external label: a plain edge label becomes a node in the ranking, and with clusters
         # and constraint=false Graphviz 2.43 then fails ("trouble in init_rank").
-        "xlabel": label(text(words["dotted_edge"])),
+        "xlabel": label(text(w.dotted_edge)),
     }
     post_lines: list[tuple[str, str]] = []
     for post_key in sorted(ports):
@@ -441,21 +441,21 @@ def _dotted_edges(
         graph.edge(ports[source], ports[manager], **dotted)
 
 
-def _legend(title: str | None, words: dict[str, str], *, day: str = "", acting: bool = False) -> str:
+def _legend(title: str | None, w: Words, *, day: str = "", acting: bool = False) -> str:
     """The organisation's name (when the whole organisation is drawn) and the day it is drawn as of (when
     anything in it is dated) over a one-line key to lines and marks."""
     rows = [f'<TR><TD><FONT POINT-SIZE="18"><B>{text(title)}</B></FONT></TD></TR>'] if title else []
     if day:
         rows.append(f'<TR><TD><FONT POINT-SIZE="11">{text(day)}</FONT></TD></TR>')
     key = (
-        f'<FONT COLOR="{SOLID_COLOR}">━━</FONT> {text(words["solid_line"])}   '
-        f'<FONT COLOR="{DOTTED_COLOR}">╍╍</FONT> {text(words["dotted_line"])}   '
-        f"★ {text(words['head'])}   "
-        f'<FONT COLOR="{VACANT_COLOR}"><B>[{text(words["vacant"])}]</B></FONT>   '
-        f'<FONT COLOR="{FROZEN_COLOR}"><I>[{text(words["frozen"])}]</I></FONT>'
+        f'<FONT COLOR="{SOLID_COLOR}">━━</FONT> {text(w.solid_line)}   '
+        f'<FONT COLOR="{DOTTED_COLOR}">╍╍</FONT> {text(w.dotted_line)}   '
+        f"★ {text(w.head)}   "
+        f'<FONT COLOR="{VACANT_COLOR}"><B>[{text(w.vacant)}]</B></FONT>   '
+        f'<FONT COLOR="{FROZEN_COLOR}"><I>[{text(w.frozen)}]</I></FONT>'
     )
     if acting:
-        key += f'   <FONT COLOR="{ACTING_COLOR}">[{text(words["acting"])}]</FONT>'
+        key += f'   <FONT COLOR="{ACTING_COLOR}">[{text(w.acting)}]</FONT>'
     rows.append(f'<TR><TD><FONT COLOR="#555555">{key}</FONT></TD></TR>')
     return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>')
 
@@ -491,7 +491,7 @@ def orgchart_pages(model: Model, options: OrgChartOptions | None = None, paper: 
     options = options or OrgChartOptions()
     if paper not in PAPER:
         raise RenderError(f"unknown page size '{paper}'; use one of {', '.join(PAPER)}")
-    words = words_for(model)
+    w = words()
     structure = structure_of(model)
     roots = [_resolve_root(model, options.root)] if options.root else top_units(model)
     writer = PdfWriter()
@@ -522,7 +522,7 @@ def orgchart_pages(model: Model, options: OrgChartOptions | None = None, paper: 
 
     overview = options.depth if options.depth is not None and options.depth < 1 else 1
     named = [unit.title for unit in (model.get(root) for root in roots) if unit is not None]
-    place(f"{words['overview']}: {'、'.join(named)}", replace(options, depth=overview), True)
+    place(f"{w.overview}: {listing().join(named)}", replace(options, depth=overview), True)
     pending = [(child, 1) for root in roots for child in sorted(structure.children.get(root, ()))]
     while pending:
         key, level = pending.pop(0)

@@ -19,7 +19,7 @@ from opsgov.model.find import find
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
 from opsgov.render.safe import CJK_FONT, RenderError, label, run_dot, text
-from opsgov.render.words import duration, words_for
+from opsgov.render.words import Words, duration, listing, words
 
 MAX_STEPS = 400
 
@@ -35,7 +35,7 @@ def _title(model: Model, key: str | None) -> str:
 
 
 def process_graph(model: Model, process: Entity) -> graphviz.Digraph:
-    words = words_for(model)
+    w = words()
     steps: list[dict[str, Any]] = process.spec.get("steps") or []
     if len(steps) > MAX_STEPS:
         raise RenderError(f"process {process.name} has {len(steps)} steps, more than {MAX_STEPS} can be drawn")
@@ -54,7 +54,7 @@ def process_graph(model: Model, process: Entity) -> graphviz.Digraph:
     graph.attr("edge", fontname=CJK_FONT, fontsize="9", color="#4a6fa5")
     headers: list[str] = []
     for number, (unit, indexes) in enumerate(sorted(lanes.items(), key=lambda item: (item[0] == "", item[0]))):
-        lane_title = _title(model, unit) if unit else words["unassigned"]
+        lane_title = _title(model, unit) if unit else w.unassigned
         with graph.subgraph(name=f"cluster_lane{number}") as lane:
             lane.attr(label="", style="filled", color="#c9d4e5", fillcolor="#eef3fa" if number % 2 == 0 else "#f8f9fb")
             # The lane's name is a node in the first column, left of every step: edges are routed
@@ -77,7 +77,7 @@ def process_graph(model: Model, process: Entity) -> graphviz.Digraph:
             for index in indexes:
                 step = steps[index]
                 node = f"step-{step['id']}"
-                lane.node(node, _step_label(model, process, index, step, words), **_step_shape(step))
+                lane.node(node, _step_label(model, process, index, step, w), **_step_shape(step))
                 lane.edge(header, node, style="invis", weight="0")
                 lane.edge(node, f"{header}-tail", style="invis", weight="0")
                 if len(next_items(step)) >= 2:
@@ -96,7 +96,7 @@ def process_graph(model: Model, process: Entity) -> graphviz.Digraph:
         for header in headers:
             column.node(f"{header}-tail")
     if start in ids:
-        graph.edge("start", f"step-{start}", label=label(text(words["start"])))
+        graph.edge("start", f"step-{start}", label=label(text(w.start)))
     for step in steps:
         node = f"step-{step['id']}"
         items = [item for item in next_items(step) if item.step in ids]
@@ -108,7 +108,7 @@ def process_graph(model: Model, process: Entity) -> graphviz.Digraph:
             attributes = {"label": label(text(item.when))} if item.when else {}
             graph.edge(source, f"step-{item.step}", **attributes)
         if not step.get("next"):
-            graph.edge(node, f"end-{step['id']}", label=label(text(words["end"])))
+            graph.edge(node, f"end-{step['id']}", label=label(text(w.end)))
     return graph
 
 
@@ -134,20 +134,18 @@ def _step_shape(step: dict[str, Any]) -> dict[str, str]:
     return {"color": "#4a6fa5"}
 
 
-def _step_label(model: Model, process: Entity, index: int, step: dict[str, Any], words: dict[str, str]) -> str:
+def _step_label(model: Model, process: Entity, index: int, step: dict[str, Any], w: Words) -> str:
     rows = [f"<TR><TD><B>{text(step.get('title') or step['id'])}</B></TD></TR>"]
     posts = responsible_posts(process, index, step)
     if posts:
-        who = "、".join(_title(model, key) for key in posts)
+        who = listing().join(_title(model, key) for key in posts)
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#444444">{text(who)}</FONT></TD></TR>')
     if step.get("approval"):
         matrix = process.target(("spec", "steps", index, "approval"))
         name = _title(model, matrix) if matrix else str(step["approval"])
-        rows.append(
-            f'<TR><TD><FONT POINT-SIZE="9" COLOR="#8a5a00">{text(words["approval"])}: {text(name)}</FONT></TD></TR>'
-        )
+        rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#8a5a00">{text(w.approval)}: {text(name)}</FONT></TD></TR>')
     if step.get("sla"):
-        sla = f"{text(words['sla'])} {text(duration(words, step['sla']))}"
+        sla = f"{text(w.sla)} {text(duration(step['sla']))}"
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="#666666">{sla}</FONT></TD></TR>')
     return label(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>')
 

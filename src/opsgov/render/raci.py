@@ -13,7 +13,7 @@ from opsgov.model.raci import LETTERS, step_roles
 from opsgov.model.structure import structure_of
 from opsgov.render.process import find_process
 from opsgov.render.table import Table
-from opsgov.render.words import words_for
+from opsgov.render.words import RACI_LETTERS, say, words
 
 
 def _cell(letters: set[str]) -> str:
@@ -28,7 +28,6 @@ def _name(model: Model, key: str) -> str:
 def raci_table(model: Model, *, by: str = "post", process: str | None = None) -> Table:
     """By post: a header row of processes over their steps (`groups`), one column per step; by
     unit: one column per process. Letters carry their meanings (`letters`) for the legend."""
-    words = words_for(model)
     processes = [find_process(model, process)] if process else sorted(model.entities("Process"), key=lambda p: p.name)
     columns: list[str] = []
     groups: list[tuple[str, int]] = []
@@ -53,6 +52,6 @@ def raci_table(model: Model, *, by: str = "post", process: str | None = None) ->
     rows = []
     for key in sorted(cells, key=lambda k: (not k.startswith("Unit/") if by == "unit" else k.startswith("Unit/"), k)):
         rows.append([_name(model, key), *(_cell(cells[key].get(c, set())) for c in range(len(columns)))])
-    first = words["unit"] if by == "unit" else words["party"]
-    letters = {letter: words[f"raci_{letter}"] for letter in LETTERS}
+    first = words().unit if by == "unit" else words().party
+    letters = {letter: say(RACI_LETTERS, letter) for letter in LETTERS}
     return Table([first, *columns], rows, groups=groups, letters=letters)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from opsgov import escape
 from opsgov.render.safe import RenderError
 from opsgov.render.safe import html_text as text
+from opsgov.render.words import html_lang
 
 TABLE_FORMATS = ("md", "csv", "html")
 CSV_BOM = "\ufeff"
@@ -158,9 +159,9 @@ TABLE_CSS = (
 
 
 def to_html(tables: list[Table], title: str) -> str:
-    """A standalone page: no stylesheet or script from anywhere else."""
+    """A standalone page in the run's language (its `lang`): no stylesheet or script from anywhere else."""
     return (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{html_lang()}"><head><meta charset="utf-8">'
         f"<title>{text(title)}</title>"
         f"<style>body{{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}}{TABLE_CSS}</style></head><body>\n"
         f"<h1>{text(title)}</h1>\n{to_html_fragment(tables)}\n</body></html>\n"

@@ -1,295 +1,400 @@
-"""The few words diagrams and the handbook print themselves, in the Organization's locale.
+"""The words diagrams, tables and the handbook print themselves, in the run's language.
 
-docs/format.md (Organization): `spec.locale` chooses the language of labels in diagrams and the handbook. Only
-Chinese and English are provided; any other locale falls back to English.
+They are messages of the gettext catalogue like every finding (opsgov.i18n): the English is
+written here with `N_()`, the translations are in `src/opsgov/locale/<ll_CC>/LC_MESSAGES/opsgov.po`,
+and `scripts/update-catalogue.sh` extracts them; tests/test_i18n.py fails when one has no
+translation. The language is the run's (opsgov.i18n.choose: --lang, opsgov.yaml `lang`, the
+Organization's `spec.locale`, the environment): the caller speaks it (`opsgov.i18n.speaking`)
+around a render, as the CLI and the handbook do.
+
+`words()` gives the fixed words as a typed record (`words().findings`), which the handbook's
+templates read as `w.findings`; words chosen by a value of the data (a unit type, a KPI unit,
+an approval mode) are looked up by that value (`unit_type("team")`, `MODES[mode]`).
 """
 
 from __future__ import annotations
 
+import string
+from dataclasses import dataclass, fields
+from functools import cache
+from typing import Any
+
+from opsgov.i18n import N_, _, current, speaking
 from opsgov.model.dates import Window
 from opsgov.model.entities import Holding, Model
 
-_EN = {
-    "vacant": "vacant",
-    "frozen": "frozen",
-    "headcount": "headcount",
-    "head": "head",
-    "start": "start",
-    "end": "end",
-    "approval": "approval",
-    "sla": "SLA",
-    "unassigned": "unassigned",
-    "more_below": "{n} more units below",
-    "org_chart": "Organisation chart",
-    "units": "Units",
-    "unit": "Unit",
-    "posts": "Posts",
-    "post": "Post",
-    "level": "Level",
-    "holders": "Holders",
-    "duties": "Duties",
-    "boundaries": "Boundaries (not owned here)",
-    "owned_by": "owned by",
-    "processes": "Processes",
-    "process": "Process",
-    "kpis": "KPIs",
-    "kpi": "KPI",
-    "approvals": "Approval matrices",
-    "matrix": "Matrix",
-    "category": "Category",
-    "uncategorised": "Other decisions",
-    "subject": "Subject",
-    "band": "Band",
-    "approvers": "Approvers",
-    "mode": "Mode",
-    "escalation": "Escalation",
-    "findings": "Findings",
-    "parent": "Parent",
-    "children": "Sub-units",
-    "dotted": "Dotted lines",
-    "owner": "Owner",
-    "steps": "Steps",
-    "step": "Step",
-    "responsible": "Responsible",
-    "raci": "RACI",
-    "target": "Target",
-    "green": "Green",
-    "yellow": "Yellow",
-    "direction": "Direction",
-    "frequency": "Frequency",
-    "measures": "Measures",
-    "method": "Method",
-    "none": "none",
-    "vote": "{body} (vote: quorum {quorum} of {members}, {majority})",
-    "voting": "Decides by vote",
-    "majority_simple": "simple majority",
-    "majority_two-thirds": "two-thirds majority",
-    "majority_unanimous": "unanimous",
-    "delegations": "Delegations in force and scheduled",
-    "delegation": "Delegation",
-    "delegator": "From",
-    "delegate": "To",
-    "matrices": "Matrices",
-    "cap": "Up to",
-    "window": "Window",
-    "reason": "Reason",
-    "status": "Status",
-    "in_force": "in force",
-    "scheduled_from": "scheduled, from {day}",
-    "all_matrices": "all its matrices",
-    "mode_any": "any one",
-    "mode_all": "all (countersign)",
-    "mode_sequential": "all, in order",
-    "title": "Title",
-    "no_findings": "No findings.",
-    "waived": "waived",
-    "party": "Post or unit",
-    "raci_R": "Responsible: does the work",
-    "raci_A": "Accountable: answers for the result",
-    "raci_C": "Consulted: asked before",
-    "raci_I": "Informed: told after",
-    "home": "Home",
-    "solid_line": "reports to",
-    "dotted_line": "dotted (matrix) line",
-    "dotted_edge": "dotted",
-    "overview": "Overview",
-    "reports_to": "Reports to",
-    "scheduled": "Scheduled changes",
-    "scheduled_intro": "What takes effect or ends after {as_of}, up to {last}.",
-    "no_scheduled": "No scheduled changes.",
-    "date": "Date",
-    "change": "Change",
-    "takes_effect": "takes effect",
-    "ends": "ends (last day {day})",
-    "holds": "{person} holds {post}",
-    "holds_acting": "{person} acts as {post}",
-    "reviewed": "Last reviewed",
-    "reviewed_on_by": "{on} by {by}",
-    "never_reviewed": "never",
-    "as_of": "As of {day}",
-    "acting": "acting",
-    "acting_holder": "{person} (acting)",
-    "acting_holder_until": "{person} (acting until {day})",
-    "former_holders": "Former holders",
-    "person": "Person",
-    "held": "Held",
-    "window_from_to": "from {start} to {end}",
-    "window_from": "from {start}",
-    "window_until": "until {end}",
-    "window_always": "always",
-    # KPI units: "{n}" is the number; an undeclared unit prints the bare number
-    "kpi_unit.percent": "{n} percent",
-    "kpi_unit.count": "{n} count",
-    "kpi_unit.ratio": "{n} ratio",
-    "kpi_unit.hours": "{n} hours",
-    "kpi_unit.days": "{n} days",
-    "kpi_unit.minutes": "{n} minutes",
-    "kpi_unit.score": "{n} score",
-    "kpi_unit.currency": "{n} {currency}",
-    # durations (`30m`, `24h`, `2d`, `1w`), as the spec writes them in English
-    "duration.m": "{n}m",
-    "duration.h": "{n}h",
-    "duration.d": "{n}d",
-    "duration.w": "{n}w",
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Every fixed word of the handbook and the rendered pictures and tables (English in ENGLISH)."""
+
+    # org chart and process diagrams
+    vacant: str
+    frozen: str
+    headcount: str
+    head: str
+    start: str
+    end: str
+    approval: str
+    sla: str
+    unassigned: str
+    more_below: str
+    solid_line: str
+    dotted_line: str
+    dotted_edge: str
+    overview: str
+    # pages and their headings
+    org_chart: str
+    units: str
+    unit: str
+    posts: str
+    post: str
+    level: str
+    holders: str
+    duties: str
+    boundaries: str
+    owned_by: str
+    processes: str
+    kpis: str
+    kpi: str
+    approvals: str
+    matrix: str
+    category: str
+    uncategorised: str
+    subject: str
+    band: str
+    approvers: str
+    mode: str
+    escalation: str
+    findings: str
+    parent: str
+    children: str
+    dotted: str
+    owner: str
+    steps: str
+    step: str
+    responsible: str
+    raci: str
+    target: str
+    green: str
+    yellow: str
+    direction: str
+    frequency: str
+    measures: str
+    method: str
+    none: str
+    vote: str
+    voting: str
+    delegations: str
+    delegation: str
+    status: str
+    in_force: str
+    scheduled_from: str
+    delegator: str
+    delegate: str
+    matrices: str
+    cap: str
+    window: str
+    reason: str
+    all_matrices: str
+    title: str
+    no_findings: str
+    waived: str
+    ticket: str
+    party: str
+    reports_to: str
+    scheduled: str
+    scheduled_intro: str
+    no_scheduled: str
+    date: str
+    change: str
+    takes_effect: str
+    ends: str
+    holds: str
+    holds_acting: str
+    reviewed: str
+    reviewed_on_by: str
+    never_reviewed: str
+    as_of: str
+    acting: str
+    acting_holder: str
+    acting_holder_until: str
+    former_holders: str
+    person: str
+    held: str
+    kind_col: str
+    from_day: str
+    # the handbook's navigation, search box, interactive chart and findings table
+    search: str
+    no_results: str
+    source: str
+    tree: str
+    subtree: str
+    fit: str
+    expand_all: str
+    collapse_all: str
+    find_in_chart: str
+    printable: str
+    level_col: str
+    rule: str
+    where: str
+    entity: str
+    message: str
+    hint: str
+    filled: str
+    vacancies: str
+    direct: str
+    total: str
+    establishment: str
+    counts: str
+    chart_needs_js: str
+
+
+ENGLISH = Words(
+    vacant=N_("vacant"),
+    frozen=N_("frozen"),
+    headcount=N_("headcount"),
+    head=N_("head"),
+    start=N_("start"),
+    end=N_("end"),
+    approval=N_("approval"),
+    sla=N_("SLA"),
+    unassigned=N_("unassigned"),
+    more_below=N_("{n} more units below"),
+    solid_line=N_("reports to"),
+    dotted_line=N_("dotted (matrix) line"),
+    dotted_edge=N_("dotted"),
+    overview=N_("Overview"),
+    org_chart=N_("Organisation chart"),
+    units=N_("Units"),
+    unit=N_("Unit"),
+    posts=N_("Posts"),
+    post=N_("Post"),
+    level=N_("Job level"),
+    holders=N_("Holders"),
+    duties=N_("Duties"),
+    boundaries=N_("Boundaries (not owned here)"),
+    owned_by=N_("owned by"),
+    processes=N_("Processes"),
+    kpis=N_("KPIs"),
+    kpi=N_("KPI"),
+    approvals=N_("Approval matrices"),
+    matrix=N_("Matrix"),
+    category=N_("Category"),
+    uncategorised=N_("Other decisions"),
+    subject=N_("Subject"),
+    band=N_("Band"),
+    approvers=N_("Approvers"),
+    mode=N_("Mode"),
+    escalation=N_("Escalation"),
+    findings=N_("Findings"),
+    parent=N_("Parent"),
+    children=N_("Sub-units"),
+    dotted=N_("Dotted lines"),
+    owner=N_("Owner"),
+    steps=N_("Steps"),
+    step=N_("Step"),
+    responsible=N_("Responsible"),
+    raci=N_("RACI"),
+    target=N_("Target"),
+    green=N_("Green"),
+    yellow=N_("Yellow"),
+    direction=N_("Direction"),
+    frequency=N_("Frequency"),
+    measures=N_("Measures"),
+    method=N_("Method"),
+    none=N_("none"),
+    vote=N_("{body} (vote: quorum {quorum} of {members}, {majority})"),
+    voting=N_("Decides by vote"),
+    delegations=N_("Delegations in force and scheduled"),
+    delegation=N_("Delegation"),
+    status=N_("Status"),
+    in_force=N_("in force"),
+    scheduled_from=N_("scheduled, from {day}"),
+    delegator=N_("From"),
+    delegate=N_("To"),
+    matrices=N_("Matrices"),
+    cap=N_("Up to"),
+    window=N_("Window"),
+    reason=N_("Reason"),
+    all_matrices=N_("all its matrices"),
+    title=N_("Title"),
+    no_findings=N_("No findings."),
+    waived=N_("waived"),
+    ticket=N_("ticket {ticket}"),
+    party=N_("Post or unit"),
+    reports_to=N_("Reports to"),
+    scheduled=N_("Scheduled changes"),
+    scheduled_intro=N_("What takes effect or ends after {as_of}, up to {last}."),
+    no_scheduled=N_("No scheduled changes."),
+    date=N_("Date"),
+    change=N_("Change"),
+    takes_effect=N_("takes effect"),
+    ends=N_("ends (last day {day})"),
+    holds=N_("{person} holds {post}"),
+    holds_acting=N_("{person} acts as {post}"),
+    reviewed=N_("Last reviewed"),
+    reviewed_on_by=N_("{on} by {by}"),
+    never_reviewed=N_("never"),
+    as_of=N_("As of {day}"),
+    acting=N_("acting"),
+    acting_holder=N_("{person} (acting)"),
+    acting_holder_until=N_("{person} (acting until {day})"),
+    former_holders=N_("Former holders"),
+    person=N_("Person"),
+    held=N_("Held"),
+    kind_col=N_("Kind"),
+    from_day=N_("from {day}"),
+    search=N_("Search units, posts, people, duties …"),
+    no_results=N_("nothing found"),
+    source=N_("Source"),
+    tree=N_("Unit tree"),
+    subtree=N_("Place in the organisation"),
+    fit=N_("Fit"),
+    expand_all=N_("Expand all"),
+    collapse_all=N_("Collapse all"),
+    find_in_chart=N_("Find in chart"),
+    printable=N_("printable chart (SVG)"),
+    level_col=N_("Level"),
+    rule=N_("Rule"),
+    where=N_("Where"),
+    entity=N_("About"),
+    message=N_("Message"),
+    hint=N_("Hint"),
+    filled=N_("filled"),
+    vacancies=N_("vacant"),
+    direct=N_("direct"),
+    total=N_("total"),
+    establishment=N_("headcount"),
+    counts=N_("errors: {error} · warnings: {warning} · info: {info}"),
+    chart_needs_js=N_("The interactive chart needs JavaScript; the printable chart is linked above."),
+)
+"""The English of every fixed word: the catalogue's msgids."""
+
+# Words chosen by a value of the data. A value without one (a custom unit type from
+# Organization.unitTypes, a KPI unit not in the spec) is printed as written.
+UNIT_TYPES = {
+    "company": N_("company"),
+    "center": N_("center"),
+    "division": N_("division"),
+    "department": N_("department"),
+    "team": N_("team"),
+    "region": N_("region"),
+    "store": N_("store"),
+    "office": N_("office"),
+    "committee": N_("committee"),
 }
-
-_ZH = {
-    **_EN,
-    "vacant": "空缺",
-    "frozen": "冻结",
-    "headcount": "编制",
-    "head": "负责人",
-    "start": "开始",
-    "end": "结束",
-    "approval": "审批",
-    "sla": "时限",
-    "unassigned": "未指定",
-    "more_below": "下设 {n} 个单元未展开",
-    "org_chart": "组织架构图",
-    "units": "组织单元",
-    "unit": "单元",
-    "posts": "岗位",
-    "post": "岗位",
-    "level": "职级",
-    "holders": "任职人",
-    "duties": "职责",
-    "boundaries": "职责边界（不归本单元）",
-    "owned_by": "归属",
-    "processes": "业务流程",
-    "process": "流程",
-    "kpis": "指标",
-    "kpi": "指标",
-    "approvals": "审批权限",
-    "matrix": "审批矩阵",
-    "category": "分类",
-    "uncategorised": "其他事项",
-    "subject": "审批事项",
-    "band": "档位",
-    "approvers": "审批人",
-    "mode": "方式",
-    "escalation": "超时升级",
-    "findings": "检查结果",
-    "parent": "上级单元",
-    "children": "下级单元",
-    "dotted": "虚线汇报",
-    "owner": "负责人",
-    "steps": "步骤",
-    "step": "步骤",
-    "responsible": "执行岗位",
-    "target": "目标",
-    "green": "绿灯",
-    "yellow": "黄灯",
-    "direction": "方向",
-    "frequency": "频率",
-    "measures": "衡量对象",
-    "method": "考核方式",
-    "none": "无",
-    "vote": "{body}（表决：{members} 人中 {quorum} 人出席，{majority}）",
-    "voting": "表决",
-    "majority_simple": "简单多数通过",
-    "majority_two-thirds": "三分之二多数通过",
-    "majority_unanimous": "全体一致通过",
-    "delegations": "生效中与计划中的授权",
-    "delegation": "授权",
-    "delegator": "授权人",
-    "delegate": "被授权人",
-    "matrices": "审批矩阵",
-    "cap": "上限",
-    "window": "有效期",
-    "reason": "原因",
-    "status": "状态",
-    "in_force": "生效中",
-    "scheduled_from": "计划，自 {day} 起",
-    "all_matrices": "其参与的全部矩阵",
-    "mode_any": "任一审批人",
-    "mode_all": "会签",
-    "mode_sequential": "依次审批",
-    "title": "名称",
-    "no_findings": "没有发现问题。",
-    "waived": "已豁免",
-    "party": "岗位或单元",
-    "raci_R": "负责：执行",
-    "raci_A": "批准：对结果负责",
-    "raci_C": "咨询：事前征询",
-    "raci_I": "知会：事后通知",
-    "home": "首页",
-    "solid_line": "直线汇报",
-    "dotted_line": "虚线（矩阵）汇报",
-    "dotted_edge": "虚线",
-    "overview": "总览",
-    "reports_to": "汇报上级",
-    "kpi_unit.percent": "{n}%",
-    "kpi_unit.count": "{n} 个",
-    "kpi_unit.ratio": "{n}",
-    "kpi_unit.hours": "{n} 小时",
-    "kpi_unit.days": "{n} 天",
-    "kpi_unit.minutes": "{n} 分钟",
-    "kpi_unit.score": "{n} 分",
-    "kpi_unit.currency": "{n} {currency}",
-    "direction.higher-is-better": "越高越好",
-    "direction.lower-is-better": "越低越好",
-    "frequency.daily": "每日",
-    "frequency.weekly": "每周",
-    "frequency.monthly": "每月",
-    "frequency.quarterly": "每季度",
-    "frequency.yearly": "每年",
-    "unit_type.company": "公司",
-    "unit_type.center": "中心",
-    "unit_type.division": "事业部",
-    "unit_type.department": "部门",
-    "unit_type.team": "团队",
-    "unit_type.region": "区域",
-    "unit_type.store": "门店",
-    "unit_type.office": "办公室",
-    "unit_type.committee": "委员会",
-    "duration.m": "{n} 分钟",
-    "duration.h": "{n} 小时",
-    "duration.d": "{n} 天",
-    "duration.w": "{n} 周",
-    "scheduled": "计划变更",
-    "scheduled_intro": "{as_of} 之后至 {last} 生效或终止的内容。",
-    "no_scheduled": "没有计划变更。",
-    "date": "日期",
-    "change": "变更",
-    "takes_effect": "生效",
-    "ends": "终止（最后一天 {day}）",
-    "holds": "{person} 任 {post}",
-    "holds_acting": "{person} 代理 {post}",
-    "reviewed": "最近复核",
-    "reviewed_on_by": "{on}，{by}",
-    "never_reviewed": "未复核",
-    "as_of": "截至 {day}",
-    "acting": "代理",
-    "acting_holder": "{person}（代理）",
-    "acting_holder_until": "{person}（代理，至 {day}）",
-    "former_holders": "历任",
-    "person": "人员",
-    "held": "任职期间",
-    "window_from_to": "{start} 至 {end}",
-    "window_from": "自 {start} 起",
-    "window_until": "至 {end}",
-    "window_always": "长期",
+DIRECTIONS = {"higher-is-better": N_("higher is better"), "lower-is-better": N_("lower is better")}
+FREQUENCIES = {
+    "daily": N_("daily"),
+    "weekly": N_("weekly"),
+    "monthly": N_("monthly"),
+    "quarterly": N_("quarterly"),
+    "yearly": N_("yearly"),
 }
+KPI_UNITS = {  # "{n}" is the number
+    "percent": N_("{n} percent"),
+    "count": N_("{n} count"),
+    "ratio": N_("{n} ratio"),
+    "hours": N_("{n} hours"),
+    "days": N_("{n} days"),
+    "minutes": N_("{n} minutes"),
+    "score": N_("{n} score"),
+    "currency": N_("{n} {currency}"),
+}
+DURATIONS = {"m": N_("{n}m"), "h": N_("{n}h"), "d": N_("{n}d"), "w": N_("{n}w")}
+"""`30m`, `24h`, `2d`, `1w` as the spec writes them (English keeps the spec's form)."""
+MODES = {"any": N_("any one"), "all": N_("all (countersign)"), "sequential": N_("all, in order")}
+MAJORITIES = {
+    "simple": N_("simple majority"),
+    "two-thirds": N_("two-thirds majority"),
+    "unanimous": N_("unanimous"),
+}
+RACI_LETTERS = {
+    "R": N_("Responsible: does the work"),
+    "A": N_("Accountable: answers for the result"),
+    "C": N_("Consulted: asked before"),
+    "I": N_("Informed: told after"),
+}
+LEVELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+"""A finding's level as the handbook's findings tables print it."""
+KINDS = {
+    "Organization": N_("organisation"),
+    "Unit": N_("unit"),
+    "Position": N_("post"),
+    "Person": N_("person"),
+    "Responsibility": N_("duty"),
+    "Process": N_("process"),
+    "ApprovalMatrix": N_("approval matrix"),
+    "KPI": N_("KPI"),
+    "Policy": N_("policy"),
+    "Waiver": N_("waiver"),
+    "Delegation": N_("delegation"),
+}
+"""A kind as a reader calls it (search results, scheduled changes); the YAML `kind` stays as written."""
+KPI_LINE = {
+    "target": N_("target {amount}"),
+    "thresholds": N_("green {sign} {green}, yellow {sign} {yellow}, else red"),
+}
+"""The parts of a KPI on one line (kpi_summary)."""
+PHRASES = {
+    "escalation": N_("after {after} to {to}"),
+    "window": N_("from {start} to {end}"),
+    "window_from": N_("from {start}"),
+    "window_until": N_("until {end}"),
+    "always": N_("always"),
+}
+"""Words around values, filled in with `phrase` (an escalation; a Delegation's window)."""
+
+VALUE_WORDS: tuple[dict[str, str], ...] = (
+    UNIT_TYPES,
+    DIRECTIONS,
+    FREQUENCIES,
+    KPI_UNITS,
+    DURATIONS,
+    MODES,
+    MAJORITIES,
+    RACI_LETTERS,
+    LEVELS,
+    KINDS,
+    KPI_LINE,
+    PHRASES,
+)
+"""Every table of words chosen by a value (tests/test_i18n.py holds each to the catalogue)."""
 
 
-ENGLISH = _EN
-"""The English vocabulary, for output that is always in English (`opsgov explain`)."""
+def words() -> Words:
+    """The fixed words in the run's language (opsgov.i18n.current)."""
+    return _translated(current())
 
 
-def words_for(model: Model) -> dict[str, str]:
-    """The vocabulary for the (first) Organization's locale (English when unknown or absent).
-
-    A repository with two Organizations is already reported by its rule; the labels still follow
-    the first one's locale rather than switching the whole handbook to English.
-    """
-    locale = ""
-    if model.organizations:
-        locale = str(model.organizations[0].spec.get("locale") or "")
-    return _ZH if locale.lower().startswith("zh") else _EN
+@cache
+def _translated(language: str) -> Words:
+    with speaking(language):
+        return Words(**{f.name: _(getattr(ENGLISH, f.name)) for f in fields(Words)})
 
 
-def chinese(words: dict[str, str]) -> bool:
-    return words is _ZH
+def say(table: dict[str, str], value: object, default: str | None = None) -> str:
+    """The word for `value` in one of the tables above, in the run's language; else `default` (the value as written)."""
+    english = table.get(str(value))
+    if english is None:
+        return str(value) if default is None else default
+    return _(english)
+
+
+def chinese() -> bool:
+    """Whether the run speaks Chinese (CJK punctuation and spacing, the interval algebra's 含/不含 wording)."""
+    return current().startswith("zh")
+
+
+def html_lang() -> str:
+    """The run's language as an HTML `lang` attribute: `zh-CN`, `en`."""
+    return current().replace("_", "-")
+
+
+def listing() -> str:
+    """What joins the items of a list: `、` in Chinese, `, ` in English (the catalogue's ", ")."""
+    return _(", ")
 
 
 def _is_cjk(char: str) -> bool:
@@ -308,56 +413,71 @@ def join(*parts: str) -> str:
     return out
 
 
-def unit_type(words: dict[str, str], value: object) -> str:
-    """A unit's type in the locale; a custom type from Organization.unitTypes stays as written."""
-    return words.get(f"unit_type.{value}", str(value)) if value else ""
+def phrase(message: str, **values: object) -> str:
+    """`message` (an English msgid) translated and filled in, its pieces joined as `join` does.
+
+    "after {after} to {to}" gives "after 24h to CFO" and, as "{after}后升级至{to}", "24 小时后升级至总经理"
+    but "1 周后升级至 CFO": a space only where Latin letters or digits meet.
+    """
+    parts: list[str] = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(_(message)):
+        parts.append(literal.strip())
+        if field is not None:
+            parts.append(str(values[field]))
+    return join(*parts)
 
 
-def direction(words: dict[str, str], value: object) -> str:
-    return words.get(f"direction.{value}", str(value).replace("-", " ")) if value else ""
+def unit_type(value: object) -> str:
+    """A unit's type in the run's language; a custom type from Organization.unitTypes stays as written."""
+    return say(UNIT_TYPES, value) if value else ""
 
 
-def frequency(words: dict[str, str], value: object) -> str:
-    return words.get(f"frequency.{value}", str(value)) if value else ""
+def direction(value: object) -> str:
+    return say(DIRECTIONS, value, str(value).replace("-", " ")) if value else ""
 
 
-def kpi_amount(words: dict[str, str], value: object, unit: object, currency: str | None = None) -> str:
+def frequency(value: object) -> str:
+    return say(FREQUENCIES, value) if value else ""
+
+
+def kpi_amount(value: object, unit: object, currency: str | None = None) -> str:
     """A KPI target or threshold with its unit: `48 hours` / `48 小时`, `85 percent` / `85%`."""
     if value is None or value == "":
         return ""
-    pattern = words.get(f"kpi_unit.{unit}", "{n} " + str(unit) if unit else "{n}")
+    pattern = say(KPI_UNITS, unit, "{n} " + str(unit) if unit else "{n}")
     return pattern.format(n=value, currency=currency or "").strip()
 
 
-def duration(words: dict[str, str], value: object) -> str:
+def duration(value: object) -> str:
     """`1w` -> `1 周` in Chinese; anything not of the spec's form stays as written."""
     text = str(value)
     number, suffix = text[:-1], text[-1:]
-    if not (number.isascii() and number.isdigit()) or f"duration.{suffix}" not in words:
+    if not (number.isascii() and number.isdigit()) or suffix not in DURATIONS:
         return text
-    return words[f"duration.{suffix}"].format(n=number)
+    return _(DURATIONS[suffix]).format(n=number)
 
 
-def window_words(words: dict[str, str], window: Window) -> str:
-    """A window in the locale: `from 2026-12-01 to 2026-12-20` / `2026-12-01 至 2026-12-20`, `自 2027-01-01 起`."""
+def window_words(window: Window) -> str:
+    """A window: `from 2026-12-01 to 2026-12-20` / `2026-12-01 至 2026-12-20`, `自 2027-01-01 起`, `always`."""
     start = window.start.isoformat() if window.start else ""
     end = window.end.isoformat() if window.end else ""
     if start and end:
-        return words["window_from_to"].format(start=start, end=end)
+        return phrase(PHRASES["window"], start=start, end=end)
     if start:
-        return words["window_from"].format(start=start)
+        return phrase(PHRASES["window_from"], start=start)
     if end:
-        return words["window_until"].format(end=end)
-    return words["window_always"]
+        return phrase(PHRASES["window_until"], end=end)
+    return phrase(PHRASES["always"])
 
 
-def holder_words(words: dict[str, str], person: str, holding: Holding | None, *, until: bool = True) -> str:
+def holder_words(person: str, holding: Holding | None, *, until: bool = True) -> str:
     """A holder as the handbook and charts name them: `黄磊（代理，至 2027-01-31）` for an acting holder."""
     if holding is None or not holding.acting:
         return person
+    w = words()
     if until and holding.window.end is not None:
-        return words["acting_holder_until"].format(person=person, day=holding.window.end.isoformat())
-    return words["acting_holder"].format(person=person)
+        return w.acting_holder_until.format(person=person, day=holding.window.end.isoformat())
+    return w.acting_holder.format(person=person)
 
 
 def org_currency(model: Model) -> str:
@@ -365,7 +485,7 @@ def org_currency(model: Model) -> str:
     return str(model.organizations[0].spec.get("currency") or "") if model.organizations else ""
 
 
-def kpi_summary(words: dict[str, str], spec: dict[str, object], currency: str | None = None) -> str:
+def kpi_summary(spec: dict[str, Any], currency: str | None = None) -> str:
     """A KPI on one line: target, direction, thresholds (green/yellow, else red), frequency.
 
     The threshold sign follows the direction: `green ≤ 24 hours` when lower is better.
@@ -373,15 +493,15 @@ def kpi_summary(words: dict[str, str], spec: dict[str, object], currency: str | 
     unit = spec.get("unit")
     parts = []
     if "target" in spec:
-        parts.append(f"target {kpi_amount(words, spec['target'], unit, currency)}")
+        parts.append(_(KPI_LINE["target"]).format(amount=kpi_amount(spec["target"], unit, currency)))
     if "direction" in spec:
-        parts.append(direction(words, spec["direction"]))
+        parts.append(direction(spec["direction"]))
     thresholds = spec.get("thresholds")
     if isinstance(thresholds, dict) and "green" in thresholds and "yellow" in thresholds:
         sign = "≤" if spec.get("direction") == "lower-is-better" else "≥"
-        green = kpi_amount(words, thresholds["green"], unit, currency)
-        yellow = kpi_amount(words, thresholds["yellow"], unit, currency)
-        parts.append(f"green {sign} {green}, yellow {sign} {yellow}, else red")
+        green = kpi_amount(thresholds["green"], unit, currency)
+        yellow = kpi_amount(thresholds["yellow"], unit, currency)
+        parts.append(_(KPI_LINE["thresholds"]).format(sign=sign, green=green, yellow=yellow))
     if "frequency" in spec:
-        parts.append(frequency(words, spec["frequency"]))
-    return ", ".join(parts)
+        parts.append(frequency(spec["frequency"]))
+    return ("；" if chinese() else ", ").join(parts)

@@ -106,7 +106,11 @@
       title.className = "title";
       title.textContent = row[2];
       var more = document.createElement("small");
-      more.textContent = row[1] + (row[3] ? " · " + row[3] : "");
+      var name = document.createElement("span");
+      name.setAttribute("translate", "no");  // an id, not a word: no translation tool (or test) reads it as one
+      name.textContent = row[1];
+      more.appendChild(name);
+      if (row[3]) more.appendChild(document.createTextNode(" · " + row[3]));
       a.appendChild(kind);
       a.appendChild(title);
       a.appendChild(more);
@@ -217,7 +221,7 @@
     var html = "<div class=\"" + classes + "\"" + entity + " title=\"" + esc(u.title) + "\" style=\"width:" + d.width + "px;height:" + d.height + "px\">";
     html += "<div class=\"oc-title\">" + esc(u.title) + "</div>";
     if (u.name) {
-      html += "<div class=\"oc-meta\">" + (u.type ? esc(u.type) + " · " : "") + esc(u.name) + "</div>";
+      html += "<div class=\"oc-meta\">" + (u.type ? esc(u.type) + " · " : "") + "<span translate=\"no\">" + esc(u.name) + "</span></div>";
       html += "<div class=\"oc-head\">" + esc(words.head || "") + ": " + (u.head ? esc(u.head) + (u.holders ? " · " + esc(u.holders) : "") : "–") + "</div>";
       html += "<table class=\"oc-seats\"><tr><th></th><th>" + esc(words.establishment) + "</th><th>" + esc(words.filled) +
         "</th><th>" + esc(words.vacancies) + "</th></tr>";
