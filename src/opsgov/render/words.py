@@ -103,6 +103,8 @@ class Words:
     ticket: str
     party: str
     reports_to: str
+    head_title: str
+    headcount_title: str
     scheduled: str
     scheduled_intro: str
     no_scheduled: str
@@ -224,6 +226,8 @@ ENGLISH = Words(
     ticket=N_("ticket {ticket}"),
     party=N_("Post or unit"),
     reports_to=N_("Reports to"),
+    head_title=N_("Head"),
+    headcount_title=N_("Headcount"),
     scheduled=N_("Scheduled changes"),
     scheduled_intro=N_("What takes effect or ends after {as_of}, up to {last}."),
     no_scheduled=N_("No scheduled changes."),
