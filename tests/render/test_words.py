@@ -18,7 +18,6 @@ from opsgov.render.words import (
     kpi_summary,
     phrase,
     unit_type,
-    window_words,
     words,
 )
 
@@ -105,7 +104,7 @@ def test_windows_and_acting_holders_in_both_languages() -> None:
     acting = Holding("Person/li", "Position/cfo", 0, ("spec", "holds", 0), leave, True)
     held = Holding("Person/li", "Position/cfo", 0, ("spec", "holds", 0), leave, False)
     with speaking("en"):
-        assert [window_words(w) for w in windows] == [
+        assert [w.said() for w in windows] == [
             "from 2026-12-01 to 2026-12-20",
             "from 2026-12-01",
             "until 2026-12-20",
@@ -113,7 +112,7 @@ def test_windows_and_acting_holders_in_both_languages() -> None:
         ]
         assert holder_words("Li", acting) == "Li (acting until 2026-12-20)"
     with speaking("zh_CN"):
-        assert [window_words(w) for w in windows] == [
+        assert [w.said() for w in windows] == [
             "2026-12-01 至 2026-12-20",
             "自 2026-12-01 起",
             "至 2026-12-20",

@@ -79,8 +79,8 @@ class Window:
     def said(self) -> str:
         """`describe` in the run's language (`2026-12-01 至 2026-12-20`); `describe` stays English for identities.
 
-        Messages speak the run's language (gettext); diagrams and the handbook word a window in the
-        Organization's locale with `opsgov.render.words.window_words`, in the same words.
+        Messages, diagrams, tables and the handbook all word a window with it, in the run's language
+        (gettext).
         """
         start = self.start.isoformat() if self.start else ""
         end = self.end.isoformat() if self.end else ""

@@ -64,7 +64,6 @@ from opsgov.render.words import (
     listing,
     org_currency,
     unit_type,
-    window_words,
     words,
 )
 from opsgov.render.words import say as word
@@ -946,7 +945,7 @@ def _former_rows(site: Site, unit: str) -> list[dict[str, Any]]:
             {
                 "person": holder_words(person, holding, until=False),
                 "post": site.link(holding.position, 1) if in_force else Link(site.model.title(holding.position)),
-                "window": window_words(holding.window),
+                "window": holding.window.said(),
             }
         )
     return rows

@@ -20,7 +20,6 @@ from functools import cache
 from typing import Any
 
 from opsgov.i18n import N_, _, current, speaking
-from opsgov.model.dates import Window
 from opsgov.model.entities import Holding, Model
 
 
@@ -341,14 +340,9 @@ KPI_LINE = {
     "thresholds": N_("green {sign} {green}, yellow {sign} {yellow}, else red"),
 }
 """The parts of a KPI on one line (kpi_summary)."""
-PHRASES = {
-    "escalation": N_("after {after} to {to}"),
-    "window": N_("from {start} to {end}"),
-    "window_from": N_("from {start}"),
-    "window_until": N_("until {end}"),
-    "always": N_("always"),
-}
-"""Words around values, filled in with `phrase` (an escalation; a Delegation's window)."""
+PHRASES = {"escalation": N_("after {after} to {to}")}
+"""Words around values, filled in with `phrase`. A window (a Delegation's, a holding's) is worded by
+`Window.said`, as the findings word it."""
 
 VALUE_WORDS: tuple[dict[str, str], ...] = (
     UNIT_TYPES,
@@ -459,19 +453,6 @@ def duration(value: object) -> str:
     if not (number.isascii() and number.isdigit()) or suffix not in DURATIONS:
         return text
     return _(DURATIONS[suffix]).format(n=number)
-
-
-def window_words(window: Window) -> str:
-    """A window: `from 2026-12-01 to 2026-12-20` / `2026-12-01 至 2026-12-20`, `自 2027-01-01 起`, `always`."""
-    start = window.start.isoformat() if window.start else ""
-    end = window.end.isoformat() if window.end else ""
-    if start and end:
-        return phrase(PHRASES["window"], start=start, end=end)
-    if start:
-        return phrase(PHRASES["window_from"], start=start)
-    if end:
-        return phrase(PHRASES["window_until"], end=end)
-    return phrase(PHRASES["always"])
 
 
 def holder_words(person: str, holding: Holding | None, *, until: bool = True) -> str:
