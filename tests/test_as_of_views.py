@@ -275,11 +275,11 @@ def test_the_handbook_lists_delegations_in_force_and_scheduled_within_the_horizo
     # the scheduled-changes page: the one in force ends (linked to its row), the next starts
     scheduled = (out / "scheduled.html").read_text(encoding="utf-8")
     assert (
-        "<td>2026-12-01</td><td>终止（最后一天 2026-11-30）</td><td>授权</td>"
+        "<td>2026-12-01</td><td>终止（最后一天 2026-11-30）</td><td>授权委托</td>"
         '<td><a href="approvals.html#delegation-now">本周授权</a></td>' in scheduled
     )
     assert (
-        '<td>2026-12-10</td><td>生效</td><td>授权</td><td><a href="approvals.html#delegation-soon">下月授权</a>'
+        '<td>2026-12-10</td><td>生效</td><td>授权委托</td><td><a href="approvals.html#delegation-soon">下月授权</a>'
         in scheduled
     )
     table = run("render", "approvals", str(root), "--format", "md", "--as-of", TODAY).stdout
@@ -385,7 +385,7 @@ def test_the_approvals_csv_lists_the_delegations_as_the_table_does_with_formulas
     tables = sheet.removeprefix("\ufeff").split("\n\n")
     assert len(tables) == 2  # the matrices, a blank line, the delegations
     rows = list(csv.reader(io.StringIO(tables[1])))
-    assert rows[0] == ["授权", "状态", "授权人", "被授权人", "审批矩阵", "上限", "有效期", "原因"]
+    assert rows[0] == ["授权委托", "状态", "授权人", "被授权人", "审批矩阵", "上限", "有效期", "原因"]
     assert rows[1] == [
         "'-1+1 (now)",
         "生效中",

@@ -251,7 +251,7 @@ def test_the_approvals_table_lists_delegations_in_force_and_scheduled(repo: Repo
     with speaking("zh_CN"):  # the organisation is zh-CN: `opsgov render` speaks its locale
         last = approvals_tables(report.model)[-1]
     assert last.title == "生效中与计划中的授权"
-    assert last.header == ["授权", "状态", "授权人", "被授权人", "审批矩阵", "上限", "有效期", "原因"]
+    assert last.header == ["授权委托", "状态", "授权人", "被授权人", "审批矩阵", "上限", "有效期", "原因"]
     assert last.rows == [
         [
             "授权 (cfo-leave)",
