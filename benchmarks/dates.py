@@ -35,7 +35,7 @@ from opsgov.pipeline import check
 from opsgov.report.formats import REPORTERS
 start = time.perf_counter()
 day = datetime.date.fromisoformat(sys.argv[2])
-report = check(Settings(root=Path(sys.argv[1]), today=day, jobs=int(sys.argv[3])))
+report = check(Settings(root=Path(sys.argv[1]), as_of=day, jobs=int(sys.argv[3])))
 text = REPORTERS["json"]().render(report)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "documents": report.documents, "findings": len(report.findings),
