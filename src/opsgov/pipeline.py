@@ -87,13 +87,26 @@ def runs(rule_id: str, settings: Settings) -> bool:
 
 
 def run_rules(
-    model: Model, settings: Settings, progress: Progress = ignore, rules: Mapping[str, Rule] = REGISTRY
+    model: Model,
+    settings: Settings,
+    progress: Progress = ignore,
+    rules: Mapping[str, Rule] = REGISTRY,
+    *,
+    since: bool = False,
 ) -> list[Finding]:
-    """Every enabled rule of `rules` over the model; a rule that raises becomes an internal-error finding."""
+    """Every enabled rule of `rules` over the model; a rule that raises becomes an internal-error finding.
+
+    With `since` (the caller has the findings of the model this one was patched from), a rule that
+    reads none of the kinds the patch changed (`Rule.reads`, `Model.changed`) is not run: it could
+    only give those findings again.
+    """
     findings: list[Finding] = []
+    changed = model.changed if since else None
     for done, rule in enumerate(rules.values()):
         progress("rules", done, len(rules))
         if rule.check is None or not runs(rule.id, settings):
+            continue
+        if changed is not None and rule.reads is not None and changed.isdisjoint(rule.reads):
             continue
         options = {**rule.options, **settings.options.get(rule.id, {})}
         try:
@@ -295,9 +308,10 @@ def reworded(findings: Sequence[Finding], files: Sequence[tuple[FsPath, str]], l
     return again
 
 
-def model_on(valid: Sequence[Document], invalid: Sequence[Document], day: date) -> Model:
-    """The organisation as of `day`: the documents in force that day (docs/format.md, Effective dating)."""
-    return build_model(valid, invalid, as_of=day)
+def model_on(valid: Sequence[Document], invalid: Sequence[Document], day: date, previous: Model | None = None) -> Model:
+    """The organisation as of `day`: the documents in force that day (docs/format.md, Effective dating);
+    patched from `previous`, the model of an earlier date, when given (build_model)."""
+    return build_model(valid, invalid, as_of=day, previous=previous)
 
 
 def windows(valid: Iterable[Document]) -> Iterator[Window]:
@@ -355,8 +369,9 @@ def evaluate(
     seen: Seen | None = None,
     progress: Progress = ignore,
 ) -> list[Finding]:
-    """The rules and policies over the organisation of one date (policies: see `Seen`)."""
-    findings = run_rules(model, settings, progress, rules)
+    """The rules and policies over the organisation of one date (policies: see `Seen`); with `seen`, a
+    model patched from an earlier date's runs only the rules that read what it changed (run_rules)."""
+    findings = run_rules(model, settings, progress, rules, since=seen is not None)
     clock.lap("rules")
     progress("policies", 0, 0)
     findings.extend(run_policy_stage(model, settings, seen))
@@ -383,11 +398,13 @@ def later_findings(
     per_day = _in_parallel(read, settings, days, rules, policies) if settings.jobs > 1 and len(days) > 1 else None
     if per_day is not None:
         clock.lap("later dates")
+    previous = read.model
     for index, day in enumerate(days):
         if per_day is not None:
             found = per_day[index]
         else:
-            model = model_on(read.valid, read.invalid, day)
+            model = model_on(read.valid, read.invalid, day, previous if policies is not None else None)
+            previous = model
             clock.lap("model")
             found = [*model.findings, *evaluate(model, settings, clock, rules, policies)]
         new = [f for f in found if fingerprint(f) not in known]
@@ -406,9 +423,11 @@ def _found_on(days: Sequence[date]) -> list[list[Finding]]:
     assert _FORKED is not None
     read, settings, rules, policies = _FORKED
     found: list[list[Finding]] = []
+    previous = read.model
     with collector.paused(), speaking(read.language):
         for day in days:
-            model = model_on(read.valid, read.invalid, day)
+            model = model_on(read.valid, read.invalid, day, previous if policies is not None else None)
+            previous = model
             found.append([*model.findings, *evaluate(model, settings, _Stopwatch(), rules, policies)])
     return found
 

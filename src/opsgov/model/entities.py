@@ -13,7 +13,7 @@ holding of a Person is kept in `holdings`, whether in force that day or not.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -50,6 +50,8 @@ class Entity:
     refs: dict[Path, Ref] = field(default_factory=dict)
     window: Window = ALWAYS
     """The days the document is in force (metadata.validFrom/validUntil)."""
+    resolved: Resolved | None = None
+    """What resolving its references gave on its model's date (None: not resolved, not in force)."""
 
     def __post_init__(self) -> None:
         self.key = f"{self.kind}/{self.name}"
@@ -318,8 +320,14 @@ class Model:
     documents in force on no day at all), in document order; their references are not resolved."""
     holdings: list[Holding] = field(default_factory=list)
     """Every holding of the Persons in force, whether in force on `as_of` or not, in document order."""
+    changed: frozenset[str] | None = None
+    """The kinds whose entities differ from those of the model this one was patched from
+    (`build_model(previous=)`: a document in or out of force, or references resolved anew); None
+    when it was built whole. A rule that reads none of them gives that model's findings again."""
     _structure: Structure | None = None
     """The cache of `opsgov.model.structure.structure_of`; the model never builds it."""
+    _history: _History | None = None
+    """What `build_model(previous=)` needs to patch this model into another date's."""
 
     def get(self, key: str | None) -> Entity | None:
         if not key:
@@ -411,9 +419,90 @@ class Model:
         return sorted(found, key=lambda e: (e.doc.file, e.doc.line))
 
 
-def build_model(valid: Sequence[Document], invalid: Sequence[Document], *, as_of: datetime.date) -> Model:
+_IN, _OUT, _DROPPED = 0, 1, 2
+"""The standing of a valid document on a date: its entity is in force, out of force (kept in
+`out_of_force`), or dropped (a version overlapping one that stands: duplicate-name)."""
+
+
+@dataclass(slots=True)
+class Resolved:
+    """What resolving one entity's references gave on its model's date (build_model).
+
+    Kept with the entity, so that a later date's model reuses the entity as it is when nothing it
+    names changed (`build_model(previous=)`)."""
+
+    names: frozenset[str]
+    """The bare names its references name (`reportsTo: Position/cfo` names cfo), holdings included."""
+    findings: list[Finding]
+    """The findings of resolving its references (dangling-ref, ambiguous-ref), in resolution order."""
+    unmatched: int = 0
+    """How many of its references name nothing at all (each asks for a "did you mean")."""
+    holding_findings: list[Finding] = field(default_factory=list)
+    holdings: list[Holding] = field(default_factory=list)
+    """A Person's holdings (Model.holdings) and the findings of resolving them."""
+
+
+@dataclass(slots=True)
+class _Series:
+    """What the models of every date of one run's documents share."""
+
+    valid: Sequence[Document]
+    bases: list[Entity]
+    """Per valid document, its entity as first built (resolved only if in force on the first date)."""
+    versions: dict[str, list[int]]
+    """Kind/name -> its documents' indexes, for the entities whose standing can differ between
+    dates: a dated document, or several versions."""
+    volatile: list[int]
+    """The indexes of those documents, in document order (every other document is always in force)."""
+    of_kind: dict[str, list[int]]
+    """Kind -> the indexes of its documents, in document order."""
+    invalid_known: dict[str, set[str]]
+    """Kind -> names of the documents that failed the schema (`Model.known` on every date)."""
+    held: dict[int, list[Window]]
+    """Person document index -> the windows of its dated holdings."""
+    referrers: dict[str, set[int]] | None = None
+    """Bare name -> indexes of the documents whose references name it (built on the first patch)."""
+
+
+@dataclass(slots=True)
+class _History:
+    """Where a model stands in its series: what `build_model(previous=)` patches."""
+
+    series: _Series
+    standing: bytearray
+    """Per valid document: _IN, _OUT or _DROPPED on the model's date."""
+    entities: list[Entity]
+    """Per valid document, its entity in this model (in force: resolved; otherwise unresolved)."""
+    unmatched: int
+    """Resolved.unmatched summed over the entities in force."""
+
+
+def build_model(
+    valid: Sequence[Document], invalid: Sequence[Document], *, as_of: datetime.date, previous: Model | None = None
+) -> Model:
     """The organisation as of `as_of`: index the entities in force, report duplicate names
-    (versions whose windows overlap), resolve every reference among the entities in force."""
+    (versions whose windows overlap), resolve every reference among the entities in force.
+
+    With `previous`, a model built from the same documents on another date, the model is made by
+    patching it: the entities whose document, standing and referenced names did not change are
+    reused as they are (docs/design.md, "Dates"). The result equals a whole build, except the
+    wording of findings already on `previous` (a "did you mean" can name another close name): a
+    multi-date check reports such a finding from the first date it holds.
+    """
+    if previous is not None and previous._history is not None and previous._history.series.valid is valid:
+        patched = _patch(previous, previous._history, as_of)
+        if patched is not None:
+            if (
+                previous._structure is not None
+                and patched.changed is not None
+                and patched.changed.isdisjoint(_STRUCTURE)
+            ):
+                patched._structure = previous._structure
+            return patched
+    return _build(valid, invalid, as_of)
+
+
+def _build(valid: Sequence[Document], invalid: Sequence[Document], as_of: datetime.date) -> Model:
     model = Model(documents=len(valid) + len(invalid), as_of=as_of)
     for document in invalid:
         data = document.data
@@ -422,45 +511,242 @@ def build_model(valid: Sequence[Document], invalid: Sequence[Document], *, as_of
         kind, name = data.get("kind"), data["metadata"].get("name")
         if type(kind) is str and kind in model.known and type(name) is str:  # a mapping as kind is unhashable
             model.known[kind].add(name)
-    versions: dict[str, list[Entity]] = {}
-    for document in valid:
+    invalid_known = {kind: set(names) for kind, names in model.known.items()}
+    bases: list[Entity] = []
+    keys: dict[str, list[int]] = {}
+    of_kind: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    held: dict[int, list[Window]] = {}
+    for index, document in enumerate(valid):
         data = document.data
         kind = data["kind"]
         metadata = data["metadata"]
         entity = Entity(kind, metadata["name"], metadata["title"], metadata.get("labels") or {}, data["spec"], document)
         entity.window = document_window(data)
-        earlier = versions.setdefault(entity.key, [])
-        overlapping = next((e for e in earlier if _overlap(e.window, entity.window) is not None), None)
-        if overlapping is not None:
-            model.findings.append(_duplicate(overlapping, entity))
-            if not entity.window.contains(as_of) or any(e.window.contains(as_of) for e in earlier):
-                continue  # the first one stands; on a day only the later one covers, the later one is used
-        earlier.append(entity)
-        if not entity.window.contains(as_of) or entity.window.inverted:
-            model.out_of_force.append(entity)
-            continue
-        model.by_kind[kind][entity.name] = entity
-        model.known[kind].add(entity.name)
-        if kind == "Organization":
-            model.organizations.append(entity)
+        bases.append(entity)
+        keys.setdefault(entity.key, []).append(index)
+        of_kind[kind].append(index)
+        if kind == "Person":
+            dated = [w for w in map(holding_window, entity.spec["holds"]) if w.dated]
+            if dated:
+                held[index] = dated
+    versions = {key: found for key, found in keys.items() if len(found) > 1 or bases[found[0]].window.dated}
+    series = _Series(
+        valid, bases, versions, sorted(i for found in versions.values() for i in found), of_kind, invalid_known, held
+    )
+    standing = bytearray(len(valid))
+    duplicates = _standings(series, as_of, standing)
+    _index(model, series, standing, bases)
+    model.findings.extend(duplicates)
     _check_unit_types(model)
+    resolver = _Resolver(model, _elsewhere(model))
+    for kind in KINDS:
+        for entity in model.by_kind[kind].values():
+            _resolve(resolver, entity)
+    for person in model.entities("Person"):
+        _resolve_holdings(resolver, person)
+    unmatched = sum(entity.resolved.unmatched for entity in model if entity.resolved is not None)
+    model._history = _History(series, standing, bases, unmatched)
+    return model
+
+
+def _standings(series: _Series, as_of: datetime.date, standing: bytearray) -> list[Finding]:
+    """Set the standing of every volatile document on `as_of`; the duplicate-name findings, in document order.
+
+    Versions of one entity are taken in document order: one that overlaps an earlier one is
+    reported; the first one stands, except on a day only the later one covers."""
+    found: list[tuple[int, Finding]] = []
+    bases = series.bases
+    for indexes in series.versions.values():
+        earlier: list[Entity] = []
+        for index in indexes:
+            entity = bases[index]
+            overlapping = next((e for e in earlier if _overlap(e.window, entity.window) is not None), None)
+            if overlapping is not None:
+                found.append((index, _duplicate(overlapping, entity)))
+                if not entity.window.contains(as_of) or any(e.window.contains(as_of) for e in earlier):
+                    standing[index] = _DROPPED
+                    continue
+            earlier.append(entity)
+            standing[index] = _IN if entity.window.contains(as_of) and not entity.window.inverted else _OUT
+    found.sort(key=lambda pair: pair[0])
+    return [finding for _, finding in found]
+
+
+def _index(
+    model: Model,
+    series: _Series,
+    standing: bytearray,
+    entities: list[Entity],
+    previous: Model | None = None,
+    moved: Collection[str] = (),
+) -> None:
+    """Fill the model's indexes from the standing of each document: the entities in force by kind
+    and name, the names known, the Organizations, and the entities out of force. With `previous`,
+    the kinds none of whose documents `moved` in or out of force are copied from it."""
+    for kind, indexes in series.of_kind.items():
+        if previous is not None and kind not in moved:
+            model.by_kind[kind] = dict(previous.by_kind[kind])
+            model.known[kind] = set(previous.known[kind])
+            continue
+        entities_of = model.by_kind[kind]
+        for index in indexes:
+            if standing[index] == _IN:
+                entity = entities[index]
+                entities_of[entity.name] = entity
+        model.known[kind] = series.invalid_known[kind] | entities_of.keys()
+    model.organizations = list(model.by_kind["Organization"].values())
+    model.out_of_force = [entities[i] for i in series.volatile if standing[i] == _OUT]
+
+
+def _elsewhere(model: Model) -> dict[str, list[Window]]:
     elsewhere: dict[str, list[Window]] = {}
     for entity in model.out_of_force:
         if entity.name not in model.known[entity.kind]:
             elsewhere.setdefault(entity.key, []).append(entity.window)
-    resolver = _Resolver(model, elsewhere)
+    return elsewhere
+
+
+def _resolve(resolver: _Resolver, entity: Entity) -> None:
+    """Resolve an entity's references (a Person's holdings apart: _resolve_holdings), recording what it gave."""
+    findings = resolver.model.findings
+    start, unmatched = len(findings), resolver.unmatched
+    names: set[str] = set()
+    for ref_field in reference_fields(entity.kind):
+        part = entity.spec if ref_field.root == "spec" else entity.doc.data[ref_field.root]
+        for path, raw in _walk(part, ref_field.path, ref_field.root):
+            if type(raw) is str:
+                _, slash, name = raw.partition("/")
+                names.add(name if slash else raw)
+                if ref_field is not _HOLDS:
+                    resolver.resolve(entity, path, raw, ref_field)
+    entity.resolved = Resolved(frozenset(names), findings[start:], resolver.unmatched - unmatched)
+
+
+def _resolve_holdings(resolver: _Resolver, person: Entity) -> None:
+    model = resolver.model
+    start, held, unmatched = len(model.findings), len(model.holdings), resolver.unmatched
+    for index, item in enumerate(person.spec["holds"]):
+        _add_holding(model, resolver, person, index, item)
+    resolved = person.resolved
+    assert resolved is not None
+    resolved.holding_findings = model.findings[start:]
+    resolved.holdings = model.holdings[held:]
+    resolved.unmatched += resolver.unmatched - unmatched
+
+
+def _unresolved(base: Entity) -> Entity:
+    """A new entity of the same document, its references not resolved."""
+    return Entity(base.kind, base.name, base.title, base.labels, base.spec, base.doc, window=base.window)
+
+
+def _patch(previous: Model, history: _History, as_of: datetime.date) -> Model | None:
+    """The model of `as_of` made from `previous` (its `history`); None when only a whole build
+    gives the same findings (more references naming nothing than get a "did you mean")."""
+    series = history.series
+    before = previous.as_of
+    bases = series.bases
+    old = history.standing
+    standing = bytearray(old)
+    duplicates = _standings(series, as_of, standing)
+    entities = list(history.entities)
+    moved = [i for i in series.volatile if standing[i] != old[i]]
+    changed = {bases[i].kind for i in moved}
+    names = {bases[i].name for i in moved}
+    unmatched = history.unmatched
+    arrived: set[int] = set()
+    """Documents in force on `as_of` and not on `before`."""
+    for index in moved:
+        if old[index] == _IN:
+            unmatched -= _unmatched(history.entities[index])
+        if standing[index] != _DROPPED:
+            entities[index] = _unresolved(bases[index])
+            if standing[index] == _IN:
+                arrived.add(index)
+    dirty = set(arrived)
+    referrers = series.referrers if series.referrers is not None else _referrers(series, history)
+    for name in names:
+        dirty.update(i for i in referrers.get(name, ()) if standing[i] == _IN)
+    flipped = {
+        index
+        for index, windows in series.held.items()
+        if standing[index] == _IN and any(w.contains(before) != w.contains(as_of) for w in windows)
+    }
+    dirty |= flipped
+    model = Model(documents=previous.documents, as_of=as_of)
+    _index(model, series, standing, entities, previous, changed)
+    _check_unit_types(model)
+    unit_types, model.findings = model.findings, []
+    resolver = _Resolver(model, _elsewhere(model))
+    order = sorted(dirty, key=lambda i: (_KIND_ORDER[bases[i].kind], i))
+    for index in order:
+        if index not in arrived:  # in force on both dates: resolved anew, kept below if nothing changed
+            entities[index] = _unresolved(bases[index])
+            model.by_kind[bases[index].kind][bases[index].name] = entities[index]
+        _resolve(resolver, entities[index])
+    for index in order:
+        if bases[index].kind == "Person":
+            _resolve_holdings(resolver, entities[index])
+    for index in order:
+        entity = entities[index]
+        if index not in arrived:
+            was = history.entities[index]
+            unmatched -= _unmatched(was)
+            if index not in flipped and _same(was, entity):
+                entity = entities[index] = model.by_kind[entity.kind][entity.name] = was
+            else:
+                changed.add(entity.kind)
+        unmatched += _unmatched(entity)
+        for name in entity.resolved.names if entity.resolved is not None else ():
+            referrers.setdefault(name, set()).add(index)
+    if unmatched > _SUGGESTIONS:
+        return None
+    model.findings, model.holdings = [*duplicates, *unit_types], []  # each entity's own, in order, below
     for kind in KINDS:
-        fields = reference_fields(kind)
         for entity in model.by_kind[kind].values():
-            for ref_field in fields:
-                part = entity.spec if ref_field.root == "spec" else entity.doc.data[ref_field.root]
-                for path, raw in _walk(part, ref_field.path, ref_field.root):
-                    if type(raw) is str and ref_field is not _HOLDS:
-                        resolver.resolve(entity, path, raw, ref_field)
+            resolved = entity.resolved
+            if resolved is not None and resolved.findings:
+                model.findings.extend(resolved.findings)
     for person in model.entities("Person"):
-        for index, item in enumerate(person.spec["holds"]):
-            _add_holding(model, resolver, person, index, item)
+        resolved = person.resolved
+        if resolved is not None:
+            model.findings.extend(resolved.holding_findings)
+            model.holdings.extend(resolved.holdings)
+    model.changed = frozenset(changed)
+    model._history = _History(series, standing, entities, unmatched)
     return model
+
+
+_STRUCTURE = ("Organization", "Unit", "Position", "Person")
+"""The kinds `opsgov.model.structure.build_structure` reads (a Person: its holdings in force)."""
+_KIND_ORDER = {kind: order for order, kind in enumerate(KINDS)}
+
+
+def _unmatched(entity: Entity) -> int:
+    return entity.resolved.unmatched if entity.resolved is not None else 0
+
+
+def _same(first: Entity, second: Entity) -> bool:
+    """Whether two resolutions of one document gave the same references, holdings and findings."""
+    one, two = first.resolved, second.resolved
+    return (
+        one is not None
+        and two is not None
+        and first.refs == second.refs
+        and one.findings == two.findings
+        and one.holding_findings == two.holding_findings
+        and one.holdings == two.holdings
+    )
+
+
+def _referrers(series: _Series, history: _History) -> dict[str, set[int]]:
+    """Bare name -> the documents in force whose references name it (kept up to date by _patch)."""
+    referrers: dict[str, set[int]] = {}
+    for index, entity in enumerate(history.entities):
+        if history.standing[index] == _IN and entity.resolved is not None:
+            for name in entity.resolved.names:
+                referrers.setdefault(name, set()).add(index)
+    series.referrers = referrers
+    return referrers
 
 
 _HOLDS = REFERENCES["Person"][0]
@@ -556,6 +842,8 @@ class _Resolver:
         self.elsewhere = elsewhere
         """Kind/name -> windows of an entity that exists, but not on the model's date."""
         self.budget = _SUGGESTIONS
+        self.unmatched = 0
+        """References that named nothing at all: each asks for a "did you mean" while the budget lasts."""
 
     def exists(self, raw: str, ref_field: RefField) -> bool:
         """Whether `raw` names an entity of an allowed kind on some day (the model's or another)."""
@@ -630,6 +918,7 @@ class _Resolver:
                 name=name, a_kind=_a(elsewhere[0]), field=label
             )
             hint = _other_kind_hint(model, searched, elsewhere[0], name)
+        self.unmatched += 1
         if self.budget > 0:
             self.budget -= 1
             close = closest(name, [n for k in searched for n in model.known[k]], similar_length=True)

@@ -100,6 +100,7 @@ def _amounts(interval: Interval, measure: Measure) -> str:
     "error",
     "amounts that no band covers (message gives the interval, e.g. exactly 100000)",
     family=FAMILY,
+    reads=("ApprovalMatrix", "Organization"),
 )
 def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Every amount from 0 upward must have an approver: a request for an amount no band
@@ -214,6 +215,7 @@ def approval_gap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     "error",
     "amounts that two bands cover (e.g. exactly 100000: upTo: 100000 and from: 100000)",
     family=FAMILY,
+    reads=("ApprovalMatrix", "Organization"),
 )
 def approval_overlap(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """An amount in two bands has two sets of approvers, and whoever is asked first decides:

@@ -45,6 +45,12 @@ class Rule:
     aliases: tuple[str, ...] = ()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """The words a list option may hold, where they are not its default's (review-overdue's kinds)."""
+    reads: tuple[str, ...] | None = None
+    """The kinds whose entities (documents and resolved references) are all the check reads, or
+    None: anything, the date included. On a later change date a rule that reads none of the kinds
+    the date changed (`Model.changed`) gives the findings it gave already, so it is not run
+    (docs/design.md, "Dates"). Declare it only for a check that reads nothing else: not the date,
+    the holdings, the structure or another kind's entities, not even to name them in a message."""
 
 
 def rule(
@@ -56,6 +62,7 @@ def rule(
     options: Mapping[str, Any] | None = None,
     aliases: tuple[str, ...] = (),
     choices: Mapping[str, tuple[str, ...]] | None = None,
+    reads: tuple[str, ...] | None = None,
 ) -> Callable[[Check], Rule]:
     """Make a check function into a Rule; its docstring (with examples) becomes the rule's docs."""
 
@@ -70,6 +77,7 @@ def rule(
             dict(options or {}),
             aliases,
             dict(choices or {}),
+            reads,
         )
 
     return wrap

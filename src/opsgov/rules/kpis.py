@@ -38,6 +38,7 @@ _LABELS = {"target": N_("target"), "green threshold": N_("green threshold"), "ye
     "error",
     "thresholds out of order for the direction (higher-is-better needs green >= yellow), or percent outside 0..100",
     family=FAMILY,
+    reads=("KPI",),
 )
 def kpi_thresholds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """The red/yellow/green lights only mean something when the thresholds follow the direction:
@@ -106,7 +107,9 @@ def kpi_thresholds(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                     )
 
 
-@rule("kpi-target-not-green", "warning", "the target itself would be rated yellow or red", family=FAMILY)
+@rule(
+    "kpi-target-not-green", "warning", "the target itself would be rated yellow or red", family=FAMILY, reads=("KPI",)
+)
 def kpi_target_not_green(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Reaching the target should turn the light green. A target that the thresholds would rate
     yellow or red means either the target or the thresholds are wrong, and teams will argue about
@@ -163,7 +166,9 @@ def kpi_target_not_green(model: Model, options: Mapping[str, Any]) -> Iterator[F
             )
 
 
-@rule("kpi-unlinked", "info", "a KPI that measures nothing and no process lists", family=FAMILY)
+@rule(
+    "kpi-unlinked", "info", "a KPI that measures nothing and no process lists", family=FAMILY, reads=("KPI", "Process")
+)
 def kpi_unlinked(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A KPI that neither measures a process, duty or unit nor appears in any process's `kpis`
     is not tied to anything the organisation does: nobody can tell what it steers. A `measures`

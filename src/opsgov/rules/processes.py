@@ -153,7 +153,9 @@ class _Steps:
         return seen
 
 
-@rule("step-unreachable", "error", "a step that cannot be reached from the start step", family=FAMILY)
+@rule(
+    "step-unreachable", "error", "a step that cannot be reached from the start step", family=FAMILY, reads=("Process",)
+)
 def step_unreachable(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A step that no path from the start step leads to is never carried out: usually a `next`
     that was forgotten when the process was redrawn. The start step is `spec.start`, or the
@@ -204,7 +206,13 @@ def step_unreachable(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
                 )
 
 
-@rule("step-no-end", "error", "a step from which no end step can be reached (a loop with no way out)", family=FAMILY)
+@rule(
+    "step-no-end",
+    "error",
+    "a step from which no end step can be reached (a loop with no way out)",
+    family=FAMILY,
+    reads=("Process",),
+)
 def step_no_end(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A step from which every path loops back without ever reaching an end step (a step with
     no `next`) is a process that can never finish. The finding stands at the step's `next`. A
@@ -258,7 +266,7 @@ def _did_you_mean(name: str, ids: Mapping[str, int]) -> str:
     return _("; {suggestion}").format(suggestion=close) if close else ""
 
 
-@rule("step-unknown", "error", "start or next names no step of the process", family=FAMILY)
+@rule("step-unknown", "error", "start or next names no step of the process", family=FAMILY, reads=("Process",))
 def step_unknown(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """`start` and every `next` item (a step id, or the `step` of a branch `{step, when}`) must
     name a step of the same process; the message suggests the closest step id. Two steps with
