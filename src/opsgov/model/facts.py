@@ -14,7 +14,7 @@ Names are bare entity names, except where a list mixes kinds (a duty's owners): 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -140,43 +140,52 @@ def wanted(names: Collection[str] | None, name: str) -> bool:
     return names is None or name in names
 
 
+def _only(
+    names: Collection[str] | None, table: dict[str, Callable[[str], Any]]
+) -> list[tuple[str, Callable[[str], Any]]]:
+    """The facts of `table` that some policy reads (all of them when `names` is None)."""
+    return [(name, fact) for name, fact in table.items() if wanted(names, name)]
+
+
 def _unit_facts(model: Model, structure: Structure, names: Collection[str] | None) -> Facts:
     units = model.units
-    depth = _depths(structure.parent, structure.parent)
-    ancestors = wanted(names, "ancestors")
+    depths = any(wanted(names, n) for n in ("depth", "ancestors", "descendantUnits"))
+    depth = _depths(structure.parent, structure.parent) if depths else {}
     descendants: dict[str, int] = {}
-    # Deepest first: every child's count is known before its parent's.
-    for key in sorted(structure.parent, key=lambda k: -depth[k]):
-        children = structure.children.get(key, ())
-        descendants[key] = sum(1 + descendants.get(child, 0) for child in children if depth[child] > depth[key])
-    facts: Facts = {}
+    if wanted(names, "descendantUnits"):
+        # Deepest first: every child's count is known before its parent's.
+        for key in sorted(structure.parent, key=lambda k: -depth[k]):
+            children = structure.children.get(key, ())
+            descendants[key] = sum(1 + descendants.get(child, 0) for child in children if depth[child] > depth[key])
     positions = model.positions
-    for key in (u.key for u in units.values()):
-        posts = structure.posts_in.get(key, [])
-        children = structure.children.get(key, [])
-        facts[key] = {
-            "children": len(children),
-            "positions": len(posts),
-            "headcount": sum(positions[_name(p)].spec.get("headcount", 1) for p in posts),
-            "depth": depth[key],
-            "ancestors": _names(structure.unit_ancestors(key), depth[key], "ancestors") if ancestors else [],
-            "descendantUnits": descendants[key],
-            "childTypes": sorted(units[_name(c)].spec.get("type", "") for c in children),
-            "positionLabels": [positions[_name(p)].labels for p in posts],
-        }
-    return facts
+    posts_in, children_of = structure.posts_in, structure.children
+    facts = _only(
+        names,
+        {
+            "children": lambda key: len(children_of.get(key, ())),
+            "positions": lambda key: len(posts_in.get(key, ())),
+            "headcount": lambda key: sum(positions[_name(p)].spec.get("headcount", 1) for p in posts_in.get(key, ())),
+            "depth": lambda key: depth[key],
+            "ancestors": lambda key: _names(structure.unit_ancestors(key), depth[key], "ancestors"),
+            "descendantUnits": lambda key: descendants[key],
+            "childTypes": lambda key: sorted(units[_name(c)].spec.get("type", "") for c in children_of.get(key, ())),
+            "positionLabels": lambda key: [positions[_name(p)].labels for p in posts_in.get(key, ())],
+        },
+    )
+    return {unit.key: {name: fact(unit.key) for name, fact in facts} for unit in units.values()}
 
 
 def _position_facts(model: Model, structure: Structure, names: Collection[str] | None) -> Facts:
-    depth = _depths(structure.reports_to, structure.reports_to)
-    chain = wanted(names, "chain")
+    depth = (
+        _depths(structure.reports_to, structure.reports_to) if wanted(names, "depth") or wanted(names, "chain") else {}
+    )
     approves: dict[str, set[str]] = {}
-    for matrix in model.entities("ApprovalMatrix"):
+    for matrix in model.entities("ApprovalMatrix") if wanted(names, "approves") else ():
         for ref in matrix.refs.values():
             if ref.edge == "approver" and ref.target.startswith("Position/"):
                 approves.setdefault(ref.target, set()).add(matrix.name)
     processes: dict[str, set[str]] = {}
-    for process in model.entities("Process"):
+    for process in model.entities("Process") if wanted(names, "processes") else ():
         owner = process.target(("spec", "owner"))
         for ref in process.refs.values():
             if ref.edge in ("responsible", "accountable"):
@@ -191,21 +200,25 @@ def _position_facts(model: Model, structure: Structure, names: Collection[str] |
         if source is not None and target is not None:
             delegates.setdefault(source, set()).add(_name(target))
     persons = model.persons_declared
-    facts: Facts = {}
-    for key in structure.reports_to:
-        held = len(structure.holders.get(key, ())) if persons else -1
-        facts[key] = {
-            "directReports": len(structure.reports.get(key, ())),
-            "depth": depth[key],
-            "chain": _names(structure.chain(key), depth[key], "chain") if chain else [],
+
+    def held(key: str) -> int:
+        return len(structure.holders.get(key, ())) if persons else -1
+
+    facts = _only(
+        names,
+        {
+            "directReports": lambda key: len(structure.reports.get(key, ())),
+            "depth": lambda key: depth[key],
+            "chain": lambda key: _names(structure.chain(key), depth[key], "chain"),
             "holders": held,
-            "vacant": held == 0,
-            "acting": bool(structure.acting.get(key)),
-            "approves": sorted(approves.get(key, ())),
-            "processes": sorted(processes.get(key, ())),
-            "delegatesTo": sorted(delegates.get(key, ())),
-        }
-    return facts
+            "vacant": lambda key: held(key) == 0,
+            "acting": lambda key: bool(structure.acting.get(key)),
+            "approves": lambda key: sorted(approves.get(key, ())),
+            "processes": lambda key: sorted(processes.get(key, ())),
+            "delegatesTo": lambda key: sorted(delegates.get(key, ())),
+        },
+    )
+    return {key: {name: fact(key) for name, fact in facts} for key in structure.reports_to}
 
 
 def _bounds(band: dict[str, Any]) -> Iterable[int | float]:
@@ -218,8 +231,9 @@ def _bounds(band: dict[str, Any]) -> Iterable[int | float]:
 def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] | None = None) -> Facts:
     """The facts of every entity of `kinds` (the kinds policies match); other kinds get none.
 
-    `names` are the fact names some policy mentions (None: any): a chain or ancestor list no
-    policy reads is left empty rather than built for every entity."""
+    `names` are the fact names some policy mentions (None: any): only those are computed (a
+    chain for every post of a deep organisation is not cheap), so a policy, and a later change
+    date's `Seen`, see only what some policy reads."""
     facts: Facts = {}
     structure = structure_of(model)
     if "Unit" in kinds:
@@ -252,10 +266,13 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
         owners = structure_of(model).owners
         for duty in model.entities("Responsibility"):
             facts[duty.key] = {"owners": sorted(owner for owner, _ in owners.get(duty.key, ()))}
+    start, end = wanted(names, "validFrom"), wanted(names, "validUntil")
     for kind in kinds:  # every kind: its window (docs/format.md, Effective dating), as written, or null when open
         for entity in model.by_kind.get(kind, {}).values():
             window = entity.window
             dated = facts.setdefault(entity.key, {})
-            dated["validFrom"] = window.start.isoformat() if window.start else None
-            dated["validUntil"] = window.end.isoformat() if window.end else None
+            if start:
+                dated["validFrom"] = window.start.isoformat() if window.start else None
+            if end:
+                dated["validUntil"] = window.end.isoformat() if window.end else None
     return facts

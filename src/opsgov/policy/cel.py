@@ -420,29 +420,34 @@ class Seen:
         return self.documents.get(entity.key) is entity.doc and self.facts.get(entity.key) == own
 
 
-def _run_policy(model: Model, facts: Facts, policy: CompiledPolicy, seen: Seen | None = None) -> list[Finding]:
-    """One policy over every entity it matches (only the changed ones, given what was `seen`), and a
+def matching(model: Model, policy: CompiledPolicy) -> Iterator[Entity]:
+    """The entities of the policy's kinds with its labels (its match expression is judged when it runs)."""
+    labels = policy.labels.items()
+    for kind in policy.kinds:
+        for entity in model.entities(kind):
+            if not labels or all(entity.labels.get(k) == v for k, v in labels):
+                yield entity
+
+
+def _run_policy(
+    model: Model, facts: Facts, chosen: dict[int, list[Entity]] | None, policy: CompiledPolicy
+) -> list[Finding]:
+    """One policy over every entity it matches (or those `chosen` for it: the changed ones), and a
     policy-invalid finding per expression that failed."""
     findings: list[Finding] = []
-    labels = policy.labels.items()
     params = policy.params
     # One context per policy, params converted once; each entity's variables overwrite the last one's.
     context = _cel().Context({"params": params})
-    for kind in policy.kinds:
-        for entity in model.entities(kind):
-            if labels and any(entity.labels.get(k) != v for k, v in labels):
-                continue
-            own = facts.get(entity.key)
-            if seen is not None and seen.unchanged(entity, own):
-                continue
-            too_long = _too_long(policy, own)
-            if too_long is not None:  # a failure of every expression that reads it, as a CEL error would be
-                for expression in policy.expressions():
-                    if names_fact(expression, too_long.fact):
-                        expression.failures.append((entity.key, str(too_long)))
-                continue
-            full = partial(_fresh, policy.message_needs, entity, own, params)
-            findings.extend(_check_entity(policy, entity, _bind(context, policy.needs, entity, own), full))
+    for entity in chosen[id(policy)] if chosen is not None else matching(model, policy):
+        own = facts.get(entity.key)
+        too_long = _too_long(policy, own)
+        if too_long is not None:  # a failure of every expression that reads it, as a CEL error would be
+            for expression in policy.expressions():
+                if names_fact(expression, too_long.fact):
+                    expression.failures.append((entity.key, str(too_long)))
+            continue
+        full = partial(_fresh, policy.message_needs, entity, own, params)
+        findings.extend(_check_entity(policy, entity, _bind(context, policy.needs, entity, own), full))
     for expression in policy.expressions():
         if expression.failures:
             findings.append(_failure_finding(policy, expression))
@@ -481,7 +486,7 @@ def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = Non
         return findings
     needs_facts = {kind for policy in compiled if "facts" in policy.message_needs.variables for kind in policy.kinds}
     facts = compute_facts(model, needs_facts, _fact_names(compiled))
-    skipping: Seen | None = None
+    chosen: dict[int, list[Entity]] | None = None
     if seen is not None:
         ran = tuple(id(policy.entity.doc) for policy in compiled)
         if seen.policies is None:
@@ -489,8 +494,14 @@ def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = Non
             seen.documents = {entity.key: entity.doc for entity in model}
             seen.facts = facts
         elif seen.policies == ran:
-            skipping = seen
-    run = partial(_run_policy, model, facts, seen=skipping)
+            # Chosen here, not in the worker: it then touches (and copies) only the changed entities.
+            chosen = {
+                id(policy): [e for e in matching(model, policy) if not seen.unchanged(e, facts.get(e.key))]
+                for policy in compiled
+            }
+            if not any(chosen.values()):
+                return findings  # nothing changed: no worker at all
+    run = partial(_run_policy, model, facts, chosen)
     for found in run_isolated(compiled, run, _stopped, POLICY_SECONDS):
         findings.extend(found)
     return findings
