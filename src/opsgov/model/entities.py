@@ -588,11 +588,8 @@ def _index(
             model.by_kind[kind] = dict(previous.by_kind[kind])
             model.known[kind] = set(previous.known[kind])
             continue
-        entities_of = model.by_kind[kind]
-        for index in indexes:
-            if standing[index] == _IN:
-                entity = entities[index]
-                entities_of[entity.name] = entity
+        in_force = [entities[i] for i in indexes if standing[i] == _IN]
+        entities_of = model.by_kind[kind] = {entity.name: entity for entity in in_force}
         model.known[kind] = series.invalid_known[kind] | entities_of.keys()
     model.organizations = list(model.by_kind["Organization"].values())
     model.out_of_force = [entities[i] for i in series.volatile if standing[i] == _OUT]
