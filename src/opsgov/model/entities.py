@@ -431,8 +431,6 @@ class Resolved:
     Kept with the entity, so that a later date's model reuses the entity as it is when nothing it
     names changed (`build_model(previous=)`)."""
 
-    names: frozenset[str]
-    """The bare names its references name (`reportsTo: Position/cfo` names cfo), holdings included."""
     findings: list[Finding]
     """The findings of resolving its references (dangling-ref, ambiguous-ref), in resolution order."""
     unmatched: int = 0
@@ -440,6 +438,10 @@ class Resolved:
     holding_findings: list[Finding] = field(default_factory=list)
     holdings: list[Holding] = field(default_factory=list)
     """A Person's holdings (Model.holdings) and the findings of resolving them."""
+
+
+_CLEAN = Resolved([])
+"""What most entities' references give: no finding (shared, never changed: a Person gets its own)."""
 
 
 @dataclass(slots=True)
@@ -603,20 +605,35 @@ def _elsewhere(model: Model) -> dict[str, list[Window]]:
     return elsewhere
 
 
-def _resolve(resolver: _Resolver, entity: Entity) -> None:
-    """Resolve an entity's references (a Person's holdings apart: _resolve_holdings), recording what it gave."""
-    findings = resolver.model.findings
-    start, unmatched = len(findings), resolver.unmatched
-    names: set[str] = set()
+def _references(entity: Entity) -> Iterator[tuple[RefField, Path, str]]:
+    """Every reference of an entity: its field, where it stands, and the name as written."""
     for ref_field in reference_fields(entity.kind):
         part = entity.spec if ref_field.root == "spec" else entity.doc.data[ref_field.root]
         for path, raw in _walk(part, ref_field.path, ref_field.root):
             if type(raw) is str:
-                _, slash, name = raw.partition("/")
-                names.add(name if slash else raw)
-                if ref_field is not _HOLDS:
-                    resolver.resolve(entity, path, raw, ref_field)
-    entity.resolved = Resolved(frozenset(names), findings[start:], resolver.unmatched - unmatched)
+                yield ref_field, path, raw
+
+
+def _resolve(resolver: _Resolver, entity: Entity) -> None:
+    """Resolve an entity's references (a Person's holdings apart: _resolve_holdings), recording what it gave."""
+    findings = resolver.model.findings
+    start, unmatched = len(findings), resolver.unmatched
+    for ref_field, path, raw in _references(entity):
+        if ref_field is not _HOLDS:
+            resolver.resolve(entity, path, raw, ref_field)
+    if len(findings) > start or resolver.unmatched > unmatched or entity.kind == "Person":
+        entity.resolved = Resolved(findings[start:], resolver.unmatched - unmatched)
+    else:
+        entity.resolved = _CLEAN
+
+
+def _names(entity: Entity) -> set[str]:
+    """The bare names an entity's references name (`reportsTo: Position/cfo` names cfo), holdings included."""
+    names = set()
+    for _, _, raw in _references(entity):
+        _, slash, name = raw.partition("/")
+        names.add(name if slash else raw)
+    return names
 
 
 def _resolve_holdings(resolver: _Resolver, person: Entity) -> None:
@@ -693,8 +710,9 @@ def _patch(previous: Model, history: _History, as_of: datetime.date) -> Model | 
             else:
                 changed.add(entity.kind)
         unmatched += _unmatched(entity)
-        for name in entity.resolved.names if entity.resolved is not None else ():
-            referrers.setdefault(name, set()).add(index)
+        if index in arrived:  # a document's names never change: known already if it was in force before
+            for name in _names(entity):
+                referrers.setdefault(name, set()).add(index)
     if unmatched > _SUGGESTIONS:
         return None
     model.findings, model.holdings = [*duplicates, *unit_types], []  # each entity's own, in order, below
@@ -739,8 +757,8 @@ def _referrers(series: _Series, history: _History) -> dict[str, set[int]]:
     """Bare name -> the documents in force whose references name it (kept up to date by _patch)."""
     referrers: dict[str, set[int]] = {}
     for index, entity in enumerate(history.entities):
-        if history.standing[index] == _IN and entity.resolved is not None:
-            for name in entity.resolved.names:
+        if history.standing[index] == _IN:
+            for name in _names(entity):
                 referrers.setdefault(name, set()).add(index)
     series.referrers = referrers
     return referrers
