@@ -420,11 +420,12 @@ class Seen:
         return self.documents.get(entity.key) is entity.doc and self.facts.get(entity.key) == own
 
 
-def matching(model: Model, policy: CompiledPolicy) -> Iterator[Entity]:
-    """The entities of the policy's kinds with its labels (its match expression is judged when it runs)."""
+def matching(model: Model, policy: CompiledPolicy, among: dict[str, list[Entity]] | None = None) -> Iterator[Entity]:
+    """The entities of the policy's kinds (`among` them, by kind, or all) with its labels; its match
+    expression is judged when it runs."""
     labels = policy.labels.items()
     for kind in policy.kinds:
-        for entity in model.entities(kind):
+        for entity in among.get(kind, ()) if among is not None else model.entities(kind):
             if not labels or all(entity.labels.get(k) == v for k, v in labels):
                 yield entity
 
@@ -495,10 +496,11 @@ def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = Non
             seen.facts = facts
         elif seen.policies == ran:
             # Chosen here, not in the worker: it then touches (and copies) only the changed entities.
-            chosen = {
-                id(policy): [e for e in matching(model, policy) if not seen.unchanged(e, facts.get(e.key))]
-                for policy in compiled
+            kinds = {kind for policy in compiled for kind in policy.kinds}
+            changed = {
+                kind: [e for e in model.entities(kind) if not seen.unchanged(e, facts.get(e.key))] for kind in kinds
             }
+            chosen = {id(policy): list(matching(model, policy, changed)) for policy in compiled}
             if not any(chosen.values()):
                 return findings  # nothing changed: no worker at all
     run = partial(_run_policy, model, facts, chosen)
