@@ -2,7 +2,7 @@
 
 A policy sees an entity's document as written (`object`); what can only be known from the whole
 organisation (how many direct reports, how deep, who owns a duty) comes from here. Facts are
-computed once per run, only for the kinds some policy matches and the names its expressions
+computed once per date checked, only for the kinds some policy matches and the names its expressions
 mention, in time linear in the model: depths come from memoised parent walks (a cycle of 5,000
 costs 5,000 steps, not 5,000 squared). A chain or an ancestor list costs its own length, so it is
 built only up to MAX_CHAIN names: a longer one is `TooLong`, which the policy stage reports as a
