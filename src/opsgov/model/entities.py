@@ -571,7 +571,7 @@ def _standings(series: _Series, as_of: datetime.date, standing: bytearray) -> li
             earlier.append(entity)
             standing[index] = _IN if entity.window.contains(as_of) and not entity.window.inverted else _OUT
     found.sort(key=lambda pair: pair[0])
-    return [finding for _, finding in found]
+    return [finding for _place, finding in found]
 
 
 def _index(
@@ -630,8 +630,8 @@ def _resolve(resolver: _Resolver, entity: Entity) -> None:
 def _names(entity: Entity) -> set[str]:
     """The bare names an entity's references name (`reportsTo: Position/cfo` names cfo), holdings included."""
     names = set()
-    for _, _, raw in _references(entity):
-        _, slash, name = raw.partition("/")
+    for *_where, raw in _references(entity):
+        _kind, slash, name = raw.partition("/")
         names.add(name if slash else raw)
     return names
 
