@@ -169,6 +169,12 @@ def test_every_report_format_says_from_when(tmp_path: Path) -> None:
     failure = next(case for case in junit.iter("testcase") if case.get("name") == "dangling-ref").find("failure")
     assert failure is not None and failure.text is not None
     assert "(from 2027-01-01)" in failure.text and "(from 2027-01-01)" in failure.get("message", "")
+    strict = ET.fromstring(render(report, "junit-strict"))
+    case = next(case for case in strict.iter("testcase") if case.get("classname") == "opsgov.dangling-ref")
+    failure = case.find("failure")
+    assert failure is not None and failure.text is not None
+    assert "(from 2027-01-01)" in failure.text and "(from 2027-01-01)" in failure.get("message", "")
+    assert "(from " not in case.get("name", "")  # Jenkins keys its history by the name: no date in it
 
 
 @pytest.mark.parametrize("name", sorted(REPORTERS))

@@ -117,9 +117,12 @@ def junit_strict_tree(report: Report) -> ET.Element:
                 continue
             where = f"{finding.file}:{finding.line}:{finding.column}"
             failure = ET.SubElement(
-                case, "failure", message=escape.xml(f"{where}: {finding.message}"), type=finding.level
+                case,
+                "failure",
+                message=escape.xml(f"{where}: {finding.message}{finding.from_date}"),
+                type=finding.level,
             )
-            lines = [f"{where}: {finding.level} {finding.rule} {finding.message}"]
+            lines = [f"{where}: {finding.level} {finding.rule} {finding.message}{finding.from_date}"]
             lines.extend(f"    {r.file}:{r.line}:{r.column}: {r.message}" for r in finding.related)
             if finding.hint:
                 lines.append(f"    hint: {finding.hint}")
