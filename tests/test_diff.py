@@ -417,3 +417,30 @@ def test_scheduled_changes_are_listed_as_scheduled_not_in_force(tmp_path: Path, 
     on_the_day = change_json(first, third, str(root))
     assert [u["name"] for u in on_the_day["units"]["added"]] == ["audit"]
     assert on_the_day["scheduled"] == []
+
+
+def test_a_scheduled_document_edited_or_withdrawn_is_a_change_and_its_finding_says_from_when(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Editing or withdrawing what is already scheduled is a governance change; a finding of a later day says so."""
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-23T12:00:00+00:00")
+    root = init(tmp_path / "repo")
+    planned = "apiVersion: opsgov/v1\nkind: Unit\nmetadata: {name: audit, title: 审计部, validFrom: 2027-01-01}\n"
+    write_repo(root, {**BEFORE, "ops/planned.yaml": planned + "spec: {type: department, parent: company}\n"})
+    first = commit(root, "plan the audit department")
+    write_repo(root, {**BEFORE, "ops/planned.yaml": planned + "spec: {type: department, parent: finanse}\n"})
+    second = commit(root, "move it under finance, with a typo")
+    change = change_json(first, second, str(root))
+    assert [(r["name"], r["change"]) for r in change["scheduled"]] == [("audit", "changed")]
+    [introduced] = change["findings"]["introduced"]
+    assert (introduced["rule"], introduced["asOf"]) == ("dangling-ref", "2027-01-01")
+    _, out, _ = run("diff", first, second, str(root))
+    assert "- from `2027-01-01`: `Unit` `audit` 审计部 (the scheduled version changed)\n" in out
+    assert "No governance changes." not in out
+    assert "names no Unit; did you mean 'finance'? (from 2027-01-01) (ops/planned.yaml:4)" in out
+    (root / "ops" / "planned.yaml").unlink()
+    third = commit(root, "withdraw the plan")
+    withdrawn = change_json(second, third, str(root))
+    assert [(r["name"], r["change"]) for r in withdrawn["scheduled"]] == [("audit", "withdrawn")]
+    _, out, _ = run("diff", second, third, str(root))
+    assert "- from `2027-01-01`: `Unit` `audit` 审计部 (withdrawn)\n" in out

@@ -404,15 +404,22 @@ def _upcoming(model: Model) -> dict[tuple[str, str, str], Entity]:
 def _scheduled(base: Model, head: Model) -> list[dict[str, Any]]:
     """Changes the head schedules for a later day (a `validFrom` after its date): listed, not in force.
 
-    Each is `new` (no version of it is in force at the head's date) or `replaces` (one is); one the
-    base already scheduled for the same day is no change of this diff.
+    Each is `new` (no version of it is in force at the head's date), `replaces` (one is), `changed`
+    (the base scheduled it for the same day, differently) or `withdrawn` (the base scheduled it, the
+    head no longer does); one the base scheduled the same way is no change of this diff.
     """
-    already = _upcoming(base)
+    already, upcoming = _upcoming(base), _upcoming(head)
     rows = []
-    for key, entity in sorted(_upcoming(head).items(), key=lambda item: (item[0][2], item[0][0], item[0][1])):
-        if key in already:
-            continue
-        current = head.by_kind[entity.kind].get(entity.name)
+    for key in sorted(already.keys() | upcoming.keys(), key=lambda key: (key[2], key[0], key[1])):
+        entity = upcoming.get(key)
+        if entity is None:
+            entity, change = already[key], "withdrawn"
+        elif key in already:
+            if already[key].doc.data == entity.doc.data:
+                continue
+            change = "changed"
+        else:
+            change = "replaces" if head.by_kind[entity.kind].get(entity.name) is not None else "new"
         rows.append(
             {
                 "kind": entity.kind,
@@ -420,7 +427,7 @@ def _scheduled(base: Model, head: Model) -> list[dict[str, Any]]:
                 "title": entity.title,
                 "validFrom": key[2],
                 "validUntil": entity.window.end.isoformat() if entity.window.end is not None else None,
-                "change": "replaces" if current is not None else "new",
+                "change": change,
             }
         )
     return rows

@@ -59,6 +59,14 @@ def _location(finding: dict[str, Any]) -> str:
     return text(f"{finding['file']}:{finding['line']}")
 
 
+_SCHEDULED = {
+    "new": " (new)",
+    "replaces": " (replaces the version in force)",
+    "changed": " (the scheduled version changed)",
+    "withdrawn": " (withdrawn)",
+}
+
+
 def render_markdown(change: dict[str, Any]) -> str:
     lines = [f"### Governance changes: {code(change['base'])} → {code(change['head'])}", ""]
     start = len(lines)
@@ -131,7 +139,7 @@ def render_markdown(change: dict[str, Any]) -> str:
             f"- from {code(r['validFrom'])}"
             + (f" to {code(r['validUntil'])}" if r["validUntil"] else "")
             + f": {code(r['kind'])} {_name(r, 'name')}"
-            + (" (replaces the version in force)" if r["change"] == "replaces" else " (new)")
+            + _SCHEDULED[r["change"]]
             for r in change["scheduled"]
         ],
     )
@@ -142,5 +150,6 @@ def render_markdown(change: dict[str, Any]) -> str:
     lines.append("")
     for label in ("introduced", "fixed"):
         for f in findings[label]:
-            lines.append(f"- {label}: {f['level']} {code(f['rule'])} {text(f['message'])} ({_location(f)})")
+            later = f" (from {f['asOf']})" if f.get("asOf") else ""  # as in `check`: first holds on a later day
+            lines.append(f"- {label}: {f['level']} {code(f['rule'])} {text(f['message'])}{later} ({_location(f)})")
     return "\n".join(lines).rstrip("\n") + "\n"
