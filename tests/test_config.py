@@ -93,6 +93,18 @@ def test_extends_none_switches_analysis_rules_off_but_not_reading(repo: Repo) ->
             "(choices: owns,",
         ),
         (
+            "rules:\n  review-overdue: {options: {every: 0}}\n",
+            "opsgov.yaml:2:37: option every of review-overdue takes a whole number of days, at least 1, like 365",
+        ),
+        (
+            "rules:\n  delegation-window: {options: {maxDays: 1.5}}\n",
+            "opsgov.yaml:2:42: option maxDays of delegation-window takes a whole number of days, at least 1, like 90",
+        ),
+        (
+            "rules:\n  waiver-too-long: {options: {maxDays: -3}}\n",
+            "opsgov.yaml:2:40: option maxDays of waiver-too-long takes a whole number of days, at least 1, like 365",
+        ),
+        (
             "paths: [../elsewhere]\n",
             "opsgov.yaml:1:9: paths.0: '../elsewhere' is not inside the repository: write a path relative to it",
         ),

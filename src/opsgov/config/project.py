@@ -115,6 +115,14 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
                     (*path, "options", name),
                     f"option {name} of {current} takes a value like {json.dumps(defaults[name], ensure_ascii=False)}",
                 )
+            default = defaults[name]
+            if type(default) is int and (type(option) is not int or option < 1):
+                # Every whole-number option is a count of days (maxDays, every): 0, -3 or 1.5 is a typo, not a rule.
+                raise _error(
+                    document,
+                    (*path, "options", name),
+                    f"option {name} of {current} takes a whole number of days, at least 1, like {default}",
+                )
             choices = known.choices.get(name, defaults[name]) if known is not None else defaults[name]
             if isinstance(choices, (list, tuple)) and choices and all(isinstance(c, str) for c in choices):
                 # A list of words as default is a selection from those words (vacant-key-post's scope).
