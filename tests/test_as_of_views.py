@@ -129,6 +129,25 @@ def test_as_of_takes_only_a_calendar_day(repo: Repo) -> None:
     assert "'2026-02-30' does not match the format '%Y-%m-%d'" in result.output
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--format", "json"),
+        ("explain", "ceo"),
+        ("who-approves", "spend", "100"),
+        ("render", "approvals", "--format", "md"),
+        ("graph", "export", "--format", "json"),
+    ],
+    ids=" ".join,
+)
+def test_the_last_days_of_the_calendar_are_a_date_like_any_other(repo: Repo, command: tuple[str, ...]) -> None:
+    """The horizon runs past 9999-12-31: it ends there, not in an OverflowError (internal error, exit 2)."""
+    late = run(*command, str(repo(FILES)), "--as-of", "9999-12-31")
+    assert late.exit_code in (0, 1), late.output
+    assert "internal error" not in late.output
+    assert ('"asOf": "9999-12-31"' if command[0] == "check" else "新设部门") in late.stdout
+
+
 def test_handbook_lists_scheduled_changes_and_when_each_matrix_was_reviewed(repo: Repo, tmp_path: Path) -> None:
     files = {
         **FILES,

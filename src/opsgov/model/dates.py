@@ -127,8 +127,13 @@ def holding_window(item: Any) -> Window:
     return window(item, "from", "until") if type(item) is dict else ALWAYS
 
 
+def horizon_end(as_of: date, horizon: int = DEFAULT_HORIZON) -> date:
+    """The last day of the horizon: `horizon` days after the as-of date, or the calendar's last day if sooner."""
+    return as_of + timedelta(days=horizon) if horizon <= (date.max - as_of).days else date.max
+
+
 def change_dates(windows: Iterable[Window], as_of: date, horizon: int = DEFAULT_HORIZON) -> list[date]:
     """The as-of date, then every later day within the horizon on which some window starts or ends."""
-    last = as_of + timedelta(days=horizon)
+    last = horizon_end(as_of, horizon)
     later = {day for w in windows for day in w.changes() if as_of < day <= last}
     return [as_of, *sorted(later)]

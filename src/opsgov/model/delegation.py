@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from opsgov.i18n import _
 from opsgov.model.bands import Interval, Measure, band_interval, to_decimal
-from opsgov.model.dates import DEFAULT_HORIZON, Window, document_window
+from opsgov.model.dates import DEFAULT_HORIZON, Window, document_window, horizon_end
 from opsgov.model.entities import Entity, Model
 
 
@@ -84,7 +84,7 @@ def scheduled_grants(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Grant
     and matrices they name are looked up among the versions in force on the Delegation's first day
     ('' when absent), so a delegate post created on that same day is found, with its title.
     """
-    last = model.as_of + timedelta(days=horizon)
+    last = horizon_end(model.as_of, horizon)
     found = [
         _grant_by_name(model, entity)
         for entity in _out_of_force(model)

@@ -15,7 +15,6 @@ their unit's page, so the number of files follows units and processes, not peopl
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import shutil
@@ -32,7 +31,7 @@ import markupsafe
 
 from opsgov.atomic import write_folder
 from opsgov.i18n import speaking
-from opsgov.model.dates import DEFAULT_HORIZON, reviewed_on
+from opsgov.model.dates import DEFAULT_HORIZON, horizon_end, reviewed_on
 from opsgov.model.entities import Entity, Holding, Model
 from opsgov.model.raci import responsible_posts
 from opsgov.model.structure import structure_of
@@ -762,7 +761,7 @@ def _scheduled_context(site: Site, horizon: int) -> dict[str, Any]:
             subject = Link(change.title, f"approvals.{site.ext}{anchor}")
         kind = word(KINDS, change.key.partition("/")[0])
         rows.append({"day": change.day.isoformat(), "kind": kind, "subject": subject, "what": what})
-    last = model.as_of + datetime.timedelta(days=horizon)
+    last = horizon_end(model.as_of, horizon)
     intro = w.scheduled_intro.format(as_of=model.as_of.isoformat(), last=last.isoformat())
     return {"changes": rows, "intro": intro}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from opsgov.model.dates import DEFAULT_HORIZON, Window
+from opsgov.model.dates import DEFAULT_HORIZON, Window, horizon_end
 from opsgov.model.entities import Entity, Model
 
 
@@ -35,7 +35,7 @@ class Change:
 
 def scheduled_changes(model: Model, horizon: int = DEFAULT_HORIZON) -> list[Change]:
     """Every start and end after `model.as_of` and at most `horizon` days later, by day, then kind and name."""
-    last = model.as_of + datetime.timedelta(days=horizon)
+    last = horizon_end(model.as_of, horizon)
     changes: list[Change] = []
 
     def within(day: datetime.date) -> bool:
