@@ -192,6 +192,8 @@ def test_an_amount_for_a_decision_right_or_none_for_an_amount_is_a_usage_error()
     usage_error(result, "is a decision right without an amount (quantity: none); ask without one")
     result = CliRunner().invoke(main, ["who-approves", "production-plan-change", str(ROOT)])
     usage_error(result, "approval matrix 'production-plan-change' needs an amount (percent); e.g.")
+    result = CliRunner().invoke(main, ["who-approves", "production-plan-change", "150", str(ROOT)])
+    usage_error(result, "amount 150 is above 100, but approval matrix 'production-plan-change' measures a percentage")
     result = CliRunner().invoke(main, ["who-approves", "production-plan-change", "5", str(ROOT), "extra"])
     usage_error(result, "too many arguments")
 

@@ -64,6 +64,12 @@ def answer_who_approves(
             f"approval matrix '{matrix.name}' needs an amount ({measure.quantity}); "
             f"e.g. opsgov who-approves {matrix.name} {_EXAMPLE_AMOUNTS.get(measure.quantity, '100000')}"
         )
+    if measure.quantity == "percent" and amount is not None and amount > 100:
+        # As the schema refuses a band bound above 100 in a percent matrix (load/schema.py).
+        raise ConfigError(
+            f"amount {amount_text} is above 100, but approval matrix '{matrix.name}' measures a percentage "
+            f"(0 to 100); e.g. opsgov who-approves {matrix.name} 5"
+        )
     answer = who_approves(model, matrix, amount, settings.horizon)
     status = 0 if len(answer.bands) == 1 else 1
     if fmt == "json":
