@@ -75,6 +75,29 @@ def test_exceeds_a_cap_above_the_most_from_may_approve(repo: Repo) -> None:
     ]
 
 
+def test_exceeds_a_percentage_above_100_even_where_from_has_no_upper_bound(repo: Repo) -> None:
+    """A percent matrix measures 0 to 100 (a band bound above 100 is a schema error): so does a cap."""
+    plan = doc(
+        "ApprovalMatrix",
+        "plan-change",
+        "{subject: 计划调整, quantity: percent, bands: [{upTo: 5, approvers: [finance-manager]},"
+        " {over: 5, approvers: [finance-director]}]}",
+        title="计划调整",
+    )
+    capped = delegation("cfo-leave", spec(extra=", matrices: [plan-change], upTo: 500"))
+    assert messages(run(repo, plan, capped, rule="delegation-exceeds")) == [
+        (
+            "Delegation/cfo-leave",
+            "ops/delegations.yaml",
+            9,
+            "cfo-leave lets finance-manager approve up to 500% in plan-change, but finance-director may "
+            "approve only up to 100% there",
+        )
+    ]
+    within = delegation("cfo-leave", spec(extra=", matrices: [plan-change], upTo: 100"))
+    assert run(repo, plan, within, rule="delegation-exceeds") == []
+
+
 def test_exceeds_a_matrix_in_which_from_approves_nothing(repo: Repo) -> None:
     found = run(
         repo, delegation("clerk", spec("accountant", extra=", matrices: [payments]")), rule="delegation-exceeds"

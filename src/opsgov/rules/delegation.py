@@ -6,6 +6,7 @@ them. References that do not resolve were reported by `dangling-ref`; they are l
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -74,7 +75,7 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     approves nothing in a matrix it lists (neither itself nor through a delegation in force),
     when `matrices` is absent and `from` approves in no matrix at all, or when `upTo` is above
     the most `from` may approve in a listed matrix (the top of the highest band it approves;
-    a band without upper bound has no most). A post approves where it is named as an approver:
+    a band without upper bound has no most, but in a `percent` matrix it ends at 100). A post approves where it is named as an approver:
     a seat on an approving Unit (a committee, a voting body) is not delegated. The finding
     stands at the matrix item (or at `from`) or at `upTo`; the entity is the Delegation.
 
@@ -116,6 +117,8 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             assert matrix is not None
             approves, best = authority.most(g.source, matrix)
             any_approval = any_approval or approves
+            if best is not None and best.high is None and matrix_measure(model, matrix).quantity == "percent":
+                best = dataclasses.replace(best, high=Decimal(100), high_inclusive=True)  # a percentage ends at 100
             if not approves and index is not None:
                 yield delegation.finding(
                     ("spec", "matrices", index),
