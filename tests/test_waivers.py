@@ -101,8 +101,23 @@ def test_an_impossible_date_is_a_schema_error(repo: Repo) -> None:
     report = check_repo(repo(files(waiver(), waiver("bad-date", target="Unit/company", expires="2026-02-30"))))
     [bad] = only(report, "schema")
     assert (bad.path, bad.entity) == ("$.spec.expires", "Waiver/bad-date")
-    assert "not a date of the calendar" in bad.message
+    assert "not a day of the calendar" in bad.message and bad.hint == "2026-02 has 28 days"
     assert only(report, "waiver-unused") == []
+
+
+def test_an_impossible_date_is_reported_beside_another_schema_error(repo: Repo) -> None:
+    """Every schema error of a document is reported: the impossible expiry date too, not only the ticket."""
+    bad = doc(
+        "Waiver",
+        "bad-date",
+        "{rule: policy/dept-head, targets: [Unit/company], reason: x, approvedBy: ceo,"
+        " expires: 2026-02-30, ticket: 42}",
+    )
+    report = check_repo(repo(files(waiver(), bad)))
+    assert sorted((f.path, f.message) for f in only(report, "schema")) == [
+        ("$.spec.expires", "spec.expires: '2026-02-30' is not a day of the calendar"),
+        ("$.spec.ticket", "spec.ticket must be text, not 42"),
+    ]
 
 
 def test_a_waiver_covers_only_its_targets_and_its_rule(repo: Repo) -> None:

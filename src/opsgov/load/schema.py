@@ -538,7 +538,7 @@ def _quantity_problems(data: dict[str, Any]) -> Iterator[_Problem]:
 
 def _date_fields(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
     """Every dated field of a document (docs/format.md, Effective dating): the window and review in metadata, a
-    holding's from/until, a Delegation's window."""
+    holding's from/until, a Delegation's window, a Waiver's expiry."""
     metadata = data.get("metadata")
     if type(metadata) is dict:
         for key in ("validFrom", "validUntil"):
@@ -554,6 +554,8 @@ def _date_fields(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
         for key in ("validFrom", "validUntil"):
             if key in spec:
                 yield ("spec", key), spec[key]
+    elif data.get("kind") == "Waiver" and "expires" in spec:
+        yield ("spec", "expires"), spec["expires"]
     elif data.get("kind") == "Person" and type(spec.get("holds")) is list:
         for index, item in enumerate(spec["holds"]):
             if type(item) is dict:
@@ -566,7 +568,7 @@ def _calendar_problems(data: dict[str, Any]) -> list[_Problem]:
     """Dates of the right form that no calendar has (2026-02-30): the pattern cannot tell."""
     metadata, kind = data.get("metadata"), data.get("kind")
     dated = type(metadata) is dict and ("validFrom" in metadata or "validUntil" in metadata or "reviewed" in metadata)
-    if not dated and kind != "Person" and kind != "Delegation":  # the common case: nothing dated
+    if not dated and kind not in ("Person", "Delegation", "Waiver"):  # the common case: nothing dated
         return []
     problems = []
     for path, value in _date_fields(data):
