@@ -43,6 +43,18 @@ def test_no_organization_is_reported_at_the_first_file(repo: Repo) -> None:
     assert "no Organization" in finding.message
 
 
+def test_an_organization_not_yet_in_force_is_named_with_its_window(repo: Repo) -> None:
+    """No Organization on the as-of date, but one from a later day: say so at it, as dangling-ref says when."""
+    later = (
+        "apiVersion: opsgov/v1\nkind: Organization\n"
+        "metadata: {name: acme, title: 示例公司, validFrom: 2027-01-01}\nspec: {root: company}\n"
+    )
+    root = repo({"ops/org.yaml": later, "ops/a.yaml": doc("Unit", "company", "{type: company}")}, base=False)
+    [finding] = only(check_repo(root), "org-root")
+    assert (finding.file, finding.line, finding.entity, finding.as_of) == ("ops/org.yaml", 3, "Organization/acme", None)
+    assert finding.message == ("no Organization is in force on 2026-11-23: 示例公司 (acme) is in force from 2027-01-01")
+
+
 def test_no_organization_in_an_empty_repository_is_reported_at_the_repository(repo: Repo) -> None:
     root = repo({}, base=False)
     (root / "ops").mkdir()

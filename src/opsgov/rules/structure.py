@@ -127,7 +127,9 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     A repository describes exactly one organisation, and its `spec.root` is the top of the unit
     tree, so the root unit has no `parent`. Reported: no Organization at all (at line 1 of the
     first file read, or at the repository "." when nothing was read; not when an Organization
-    exists but breaks its schema, which is reported already); each Organization after the first
+    exists but breaks its schema, which is reported already); none in force on the as-of date
+    while one is declared for other days (at its name, saying when it is in force); each
+    Organization after the first
     (at its name, the first one related); a root unit with a parent (at its `spec.parent`).
     As with duplicate names, the first Organization read is the one the other structure rules
     use.
@@ -150,6 +152,21 @@ def org_root(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         spec: {type: company}
     """
     if not model.known["Organization"]:
+        dated = [e for e in model.out_of_force if e.kind == "Organization" and not e.window.inverted]
+        if dated:  # declared, but not in force on the day: say when it is, at it
+            org = min(dated, key=lambda e: (e.doc.file, e.doc.line))
+            yield org.finding(
+                ("metadata", "name"),
+                _("no Organization is in force on {day}: {organization} is in force {window}").format(
+                    day=model.as_of.isoformat(), organization=entity_words(org), window=org.window.said()
+                ),
+                hint=_(
+                    "an Organization is in force on every day: drop its validFrom, "
+                    "or keep the earlier version until the day before"
+                ),
+                identity=("no Organization",),
+            )
+            return
         first = min(model, key=lambda e: (e.doc.file, e.doc.index), default=None)
         message = _("the repository declares no Organization; exactly one is needed, naming the root unit")
         hint = _("add an Organization document with spec.root naming the top unit")
