@@ -75,9 +75,10 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
     approves nothing in a matrix it lists (neither itself nor through a delegation in force),
     when `matrices` is absent and `from` approves in no matrix at all, or when `upTo` is above
     the most `from` may approve in a listed matrix (the top of the highest band it approves;
-    a band without upper bound has no most, but in a `percent` matrix it ends at 100). A post approves where it is named as an approver:
-    a seat on an approving Unit (a committee, a voting body) is not delegated. The finding
-    stands at the matrix item (or at `from`) or at `upTo`; the entity is the Delegation.
+    a band without upper bound has no most, but in a `percent` matrix it ends at 100). A post
+    approves where it is named as an approver: a seat on an approving Unit (a committee, a
+    voting body) is not delegated. The finding stands at the matrix item (or at `from`) or at
+    `upTo`; the entity is the Delegation.
 
     {given}
     Passes:
