@@ -98,6 +98,22 @@ def test_exceeds_a_percentage_above_100_even_where_from_has_no_upper_bound(repo:
     assert run(repo, plan, within, rule="delegation-exceeds") == []
 
 
+def test_exceeds_words_days_in_the_run_language(repo: Repo) -> None:
+    """A Chinese run says 天 as the approval tables do, not "days" inside a Chinese sentence."""
+    leave = doc(
+        "ApprovalMatrix",
+        "leave",
+        "{subject: 休假, quantity: days, bands: [{upTo: 3, approvers: [finance-director]},"
+        " {over: 3, approvers: [ceo]}]}",
+        title="休假审批",
+    )
+    capped = delegation("cfo-leave", spec(extra=", matrices: [leave], upTo: 10"))
+    root = repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": docs(leave, capped)})
+    [found] = only(check_repo(root, lang="zh-CN"), "delegation-exceeds")
+    assert "10 天" in found.message and "3 天" in found.message and "days" not in found.message
+    assert "3 天" in found.hint and "days" not in found.hint
+
+
 def test_exceeds_a_matrix_in_which_from_approves_nothing(repo: Repo) -> None:
     found = run(
         repo, delegation("clerk", spec("accountant", extra=", matrices: [payments]")), rule="delegation-exceeds"

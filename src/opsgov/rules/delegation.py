@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from opsgov.i18n import _
+from opsgov.i18n import _, current
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval
 from opsgov.model.delegation import Authority, Grant
@@ -133,7 +133,8 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                 )
             elif best is not None and best.high is not None and g.cap is not None and _exceeds(g.cap, best):
                 measure = matrix_measure(model, matrix)
-                most = measure.amount(best.high)
+                chinese = current() == "zh_CN"  # 天 for days, as the approval tables and approval-gap say
+                most = measure.amount(best.high, chinese)
                 limit = (_("up to {most}") if best.high_inclusive else _("below {most}")).format(most=most)
                 yield delegation.finding(
                     ("spec", "upTo"),
@@ -143,7 +144,7 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                     ).format(
                         delegation=delegation.name,
                         delegate=_name(g.delegate) or _("its delegate"),
-                        cap=measure.amount(g.cap),
+                        cap=measure.amount(g.cap, chinese),
                         matrix=matrix.name,
                         source=_name(g.source),
                         limit=limit,
