@@ -926,11 +926,13 @@ TODAY_OPTION = click.option(
 )
 
 
-def _table_report(findings: list[Finding], files: int, documents: int, fmt: str, output: Path | None) -> Report:
+def _table_report(
+    findings: list[Finding], files: int, documents: int, fmt: str, output: Path | None, lang: str
+) -> Report:
     from opsgov.report.formats import REPORTERS
     from opsgov.report.report import Report
 
-    report = Report(files=files, documents=documents, findings=sorted(findings))
+    report = Report(files=files, documents=documents, findings=sorted(findings), lang=lang)
     if findings or fmt != "text":
         emit(REPORTERS[fmt]().render(report), output)
     return report
@@ -967,18 +969,26 @@ def import_command(
     English (docs/import.md). Rows that cannot be imported are findings at their row and column;
     the rest is written. Exit status 1 when a row or cell was left out.
     """
+    from opsgov.i18n import choose, speaking
     from opsgov.outputs import guard_output, repository_inputs
     from opsgov.tables.imports import run_import
     from opsgov.tables.read import TableError
 
-    guard_output(out_dir, repository_inputs(_here(), tables), folder=True, what="the import")
+    here = _here()
+    lang = asked_language() or here.lang  # --lang, else ./opsgov.yaml's (the run's language: run_import)
     try:
-        result = run_import(list(tables), out_dir, sheet=sheet, mapping=mapping, force=force)
+        choose(lang, "")
+    except ValueError as error:
+        fail(str(error))
+    guard_output(out_dir, repository_inputs(here, tables), folder=True, what="the import")
+    try:
+        result = run_import(list(tables), out_dir, sheet=sheet, mapping=mapping, force=force, lang=lang)
     except TableError as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {out_dir}: {error.strerror or error}")
-    report = _table_report(result.findings, len(tables), result.rows, fmt, None)
+    with speaking(result.lang):
+        report = _table_report(result.findings, len(tables), result.rows, fmt, None, result.lang)
     counts = ", ".join(f"{number} {what}" for what, number in result.counts.items() if number)
     echo(f"opsgov: imported {result.rows} rows: {counts}; wrote {len(result.files)} files to {out_dir}", err=True)
     echo(f"opsgov: next: opsgov check {out_dir}", err=True)
@@ -1053,18 +1063,21 @@ def sync_command(
     (exit status 1 on drift); --write applies HR's units, reporting lines, headcounts and holders
     to the YAML, keeping comments and layout, and adds posts new in HR.
     """
+    from opsgov.i18n import speaking
     from opsgov.report.formats import REPORTERS
     from opsgov.tables.read import TableError
     from opsgov.tables.sync import apply, check_sync
 
     settings = load_settings(path, as_of=as_of_day(today))
     try:
-        report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)
+        report, drift, model = check_sync([table], settings, sheet=sheet, mapping=mapping)  # in the run's language
         if mode == "write":
-            written = apply(drift, model, settings.root)
+            with speaking(report.lang):
+                written = apply(drift, model, settings.root)
             echo(f"opsgov: applied HR to {len(written)} files: {', '.join(written) or 'nothing to change'}", err=True)
             report, _, _ = check_sync([table], settings, sheet=sheet, mapping=mapping)
     except TableError as error:
         fail(str(error))
-    emit(REPORTERS[fmt]().render(report), output)
+    with speaking(report.lang):
+        emit(REPORTERS[fmt]().render(report), output)
     sys.exit(report.exit_code("error") if mode == "check" else 0)

@@ -27,7 +27,7 @@ marketing-spend,营销活动费用,CNY,500000,不含,,,总经理办公会,,,
 def test_a_doa_sheet_becomes_a_matrix_that_checks_clean(tmp_path: Path) -> None:
     out = tmp_path / "repo"
     roster, doa = write(tmp_path, ROSTER, "roster.csv"), write(tmp_path, DOA, "doa.csv")
-    result = run_import([roster, doa], out)
+    result = run_import([roster, doa], out, lang="en")
     assert result.findings == []
     report = check_repo(out)
     assert [f"{f.rule} {f.message}" for f in report.findings] == []
@@ -57,7 +57,9 @@ def test_a_doa_sheet_becomes_a_matrix_that_checks_clean(tmp_path: Path) -> None:
 
 def test_bad_bounds_and_unknown_approvers_are_findings_at_their_cells(tmp_path: Path) -> None:
     bad = DOA.replace(",500000,不含,,,总经理办公会", ",50万,不含,,,董事会").replace("会签,24小时", "投票,24小时")
-    result = run_import([write(tmp_path, ROSTER, "roster.csv"), write(tmp_path, bad, "doa.csv")], tmp_path / "o")
+    result = run_import(
+        [write(tmp_path, ROSTER, "roster.csv"), write(tmp_path, bad, "doa.csv")], tmp_path / "o", lang="en"
+    )
     assert [(f.line, f.column, f.message.partition(": ")[2]) for f in result.findings] == [
         (3, 9, "mode '投票' is none of 任一/会签/依次 (any/all/sequential)"),
         (4, 4, "lower bound '50万' is not a plain number >= 0"),

@@ -38,7 +38,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 
 def problems(tmp_path: Path, text: str) -> list[tuple[int, int, str]]:
-    result = run_import([write(tmp_path, text)], tmp_path / "out", write=False)
+    result = run_import([write(tmp_path, text)], tmp_path / "out", write=False, lang="en")
     return [(f.line, f.column, f.message) for f in result.findings]
 
 
@@ -99,7 +99,7 @@ def test_gb18030_csv_is_read(tmp_path: Path) -> None:
 def test_utf8_with_bom_is_read(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     path.write_bytes(b"\xef\xbb\xbf" + ROSTER.encode("utf-8"))
-    assert run_import([path], tmp_path / "out", write=False).findings == []
+    assert run_import([path], tmp_path / "out", write=False, lang="en").findings == []
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,9 @@ def test_duplicate_and_unknown_headers_are_findings_at_the_header_cells(tmp_path
 
 def test_map_names_a_column(tmp_path: Path) -> None:
     path = write(tmp_path, "Org,Job,Boss\n总公司,总经理,\n总公司,秘书,总经理\n")
-    result = run_import([path], tmp_path / "out", mapping=["Org=unit", "Job=position", "Boss=reports_to"], write=False)
+    result = run_import(
+        [path], tmp_path / "out", mapping=["Org=unit", "Job=position", "Boss=reports_to"], write=False, lang="en"
+    )
     assert result.findings == [] and result.counts["positions"] == 2
 
 
@@ -174,7 +176,7 @@ def test_an_unknown_encoding_names_its_row_and_column(tmp_path: Path) -> None:
 
 def test_100000_empty_rows_are_skipped(tmp_path: Path) -> None:
     path = write(tmp_path, ROSTER + ",,,,,,,,,,\n" * 100_000)
-    assert run_import([path], tmp_path / "out", write=False).counts["positions"] == 6
+    assert run_import([path], tmp_path / "out", write=False, lang="en").counts["positions"] == 6
 
 
 def test_a_non_empty_output_is_refused_without_force_and_an_input_is_never_overwritten(tmp_path: Path) -> None:
@@ -212,11 +214,11 @@ def test_xlsx_imports_with_numbers_as_cells(tmp_path: Path) -> None:
     rows = rows_of(ROSTER)
     rows[3][6] = 2.0  # Excel stores 2 as a float
     path = workbook(tmp_path / "roster.xlsx", rows)
-    result = run_import([path], tmp_path / "out", write=False)
+    result = run_import([path], tmp_path / "out", write=False, lang="en")
     assert result.findings == [] and result.counts["positions"] == 6
-    assert run_import([path], tmp_path / "out", sheet="花名册", write=False).counts["positions"] == 6
+    assert run_import([path], tmp_path / "out", sheet="花名册", write=False, lang="en").counts["positions"] == 6
     with pytest.raises(TableError, match="no sheet 'x'; its sheets are: 花名册"):
-        run_import([path], tmp_path / "out", sheet="x", write=False)
+        run_import([path], tmp_path / "out", sheet="x", write=False, lang="en")
 
 
 def test_formulas_and_merged_cells_are_findings_at_their_cells(tmp_path: Path) -> None:
@@ -231,7 +233,7 @@ def test_formulas_and_merged_cells_are_findings_at_their_cells(tmp_path: Path) -
     ws.merge_cells("A1:K1")  # a title above the header: harmless
     ws.merge_cells("B6:B7")
     book.save(path)
-    result = run_import([path], tmp_path / "out", write=False)
+    result = run_import([path], tmp_path / "out", write=False, lang="en")
     found = [(f.line, f.column, f.message.split(":")[0]) for f in result.findings]
     assert found[:2] == [(5, 7, "cell G5"), (6, 2, "cell B6")], found
     assert "formula" in result.findings[0].message and "merged cells B6:B7" in result.findings[1].message
@@ -261,7 +263,7 @@ def test_titles_that_yaml_would_misread_come_back_as_written(tmp_path: Path) -> 
     lines = ["部门编号,部门,岗位编号,岗位,上级岗位编号,职级", "D1,总公司,P0,总经理,,E1"]
     lines += [f'D1,总公司,P{n + 1},"{title}",P0,"{title}"' for n, title in enumerate(HOSTILE)]
     out = tmp_path / "repo"
-    assert run_import([write(tmp_path, "\n".join(lines) + "\n")], out).findings == []
+    assert run_import([write(tmp_path, "\n".join(lines) + "\n")], out, lang="en").findings == []
     report = check_repo(out)
     assert [f.rule for f in report.findings] == []
     assert report.model is not None
@@ -274,7 +276,7 @@ def test_titles_that_yaml_would_misread_come_back_as_written(tmp_path: Path) -> 
 
 def test_a_hidden_character_in_a_title_is_reported_and_dropped(tmp_path: Path) -> None:
     path = write(tmp_path, ROSTER.replace("财务总监", "财务\u200b总监"))
-    result = run_import([path], tmp_path / "repo")
+    result = run_import([path], tmp_path / "repo", lang="en")
     assert [(f.line, f.column) for f in result.findings] == [(3, 5)]
     assert "hidden character '\\u200b' in '财务总监'" in result.findings[0].message
     assert [f.rule for f in check_repo(tmp_path / "repo").findings] == []
@@ -289,7 +291,7 @@ def test_the_table_row_docs_examples_do_what_they_say(tmp_path: Path, label: str
 
     table = examples(inspect.cleandoc(REGISTRY["table-row"].docs))[label]
     rows = "\n".join(line.split("#")[0].rstrip() for line in table.splitlines())
-    found = run_import([write(tmp_path, rows + "\n")], tmp_path / "out", write=False).findings
+    found = run_import([write(tmp_path, rows + "\n")], tmp_path / "out", write=False, lang="en").findings
     assert [f.message for f in found] == (
         []
         if label == "Passes"

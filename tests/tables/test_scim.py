@@ -45,7 +45,7 @@ USERS = (
 
 def test_scim_users_become_units_posts_and_people_that_check_clean(tmp_path: Path) -> None:
     out = tmp_path / "repo"
-    result = run_import([export(tmp_path, *USERS)], out)
+    result = run_import([export(tmp_path, *USERS)], out, lang="en")
     assert result.findings == []
     report = check_repo(out)
     assert [f.rule for f in report.findings] == []
@@ -59,7 +59,7 @@ def test_scim_users_become_units_posts_and_people_that_check_clean(tmp_path: Pat
 
 def test_an_unknown_manager_is_reported_at_the_users_line(tmp_path: Path) -> None:
     path = export(tmp_path, *USERS, user("u9", "钱八", "出纳", "财务部", "nobody"))
-    result = run_import([path], tmp_path / "repo", write=False)
+    result = run_import([path], tmp_path / "repo", write=False, lang="en")
     [finding] = result.findings
     line = path.read_text(encoding="utf-8").splitlines().index('      "id": "u9",') + 1
     assert (finding.rule, finding.file, finding.line) == ("table-row", str(path), line)

@@ -15,9 +15,9 @@ from tests.util import check_repo
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    """The command; sync and export on a fixed day (tests never use the real today)."""
+    """The command in English; sync and export on a fixed day (tests never use the real today)."""
     dated = ["--today", "2026-11-23"] if args[0] in ("sync", "export") and "--today" not in args else []
-    result = CliRunner().invoke(main, [*args, *dated], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--lang", "en", *args, *dated], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -67,9 +67,15 @@ def test_every_kind_of_drift_is_a_finding_at_the_yaml_line_of_the_post(tmp_path:
             "Position/p0401",
             "ops/units/d-03.yaml",
             41,
-            "manager differs: reports to p0201 in HR, p0301 in the repository",
+            "manager differs: reports to 财务总监 (p0201) in HR, 运营总监 (p0301) in the repository",
         ),
-        ("hr-drift", "Position/p0402", "ops/units/d-03.yaml", 50, "unit differs: d-03 in HR, d-04 in the repository"),
+        (
+            "hr-drift",
+            "Position/p0402",
+            "ops/units/d-03.yaml",
+            50,
+            "unit differs: 运营中心 (d-03) in HR, 华东区 (d-04) in the repository",
+        ),
         (
             "hr-drift",
             "Position/p0402",
@@ -86,7 +92,7 @@ def test_a_post_missing_in_hr_is_reported_at_its_yaml(tmp_path: Path, repo: Path
     assert status == 1
     [finding] = json.loads(out)["findings"]
     assert (finding["entity"], finding["file"], finding["line"]) == ("Position/p0402", "ops/units/d-03.yaml", 47)
-    assert finding["message"] == "post '店长' is in the repository but not in HR"
+    assert finding["message"] == "post 店长 (p0402) is in the repository but not in HR"
 
 
 def test_no_drift_exits_0(tmp_path: Path, repo: Path) -> None:

@@ -76,10 +76,15 @@ class Entity:
 def entity_words(entity: Entity) -> str:
     """How every message names an entity: its title with the id that disambiguates it,
     "库存管理 (inventory-management)"; the id alone when the title is the id (or empty)."""
-    title = entity.title.strip()
-    if not title or title == entity.name:
-        return entity.name
-    return f"{title} ({entity.name})"
+    return titled(entity.title, entity.name)
+
+
+def titled(title: str, name: str) -> str:
+    """A title and id as `entity_words` says them, for what is not an entity of the model (a post of an HR table)."""
+    title = title.strip()
+    if not title or title == name:
+        return name
+    return f"{title} ({name})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from opsgov.i18n import _
 from opsgov.report.finding import Finding
-from opsgov.tables.read import HEADER_SEARCH_ROWS, Sheet, TableError, table_finding
+from opsgov.tables.read import HEADER_SEARCH_ROWS, Sheet, TableError, column_letter, table_finding
 
 ROSTER_FIELDS: dict[str, tuple[str, ...]] = {
     "unit_code": (
@@ -130,7 +131,7 @@ def recognise(sheet: Sheet, mapping: Mapping[str, str] | None = None) -> Columns
     """
     mapping = mapping or {}
     best: tuple[int, str, int, list[str]] | None = None
-    for index, (_, values) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+    for index, (_row, values) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         for kind, vocabulary in (("roster", ROSTER_FIELDS), ("doa", DOA_FIELDS)):
             known = {**_index(vocabulary), **mapping}
             score = sum(1 for value in values if fold(value) in known)
@@ -138,7 +139,7 @@ def recognise(sheet: Sheet, mapping: Mapping[str, str] | None = None) -> Columns
                 best = (score, kind, index, values)
     if best is None:
         return None
-    _, kind, index, values = best
+    _score, kind, index, values = best
     header_row = sheet.rows[index][0]
     del sheet.rows[: index + 1]
     known = {**_index(ROSTER_FIELDS if kind == "roster" else DOA_FIELDS), **mapping}
@@ -153,9 +154,13 @@ def recognise(sheet: Sheet, mapping: Mapping[str, str] | None = None) -> Columns
                     sheet.file,
                     header_row,
                     number,
-                    f"column '{header}' is not recognised and is not imported",
-                    hint="map it to a field with --map 'HEADER=field' (docs/import.md lists the fields), "
-                    "or delete the column",
+                    _("column '{header}' is not recognised and is not imported").format(header=header),
+                    hint=_(
+                        "map it to a field with --map 'HEADER=field' (docs/import.md lists the fields), "
+                        "or delete the column"
+                    ),
+                    what=("unrecognised header", header),
+                    sheet=sheet.name,
                 ).replace(level="warning")
             )
         elif name in columns.fields:
@@ -165,8 +170,13 @@ def recognise(sheet: Sheet, mapping: Mapping[str, str] | None = None) -> Columns
                     sheet.file,
                     header_row,
                     number,
-                    f"duplicate header: '{header}' means {name}, as column {first} does; this column is not imported",
-                    hint="keep one column per field, or map one of them to another field with --map",
+                    _(
+                        "duplicate header: '{header}' means {field}, as column {first} does; "
+                        "this column is not imported"
+                    ).format(header=header, field=name, first=column_letter(first)),
+                    hint=_("keep one column per field, or map one of them to another field with --map"),
+                    what=("duplicate header", header, name),
+                    sheet=sheet.name,
                 )
             )
         else:
@@ -180,9 +190,15 @@ def recognise(sheet: Sheet, mapping: Mapping[str, str] | None = None) -> Columns
                 sheet.file,
                 first_row,
                 first_col,
-                f"merged cells {coord}: each row must carry its own values; the rows are not imported",
-                hint="unmerge the cells and fill the value into every row (Excel: Merge & Center off, "
-                "then fill down); a merged title above the header is fine",
+                _("merged cells {range}: each row must carry its own values; the rows are not imported").format(
+                    range=coord
+                ),
+                hint=_(
+                    "unmerge the cells and fill the value into every row (Excel: Merge & Center off, "
+                    "then fill down); a merged title above the header is fine"
+                ),
+                what=("merged cells", coord),
+                sheet=sheet.name,
             )
         )
     return columns

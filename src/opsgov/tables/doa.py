@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from opsgov.i18n import _
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns
 from opsgov.tables.ids import Namer, slug
@@ -66,13 +67,12 @@ class _Targets:
             for word in {post.name, post.code, post.title} - {""}:
                 self.names.setdefault(word, []).append(f"Position/{post.name}")
 
-    def find(self, raw: str) -> tuple[str | None, str]:
+    def find(self, raw: str) -> tuple[str | None, list[str]]:
+        """The id `raw` names, or None and the Kind/names it could mean (none: it names nothing)."""
         found = list(dict.fromkeys(self.names.get(raw, [])))
         if len(found) == 1:
-            return found[0].partition("/")[2], ""
-        if found:
-            return None, f"'{raw}' is ambiguous ({', '.join(found)}); use the id"
-        return None, f"'{raw}' names no post or department of the roster"
+            return found[0].partition("/")[2], []
+        return None, found
 
 
 class _Matrices:
@@ -82,9 +82,12 @@ class _Matrices:
         self.matrices: dict[str, dict[str, Any]] = {}
         self.namer = namer
 
-    def problem(self, row: int, field: str, message: str, hint: str = "") -> None:
+    def problem(self, row: int, field: str, message: str, *, what: tuple[str, ...], hint: str = "") -> None:
+        """A `table-row` finding at the row's cell of `field`; `what` is its identity (read.table_finding)."""
         column = self.columns.fields.get(field, 0)
-        self.findings.append(table_finding(self.sheet.file, row, column, message, hint=hint))
+        self.findings.append(
+            table_finding(self.sheet.file, row, column, message, what=(field, *what), hint=hint, sheet=self.sheet.name)
+        )
 
     def matrix(self, row: int, values: Sequence[str]) -> dict[str, Any]:
         get = self.columns.get
@@ -99,7 +102,12 @@ class _Matrices:
                 if re.fullmatch(r"[A-Z]{3}", currency):
                     spec["currency"] = currency
                 else:
-                    self.problem(row, "currency", f"currency '{currency}' is not an ISO 4217 code such as CNY")
+                    self.problem(
+                        row,
+                        "currency",
+                        _("currency '{currency}' is not an ISO 4217 code such as CNY").format(currency=currency),
+                        what=("not ISO 4217", currency),
+                    )
             category = get(values, "category")
             if category:
                 spec["category"] = category
@@ -121,9 +129,21 @@ class _Matrices:
         for raw in _SPLIT.split(text) if text else []:
             if not raw:
                 continue
-            name, why = self.targets.find(raw)
+            name, meanings = self.targets.find(raw)
             if name is None:
-                self.problem(row, field, why, "name a post or department by its id, code or title")
+                if meanings:
+                    message = _("'{raw}' is ambiguous ({meanings}); use the id").format(
+                        raw=raw, meanings=", ".join(meanings)
+                    )
+                else:
+                    message = _("'{raw}' names no post or department of the roster").format(raw=raw)
+                self.problem(
+                    row,
+                    field,
+                    message,
+                    hint=_("name a post or department by its id, code or title"),
+                    what=("ambiguous" if meanings else "unknown", raw),
+                )
             elif name not in names:
                 names.append(name)
         return names
@@ -139,14 +159,28 @@ class _Matrices:
         elif flag in EXCLUSIVE:
             inclusive = False
         elif flag:
-            self.problem(row, f"{field}_inclusive", f"'{flag}' is neither 含 nor 不含 (inclusive/exclusive)")
+            self.problem(
+                row,
+                f"{field}_inclusive",
+                _("'{flag}' is neither 含 nor 不含 (inclusive/exclusive)").format(flag=flag),
+                what=("not inclusive or exclusive", flag),
+            )
             return None, None, False
         if not text:
             return None, inclusive, True
         value = _number(text)
         if value is None:
+            message = (
+                _("lower bound '{text}' is not a plain number >= 0")
+                if field == "lower"
+                else _("upper bound '{text}' is not a plain number >= 0")
+            )
             self.problem(
-                row, field, f"{field} bound '{text}' is not a plain number >= 0", "write 100000, not 10万 or 1e5"
+                row,
+                field,
+                message.format(text=text),
+                hint=_("write 100000, not 10万 or 1e5"),
+                what=("not a number", text),
             )
             return None, None, False
         return value, inclusive, True
@@ -166,14 +200,19 @@ class _Matrices:
         approvers = self.refs(row, "approvers", get(values, "approvers"))
         if not approvers:
             if not get(values, "approvers"):
-                self.problem(row, "approvers", "no approver: the band is not imported")
+                self.problem(row, "approvers", _("no approver: the band is not imported"), what=("no approver",))
             return
         band["approvers"] = approvers
         mode_text = get(values, "mode")
         if mode_text:
             mode = MODES.get(mode_text.lower())
             if mode is None:
-                self.problem(row, "mode", f"mode '{mode_text}' is none of 任一/会签/依次 (any/all/sequential)")
+                self.problem(
+                    row,
+                    "mode",
+                    _("mode '{mode}' is none of 任一/会签/依次 (any/all/sequential)").format(mode=mode_text),
+                    what=("unknown mode", mode_text),
+                )
             elif mode != "any":
                 band["mode"] = mode
         after, target = get(values, "escalation_after"), get(values, "escalation_to")
@@ -181,12 +220,22 @@ class _Matrices:
             match = _DURATION.match(after.lower())
             escalated = self.refs(row, "escalation_to", target)
             if not match:
-                self.problem(row, "escalation_after", f"escalation after '{after}' is not a duration like 24h or 2d")
+                self.problem(
+                    row,
+                    "escalation_after",
+                    _("escalation after '{after}' is not a duration like 24h or 2d").format(after=after),
+                    what=("not a duration", after),
+                )
             elif len(escalated) != 1:
                 if target and escalated:
-                    self.problem(row, "escalation_to", "escalation goes to one post or department")
+                    self.problem(
+                        row,
+                        "escalation_to",
+                        _("escalation goes to one post or department"),
+                        what=("several targets", *escalated),
+                    )
                 elif not target:
-                    self.problem(row, "escalation_to", "escalation needs a target (升级至)")
+                    self.problem(row, "escalation_to", _("escalation needs a target (升级至)"), what=("no target",))
             else:
                 band["escalation"] = {"after": match.group(1) + _UNITS[match.group(2)], "to": escalated[0]}
         matrix["spec"]["bands"].append(band)

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from opsgov.i18n import ENGLISH, choose, speaking
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns, parse_mapping, recognise
 from opsgov.tables.read import Sheet, TableError, read_table
 from opsgov.tables.roster import Roster, build_roster
-from opsgov.tables.write import layout, write_tree
+from opsgov.tables.write import layout, locale_of, write_tree
 
 
 @dataclass(slots=True)
@@ -23,6 +24,8 @@ class Imported:
     roster: Roster
     rows: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    lang: str = ENGLISH
+    """The language the findings are worded in (`run_import`)."""
 
 
 @dataclass(slots=True)
@@ -100,8 +103,33 @@ def run_import(
     mapping: Sequence[str] = (),
     force: bool = False,
     write: bool = True,
+    lang: str = "",
 ) -> Imported:
-    """Read the tables, build the documents, write them into `out_dir` (whole or not at all)."""
+    """Read the tables, build the documents, write them into `out_dir` (whole or not at all).
+
+    The findings speak the run's language (opsgov.i18n.choose): `lang` (--lang, else opsgov.yaml
+    `lang`), else the `locale` of the Organization the import writes (zh-CN when the roster's
+    titles are Chinese, write.locale_of), else the environment. As with `opsgov check`, reading
+    speaks the language known before the roster is read (a TableError is worded in it); when the
+    roster's locale then changes the language, an import with findings is made again in it (a
+    clean one pays nothing). A ValueError names a `lang` there are no messages in.
+    """
+    known = choose(lang, "")  # before the roster is read: `lang`, else the environment
+    with speaking(known):
+        imported = _imported(paths, sheet, mapping)
+    language = choose(lang, locale_of(imported.roster))
+    if imported.findings and language != known:
+        with speaking(language):
+            imported = _imported(paths, sheet, mapping)
+    imported.lang = language
+    if write:
+        with speaking(language):
+            write_tree(imported.files, out_dir, inputs=paths, force=force)
+    return imported
+
+
+def _imported(paths: Sequence[Path], sheet: str | None, mapping: Sequence[str]) -> Imported:
+    """The documents and findings of the tables, in the language spoken."""
     roster, sources = read_roster(paths, sheet=sheet, mapping=mapping)
     findings = [*roster.findings]
     extra: dict[str, list[dict[str, Any]]] = {}
@@ -117,8 +145,6 @@ def run_import(
                 extra[f"ops/approvals/{matrix['metadata']['name']}.yaml"] = [matrix]
     source = ", ".join(path.name for path in paths)
     files = layout(roster, source=source, extra=extra)
-    if write:
-        write_tree(files, out_dir, inputs=paths, force=force)
     counts = {
         "units": len(roster.units),
         "positions": len(roster.posts),

@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opsgov.i18n import _
 from opsgov.report.finding import Finding
 
 MAX_TABLE_BYTES = 64 * 1024 * 1024
@@ -47,6 +48,8 @@ class Sheet:
     merged: list[tuple[int, int, int, str]] = field(default_factory=list)
     """Merged ranges (first row, last row, first column, A1:B2): reported once the header row is known, since a
     merged title above the header is harmless."""
+    lines: bool = False
+    """The rows are lines of a file that is not a table (SCIM JSON): findings say `line N`, not a cell."""
 
 
 def column_letter(column: int) -> str:
@@ -62,19 +65,42 @@ def cell_name(row: int, column: int) -> str:
     return f"{column_letter(column)}{row}"
 
 
-def table_finding(file: str, row: int, column: int, message: str, *, hint: str = "", entity: str = "") -> Finding:
-    """A problem with a cell of an imported table: file = the table, line = row, column = column number."""
-    where = f"cell {cell_name(row, column)}: " if column > 0 else f"row {row}: "
+def table_finding(
+    file: str,
+    row: int,
+    column: int,
+    message: str,
+    *,
+    what: tuple[str, ...],
+    hint: str = "",
+    entity: str = "",
+    sheet: str = "",
+    lines: bool = False,
+) -> Finding:
+    """A problem with a cell of an imported table: file = the table, line = row, column = column number.
+
+    The message (in the run's language) is put after its place: `cell D3: ...`, `row 3: ...` (column
+    0: the row as a whole), or `line 3: ...` for a file whose rows are lines (`lines`, SCIM JSON).
+    The identity never depends on the language (report/fingerprint.py): the sheet, the row and
+    column, and `what`, the problem in fixed English words and the values it names, e.g.
+    `("unknown reports-to", "P99")`.
+    """
+    if lines:
+        where = _("line {line}: {message}").format(line=row, message=message)
+    elif column > 0:
+        where = _("cell {cell}: {message}").format(cell=cell_name(row, column), message=message)
+    else:
+        where = _("row {row}: {message}").format(row=row, message=message)
     return Finding(
         file=file,
         line=row,
-        column=max(column, 1),
+        column=1 if lines else max(column, 1),
         rule=RULE,
-        message=where + message,
+        message=where,
         level="error",
         entity=entity,
         hint=hint,
-        identity=(entity, f"{row}:{column}", message),
+        identity=(entity, sheet, f"{row}:{0 if lines else column}", *what),
     )
 
 
@@ -214,8 +240,12 @@ def read_xlsx(raw: bytes, file: str, sheet: str | None) -> list[Sheet]:
                             file,
                             cell.row,
                             cell.column,
-                            f"a formula ({str(cell.value)[:40]}) in sheet {name}: opsgov reads values, not formulas",
-                            hint="copy the sheet and Paste Special > Values, then import the copy",
+                            _("a formula ({formula}) in sheet {sheet}: opsgov reads values, not formulas").format(
+                                formula=str(cell.value)[:40], sheet=name
+                            ),
+                            hint=_("copy the sheet and Paste Special > Values, then import the copy"),
+                            what=("formula",),
+                            sheet=name,
                         )
                     )
                     result.skipped_rows.add(cell.row)

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from opsgov.i18n import _
 from opsgov.load.decode import BAD_IN_NAME
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns
@@ -103,6 +104,9 @@ class Roster:
     """An organisation read from a table: entities by their key in the table, ids assigned at the end."""
 
     file: str
+    sheet: str = ""
+    lines: bool = False
+    """Rows are lines of a file that is not a table (SCIM JSON): findings say `line N` (read.table_finding)."""
     units: dict[Key, Unit] = field(default_factory=dict)
     posts: dict[Key, Post] = field(default_factory=dict)
     persons: dict[Key, Person] = field(default_factory=dict)
@@ -110,8 +114,13 @@ class Roster:
     findings: list[Finding] = field(default_factory=list)
     rows: int = 0
 
-    def problem(self, cell: Cell, message: str, hint: str = "") -> None:
-        self.findings.append(table_finding(self.file, cell[0], cell[1], message, hint=hint))
+    def problem(self, cell: Cell, message: str, *, what: tuple[str, ...], hint: str = "") -> None:
+        """A `table-row` finding at `cell`; `what` is its identity in fixed English words (read.table_finding)."""
+        self.findings.append(
+            table_finding(
+                self.file, cell[0], cell[1], message, what=what, hint=hint, sheet=self.sheet, lines=self.lines
+            )
+        )
 
     def children(self) -> dict[Key | None, list[Unit]]:
         found: dict[Key | None, list[Unit]] = {}
@@ -131,7 +140,13 @@ def _unit_type(text: str, cell: Cell, roster: Roster, title: str) -> tuple[str, 
             return lowered, True
         if text in UNIT_TYPE_WORDS:
             return UNIT_TYPE_WORDS[text], True
-        roster.problem(cell, f"unit type '{text}' is none of {', '.join(UNIT_TYPES)}; imported as department")
+        roster.problem(
+            cell,
+            _("unit type '{type}' is none of {types}; imported as department").format(
+                type=text, types=", ".join(UNIT_TYPES)
+            ),
+            what=("unit type", text),
+        )
         return "department", True
     for word in sorted(UNIT_TYPE_WORDS, key=len, reverse=True):
         if title.endswith(word):
@@ -145,7 +160,7 @@ class _Reader:
     def __init__(self, sheet: Sheet, columns: Columns) -> None:
         self.sheet = sheet
         self.columns = columns
-        self.roster = Roster(sheet.file)
+        self.roster = Roster(sheet.file, sheet.name, sheet.lines)
         self.has_parent_column = "parent_unit_code" in columns.fields or "parent_unit" in columns.fields
 
     def col(self, name: str) -> int:
@@ -165,7 +180,12 @@ class _Reader:
         code, title = get(values, "unit_code"), get(values, "unit")
         if not code and not title:
             column = self.col("unit") or self.col("unit_code")
-            self.roster.problem((row, column), "no department: the row is not imported", "fill in the department")
+            self.roster.problem(
+                (row, column),
+                _("no department: the row is not imported"),
+                hint=_("fill in the department"),
+                what=("no department",),
+            )
             return None
         if code:
             key: Key = ("code", code)
@@ -188,8 +208,10 @@ class _Reader:
             else:
                 self.roster.problem(
                     (row, self.col("unit")),
-                    f"department {code} is called '{unit.title}' in row {unit.row}, '{title}' here; "
-                    f"'{unit.title}' is kept",
+                    _("department {code} is called '{first}' in row {row}, '{title}' here; '{first}' is kept").format(
+                        code=code, first=unit.title, row=unit.row, title=title
+                    ),
+                    what=("department title differs", code, unit.title, title),
                 )
         if parent_raw:
             if not unit.parent_raw:
@@ -197,8 +219,10 @@ class _Reader:
             elif unit.parent_raw != parent_raw:
                 self.roster.problem(
                     (row, parent_column),
-                    f"department '{unit.title}' has parent '{unit.parent_raw}' in row {unit.parent_cell[0]}, "
-                    f"'{parent_raw}' here; the first is kept",
+                    _(
+                        "department '{unit}' has parent '{first}' in row {row}, '{parent}' here; the first is kept"
+                    ).format(unit=unit.title, first=unit.parent_raw, row=unit.parent_cell[0], parent=parent_raw),
+                    what=("parent differs", unit.title, unit.parent_raw, parent_raw),
                 )
         return unit
 
@@ -230,8 +254,11 @@ class _Reader:
             if bad is not None:
                 self.roster.problem(
                     (row, column),
-                    f"a hidden character {bad.group()!r} in '{BAD_IN_NAME.sub('', value)}': left out",
-                    "retype the cell",
+                    _("a hidden character {char} in '{text}': left out").format(
+                        char=repr(bad.group()), text=BAD_IN_NAME.sub("", value)
+                    ),
+                    hint=_("retype the cell"),
+                    what=("hidden character", repr(bad.group())),
                 )
                 value = BAD_IN_NAME.sub("", value)
             values[column - 1] = value
@@ -252,8 +279,11 @@ class _Reader:
             if not title:
                 roster.problem(
                     (row, self.col("position") or self.col("position_code")),
-                    "missing position title: the row is not imported",
-                    "fill in the title of the post (岗位)",
+                    _("missing title: the row is not imported")
+                    if roster.lines
+                    else _("missing position title: the row is not imported"),
+                    hint=_("fill in the title of the post (岗位)"),
+                    what=("missing position title",),
                 )
                 return
             post = Post(post_key, title, unit.key, row, code=code)
@@ -263,14 +293,19 @@ class _Reader:
             if title and title != post.title:
                 roster.problem(
                     (row, self.col("position")),
-                    f"post {code} is called '{post.title}' in row {post.row}, '{title}' here; '{post.title}' is kept",
+                    _("post {code} is called '{first}' in row {row}, '{title}' here; '{first}' is kept").format(
+                        code=code, first=post.title, row=post.row, title=title
+                    ),
+                    what=("post title differs", code, post.title, title),
                 )
             if unit.key != post.unit:
                 first = roster.units[post.unit]
                 roster.problem(
                     (row, self.col("unit_code") or self.col("unit")),
-                    f"post {code} is in department '{first.title}' in row {post.row}, '{unit.title}' here; "
-                    "the first is kept",
+                    _("post {code} is in department '{first}' in row {row}, '{unit}' here; the first is kept").format(
+                        code=code, first=first.title, row=post.row, unit=unit.title
+                    ),
+                    what=("post department differs", code, first.title, unit.title),
                 )
             self._post_fields(post, row, values, first=False)
         self._holder(post, row, values)
@@ -285,22 +320,32 @@ class _Reader:
             elif reports != post.reports_raw:
                 roster.problem(
                     (row, self.col("reports_to")),
-                    f"post '{post.title}' reports to '{post.reports_raw}' in row {post.reports_cell[0]}, "
-                    f"'{reports}' here; the first is kept",
+                    _("post '{post}' reports to '{first}' in row {row}, '{reports}' here; the first is kept").format(
+                        post=post.title, first=post.reports_raw, row=post.reports_cell[0], reports=reports
+                    ),
+                    what=("reports-to differs", post.title, post.reports_raw, reports),
                 )
         headcount = get(values, "headcount")
         if headcount:
             cell = (row, self.col("headcount"))
             number = int(headcount) if headcount.isdigit() else None
             if number is None:
-                roster.problem(cell, f"编制 (headcount) '{headcount}' is not a whole number >= 0; left out")
+                roster.problem(
+                    cell,
+                    _("编制 (headcount) '{headcount}' is not a whole number >= 0; left out").format(
+                        headcount=headcount
+                    ),
+                    what=("headcount not a number", headcount),
+                )
             elif post.headcount is None:
                 post.headcount, post.headcount_cell = number, cell
             elif number != post.headcount:
                 roster.problem(
                     cell,
-                    f"post '{post.title}' has 编制 (headcount) {post.headcount} in row {post.headcount_cell[0]}, "
-                    f"{number} here; the first is kept",
+                    _(
+                        "post '{post}' has 编制 (headcount) {first} in row {row}, {headcount} here; the first is kept"
+                    ).format(post=post.title, first=post.headcount, row=post.headcount_cell[0], headcount=number),
+                    what=("headcount differs", post.title, str(post.headcount), str(number)),
                 )
         level = get(values, "level")
         if level and not post.level:
@@ -334,7 +379,11 @@ class _Reader:
         if folded in NO:
             return
         if folded not in YES:
-            self.roster.problem(cell, f"负责人 (head) '{value}' is neither 是 nor 否 (yes/no); read as 否")
+            self.roster.problem(
+                cell,
+                _("负责人 (head) '{value}' is neither 是 nor 否 (yes/no); read as 否").format(value=value),
+                what=("head not yes or no", value),
+            )
             return
         if unit.head is None:
             unit.head, unit.head_cell = post.key, cell
@@ -342,10 +391,17 @@ class _Reader:
             first = self.roster.posts[unit.head]
             self.roster.problem(
                 cell,
-                f"two heads of department '{unit.title}': '{first.title}' (row {unit.head_cell[0]}) and "
-                f"'{post.title}' here; the first is kept",
-                "mark one post per department as its head (负责人 = 是)",
+                _(
+                    "two heads of department '{unit}': '{first}' (row {row}) and '{post}' here; the first is kept"
+                ).format(unit=unit.title, first=first.title, row=unit.head_cell[0], post=post.title),
+                hint=_("mark one post per department as its head (负责人 = 是)"),
+                what=("two heads", unit.title, first.title, post.title),
             )
+
+
+Unresolved = tuple[str, int]
+"""Why a cell names no post or unit: `("unknown", 0)`, or ambiguous, `("titled", n)` or `("held", n)`: n posts
+(or units) titled so, or held by people of that name or employee id."""
 
 
 class _Index:
@@ -365,30 +421,57 @@ class _Index:
         for unit in roster.units.values():
             self.unit_titles.setdefault(unit.title, []).append(unit.key)
 
-    def post(self, raw: str) -> tuple[Key | None, str]:
+    def post(self, raw: str) -> tuple[Key | None, Unresolved]:
         """The post `raw` names, or None and why not."""
         if raw in self.post_codes:
-            return self.post_codes[raw], ""
-        for what, table in (("posts titled", self.post_titles), ("posts held by", self.person_posts)):
+            return self.post_codes[raw], ("", 0)
+        for why, table in (("titled", self.post_titles), ("held", self.person_posts)):
             found = list(dict.fromkeys(table.get(raw, ())))
             if len(found) == 1:
-                return found[0], ""
+                return found[0], ("", 0)
             if len(found) > 1:
-                return None, f"'{raw}' is ambiguous: {len(found)} {what} it; use the position code (岗位编号)"
-        return None, f"unknown reports-to '{raw}': no post has that code or title, and nobody of that name holds one"
+                return None, (why, len(found))
+        return None, ("unknown", 0)
 
-    def unit(self, raw: str) -> tuple[Key | None, str]:
+    def unit(self, raw: str) -> tuple[Key | None, Unresolved]:
         if raw in self.unit_codes:
-            return self.unit_codes[raw], ""
+            return self.unit_codes[raw], ("", 0)
         found = self.unit_titles.get(raw, [])
         if len(found) == 1:
-            return found[0], ""
+            return found[0], ("", 0)
         if found:
-            return None, f"'{raw}' is ambiguous: {len(found)} departments are titled so; use the code (部门编号)"
-        return None, f"unknown parent department '{raw}': no department has that code or title"
+            return None, ("titled", len(found))
+        return None, ("unknown", 0)
 
 
-def _break_cycles(roster: Roster, links: dict[Key, Key], describe: str, cells: dict[Key, Cell]) -> list[Key]:
+def _no_post(roster: Roster, cell: Cell, raw: str, why: Unresolved, *, dotted: bool) -> None:
+    """A reports-to (or dotted-line manager) cell that names no post, or several."""
+    reason, count = why
+    if reason == "titled":
+        message = _("'{raw}' is ambiguous: {count} posts titled it; use the position code (岗位编号)")
+    elif reason == "held":
+        message = _("'{raw}' is ambiguous: {count} posts held by it; use the position code (岗位编号)")
+    elif dotted:
+        message = _(
+            "unknown dotted-line manager '{raw}': no post has that code or title, and nobody of that name holds one"
+        )
+    else:
+        message = _("unknown reports-to '{raw}': no post has that code or title, and nobody of that name holds one")
+    role = "dotted-line manager" if dotted else "reports-to"
+    roster.problem(cell, message.format(raw=raw, count=count), what=(f"{reason} {role}", raw))
+
+
+def _no_unit(roster: Roster, cell: Cell, raw: str, why: Unresolved) -> None:
+    """A parent-department cell that names no department, or several."""
+    reason, count = why
+    if reason == "titled":
+        message = _("'{raw}' is ambiguous: {count} departments are titled so; use the code (部门编号)")
+    else:
+        message = _("unknown parent department '{raw}': no department has that code or title")
+    roster.problem(cell, message.format(raw=raw, count=count), what=(f"{reason} parent department", raw))
+
+
+def _break_cycles(roster: Roster, links: dict[Key, Key], units: bool, cells: dict[Key, Cell]) -> list[Key]:
     """Report each cycle of `links` once (at the link whose row closes it) and return the keys whose link to drop."""
     state: dict[Key, int] = {}
     dropped: list[Key] = []
@@ -403,7 +486,16 @@ def _break_cycles(roster: Roster, links: dict[Key, Key], describe: str, cells: d
             cycle = path[path.index(node) :]
             closing = max(cycle, key=lambda k: cells[k])
             titles = " -> ".join(describe_key(roster, k) for k in [*cycle, cycle[0]])
-            roster.problem(cells[closing], f"a cycle of {describe}: {titles}; this link is left out")
+            if units:
+                message = _("a cycle of parent departments: {cycle}; this link is left out")
+            else:
+                message = _("a cycle of reporting lines: {cycle}; this link is left out")
+            members = sorted(describe_key(roster, k) for k in cycle)  # the cycle as a set: wherever it is closed
+            roster.problem(
+                cells[closing],
+                message.format(cycle=titles),
+                what=("cycle of parent departments" if units else "cycle of reporting lines", *members),
+            )
             dropped.append(closing)
         for visited in path:
             state[visited] = 2
@@ -421,35 +513,43 @@ def _resolve(roster: Roster, has_parent_column: bool) -> None:
         if post.reports_raw:
             target, why = index.post(post.reports_raw)
             if target is None:
-                roster.problem(post.reports_cell, why)
+                _no_post(roster, post.reports_cell, post.reports_raw, why, dotted=False)
             elif target == post.key:
-                roster.problem(post.reports_cell, f"post '{post.title}' reports to itself; left out")
+                roster.problem(
+                    post.reports_cell,
+                    _("post '{post}' reports to itself; left out").format(post=post.title),
+                    what=("reports to itself", post.title),
+                )
             else:
                 post.reports_to = target
         for raw, cell in post.dotted_raw:
             target, why = index.post(raw)
             if target is None:
-                roster.problem(cell, why.replace("reports-to", "dotted-line manager"))
+                _no_post(roster, cell, raw, why, dotted=True)
             elif target != post.key and target != post.reports_to and target not in post.dotted:
                 post.dotted.append(target)
     links = {p.key: p.reports_to for p in roster.posts.values() if p.reports_to is not None}
-    for key in _break_cycles(roster, links, "reporting lines", {p.key: p.reports_cell for p in roster.posts.values()}):
+    for key in _break_cycles(roster, links, False, {p.key: p.reports_cell for p in roster.posts.values()}):
         roster.posts[key].reports_to = None
     if has_parent_column:
         for unit in roster.units.values():
             if unit.parent_raw:
                 target, why = index.unit(unit.parent_raw)
                 if target is None:
-                    roster.problem(unit.parent_cell, why)
+                    _no_unit(roster, unit.parent_cell, unit.parent_raw, why)
                 elif target == unit.key:
-                    roster.problem(unit.parent_cell, f"department '{unit.title}' is its own parent; left out")
+                    roster.problem(
+                        unit.parent_cell,
+                        _("department '{unit}' is its own parent; left out").format(unit=unit.title),
+                        what=("own parent", unit.title),
+                    )
                 else:
                     unit.parent = target
     elif not any(unit.parent for unit in roster.units.values()):
         _infer_parents(roster)
     unit_links = {u.key: u.parent for u in roster.units.values() if u.parent is not None}
     cells = {u.key: u.parent_cell if u.parent_cell[0] else (u.row, 0) for u in roster.units.values()}
-    for key in _break_cycles(roster, unit_links, "parent departments", cells):
+    for key in _break_cycles(roster, unit_links, True, cells):
         roster.units[key].parent = None
 
 
@@ -485,9 +585,13 @@ def _root(roster: Roster) -> None:
             cell = unit.parent_cell if unit.parent_cell[0] else (unit.row, 0)
             roster.problem(
                 cell,
-                f"department '{unit.title}' has no parent department, and only one department can be the top "
-                f"('{roster.units[root].title}' is)",
-                "give it a parent department (上级部门编号), or a head whose post reports into the organisation",
+                _(
+                    "department '{unit}' has no parent department, and only one department can be the top ('{top}' is)"
+                ).format(unit=unit.title, top=roster.units[root].title),
+                hint=_(
+                    "give it a parent department (上级部门编号), or a head whose post reports into the organisation"
+                ),
+                what=("no parent department", unit.title),
             )
 
 
@@ -501,8 +605,16 @@ def _headcounts(roster: Roster) -> None:
             names = "、".join(roster.persons[h].title for h in post.holders)
             roster.problem(
                 post.headcount_cell,
-                f"post '{post.title}' has 编制 (headcount) {post.headcount} but {len(post.holders)} holders ({names})",
-                "raise the 编制, or move the extra holders to another post",
+                _("post '{post}' has 编制 (headcount) {headcount} but {count} holders ({names})").format(
+                    post=post.title, headcount=post.headcount, count=len(post.holders), names=names
+                ),
+                hint=_("raise the 编制, or move the extra holders to another post"),
+                what=(
+                    "holders over headcount",
+                    post.title,
+                    str(post.headcount),
+                    *sorted(roster.persons[h].title for h in post.holders),
+                ),
             )
 
 

@@ -10,7 +10,6 @@ A finding points at the line of the User in the JSON file.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from opsgov.tables.columns import Columns
@@ -21,7 +20,6 @@ ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 FIELDS = ("unit", "position", "reports_to", "name", "person_code")
-_CELL = re.compile(r"^(cell [A-Z]+\d+|row \d+): ")
 
 
 def _resources(data: Any, display: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -92,10 +90,5 @@ def scim_roster(display: str, text: str) -> Roster:
         rows.append(
             (line, [department, _text(user.get("title")), _text(manager.get("value")), _display_name(user), user_id])
         )
-    sheet = Sheet(display, "", rows)
-    roster = build_roster(sheet, Columns("roster", 0, {name: i for i, name in enumerate(FIELDS, start=1)}))
-    roster.findings = [
-        f.replace(column=1, message=_CELL.sub(f"line {f.line}: ", f.message).replace("position title", "title"))
-        for f in roster.findings
-    ]
-    return roster
+    sheet = Sheet(display, "", rows, lines=True)  # findings say `line N` of the JSON file, not a cell
+    return build_roster(sheet, Columns("roster", 0, {name: i for i, name in enumerate(FIELDS, start=1)}))

@@ -24,11 +24,12 @@ from typing import Any
 
 from opsgov.atomic import write_atomic
 from opsgov.config.settings import Settings
+from opsgov.i18n import _, speaking
 from opsgov.load.documents import Path as NodePath
 from opsgov.model.dates import holding_window
-from opsgov.model.entities import Entity, Model
+from opsgov.model.entities import Entity, Model, entity_words, titled
 from opsgov.outputs import inside_target
-from opsgov.pipeline import finalize, load_model
+from opsgov.pipeline import finalize, language_of, load_model
 from opsgov.report.finding import Finding
 from opsgov.report.report import Report
 from opsgov.tables.export import holdings
@@ -73,10 +74,12 @@ def _holders(model: Model, day: datetime.date) -> dict[str, list[Entity]]:
     return found
 
 
-def _drift(entity: Entity, path: NodePath, message: str, hint: str = "") -> Finding:
-    return entity.finding(path, message, hint=hint or "opsgov sync --write applies HR's value").replace(
-        rule=RULE, level="error"
-    )
+def _drift(entity: Entity, path: NodePath, message: str, *, what: tuple[str, ...], hint: str = "") -> Finding:
+    """An hr-drift finding at the entity's YAML; `what` (fixed English words and ids) identifies it whatever the
+    language (report/fingerprint.py)."""
+    return entity.finding(
+        path, message, hint=hint or _("opsgov sync --write applies HR's value"), identity=what
+    ).replace(rule=RULE, level="error")
 
 
 def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
@@ -105,6 +108,20 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
         titled = units_by_title.get(unit.title, [])
         return titled[0] if len(titled) == 1 else unit.name
 
+    def post_words(name: str | None) -> str:
+        """A post by title and id: the repository's, else HR's (a post new in HR); nobody for None."""
+        if name is None:
+            return _("nobody")
+        if name in model.positions:
+            return entity_words(model.positions[name])
+        hr = next((p for p in roster.posts.values() if p.name == name), None)
+        return titled(hr.title, name) if hr is not None else name
+
+    def unit_words(name: str, key: tuple[str, ...] | None = None) -> str:
+        if name in model.units:
+            return entity_words(model.units[name])
+        return titled(roster.units[key].title, name) if key is not None else name
+
     holders = _holders(model, day)
     for post in roster.posts.values():
         name = drift.matched.get(post.key)
@@ -115,8 +132,13 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
                     roster.file,
                     post.row,
                     0,
-                    f"post '{post.title}' ({roster.units[post.unit].title}) is in HR but not in the repository",
-                    hint="opsgov sync --write adds it to its department's file",
+                    _("post '{post}' ({unit}) is in HR but not in the repository").format(
+                        post=post.title, unit=roster.units[post.unit].title
+                    ),
+                    hint=_("opsgov sync --write adds it to its department's file"),
+                    what=("only in HR", roster.units[post.unit].title, post.title),
+                    sheet=roster.sheet,
+                    lines=roster.lines,
                 ).replace(rule=RULE)
             )
             continue
@@ -126,7 +148,12 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
         if spec.get("unit") != unit_id:
             drift.findings.append(
                 _drift(
-                    position, ("spec", "unit"), f"unit differs: {unit_id} in HR, {spec.get('unit')} in the repository"
+                    position,
+                    ("spec", "unit"),
+                    _("unit differs: {hr} in HR, {repository} in the repository").format(
+                        hr=unit_words(unit_id, post.unit), repository=unit_words(str(spec.get("unit")))
+                    ),
+                    what=("unit", unit_id, str(spec.get("unit"))),
                 )
             )
             drift.changes.append(Change(position, "unit", unit_id))
@@ -139,8 +166,10 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
                 _drift(
                     position,
                     path,
-                    f"manager differs: reports to {manager or 'nobody'} in HR, "
-                    f"{spec.get('reportsTo') or 'nobody'} in the repository",
+                    _("manager differs: reports to {hr} in HR, {repository} in the repository").format(
+                        hr=post_words(manager), repository=post_words(spec.get("reportsTo") or None)
+                    ),
+                    what=("manager", manager or "", str(spec.get("reportsTo") or "")),
                 )
             )
             drift.changes.append(Change(position, "reportsTo", manager))
@@ -150,7 +179,10 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
                 _drift(
                     position,
                     path,
-                    f"编制 (headcount) differs: {post.headcount} in HR, {spec.get('headcount', 1)} in the repository",
+                    _("编制 (headcount) differs: {hr} in HR, {repository} in the repository").format(
+                        hr=post.headcount, repository=spec.get("headcount", 1)
+                    ),
+                    what=("headcount", str(post.headcount), str(spec.get("headcount", 1))),
                 )
             )
             drift.changes.append(Change(position, "headcount", post.headcount))
@@ -161,8 +193,10 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
                 _drift(
                     position,
                     ("metadata", "name"),
-                    f"holder changed: {'、'.join(hr_names) or 'vacant'} in HR, "
-                    f"{'、'.join(repo_names) or 'vacant'} in the repository",
+                    _("holder changed: {hr} in HR, {repository} in the repository").format(
+                        hr="、".join(hr_names) or _("vacant"), repository="、".join(repo_names) or _("vacant")
+                    ),
+                    what=("holders", "、".join(hr_names), "、".join(repo_names)),
                 )
             )
             drift.holders[name] = hr_names
@@ -173,9 +207,12 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
                 _drift(
                     position,
                     ("metadata", "name"),
-                    f"post '{position.title}' is in the repository but not in HR",
-                    hint="delete it if the post was abolished (sync --write leaves it: it may carry duties and "
-                    "approvals), or add it to the HR system",
+                    _("post {post} is in the repository but not in HR").format(post=entity_words(position)),
+                    hint=_(
+                        "delete it if the post was abolished (sync --write leaves it: it may carry duties and "
+                        "approvals), or add it to the HR system"
+                    ),
+                    what=("only in the repository",),
                 )
             )
     return drift
@@ -184,11 +221,16 @@ def compare(roster: Roster, model: Model, day: datetime.date) -> Drift:
 def check_sync(
     tables: Sequence[Path], settings: Settings, *, sheet: str | None, mapping: Sequence[str]
 ) -> tuple[Report, Drift, Model]:
+    """The HR table against the repository, in the run's language (pipeline.language_of: --lang, opsgov.yaml
+    `lang`, the repository's Organization locale, the environment); a TableError is worded in it too."""
     model = load_model(settings)
-    roster, _ = read_roster(tables, sheet=sheet, mapping=mapping, base=settings.root)
-    drift = compare(roster, model, settings.as_of)
+    language = language_of(settings, model)
+    with speaking(language):
+        roster, _sources = read_roster(tables, sheet=sheet, mapping=mapping, base=settings.root)
+        drift = compare(roster, model, settings.as_of)
     findings = finalize([*roster.findings, *drift.findings], settings)  # levels from opsgov.yaml apply
-    return Report(files=len(tables), documents=roster.rows, findings=findings, model=model), drift, model
+    report = Report(files=len(tables), documents=roster.rows, findings=findings, model=model, lang=language)
+    return report, drift, model
 
 
 # --- write --------------------------------------------------------------------------------------
