@@ -969,9 +969,9 @@ def import_command(
     English (docs/import.md). Rows that cannot be imported are findings at their row and column;
     the rest is written. Exit status 1 when a row or cell was left out.
     """
-    from opsgov.i18n import choose, speaking
+    from opsgov.i18n import _, choose, speaking
     from opsgov.outputs import guard_output, repository_inputs
-    from opsgov.tables.imports import run_import
+    from opsgov.tables.imports import COUNTED, run_import
     from opsgov.tables.read import TableError
 
     here = _here()
@@ -986,12 +986,19 @@ def import_command(
     except TableError as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write {out_dir}: {error.strerror or error}")
+        with speaking(choose(lang, "")):
+            fail(_("cannot write {folder}: {error}").format(folder=out_dir, error=error.strerror or error))
     with speaking(result.lang):
         report = _table_report(result.findings, len(tables), result.rows, fmt, None, result.lang)
-    counts = ", ".join(f"{number} {what}" for what, number in result.counts.items() if number)
-    echo(f"opsgov: imported {result.rows} rows: {counts}; wrote {len(result.files)} files to {out_dir}", err=True)
-    echo(f"opsgov: next: opsgov check {out_dir}", err=True)
+        counts = _(", ").join(_(COUNTED[what]).format(count=number) for what, number in result.counts.items() if number)
+        echo(
+            "opsgov: "
+            + _("imported {rows} rows: {counts}; wrote {files} files to {folder}").format(
+                rows=result.rows, counts=counts, files=len(result.files), folder=out_dir
+            ),
+            err=True,
+        )
+        echo("opsgov: " + _("next: opsgov check {folder}").format(folder=out_dir), err=True)
     sys.exit(report.exit_code("error"))
 
 
@@ -1063,7 +1070,7 @@ def sync_command(
     (exit status 1 on drift); --write applies HR's units, reporting lines, headcounts and holders
     to the YAML, keeping comments and layout, and adds posts new in HR.
     """
-    from opsgov.i18n import speaking
+    from opsgov.i18n import _, speaking
     from opsgov.report.formats import REPORTERS
     from opsgov.tables.read import TableError
     from opsgov.tables.sync import apply, check_sync
@@ -1074,8 +1081,11 @@ def sync_command(
         if mode == "write":
             with speaking(report.lang):
                 written = apply(drift, model, settings.root)
-            echo(f"opsgov: applied HR to {len(written)} files: {', '.join(written) or 'nothing to change'}", err=True)
-            report, _, _ = check_sync([table], settings, sheet=sheet, mapping=mapping)
+                said = _("applied HR to {count} files: {files}").format(
+                    count=len(written), files=", ".join(written) or _("nothing to change")
+                )
+            echo(f"opsgov: {said}", err=True)
+            report = check_sync([table], settings, sheet=sheet, mapping=mapping)[0]
     except TableError as error:
         fail(str(error))
     with speaking(report.lang):

@@ -173,3 +173,19 @@ def test_sync_fingerprints_do_not_depend_on_the_language(tmp_path: Path, repo: P
     assert [f["description"] for f in english] != [f["description"] for f in chinese]
     assert [f["fingerprint"] for f in english] == [f["fingerprint"] for f in chinese]
     assert len({f["fingerprint"] for f in english}) == len(english) == 5
+
+
+def test_a_table_that_cannot_be_read_and_the_summary_speak_chinese(tmp_path: Path) -> None:
+    empty = write(tmp_path, "", "empty.csv")
+    status, _, err = invoke("--lang", "zh-CN", "import", str(empty), "-o", str(tmp_path / "a"))
+    assert status == 2 and err == f"opsgov: {empty}：文件为空；表格需要一个表头行和至少一行数据\n"
+    gbk = tmp_path / "bad.csv"
+    gbk.write_bytes("部门,岗位\n总公司,总经理\n".encode() + b"\xff\xfe\n")
+    err = invoke("--lang", "zh-CN", "import", str(gbk), "-o", str(tmp_path / "b"))[2]
+    assert "第 3 行第 1 列：偏移 " in err and "既不是 UTF-8 也不是 GB18030" in err
+    status, _, err = invoke("import", str(write(tmp_path, ROSTER)), "-o", str(tmp_path / "c"))
+    assert status == 0
+    assert err.splitlines() == [
+        f"opsgov: 已导入 7 行：4 个单位、6 个岗位、6 人；已写入 5 个文件到 {tmp_path / 'c'}",
+        f"opsgov: 下一步：opsgov check {tmp_path / 'c'}",
+    ]

@@ -115,9 +115,13 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
         header, sep, name = pair.rpartition("=")
         name = name.strip()
         if not sep or not header.strip():
-            raise TableError(f"--map '{pair}': write HEADER=field, e.g. --map 'Cost Centre=unit'")
+            raise TableError(_("--map '{pair}': write HEADER=field, e.g. --map 'Cost Centre=unit'").format(pair=pair))
         if name not in known:
-            raise TableError(f"--map '{pair}': unknown field '{name}'; the fields are: {', '.join(known)}")
+            raise TableError(
+                _("--map '{pair}': unknown field '{field}'; the fields are: {fields}").format(
+                    pair=pair, field=name, fields=", ".join(known)
+                )
+            )
         mapping[fold(header)] = name
     return mapping
 

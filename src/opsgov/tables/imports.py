@@ -7,12 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opsgov.i18n import ENGLISH, choose, speaking
+from opsgov.i18n import ENGLISH, N_, _, choose, speaking
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns, parse_mapping, recognise
 from opsgov.tables.read import Sheet, TableError, read_table
 from opsgov.tables.roster import Roster, build_roster
 from opsgov.tables.write import layout, locale_of, write_tree
+
+COUNTED = {
+    "units": N_("{count} units"),
+    "positions": N_("{count} positions"),
+    "persons": N_("{count} persons"),
+    "matrices": N_("{count} matrices"),
+}
+"""How the summary of an import counts what it wrote (`Imported.counts`), translated where it is said."""
 
 
 @dataclass(slots=True)
@@ -53,7 +61,9 @@ def _classify(paths: Sequence[Path], sheet: str | None, mapping: Mapping[str, st
             try:
                 sources.scim.append((display, path.read_text(encoding="utf-8-sig")))
             except (OSError, UnicodeDecodeError) as error:
-                raise TableError(f"{display}: cannot read as UTF-8 JSON: {error}") from None
+                raise TableError(
+                    _("{file}: cannot read as UTF-8 JSON: {error}").format(file=display, error=error)
+                ) from None
             continue
         sheets = read_table(path, display, sheet)
         recognised = 0
@@ -61,16 +71,20 @@ def _classify(paths: Sequence[Path], sheet: str | None, mapping: Mapping[str, st
             columns = recognise(found, mapping)
             if columns is None:
                 if sheet is not None or len(sheets) == 1:
+                    where = _("{file} sheet {sheet}").format(file=display, sheet=found.name) if found.name else display
                     raise TableError(
-                        f"{display}{' sheet ' + found.name if found.name else ''}: no header row recognised in the "
-                        "first rows; name the columns (部门, 岗位, 姓名 ... or department, position, name ...) or "
-                        "map them with --map HEADER=field"
+                        _(
+                            "{file}: no header row recognised in the first rows; name the columns (部门, 岗位, "
+                            "姓名 ... or department, position, name ...) or map them with --map HEADER=field"
+                        ).format(file=where)
                     )
                 continue
             recognised += 1
             (sources.rosters if columns.kind == "roster" else sources.doa).append((found, columns))
         if not recognised:
-            raise TableError(f"{display}: no sheet has a recognised header row (部门, 岗位, 姓名 ... or --map)")
+            raise TableError(
+                _("{file}: no sheet has a recognised header row (部门, 岗位, 姓名 ... or --map)").format(file=display)
+            )
     return sources
 
 
@@ -86,11 +100,11 @@ def read_roster(
         rosters.extend(scim_roster(display, text) for display, text in sources.scim)
     if not rosters:
         raise TableError(
-            "no roster given: a table with 部门/岗位/姓名 (department/position/name) columns, or SCIM JSON"
+            _("no roster given: a table with 部门/岗位/姓名 (department/position/name) columns, or SCIM JSON")
         )
     if len(rosters) > 1:
         raise TableError(
-            "more than one roster given (sheets or files); import one at a time or choose one with --sheet"
+            _("more than one roster given (sheets or files); import one at a time or choose one with --sheet")
         )
     return rosters[0], sources
 

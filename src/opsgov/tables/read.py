@@ -134,10 +134,12 @@ def decode(raw: bytes, file: str) -> str:
     line_start = raw.rfind(b"\n", 0, start) + 1
     row = raw.count(b"\n", 0, start) + 1
     column = raw[line_start:start].decode("utf-8", "replace").count(",") + 1
-    tried = " nor ".join(e.upper() for e in encodings)
+    tried = _(" nor ").join(e.upper() for e in encodings)
     raise TableError(
-        f"{file}: row {row}, column {column}: byte {raw[start]:#04x} at offset {start} is neither {tried}; "
-        "save the table as CSV UTF-8 (Excel: Save As > CSV UTF-8) and import again"
+        _(
+            "{file}: row {row}, column {column}: byte {byte} at offset {offset} is neither {encodings}; "
+            "save the table as CSV UTF-8 (Excel: Save As > CSV UTF-8) and import again"
+        ).format(file=file, row=row, column=column, byte=f"{raw[start]:#04x}", offset=start, encodings=tried)
     )
 
 
@@ -150,7 +152,7 @@ def _delimiter(text: str) -> str:
 
 def read_csv(raw: bytes, file: str) -> Sheet:
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableError(f"{file}: not a table (binary content); give a CSV or XLSX file")
+        raise TableError(_("{file}: not a table (binary content); give a CSV or XLSX file").format(file=file))
     text = decode(raw, file)
     rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
@@ -159,10 +161,16 @@ def read_csv(raw: bytes, file: str) -> Sheet:
             if not any(v.strip() for v in values):
                 continue
             if len(values) > MAX_COLUMNS:
-                raise TableError(f"{file}: row {reader.line_num} has {len(values)} columns; at most {MAX_COLUMNS}")
+                raise TableError(
+                    _("{file}: row {row} has {count} columns; at most {most}").format(
+                        file=file, row=reader.line_num, count=len(values), most=MAX_COLUMNS
+                    )
+                )
             rows.append((reader.line_num, [v.strip() for v in values]))
     except csv.Error as error:
-        raise TableError(f"{file}: row {reader.line_num}: not a readable CSV row ({error})") from None
+        raise TableError(
+            _("{file}: row {row}: not a readable CSV row ({error})").format(file=file, row=reader.line_num, error=error)
+        ) from None
     return Sheet(file, "", rows)
 
 
@@ -218,10 +226,18 @@ def read_xlsx(raw: bytes, file: str, sheet: str | None) -> list[Sheet]:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             merged = _merged_ranges(archive)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:
-        raise TableError(f"{file}: not a readable XLSX workbook ({error}); save it again from Excel as .xlsx") from None
+        raise TableError(
+            _("{file}: not a readable XLSX workbook ({error}); save it again from Excel as .xlsx").format(
+                file=file, error=error
+            )
+        ) from None
     names = workbook.sheetnames
     if sheet is not None and sheet not in names:
-        raise TableError(f"{file}: no sheet '{sheet}'; its sheets are: {', '.join(names)}")
+        raise TableError(
+            _("{file}: no sheet '{sheet}'; its sheets are: {sheets}").format(
+                file=file, sheet=sheet, sheets=", ".join(names)
+            )
+        )
     sheets = []
     for name in [sheet] if sheet is not None else names:
         worksheet = workbook[name]
@@ -258,7 +274,9 @@ def read_xlsx(raw: bytes, file: str, sheet: str | None) -> list[Sheet]:
                 texts.pop()
             if len(texts) > MAX_COLUMNS:
                 raise TableError(
-                    f"{file}: sheet {name} row {row_number} has {len(texts)} columns; at most {MAX_COLUMNS}"
+                    _("{file}: sheet {sheet} row {row} has {count} columns; at most {most}").format(
+                        file=file, sheet=name, row=row_number, count=len(texts), most=MAX_COLUMNS
+                    )
                 )
             result.rows.append((row_number, texts))
         sheets.append(result)
@@ -271,18 +289,28 @@ def read_table(path: Path, display: str, sheet: str | None = None) -> list[Sheet
     try:
         size = path.stat().st_size
         if size > MAX_TABLE_BYTES:
-            raise TableError(f"{display}: {size:,} bytes; a table may have at most {MAX_TABLE_BYTES:,}")
+            raise TableError(
+                _("{file}: {size} bytes; a table may have at most {most}").format(
+                    file=display, size=f"{size:,}", most=f"{MAX_TABLE_BYTES:,}"
+                )
+            )
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise TableError(f"{display}: a folder, not a table") from None
+        raise TableError(_("{file}: a folder, not a table").format(file=display)) from None
     except OSError as error:
-        raise TableError(f"{display}: cannot read: {error.strerror or error}") from None
+        raise TableError(
+            _("{file}: cannot read: {error}").format(file=display, error=error.strerror or error)
+        ) from None
     if raw.startswith(b"PK\x03\x04"):
         return read_xlsx(raw, display, sheet)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableError(f"{display}: an old Excel .xls workbook; save it as .xlsx (or CSV UTF-8) and import that")
+        raise TableError(
+            _("{file}: an old Excel .xls workbook; save it as .xlsx (or CSV UTF-8) and import that").format(
+                file=display
+            )
+        )
     if sheet is not None:
-        raise TableError(f"{display}: --sheet applies to XLSX workbooks; this is a CSV")
+        raise TableError(_("{file}: --sheet applies to XLSX workbooks; this is a CSV").format(file=display))
     if not raw.strip():
-        raise TableError(f"{display}: empty; a table needs a header row and at least one row")
+        raise TableError(_("{file}: empty; a table needs a header row and at least one row").format(file=display))
     return [read_csv(raw, display)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from opsgov.i18n import _
 from opsgov.tables.columns import Columns
 from opsgov.tables.read import Sheet, TableError
 from opsgov.tables.roster import Roster, build_roster
@@ -30,7 +31,11 @@ def _resources(data: Any, display: str) -> tuple[list[dict[str, Any]], list[dict
     elif isinstance(data, list):
         items = data
     else:
-        raise TableError(f"{display}: not SCIM JSON (a ListResponse with Resources, or a list of Users and Groups)")
+        raise TableError(
+            _("{file}: not SCIM JSON (a ListResponse with Resources, or a list of Users and Groups)").format(
+                file=display
+            )
+        )
     users: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     for item in items:
@@ -42,7 +47,7 @@ def _resources(data: Any, display: str) -> tuple[list[dict[str, Any]], list[dict
         elif USER in schemas or "userName" in item:
             users.append(item)
     if not users:
-        raise TableError(f"{display}: no SCIM User in the file")
+        raise TableError(_("{file}: no SCIM User in the file").format(file=display))
     return users, groups
 
 
@@ -63,7 +68,9 @@ def scim_roster(display: str, text: str) -> Roster:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise TableError(
-            f"{display}: line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"
+            _("{file}: line {line}, column {column}: not valid JSON ({error})").format(
+                file=display, line=error.lineno, column=error.colno, error=error.msg
+            )
         ) from None
     users, groups = _resources(data, display)
     group_of: dict[str, str] = {}

@@ -270,7 +270,11 @@ class _Files:
                 metadata = document.get("metadata") or {}
                 if metadata.get("name") == name:
                     return document
-        raise TableError(f"{rel}: {kind}/{name} not found when writing; run opsgov sync again")
+        raise TableError(
+            _("{file}: {kind}/{name} not found when writing; run opsgov sync again").format(
+                file=rel, kind=kind, name=name
+            )
+        )
 
     def save(self) -> list[str]:
         for rel, documents in self.documents.items():

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from opsgov.atomic import write_folder
+from opsgov.i18n import _
 from opsgov.tables.read import TableError
 from opsgov.tables.roster import Key, Post, Roster, Unit
 
@@ -116,7 +117,9 @@ def layout(roster: Roster, *, source: str, extra: Mapping[str, list[dict[str, An
     note = f"imported by `opsgov import` from {source}"
     files: dict[str, str] = {}
     if roster.root is None:
-        raise TableError(f"{source}: no department or post could be imported (see the findings above)")
+        raise TableError(
+            _("{source}: no department or post could be imported (see the findings above)").format(source=source)
+        )
     root = roster.units[roster.root]
     organization = document("Organization", root.name, root.title, {"root": root.name, "locale": locale_of(roster)})
     files["ops/organization.yaml"] = dump([organization], note)
@@ -182,10 +185,18 @@ def write_tree(files: Mapping[str, str], out_dir: Path, *, inputs: Iterable[Path
     """
     for source in inputs:
         if _inside(source, out_dir) or source.resolve() == out_dir.resolve():
-            raise TableError(f"{out_dir} holds the input {source}; write the import to another folder")
+            raise TableError(
+                _("{folder} holds the input {source}; write the import to another folder").format(
+                    folder=out_dir, source=source
+                )
+            )
     if out_dir.exists():
         if not out_dir.is_dir():
-            raise TableError(f"{out_dir} is a file; -o needs a folder")
+            raise TableError(_("{folder} is a file; -o needs a folder").format(folder=out_dir))
         if any(out_dir.iterdir()) and not force:
-            raise TableError(f"{out_dir} is not empty; choose a new folder, or --force to replace it as a whole")
+            raise TableError(
+                _("{folder} is not empty; choose a new folder, or --force to replace it as a whole").format(
+                    folder=out_dir
+                )
+            )
     write_folder(files, out_dir)
