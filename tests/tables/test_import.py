@@ -33,7 +33,8 @@ def write(tmp_path: Path, text: str, name: str = "roster.csv", encoding: str = "
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    """The command in English (a Chinese roster would otherwise make its Organization, and the run, speak zh-CN)."""
+    result = CliRunner().invoke(main, ["--lang", "en", *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
