@@ -189,3 +189,27 @@ def test_a_table_that_cannot_be_read_and_the_summary_speak_chinese(tmp_path: Pat
         f"opsgov: 已导入 7 行：4 个单位、6 个岗位、6 人；已写入 5 个文件到 {tmp_path / 'c'}",
         f"opsgov: 下一步：opsgov check {tmp_path / 'c'}",
     ]
+
+
+def test_an_xlsx_read_once_words_its_formula_and_merged_cells_in_the_rosters_language(tmp_path: Path) -> None:
+    """No --lang, no environment: English is known before reading; the Chinese roster's findings are worded
+    again in Chinese from the sheet as read (a formula's finding too), with the same fingerprints."""
+    from tests.tables.test_import import rows_of, workbook
+
+    rows: list[list[object]] = [["员工花名册"], *rows_of(ROSTER)]
+    rows[4][6] = "=1+1"
+    path = workbook(tmp_path / "roster.xlsx", rows)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    ws = book.active
+    assert ws is not None
+    ws.merge_cells("B6:B7")
+    book.save(path)
+    chinese = run_import([path], tmp_path / "out", write=False).findings
+    english = run_import([path], tmp_path / "out", write=False, lang="en").findings
+    assert [(f.line, f.column, f.message) for f in chinese[:2]] == [
+        (5, 7, "单元格 G5：工作表 花名册 中有公式（=1+1）：opsgov 只读取数值，不读取公式"),
+        (6, 2, "单元格 B6：合并单元格 B6:B7：每一行都必须有自己的值；这些行未导入"),
+    ]
+    assert [fingerprint(f) for f in chinese] == [fingerprint(f) for f in english]

@@ -19,7 +19,7 @@ from opsgov.i18n import _
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns
 from opsgov.tables.ids import Namer, slug
-from opsgov.tables.read import Sheet, table_finding
+from opsgov.tables.read import Sheet, formula_findings, table_finding
 from opsgov.tables.roster import Roster
 from opsgov.tables.write import API_VERSION
 
@@ -253,4 +253,4 @@ def build_matrices(
         if row not in sheet.skipped_rows:
             reader.row(row, values)
     documents = [m for m in reader.matrices.values() if m["spec"]["bands"]]
-    return documents, [*sheet.findings, *columns.findings, *reader.findings]
+    return documents, [*formula_findings(sheet), *columns.findings, *reader.findings]

@@ -10,7 +10,7 @@ from typing import Any
 from opsgov.i18n import ENGLISH, N_, _, choose, speaking
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns, parse_mapping, recognise
-from opsgov.tables.read import Sheet, TableError, read_table
+from opsgov.tables.read import Sheet, TableError, fresh, read_table
 from opsgov.tables.roster import Roster, build_roster
 from opsgov.tables.write import layout, locale_of, write_tree
 
@@ -53,19 +53,35 @@ def _display(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
-def _classify(paths: Sequence[Path], sheet: str | None, mapping: Mapping[str, str], base: Path | None) -> _Sources:
-    sources = _Sources()
+Tables = list[tuple[str, list[Sheet] | str]]
+"""The files as read: each file's display name and its sheets, or the text of a SCIM JSON file."""
+
+
+def read_tables(paths: Sequence[Path], sheet: str | None = None, base: Path | None = None) -> Tables:
+    """Every file read once (the costly part: an XLSX of 10,000 rows takes a second); TableError for one that
+    is not a table."""
+    tables: Tables = []
     for path in paths:
         display = _display(path, base)
         if path.suffix.lower() == ".json":
             try:
-                sources.scim.append((display, path.read_text(encoding="utf-8-sig")))
+                tables.append((display, path.read_text(encoding="utf-8-sig")))
             except (OSError, UnicodeDecodeError) as error:
                 raise TableError(
                     _("{file}: cannot read as UTF-8 JSON: {error}").format(file=display, error=error)
                 ) from None
             continue
-        sheets = read_table(path, display, sheet)
+        tables.append((display, read_table(path, display, sheet)))
+    return tables
+
+
+def _classify(tables: Tables, sheet: str | None, mapping: Mapping[str, str]) -> _Sources:
+    sources = _Sources()
+    for display, read in tables:
+        if isinstance(read, str):
+            sources.scim.append((display, read))
+            continue
+        sheets = [fresh(found) for found in read]
         recognised = 0
         for found in sheets:
             columns = recognise(found, mapping)
@@ -89,10 +105,19 @@ def _classify(paths: Sequence[Path], sheet: str | None, mapping: Mapping[str, st
 
 
 def read_roster(
-    paths: Sequence[Path], *, sheet: str | None = None, mapping: Sequence[str] = (), base: Path | None = None
+    paths: Sequence[Path],
+    *,
+    sheet: str | None = None,
+    mapping: Sequence[str] = (),
+    base: Path | None = None,
+    tables: Tables | None = None,
 ) -> tuple[Roster, _Sources]:
-    """The one roster the tables describe (a SCIM export or a roster sheet), and the other sources found."""
-    sources = _classify(paths, sheet, parse_mapping(mapping), base)
+    """The one roster the tables describe (a SCIM export or a roster sheet), and the other sources found.
+
+    `tables`: the files already read (read_tables), else `paths` are read.
+    """
+    read = read_tables(paths, sheet, base) if tables is None else tables
+    sources = _classify(read, sheet, parse_mapping(mapping))
     rosters: list[Roster] = [build_roster(found, columns) for found, columns in sources.rosters]
     if sources.scim:
         from opsgov.tables.scim import scim_roster
@@ -125,16 +150,18 @@ def run_import(
     `lang`), else the `locale` of the Organization the import writes (zh-CN when the roster's
     titles are Chinese, write.locale_of), else the environment. As with `opsgov check`, reading
     speaks the language known before the roster is read (a TableError is worded in it); when the
-    roster's locale then changes the language, an import with findings is made again in it (a
-    clean one pays nothing). A ValueError names a `lang` there are no messages in.
+    roster's locale then changes the language, an import with findings is built again from the
+    tables as read, in that language (the files are read once; a clean import pays nothing). A
+    ValueError names a `lang` there are no messages in.
     """
     known = choose(lang, "")  # before the roster is read: `lang`, else the environment
     with speaking(known):
-        imported = _imported(paths, sheet, mapping)
+        tables = read_tables(paths, sheet)
+        imported = _imported(paths, tables, sheet, mapping)
     language = choose(lang, locale_of(imported.roster))
     if imported.findings and language != known:
         with speaking(language):
-            imported = _imported(paths, sheet, mapping)
+            imported = _imported(paths, tables, sheet, mapping)
     imported.lang = language
     if write:
         with speaking(language):
@@ -142,9 +169,9 @@ def run_import(
     return imported
 
 
-def _imported(paths: Sequence[Path], sheet: str | None, mapping: Sequence[str]) -> Imported:
-    """The documents and findings of the tables, in the language spoken."""
-    roster, sources = read_roster(paths, sheet=sheet, mapping=mapping)
+def _imported(paths: Sequence[Path], tables: Tables, sheet: str | None, mapping: Sequence[str]) -> Imported:
+    """The documents and findings of the tables as read, in the language spoken."""
+    roster, sources = read_roster(paths, sheet=sheet, mapping=mapping, tables=tables)
     findings = [*roster.findings]
     extra: dict[str, list[dict[str, Any]]] = {}
     if sources.doa:

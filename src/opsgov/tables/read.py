@@ -42,9 +42,10 @@ class Sheet:
     file: str
     name: str
     rows: list[tuple[int, list[str]]]
-    findings: list[Finding] = field(default_factory=list)
+    formulas: list[tuple[int, int, str]] = field(default_factory=list)
+    """Cells holding a formula (row, column, formula): their rows are skipped, reported by `formula_findings`."""
     skipped_rows: set[int] = field(default_factory=set)
-    """Rows a formula makes unusable; already reported."""
+    """Rows a formula or merged cells make unusable; reported."""
     merged: list[tuple[int, int, int, str]] = field(default_factory=list)
     """Merged ranges (first row, last row, first column, A1:B2): reported once the header row is known, since a
     merged title above the header is harmless."""
@@ -101,6 +102,38 @@ def table_finding(
         entity=entity,
         hint=hint,
         identity=(entity, sheet, f"{row}:{0 if lines else column}", *what),
+    )
+
+
+def formula_findings(sheet: Sheet) -> list[Finding]:
+    """A finding at each formula cell, worded when asked (in the language spoken then): a sheet is read once,
+    its findings may be worded twice (imports.run_import)."""
+    return [
+        table_finding(
+            sheet.file,
+            row,
+            column,
+            _("a formula ({formula}) in sheet {sheet}: opsgov reads values, not formulas").format(
+                formula=formula, sheet=sheet.name
+            ),
+            hint=_("copy the sheet and Paste Special > Values, then import the copy"),
+            what=("formula",),
+            sheet=sheet.name,
+        )
+        for row, column, formula in sheet.formulas
+    ]
+
+
+def fresh(sheet: Sheet) -> Sheet:
+    """A copy of a sheet as read, for columns.recognise to consume (it drops the rows above the header)."""
+    return Sheet(
+        sheet.file,
+        sheet.name,
+        list(sheet.rows),
+        list(sheet.formulas),
+        set(sheet.skipped_rows),
+        list(sheet.merged),
+        sheet.lines,
     )
 
 
@@ -251,19 +284,7 @@ def read_xlsx(raw: bytes, file: str, sheet: str | None) -> list[Sheet]:
                     continue
                 row_number = row_number or cell.row
                 if cell.data_type == "f":
-                    result.findings.append(
-                        table_finding(
-                            file,
-                            cell.row,
-                            cell.column,
-                            _("a formula ({formula}) in sheet {sheet}: opsgov reads values, not formulas").format(
-                                formula=str(cell.value)[:40], sheet=name
-                            ),
-                            hint=_("copy the sheet and Paste Special > Values, then import the copy"),
-                            what=("formula",),
-                            sheet=name,
-                        )
-                    )
+                    result.formulas.append((cell.row, cell.column, str(cell.value)[:40]))
                     result.skipped_rows.add(cell.row)
                     texts.append("")
                 else:

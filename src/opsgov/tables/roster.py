@@ -19,7 +19,7 @@ from opsgov.load.decode import BAD_IN_NAME
 from opsgov.report.finding import Finding
 from opsgov.tables.columns import Columns
 from opsgov.tables.ids import Namer, slug
-from opsgov.tables.read import Sheet, table_finding
+from opsgov.tables.read import Sheet, formula_findings, table_finding
 
 YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "负责人", "head"})
 NO = frozenset({"否", "n", "no", "false", "0", ""})
@@ -640,7 +640,7 @@ def build_roster(sheet: Sheet, columns: Columns) -> Roster:
     """The organisation a roster sheet describes, with a finding for every row or cell that was left out."""
     reader = _Reader(sheet, columns)
     roster = reader.read()
-    roster.findings[:0] = [*sheet.findings, *columns.findings]
+    roster.findings[:0] = [*formula_findings(sheet), *columns.findings]
     if not roster.posts and not roster.units:
         return roster
     _resolve(roster, reader.has_parent_column)
