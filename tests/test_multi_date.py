@@ -131,7 +131,8 @@ def test_a_finding_of_a_second_change_date_carries_that_date(tmp_path: Path) -> 
 def test_the_horizon_bounds_the_dates_evaluated(tmp_path: Path) -> None:
     planned_repo(tmp_path)
     report = check_repo(tmp_path, as_of=AS_OF, horizon=30)  # 2027-01-01 is 35 days away
-    assert only(report, "dangling-ref") == []
+    # Not evaluated on any date: only checked to name something that exists, reported undated.
+    assert [(f.entity, f.as_of) for f in only(report, "dangling-ref")] == [("Position/lab-head", None)]
     assert report.dates == (AS_OF,)
     assert check_repo(tmp_path, as_of=AS_OF, horizon=35).dates == (AS_OF, datetime.date(2027, 1, 1))
     (tmp_path / "opsgov.yaml").write_text("horizon: 30\n", encoding="utf-8")
@@ -140,7 +141,7 @@ def test_the_horizon_bounds_the_dates_evaluated(tmp_path: Path) -> None:
 
     settings = load_settings(tmp_path, as_of=AS_OF)
     assert settings.horizon == 30
-    assert only(check(settings), "dangling-ref") == []
+    assert check(settings).dates == (AS_OF,)
 
 
 def test_a_repository_without_dates_keeps_the_v1_summary(tmp_path: Path) -> None:
@@ -192,3 +193,46 @@ def test_a_baseline_knows_a_future_finding_by_its_fingerprint(tmp_path: Path) ->
     assert again.findings == [] and again.baselined == 1
     # On the day itself it is the same finding (same fingerprint), now without a date: still known.
     assert check_repo(tmp_path, as_of=datetime.date(2027, 1, 1), baseline=baseline).findings == []
+
+
+NEVER_EVALUATED = """\
+    apiVersion: opsgov/v1
+    kind: Position
+    metadata: {name: past-post, title: 旧岗位, validUntil: 2020-01-01}
+    spec: {unit: compny, reportsTo: ceo}
+    ---
+    apiVersion: opsgov/v1
+    kind: Position
+    metadata: {name: far-post, title: 远期岗位, validFrom: 2029-01-01}
+    spec: {unit: nonexistent, reportsTo: ceo}
+    ---
+    apiVersion: opsgov/v1
+    kind: Position
+    metadata: {name: old-post, title: 原岗位, validUntil: 2020-01-01}
+    spec: {unit: company, reportsTo: far-post}
+    """
+"""Documents in force on no date the check evaluates: one wholly past, one beyond the horizon."""
+
+
+def test_a_document_in_force_on_no_evaluated_date_still_names_existing_entities(tmp_path: Path) -> None:
+    write_repo(tmp_path, {"ops/x.yaml": NEVER_EVALUATED})
+    report = check_repo(tmp_path, as_of=AS_OF)
+    assert report.dates == (AS_OF,)  # 2029-01-01 is beyond the horizon
+    found = [(f.entity, f.file, f.line, f.column, f.message, f.as_of) for f in only(report, "dangling-ref")]
+    assert found == [
+        (
+            "Position/past-post",
+            "ops/x.yaml",
+            4,
+            14,
+            "unit 'compny' names no Unit; did you mean 'company'?",
+            None,
+        ),
+        ("Position/far-post", "ops/x.yaml", 9, 14, "unit 'nonexistent' names no Unit", None),
+    ]  # old-post names far-post, which exists in some version: no finding
+
+
+def test_a_document_in_force_on_an_evaluated_date_is_reported_once(tmp_path: Path) -> None:
+    planned_repo(tmp_path)  # lab-head, from 2027-01-01, reports to cto, which exists in no version
+    [finding] = only(check_repo(tmp_path, as_of=AS_OF), "dangling-ref")
+    assert (finding.entity, finding.line, finding.as_of) == ("Position/lab-head", 9, "2027-01-01")

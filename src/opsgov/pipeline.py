@@ -27,7 +27,7 @@ from opsgov.load.limits import Limits
 from opsgov.load.parallel import load_files
 from opsgov.load.schema import Validator, entity_key
 from opsgov.model.dates import Window, change_dates, document_window, holding_window
-from opsgov.model.entities import Model, build_model
+from opsgov.model.entities import Model, build_model, references_never_checked
 from opsgov.policy.cel import Seen, run_policies
 from opsgov.policy.waivers import apply_waivers
 from opsgov.progress import Progress, ignore
@@ -487,6 +487,7 @@ def _judge(
     dated = list(windows(read.valid))
     days = change_dates(dated, settings.as_of, settings.horizon)
     policies = Seen() if incremental and len(days) > 1 else None
+    findings.extend(references_never_checked(model, days))
     findings.extend(evaluate(model, settings, clock, rules, policies, progress))
     findings.extend(later_findings(read, settings, days[1:], findings, clock, rules, policies))
     progress("report", 0, 0)

@@ -12,6 +12,7 @@ holding of a Person is kept in `holdings`, whether in force that day or not.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -554,6 +555,41 @@ def _build(valid: Sequence[Document], invalid: Sequence[Document], as_of: dateti
     unmatched = sum(entity.resolved.unmatched for entity in model if entity.resolved is not None)
     model._history = _History(series, standing, bases, unmatched)
     return model
+
+
+def references_never_checked(model: Model, days: Sequence[datetime.date]) -> list[Finding]:
+    """The references of the documents in force on none of `days` (the dates a check evaluates:
+    wholly past, beyond the horizon, or in force on no day), which no date's model resolves.
+
+    Each must name an entity of an allowed kind that exists in some version (any window); else
+    dangling-ref (or ambiguous-ref), worded as on a date, with its "did you mean". A document in
+    force on one of `days` is resolved by that day's model and is not looked at here.
+    """
+    history = model._history
+    if history is None:
+        return []
+    series = history.series
+    ordered = sorted(days)
+    unchecked = [series.bases[i] for i in series.volatile if not _in_force_on_any(series.bases[i].window, ordered)]
+    if not unchecked:
+        return []
+    every = Model(documents=model.documents, as_of=model.as_of)  # one index of all names by kind, any window
+    for kind, indexes in series.of_kind.items():
+        every.by_kind[kind] = {series.bases[i].name: series.bases[i] for i in indexes}
+        every.known[kind] = series.invalid_known[kind] | every.by_kind[kind].keys()
+    resolver = _Resolver(every, {})
+    for entity in unchecked:
+        for ref_field, path, raw in _references(entity):
+            resolver.resolve(entity, path, raw, ref_field, record=False)
+    return every.findings
+
+
+def _in_force_on_any(window: Window, days: Sequence[datetime.date]) -> bool:
+    """Whether `window` contains one of `days` (ascending)."""
+    if window.inverted:
+        return False
+    first = bisect.bisect_left(days, window.start) if window.start is not None else 0
+    return first < len(days) and window.contains(days[first])
 
 
 def _standings(series: _Series, as_of: datetime.date, standing: bytearray) -> list[Finding]:
