@@ -492,3 +492,16 @@ def test_a_hostile_ticket_reaches_the_terminal_escaped(repo: Repo) -> None:
     text = TextReporter().render(check_repo(repo(files)))
     assert "\x1b" not in text
     assert "(waived by Waiver/w, ticket A\\x1bB)" in text
+
+
+@pytest.mark.parametrize("ignore", [(), ("waiver-self-approved",)])
+def test_a_self_approved_waiver_waives_nothing(repo: Repo, ignore: tuple[str, ...]) -> None:
+    """Issue 15: a waiver approved by the party it excuses is refused: its findings are reported as usual."""
+    overlap = docs(ORG, doc("Unit", "sales2", "{type: department, parent: company, owns: [planning]}"))
+    files = {"ops/org-units.yaml": overlap, "ops/w.yaml": waiver("planner", "Responsibility/planning")}
+    report = check_repo(repo(files), ignore=ignore)
+    (finding,) = only(report, "duty-overlap")
+    assert (finding.entity, finding.waived, finding.waived_by) == ("Responsibility/planning", False, "")
+    assert report.exit_code("error") == 1
+    assert only(report, "waiver-unused") == []
+    assert [f.entity for f in only(report, "waiver-self-approved")] == ([] if ignore else ["Waiver/w"])

@@ -19,6 +19,7 @@ from opsgov.model.entities import Entity, Model, entity_words, key_words
 from opsgov.report.finding import Finding
 from opsgov.report.fingerprint import item_path, plain_message
 from opsgov.rules import REGISTRY, canonical
+from opsgov.rules.policies import self_approved
 from opsgov.suggest import RULE_IDS, closest, did_you_mean
 
 UNWAIVABLE = frozenset(("internal-error", "waiver-expired", "waiver-unused", "waiver-self-approved"))
@@ -112,12 +113,20 @@ def apply_waivers(
 
     `ran(rule_id)` says whether a rule was run at all: a waiver for a rule switched off or not
     selected is not judged unused.
+
+    A waiver approved by a party to what it waives (`waiver-self-approved`, on the as-of date or,
+    where that rule ran, on a later change date) waives nothing, and is not judged unused or
+    expired either: its findings are reported as if it were not there.
     """
+    findings = list(findings)
+    refused = self_approved(model) | {f.entity for f in findings if f.rule == "waiver-self-approved"}
     extra: list[Finding] = []
     live: dict[tuple[str, str], list[_Waiver]] = {}
     expired: dict[tuple[str, str], list[_Waiver]] = {}
     waivers: list[_Waiver] = []
     for entity in model.entities("Waiver"):
+        if entity.key in refused:
+            continue
         spec = entity.spec
         expires = _parse_date(str(spec["expires"]))
         if expires is None:

@@ -166,6 +166,8 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
 
     The finding stands at `spec.approvedBy`, names the party and why, with the target as
     related location, once per target. The entity is the Waiver. It cannot itself be waived.
+    Such a waiver waives nothing, even with this rule switched off: the findings it targets are
+    reported, and fail the run, as if it were not there.
 
     Given:
         kind: Responsibility
@@ -264,6 +266,14 @@ def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[F
                     chain[0].delegation.doc.related(("spec", "to"), _("{who} is the delegate here").format(who=who)),
                 ),
             )
+
+
+def self_approved(model: Model) -> frozenset[str]:
+    """The Waivers approved by a party to what they waive on the model's date (`waiver-self-approved`,
+    whether that rule runs or not): the waiver stage lets none of them waive (opsgov.policy.waivers)."""
+    check = waiver_self_approved.check
+    assert check is not None
+    return frozenset(finding.entity for finding in check(model, {}))
 
 
 RULES: tuple[Rule, ...] = (
