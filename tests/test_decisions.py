@@ -342,6 +342,17 @@ PROCESS = doc(
         ),
         ("planner", "Process/p", "计划员 (planner) is a post inside unit 供应链部 (supply), which owns it"),
         ("sales-director", "Process/p", "销售总监 (sales-director) is responsible for one of its steps"),
+        (
+            "planner",
+            "Unit/supply",
+            "waiver w is approved by 计划员 (planner), a party to what it waives (unit 供应链部 (supply)): "
+            "计划员 (planner) is a post inside it",
+        ),
+        (
+            "supply-director",
+            "Unit/company",
+            "a party to what it waives (unit 总公司 (company)): 供应链总监 (supply-director) is a post inside it",
+        ),
     ],
 )
 def test_waiver_self_approved_names_the_party_and_why(repo: Repo, approver: str, target: str, why: str) -> None:

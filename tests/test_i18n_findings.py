@@ -120,8 +120,8 @@ CASES = [
         "ops/waivers-unused.yaml",
         6,
         18,
-        "Waiver/company-head-interim",
-        "豁免 总公司负责人豁免 (company-head-interim) 没有覆盖 单位 总公司 (company) 的任何 "
+        "Waiver/finance-head-interim",
+        "豁免 财务部负责人豁免 (finance-head-interim) 没有覆盖 单位 财务部 (proc-finance) 的任何 "
         "policy/department-head 问题",
     ),
     (

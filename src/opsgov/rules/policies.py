@@ -41,7 +41,10 @@ def _party_reasons(model: Model, target: Entity, approver: str) -> list[tuple[st
             ref.edge == "votingMember" and ref.target == approver for ref in unit.refs.values()
         )
 
-    if target.kind == "Responsibility":
+    if target.kind == "Unit" and member(target.key):
+        how = _("is a post inside it") if inside(target.key, approver) else _("is a voting member of it")
+        reasons.append((how, target.key))
+    elif target.kind == "Responsibility":
         for owner, _path in structure.owners.get(target.key, ()):
             if member(owner):
                 how = _("owns it") if owner == approver else _("is a post inside {owner}, which owns it")
@@ -151,14 +154,15 @@ def waiver_too_long(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
 @rule(
     "waiver-self-approved",
     "error",
-    "a Waiver approved by a party to what it waives (a target, an owner, an approver or requester, a process owner "
-    "or responsible post)",
+    "a Waiver approved by a party to what it waives (a target, a post inside a targeted unit, an owner, an approver "
+    "or requester, a process owner or responsible post)",
     family=FAMILY,
 )
 def waiver_self_approved(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """An exception is only as good as its approval: a waiver approved by the very party it
     excuses is a waiver nobody granted. A Waiver's `approvedBy` is a party to what it waives
-    when it is one of its `targets`; an owner of a targeted Responsibility, or a post inside an
+    when it is one of its `targets`; a post inside a targeted Unit (in it or in a unit under it)
+    or a voting member of it; an owner of a targeted Responsibility, or a post inside an
     owning unit; an approver or a requester of a targeted ApprovalMatrix (a post inside an
     approving or requesting unit, or a voting member of an approving body, counts); the owner
     of a targeted Process (or a post inside the owning unit), or a post responsible for one of
