@@ -251,3 +251,18 @@ def test_review_not_independent_speaks_chinese_with_the_window_in_chinese(repo: 
         "Delegation/june-leave（2026-06-20 至 2026-07-05） 在其中审批（第 1 档）"
     )
     assert finding.related[0].message == "chief-auditor 在此为受托岗位"
+
+
+def test_review_overdue_a_review_dated_after_the_as_of_date(repo: Repo) -> None:
+    """A review cannot be dated in the future: it does not count as fresh, it is reported at its date."""
+    root = repo({"ops/finance.yaml": FINANCE, "ops/matrices.yaml": matrix("payments", "{on: 2027-06-01, by: ceo}")})
+    [finding] = only(check_repo(root, as_of=datetime.date(2026, 11, 27), horizon=0), "review-overdue")
+    assert (*facts(finding), finding.column) == (
+        "ops/matrices.yaml",
+        3,
+        "ApprovalMatrix/payments",
+        "approval matrix payments was reviewed on 2027-06-01, after the as-of date 2026-11-27: "
+        "a review cannot be dated in the future",
+        60,
+    )
+    assert only(check_repo(root, as_of=datetime.date(2027, 6, 1)), "review-overdue") == []

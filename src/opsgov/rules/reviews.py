@@ -49,6 +49,11 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
     With the option `required: true` (default false) a document of those kinds that was never
     reviewed is reported too, at its name. The entity is the reviewed document.
 
+    A review dated after the as-of date has not taken place yet: it does not count as fresh,
+    and is reported here, at its date ("reviewed on 2027-06-01, after the as-of date
+    2026-11-27"). This rule, not `effective-window` (which judges `validFrom`/`validUntil`),
+    is the one that judges `metadata.reviewed.on` against the as-of date.
+
     Given:
         kind: Unit
         metadata: {name: finance, title: 财务部}
@@ -96,7 +101,17 @@ def review_overdue(model: Model, options: Mapping[str, Any]) -> Iterator[Finding
                     )
                 continue
             age = (model.as_of - day).days
-            if age > every:
+            if age < 0:
+                yield entity.finding(
+                    REVIEWED_ON,
+                    _(
+                        "{entity} was reviewed on {day}, after the as-of date {as_of}: "
+                        "a review cannot be dated in the future"
+                    ).format(entity=key_words(model, entity.key), day=day.isoformat(), as_of=model.as_of.isoformat()),
+                    hint=_("record the day the review took place in `metadata.reviewed.on`"),
+                    identity=("reviewed after the as-of date", day.isoformat()),
+                )
+            elif age > every:
                 yield entity.finding(
                     REVIEWED_ON,
                     _("{entity} was last reviewed on {day}, {age} days before {as_of}: more than {every}").format(
