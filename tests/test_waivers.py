@@ -165,4 +165,10 @@ def test_cli_today_decides_expiry(repo: Repo) -> None:
     assert after.exit_code == 1 and "waiver-expired" in after.output
     bad = runner.invoke(main, ["check", str(root), "--today", "2027-02-30"], catch_exceptions=False)
     assert bad.exit_code == 2
-    assert "Invalid value for '--as-of' / '--today': '2027-02-30' does not match the format '%Y-%m-%d'" in bad.output
+    assert (
+        "Invalid value for '--as-of' / '--today': '2027-02-30' is not a day of the calendar: 2027-02 has 28 days"
+        in (bad.output)
+    )
+    malformed = runner.invoke(main, ["check", str(root), "--today", "2027-2-3"], catch_exceptions=False)
+    assert malformed.exit_code == 2
+    assert "'2027-2-3' is not a date: write YYYY-MM-DD, e.g. 2027-01-01" in malformed.output

@@ -70,10 +70,30 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
+class _Day(click.ParamType):
+    """A day `YYYY-MM-DD` (opsgov.model.dates.parse_date), given to the command as a datetime at midnight;
+    an impossible day is refused in the words of the YAML date check (`2026-02 has 28 days`)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime.datetime:
+        if isinstance(value, datetime.datetime):
+            return value
+        from opsgov.model.dates import date_error, parse_date
+
+        day = parse_date(value)
+        if day is None:
+            self.fail(date_error(str(value)) or "", param, ctx)
+        return datetime.datetime.combine(day, datetime.time())
+
+
+DAY = _Day()
+
+
 AS_OF_OPTION = click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     metavar="YYYY-MM-DD",
     help="The organisation in force that day (default: today).",
 )
@@ -274,7 +294,7 @@ def main(show_traceback: bool, lang: str | None) -> None:
     "--as-of",
     "--today",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     metavar="YYYY-MM-DD",
     help="Check the organisation in force that day, and expire waivers against it (default: today); "
     "--today is an alias.",
@@ -920,7 +940,7 @@ def init(directory: Path, force: bool) -> None:
 
 TODAY_OPTION = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     metavar="YYYY-MM-DD",
     help="The day whose holdings count (default: today): former and future holders are not holders.",
 )

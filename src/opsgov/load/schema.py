@@ -9,7 +9,6 @@ fetched: `$ref` resolution touches neither the network nor the file system.
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from opsgov.i18n import ENGLISH, N_, _, current, in_english
 from opsgov.load.documents import Document, Path
-from opsgov.model.dates import parse_date
+from opsgov.model.dates import calendar_hint, parse_date
 from opsgov.pofile import read_po
 from opsgov.report.finding import Finding
 from opsgov.suggest import closest, did_you_mean
@@ -573,12 +572,7 @@ def _calendar_problems(data: dict[str, Any]) -> list[_Problem]:
     problems = []
     for path, value in _date_fields(data):
         if type(value) is str and re.fullmatch(_DATE, value) and parse_date(value) is None:
-            year, month = int(value[:4]), int(value[5:7])
-            if 1 <= month <= 12 and year >= 1:
-                days = calendar.monthrange(year, month)[1]
-                hint = _("{month} has {days} days").format(month=value[:7], days=days)
-            else:
-                hint = _("months run from 01 to 12") if not 1 <= month <= 12 else _("years start at 0001")
+            hint = calendar_hint(value)
             problems.append(
                 _Problem(
                     path,

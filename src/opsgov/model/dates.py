@@ -7,6 +7,8 @@ A window is a pair of inclusive days; either end may be open. Everything that is
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +31,26 @@ def parse_date(value: Any) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def calendar_hint(value: str) -> str:
+    """Why a `YYYY-MM-DD` that `parse_date` refuses is no day of the calendar: `2026-02 has 28 days`."""
+    year, month = int(value[:4]), int(value[5:7])
+    if not 1 <= month <= 12:
+        return _("months run from 01 to 12")
+    if year < 1:
+        return _("years start at 0001")
+    return _("{month} has {days} days").format(month=value[:7], days=calendar.monthrange(year, month)[1])
+
+
+def date_error(value: str) -> str | None:
+    """What is wrong with `value` as a day given on the command line (`--as-of`), or None when it is one:
+    the same words as the YAML date check."""
+    if parse_date(value) is not None:
+        return None
+    if re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return _("'{date}' is not a day of the calendar: {why}").format(date=value, why=calendar_hint(value))
+    return _("'{date}' is not a date: write YYYY-MM-DD, e.g. 2027-01-01").format(date=value)
 
 
 @dataclass(frozen=True, slots=True)
