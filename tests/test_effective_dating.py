@@ -470,7 +470,9 @@ def test_the_example_organisation_plans_a_reorganisation_and_an_acting_appointme
         report = check_repo(root, as_of=datetime.date.fromisoformat(day))
         findings = [f"{f.file}:{f.line} {f.rule} {f.message}" for f in report.findings]
         if day == "2026-09-30":  # before the acting appointment, the manager's post was vacant
-            assert [f.split(" ", 2)[1] for f in findings] == ["vacant-key-post"], findings
+            # and the store fund's review, recorded on 2026-10-15, had not taken place yet
+            assert [f.split(" ", 2)[1] for f in findings] == ["review-overdue", "vacant-key-post"], findings
+            assert "reviewed on 2026-10-15, after the as-of date 2026-09-30" in findings[0]
         elif day == "2027-12-31":  # a year on, the matrices' annual reviews are due again
             assert [f.split(" ", 2)[1] for f in findings] == ["review-overdue"] * 3, findings
         else:
