@@ -88,8 +88,24 @@ def test_gap_message_in_a_percent_matrix_speaks_percent(repo: Repo) -> None:
     root = repo({"ops/org-units.yaml": ORG, "ops/m.yaml": matrix})
     (gap,) = only(check_repo(root), "approval-gap")
     assert (gap.file, gap.line, gap.entity) == ("ops/m.yaml", 8, "ApprovalMatrix/plan")  # band 1's upTo
-    assert "covers amounts over 5% up to 10% inclusive, between band 1 (up to 5% inclusive)" in gap.message
+    assert "covers percentages over 5% up to 10% inclusive, between band 1 (up to 5% inclusive)" in gap.message
     assert "CNY" not in gap.message
+
+
+def test_gap_message_in_a_days_matrix_speaks_days(repo: Repo) -> None:
+    """A gap in days is a duration, not an amount of money ("覆盖金额 3 天" before)."""
+    matrix = doc(
+        "ApprovalMatrix",
+        "leave",
+        "{subject: 休假, quantity: days, bands: [{below: 3, approvers: [supply-director]},"
+        " {over: 3, approvers: [ceo]}]}",
+    )
+    root = repo({"ops/org-units.yaml": ORG, "ops/m.yaml": matrix})
+    (gap,) = only(check_repo(root), "approval-gap")
+    assert (gap.file, gap.line, gap.entity) == ("ops/m.yaml", 4, "ApprovalMatrix/leave")
+    assert gap.message.startswith("no band of leave covers the duration exactly 3 days, between band 1 (below 3 days)")
+    (chinese,) = only(check_repo(root, lang="zh-CN"), "approval-gap")
+    assert "没有任何档位覆盖时长 恰好 3 天" in chinese.message and "金额" not in chinese.message
 
 
 # -- bad input: schema findings at their node ----------------------------------------------------

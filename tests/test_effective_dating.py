@@ -325,6 +325,7 @@ def test_acting_too_long(repo: Repo) -> None:
     people = docs(
         doc("Person", "wang", "holds: [ceo]"),
         doc("Person", "open", "holds:\n  - {position: finance-director, acting: true, from: 2026-11-01}"),
+        doc("Person", "always", "holds:\n  - {position: finance-manager, acting: true}"),
         doc(
             "Person",
             "long",
@@ -347,6 +348,13 @@ def test_acting_too_long(repo: Repo) -> None:
             "an acting appointment should not last more than 180 days",
         ),
         (
+            line_of(root, PEOPLE, "{position: finance-manager, acting: true}"),
+            7,
+            "Person/always",
+            "person always is acting finance-manager with neither a start nor an end (no `from`, no `until`): "
+            "an acting appointment should not last more than 180 days",
+        ),
+        (
             line_of(root, PEOPLE, "until: 2027-06-30"),
             74,
             "Person/long",
@@ -354,7 +362,7 @@ def test_acting_too_long(repo: Repo) -> None:
         ),
     ]
     relaxed = check_repo(root, as_of=BEFORE, options={"acting-too-long": {"maxDays": 365}})
-    assert [f.entity for f in only(relaxed, "acting-too-long")] == ["Person/open"]
+    assert [f.entity for f in only(relaxed, "acting-too-long")] == ["Person/open", "Person/always"]
 
 
 def test_a_former_holding_of_a_dissolved_post_is_history_not_a_dangling_ref(repo: Repo) -> None:

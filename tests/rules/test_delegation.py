@@ -69,8 +69,8 @@ def test_exceeds_a_cap_above_the_most_from_may_approve(repo: Repo) -> None:
             "Delegation/cfo-leave",
             "ops/delegations.yaml",
             4,
-            "cfo-leave lets finance-manager approve up to 2,000,000 CNY in payments, but finance-director may "
-            "approve only up to 1,000,000 CNY there",
+            "授权 (cfo-leave) lets 财务经理 (finance-manager) approve up to 2,000,000 CNY in 付款审批 (payments), "
+            "but 财务总监 (finance-director) may approve only up to 1,000,000 CNY there",
         )
     ]
 
@@ -90,8 +90,8 @@ def test_exceeds_a_percentage_above_100_even_where_from_has_no_upper_bound(repo:
             "Delegation/cfo-leave",
             "ops/delegations.yaml",
             9,
-            "cfo-leave lets finance-manager approve up to 500% in plan-change, but finance-director may "
-            "approve only up to 100% there",
+            "授权 (cfo-leave) lets 财务经理 (finance-manager) approve up to 500% in 计划调整 (plan-change), "
+            "but 财务总监 (finance-director) may approve only up to 100% there",
         )
     ]
     within = delegation("cfo-leave", spec(extra=", matrices: [plan-change], upTo: 100"))
@@ -119,7 +119,8 @@ def test_exceeds_a_matrix_in_which_from_approves_nothing(repo: Repo) -> None:
         repo, delegation("clerk", spec("accountant", extra=", matrices: [payments]")), rule="delegation-exceeds"
     )
     assert [f.message for f in found] == [
-        "clerk delegates accountant's authority in payments, but accountant approves nothing there"
+        "授权 (clerk) delegates 会计 (accountant)'s authority in 付款审批 (payments), "
+        "but 会计 (accountant) approves nothing there"
     ]
     assert found[0].column > 1
 

@@ -88,11 +88,21 @@ def _meet_hint(bands: list[dict[str, Any]], lower: int, upper: int, between: Int
     )
 
 
+_QUANTITY_WORDS = {
+    "money": (N_("the amount {amount}"), N_("amounts {amount}")),
+    "percent": (N_("the percentage {amount}"), N_("percentages {amount}")),
+    "days": (N_("the duration {amount}"), N_("durations {amount}")),
+    "count": (N_("the number {amount}"), N_("numbers {amount}")),
+}
+"""How a gap or an overlap names the values it spans, per quantity (one value, several): not "amounts" of days."""
+
+
 def _amounts(interval: Interval, measure: Measure) -> str:
     words = _interval(interval, measure)
     if interval.low == 0 and interval.low_inclusive and interval.high is None:
         return words  # every amount: "any amount"
-    return (_("the amount {amount}") if interval.point else _("amounts {amount}")).format(amount=words)
+    one, several = _QUANTITY_WORDS.get(measure.quantity, _QUANTITY_WORDS["money"])
+    return _(one if interval.point else several).format(amount=words)
 
 
 @rule(

@@ -15,7 +15,7 @@ from opsgov.i18n import _, current
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import Interval
 from opsgov.model.delegation import Authority, Grant
-from opsgov.model.entities import Model
+from opsgov.model.entities import Model, entity_words
 from opsgov.model.structure import structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
@@ -125,7 +125,9 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                     ("spec", "matrices", index),
                     _(
                         "{delegation} delegates {source}'s authority in {matrix}, but {source} approves nothing there"
-                    ).format(delegation=delegation.name, source=_name(g.source), matrix=matrix.name),
+                    ).format(
+                        delegation=entity_words(delegation), source=model.words(g.source), matrix=entity_words(matrix)
+                    ),
                     hint=_("remove {matrix} from matrices, or delegate from a post that approves in it").format(
                         matrix=matrix.name
                     ),
@@ -142,11 +144,11 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
                         "{delegation} lets {delegate} approve up to {cap} in {matrix}, "
                         "but {source} may approve only {limit} there"
                     ).format(
-                        delegation=delegation.name,
-                        delegate=_name(g.delegate) or _("its delegate"),
+                        delegation=entity_words(delegation),
+                        delegate=model.words(g.delegate) if g.delegate else _("its delegate"),
                         cap=measure.amount(g.cap, chinese),
-                        matrix=matrix.name,
-                        source=_name(g.source),
+                        matrix=entity_words(matrix),
+                        source=model.words(g.source),
                         limit=limit,
                     ),
                     hint=(
@@ -158,7 +160,7 @@ def delegation_exceeds(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             yield delegation.finding(
                 ("spec", "from"),
                 _("{delegation} delegates {source}'s approval authority, but {source} approves in no matrix").format(
-                    delegation=delegation.name, source=_name(g.source)
+                    delegation=entity_words(delegation), source=model.words(g.source)
                 ),
                 hint=_("delegate from a post that approves, or list the matrices"),
                 identity=("approves nothing",),

@@ -753,12 +753,20 @@ def acting_too_long(model: Model, options: Mapping[str, Any]) -> Iterator[Findin
         item: Path = holding.path[:3]
         post = model.words(holding.position)
         if window.end is None:
-            yield person.finding(
-                item,
+            message = (
                 _(
                     "person {person} is acting {post} with no end ({window}): an acting appointment should not last "
                     "more than {limit} days"
-                ).format(person=entity_words(person), post=post, window=window.said(), limit=limit),
+                )
+                if window.start is not None
+                else _(
+                    "person {person} is acting {post} with neither a start nor an end (no `from`, no `until`): "
+                    "an acting appointment should not last more than {limit} days"
+                )
+            )
+            yield person.finding(
+                item,
+                message.format(person=entity_words(person), post=post, window=window.said(), limit=limit),
                 hint=_("give the holding an `until`, or appoint the person to the post (drop `acting`)"),
                 identity=(holding.position, "no end"),
             )
