@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -23,6 +25,7 @@ from opsgov.load.schema import KINDS
 from opsgov.model.dates import change_dates
 from opsgov.model.entities import Model, build_model
 from opsgov.pipeline import _read, _Stopwatch, check, windows
+from opsgov.policy import cel
 from opsgov.progress import ignore
 from opsgov.report.fingerprint import fingerprint
 from opsgov.report.formats import REPORTERS
@@ -132,6 +135,36 @@ def test_later_dates_in_parallel_report_what_one_process_does(tmp_path: Path) ->
     assert "later dates" in parallel.timings
     for name in ("json", "sarif"):
         assert REPORTERS[name]().render(parallel) == REPORTERS[name]().render(serial)
+
+
+def test_the_policies_of_every_later_date_run_in_one_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A policy finding that first holds on each of several later dates is stamped with its own
+    date, though one forked worker evaluates the policies of all of them (policy.cel.run_prepared)."""
+    files = dict(FACTS_ONLY)
+    files["ops/more.yaml"] = "---\n".join(
+        f"apiVersion: opsgov/v1\nkind: Position\nmetadata: {{name: q{i}, title: q{i}, validFrom: {day}}}\n"
+        f"spec: {{unit: company, reportsTo: {boss}}}\n"
+        for i, (day, boss) in enumerate((("2027-02-01", "q9"), ("2027-03-01", "q9"), ("2027-04-01", "p1")))
+    )
+    files["ops/more.yaml"] += "---\n" + _doc("Position", "q9", "{unit: company}", ", validFrom: 2027-02-01")
+    root = write_repo(tmp_path, files)
+    forks: list[int] = []
+    real = cel.run_isolated
+
+    def counted(items: Sequence[Any], *args: Any) -> Any:
+        forks.append(len(items))
+        return real(items, *args)
+
+    monkeypatch.setattr(cel, "run_isolated", counted)
+    incremental = check(Settings(root=root, as_of=AS_OF, jobs=1))
+    assert len(incremental.dates) == 5
+    assert forks == [1, 4]  # the as-of date, then the span policy on each of the four later dates, at once
+    assert [(f.rule, f.entity, f.as_of) for f in incremental.findings if f.rule == "policy/span"] == [
+        ("policy/span", "Position/q9", "2027-03-01"),
+        ("policy/span", "Position/p0", "2027-01-01"),
+    ]
+    full = check(Settings(root=root, as_of=AS_OF, jobs=1), incremental=False)
+    assert REPORTERS["json"]().render(incremental) == REPORTERS["json"]().render(full)
 
 
 # --- The model of a later date is patched from the one before (build_model(previous=)) -------------------------

@@ -28,7 +28,7 @@ from opsgov.load.parallel import load_files
 from opsgov.load.schema import Validator, entity_key
 from opsgov.model.dates import Window, change_dates, document_window, holding_window
 from opsgov.model.entities import Model, build_model, references_never_checked
-from opsgov.policy.cel import Seen, run_policies
+from opsgov.policy.cel import Prepared, Seen, prepare_policies, run_policies, run_prepared
 from opsgov.policy.waivers import apply_waivers
 from opsgov.progress import Progress, ignore
 from opsgov.report.baseline import apply_baseline, load_baseline
@@ -127,10 +127,34 @@ def _ran(rule_id: str, settings: Settings, rules: Mapping[str, Rule]) -> bool:
 def run_policy_stage(model: Model, settings: Settings, seen: Seen | None = None) -> list[Finding]:
     """The organisation's own Policies; a crash of the stage is an internal-error, never a silent pass."""
     try:
-        skip = [rule_id for rule_id, level in settings.levels.items() if level == "off"]
-        return run_policies(model, skip=skip, seen=seen)
+        return run_policies(model, skip=_skipped(settings), seen=seen)
     except Exception as error:
         return [internal_error(_("the policy stage"), error)]
+
+
+def _skipped(settings: Settings) -> list[str]:
+    return [rule_id for rule_id, level in settings.levels.items() if level == "off"]
+
+
+def prepare_policy_stage(model: Model, settings: Settings, seen: Seen) -> Prepared | Finding:
+    """A later date's policies, ready to run with the other dates' (run_prepared_stage), or the
+    internal-error of preparing them."""
+    try:
+        return prepare_policies(model, skip=_skipped(settings), seen=seen)
+    except Exception as error:
+        return internal_error(_("the policy stage"), error)
+
+
+def run_prepared_stage(dates: Sequence[Prepared | Finding]) -> list[list[Finding]]:
+    """The policy findings of each date prepared by prepare_policy_stage, all run by one worker; a
+    crash of the stage is an internal-error on every date that had policies to run."""
+    prepared = [entry for entry in dates if isinstance(entry, Prepared)]
+    try:
+        results = iter(run_prepared(prepared))
+    except Exception as error:
+        failed = internal_error(_("the policy stage"), error)
+        return [[entry] if isinstance(entry, Finding) else [failed] if entry.compiled else [] for entry in dates]
+    return [[entry] if isinstance(entry, Finding) else next(results) for entry in dates]
 
 
 def finalize(findings: Iterable[Finding], settings: Settings, rules: Mapping[str, Rule] = REGISTRY) -> list[Finding]:
@@ -398,15 +422,9 @@ def later_findings(
     per_day = _in_parallel(read, settings, days, rules, policies) if settings.jobs > 1 and len(days) > 1 else None
     if per_day is not None:
         clock.lap("later dates")
-    previous = read.model
-    for index, day in enumerate(days):
-        if per_day is not None:
-            found = per_day[index]
-        else:
-            model = model_on(read.valid, read.invalid, day, previous if policies is not None else None)
-            previous = model
-            clock.lap("model")
-            found = [*model.findings, *evaluate(model, settings, clock, rules, policies)]
+    if per_day is None:
+        per_day = found_on(read, settings, days, clock, rules, policies)
+    for day, found in zip(days, per_day, strict=True):
         new = [f for f in found if fingerprint(f) not in known]
         known.update(fingerprint(f) for f in new)
         stamp = day.isoformat()
@@ -422,13 +440,39 @@ def _found_on(days: Sequence[date]) -> list[list[Finding]]:
     """Every finding on each of `days` (in a process forked by `_in_parallel`, or in this one)."""
     assert _FORKED is not None
     read, settings, rules, policies = _FORKED
-    found: list[list[Finding]] = []
-    previous = read.model
     with collector.paused(), speaking(read.language):
-        for day in days:
-            model = model_on(read.valid, read.invalid, day, previous if policies is not None else None)
-            previous = model
-            found.append([*model.findings, *evaluate(model, settings, _Stopwatch(), rules, policies)])
+        return found_on(read, settings, days, _Stopwatch(), rules, policies)
+
+
+def found_on(
+    read: _Read,
+    settings: Settings,
+    days: Sequence[date],
+    clock: _Stopwatch,
+    rules: Mapping[str, Rule],
+    policies: Seen | None,
+) -> list[list[Finding]]:
+    """Every finding on each of `days`, later change dates in order, the model of each patched from
+    the one before when incremental (`policies` given). Incremental, the policies of every date are
+    prepared with its model and all run at the end by one forked worker, instead of one per date."""
+    found: list[list[Finding]] = []
+    prepared: list[Prepared | Finding] = []
+    previous = read.model
+    for day in days:
+        model = model_on(read.valid, read.invalid, day, previous if policies is not None else None)
+        previous = model
+        clock.lap("model")
+        if policies is None:
+            found.append([*model.findings, *evaluate(model, settings, clock, rules)])
+            continue
+        found.append([*model.findings, *run_rules(model, settings, ignore, rules, since=True)])
+        clock.lap("rules")
+        prepared.append(prepare_policy_stage(model, settings, policies))
+        clock.lap("policies")
+    if policies is not None:
+        for day_found, more in zip(found, run_prepared_stage(prepared), strict=True):
+            day_found.extend(more)
+        clock.lap("policies")
     return found
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import sys
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -431,7 +431,7 @@ def matching(model: Model, policy: CompiledPolicy, among: dict[str, list[Entity]
 
 
 def _run_policy(
-    model: Model, facts: Facts, chosen: dict[int, list[Entity]] | None, policy: CompiledPolicy
+    model: Model | None, facts: Facts, chosen: dict[int, list[Entity]] | None, policy: CompiledPolicy
 ) -> list[Finding]:
     """One policy over every entity it matches (or those `chosen` for it: the changed ones), and a
     policy-invalid finding per expression that failed."""
@@ -439,7 +439,12 @@ def _run_policy(
     params = policy.params
     # One context per policy, params converted once; each entity's variables overwrite the last one's.
     context = _cel().Context({"params": params})
-    for entity in chosen[id(policy)] if chosen is not None else matching(model, policy):
+    if chosen is not None:
+        entities: Iterable[Entity] = chosen[id(policy)]
+    else:
+        assert model is not None, "Prepared keeps the model when it chose no entities"
+        entities = matching(model, policy)
+    for entity in entities:
         own = facts.get(entity.key)
         too_long = _too_long(policy, own)
         if too_long is not None:  # a failure of every expression that reads it, as a CEL error would be
@@ -469,11 +474,26 @@ def _stopped(policy: CompiledPolicy, why: str) -> list[Finding]:
     ]
 
 
-def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = None) -> list[Finding]:
-    """Every Policy over every entity it matches; `skip` lists rule ids switched off.
+@dataclass(slots=True)
+class Prepared:
+    """The policies of one date, ready to run (`prepare_policies`): compiled, with the facts they read
+    and the entities chosen for each (None: every entity it matches)."""
+
+    model: Model | None
+    """None when every policy has its entities chosen: a later date's model need not stay alive."""
+    compiled: list[CompiledPolicy]
+    facts: Facts
+    chosen: dict[int, list[Entity]] | None
+    findings: list[Finding]
+    """Of compiling them (policy-invalid)."""
+
+
+def prepare_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = None) -> Prepared:
+    """Every Policy not in `skip` (rule ids switched off) compiled, and what each is to evaluate.
 
     With `seen` (a multi-date check, pipeline.py): the first call records what it saw; a later
-    call, for a later date, evaluates only the entities whose document or facts differ from it.
+    call, for a later date, chooses only the entities whose document or facts differ from it, and
+    keeps only their facts, so that a later date's policies hold no more than they run on.
     """
     findings: list[Finding] = []
     compiled: list[CompiledPolicy] = []
@@ -484,7 +504,7 @@ def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = Non
         if result is not None:
             compiled.append(result)
     if not compiled:
-        return findings
+        return Prepared(model, compiled, {}, None, findings)
     needs_facts = {kind for policy in compiled if "facts" in policy.message_needs.variables for kind in policy.kinds}
     facts = compute_facts(model, needs_facts, _fact_names(compiled))
     chosen: dict[int, list[Entity]] | None = None
@@ -502,8 +522,29 @@ def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = Non
             }
             chosen = {id(policy): list(matching(model, policy, changed)) for policy in compiled}
             if not any(chosen.values()):
-                return findings  # nothing changed: no worker at all
-    run = partial(_run_policy, model, facts, chosen)
-    for found in run_isolated(compiled, run, _stopped, POLICY_SECONDS):
-        findings.extend(found)
-    return findings
+                return Prepared(model, [], {}, None, findings)  # nothing changed: nothing to run
+            facts = {e.key: facts[e.key] for among in changed.values() for e in among if e.key in facts}
+            return Prepared(None, compiled, facts, chosen, findings)
+    return Prepared(model, compiled, facts, chosen, findings)
+
+
+def run_prepared(dates: Sequence[Prepared]) -> list[list[Finding]]:
+    """The findings of each date's prepared policies; all of them run in one forked worker
+    (policy.isolate), each policy of each date within POLICY_SECONDS."""
+    items = [(index, policy) for index, prepared in enumerate(dates) for policy in prepared.compiled]
+
+    def run(item: tuple[int, CompiledPolicy]) -> list[Finding]:
+        prepared = dates[item[0]]
+        return _run_policy(prepared.model, prepared.facts, prepared.chosen, item[1])
+
+    found = [list(prepared.findings) for prepared in dates]
+    results = run_isolated(items, run, lambda item, why: _stopped(item[1], why), POLICY_SECONDS)
+    for (index, _policy), result in zip(items, results, strict=True):
+        found[index].extend(result)
+    return found
+
+
+def run_policies(model: Model, skip: Sequence[str] = (), seen: Seen | None = None) -> list[Finding]:
+    """Every Policy over every entity it matches; `skip` lists rule ids switched off; `seen`: see
+    `prepare_policies`."""
+    return run_prepared([prepare_policies(model, skip, seen)])[0]
