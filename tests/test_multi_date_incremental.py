@@ -248,12 +248,21 @@ SUGGESTIONS = _files(
     _doc("Position", "later", "{unit: company, reportsTo: cgo}", ", validFrom: 2027-02-01"),
 )
 """More references name nothing than get a "did you mean": the patch must not give `later` one."""
+DUTIES = _files(
+    _doc("Responsibility", "pay", "{}"),
+    _doc("Position", "p0", "{unit: company, reportsTo: ceo, owns: [pay]}"),
+    _doc("Position", "p1", "{unit: company, reportsTo: p0}", ", validUntil: 2026-12-31"),
+    _doc("Position", "p1", "{unit: company, reportsTo: p0, owns: [pay]}", ", validFrom: 2027-01-01"),
+)
+"""Who owns a duty changes: from 2027-01-01 p1 owns pay too (duty-overlap; the rules share one
+index of owners per date's structure, rules.duties.duty_owners)."""
 
 EXPECTED = {
     "holdings": (HOLDINGS_ONLY, [("vacant-key-post", "Position/p0", "2027-01-01")]),
     "matrix": (MATRIX_ONLY, [("approval-gap", "ApprovalMatrix/m", "2027-01-01")]),
     "process": (PROCESS_ONLY, [("step-unreachable", "Process/flow", "2027-01-01")]),
     "delegation": (DELEGATION_ONLY, [("policy/delegates", "Position/p0", "2027-01-01")]),
+    "duties": (DUTIES, [("duty-overlap", "Responsibility/pay", "2027-01-01")]),
     "references": (
         REFERENCES,
         [

@@ -59,6 +59,9 @@ class Structure:
     """The root unit named by the (first) Organization."""
     reachable: set[str] = field(default_factory=set)
     """Units reachable from the root by parent links (the root included)."""
+    derived: dict[str, object] = field(default_factory=dict)
+    """Indexes the rules derive from this one, each built by its owner on first use and shared by
+    the rules of the same model (`opsgov.rules.duties.duty_owners`)."""
 
     def unit_ancestors(self, unit: str) -> Iterator[str]:
         """The unit's parent, grandparent, ... up to the top; stops at a cycle."""

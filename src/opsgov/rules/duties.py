@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from opsgov.i18n import _
 from opsgov.load.documents import Path
@@ -24,12 +24,21 @@ class Ownership(NamedTuple):
 
 
 def duty_owners(model: Model) -> dict[str, list[Ownership]]:
-    """Responsibility key -> its owners with their `owns` items (structure_of(model).owners, as entities)."""
+    """Responsibility key -> its owners with their `owns` items (structure_of(model).owners, as entities).
+
+    Built once per structure (three rules read it, on every date that changes a Unit or Position);
+    never changed by its readers."""
+    structure = structure_of(model)
+    known = structure.derived.get("duty_owners")
+    if known is not None:
+        return cast(dict[str, list[Ownership]], known)
     get = model.by_kind
-    return {
+    owners = {
         duty: [Ownership(get[key.partition("/")[0]][key.partition("/")[2]], path) for key, path in owned]
-        for duty, owned in structure_of(model).owners.items()
+        for duty, owned in structure.owners.items()
     }
+    structure.derived["duty_owners"] = owners
+    return owners
 
 
 SHOWN = 5
