@@ -228,6 +228,10 @@ def _bounds(band: dict[str, Any]) -> Iterable[int | float]:
             yield value
 
 
+_EVERY_ENTITY = frozenset(("Unit", "Position", "Process", "ApprovalMatrix", "KPI", "Responsibility"))
+"""The kinds compute_facts gives facts of their own to every entity of (Position: every post in the structure)."""
+
+
 def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] | None = None) -> Facts:
     """The facts of every entity of `kinds` (the kinds policies match); other kinds get none.
 
@@ -268,6 +272,8 @@ def compute_facts(model: Model, kinds: Collection[str], names: Collection[str] |
             facts[duty.key] = {"owners": sorted(owner for owner, _ in owners.get(duty.key, ()))}
     start, end = wanted(names, "validFrom"), wanted(names, "validUntil")
     for kind in kinds:  # every kind: its window (docs/format.md, Effective dating), as written, or null when open
+        if not (start or end) and kind in _EVERY_ENTITY:
+            continue  # no window wanted, and every entity of the kind has its facts already
         for entity in model.by_kind.get(kind, {}).values():
             window = entity.window
             dated = facts.setdefault(entity.key, {})
