@@ -21,7 +21,7 @@ FILLER = doc("Position", "cfo", "{unit: company, reportsTo: ceo}", title="财务
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--lang", "en", *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -27,7 +27,7 @@ BROKEN = {
 
 
 def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--lang", "en", *args], catch_exceptions=False)
     assert "Traceback" not in result.output
     return result
 

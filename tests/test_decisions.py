@@ -36,7 +36,7 @@ ORG = docs(
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--lang", "en", *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -177,7 +177,8 @@ def test_who_approves_a_decision_right_without_an_amount() -> None:
         "部门负责人任免 (department-head-appointment), no amount (a decision right)",
         "band 1: no amount (a decision right)",
         "mode: any (one approver suffices)",
-        "approvers: gm-office-meeting 总经理办公会 (decided by a vote of 总经理办公会: quorum 3 of 5, simple majority)",
+        "approvers: 总经理办公会 (gm-office-meeting) (decided by a vote of 总经理办公会: quorum 3 of 5, "
+        "simple majority)",
         "escalation: none",
     ]
     status, out, _ = run("who-approves", "department-head-appointment", str(ROOT), "--format", "json")
@@ -204,13 +205,15 @@ def test_who_approves_the_production_plan_in_percent() -> None:
 
 
 def test_an_amount_for_a_decision_right_or_none_for_an_amount_is_a_usage_error() -> None:
-    result = CliRunner().invoke(main, ["who-approves", "department-head-appointment", "5", str(ROOT)])
+    result = CliRunner().invoke(main, ["--lang", "en", "who-approves", "department-head-appointment", "5", str(ROOT)])
     usage_error(result, "is a decision right without an amount (quantity: none); ask without one")
-    result = CliRunner().invoke(main, ["who-approves", "production-plan-change", str(ROOT)])
+    result = CliRunner().invoke(main, ["--lang", "en", "who-approves", "production-plan-change", str(ROOT)])
     usage_error(result, "approval matrix 'production-plan-change' needs an amount (percent); e.g.")
-    result = CliRunner().invoke(main, ["who-approves", "production-plan-change", "150", str(ROOT)])
+    result = CliRunner().invoke(main, ["--lang", "en", "who-approves", "production-plan-change", "150", str(ROOT)])
     usage_error(result, "amount 150 is above 100, but approval matrix 'production-plan-change' measures a percentage")
-    result = CliRunner().invoke(main, ["who-approves", "production-plan-change", "5", str(ROOT), "extra"])
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "who-approves", "production-plan-change", "5", str(ROOT), "extra"]
+    )
     usage_error(result, "too many arguments")
 
 

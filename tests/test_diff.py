@@ -118,7 +118,7 @@ AFTER = {
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--lang", "en", *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -199,16 +199,16 @@ def test_markdown_is_the_default_and_names_the_changes(tmp_path: Path) -> None:
     assert out.startswith(f"### Governance changes: `{first}` → `working tree`")
     for expected in (
         "#### Units",
-        "- added `audit` 审计部 under `company`",
-        "- added `auditor` 审计员 in `audit`, reports to `nobody`",  # dangling, shown as written
-        "- removed `legacy` 旧团队",
-        "- moved `east` 华东区: under `sales` → under `company`",
-        "- moved `sales-lead` 销售负责人: `sales` → `finance`",
-        "- `finance-director` 财务经理 reports to `ceo`, was `cfo`",
-        "- `pricing` 定价: owned by `Unit/finance`, was `Unit/sales`",
+        "- added 审计部 (`audit`) under `company`",
+        "- added 审计员 (`auditor`) in `audit`, reports to `nobody`",  # dangling, shown as written
+        "- removed 旧团队 (`legacy`)",
+        "- moved 华东区 (`east`): under `sales` → under `company`",
+        "- moved 销售负责人 (`sales-lead`): `sales` → `finance`",
+        "- 财务经理 (`finance-director`) reports to `ceo`, was `cfo`",
+        "- 定价 (`pricing`): owned by `Unit/finance`, was `Unit/sales`",
         "- `Position/east-lead` added boundary: does not own `pricing` (owned by `Unit/finance`)",
         "- **gained** in `capex`: finance-director: now approves up to 1,000,000 CNY, was 500,000",
-        "- `dso` 应收账款周转天数 target: `40`, was `45`",
+        "- 应收账款周转天数 (`dso`) target: `40`, was `45`",
         "#### Findings: 1 introduced, 0 fixed",
         "- introduced: error `dangling-ref` reportsTo 'nobody' names no Position (ops/posts.yaml:",
     ):
@@ -261,7 +261,7 @@ def test_revision_labels_are_shown_literally(tmp_path: Path) -> None:
     status, out, _ = run("diff", "HEAD~1", "HEAD", str(root))
     assert status == 0
     assert out.startswith("### Governance changes: `HEAD~1` → `HEAD`\n")
-    assert "- added `audit` 审计部" in out
+    assert "- added 审计部 (`audit`)" in out
 
 
 def amounts(low: int, high: int | None = None) -> str:
@@ -355,7 +355,7 @@ def test_markdown_escapes_only_what_markdown_reads(tmp_path: Path) -> None:
         write_repo(tmp_path / "head", {"ops/u.yaml": doc("Unit", "x", "{parent: company}", title=json.dumps(title))})
     )
     markdown = render_markdown(governance_diff(base, head, "a", "b"))
-    assert "- added `x` \\# 预算 >= 100 & \\<b\\>粗\\</b\\> \\*星\\* a\\|b under `company`" in markdown
+    assert "- added \\# 预算 >= 100 & \\<b\\>粗\\</b\\> \\*星\\* a\\|b (`x`) under `company`" in markdown
     assert "&gt;" not in markdown and "&amp;" not in markdown and "&lt;" not in markdown
 
 
@@ -406,8 +406,8 @@ def test_scheduled_changes_are_listed_as_scheduled_not_in_force(tmp_path: Path, 
     assert status == 0
     assert (
         "#### Scheduled (not in force on 2026-11-23)\n\n"
-        "- from `2027-01-01`: `KPI` `dso` 应收账款周转天数 (replaces the version in force)\n"
-        "- from `2027-01-01`: `Unit` `audit` 审计部 (new)\n"
+        "- from `2027-01-01`: `KPI` 应收账款周转天数 (`dso`) (replaces the version in force)\n"
+        "- from `2027-01-01`: `Unit` 审计部 (`audit`) (new)\n"
     ) in out
     assert "No governance changes." not in out
     # A commit made on the day itself has the audit department in force: added, nothing scheduled.

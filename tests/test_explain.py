@@ -17,7 +17,7 @@ EXAMPLE = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, ["explain", *args], catch_exceptions=False)
+    return CliRunner().invoke(main, ["--lang", "en", "explain", *args], catch_exceptions=False)
 
 
 def section(output: str, heading: str) -> list[str]:

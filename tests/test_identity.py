@@ -342,7 +342,7 @@ def test_check_base_and_diff_see_nothing_introduced_or_fixed_when_a_duty_moves_t
     status, out, err = cli("diff", first, second, str(root), "--format", "json")
     assert status == 0, err
     assert json.loads(out)["findings"] == {"introduced": [], "fixed": []}
-    status, out, _ = cli("diff", first, second, str(root))
+    status, out, _ = cli("--lang", "en", "diff", first, second, str(root))
     assert "#### Findings: 0 introduced, 0 fixed" in out
 
 

@@ -159,7 +159,7 @@ def test_cli_today_decides_expiry(repo: Repo) -> None:
 
     root = repo(files(waiver(expires="2027-01-31")))
     runner = CliRunner()
-    before = runner.invoke(main, ["check", str(root), "--today", "2027-01-31"], catch_exceptions=False)
+    before = runner.invoke(main, ["--lang", "en", "check", str(root), "--today", "2027-01-31"], catch_exceptions=False)
     assert before.exit_code == 0 and "(waived by Waiver/sales-head)" in before.output
     after = runner.invoke(main, ["check", str(root), "--today", "2027-02-01"], catch_exceptions=False)
     assert after.exit_code == 1 and "waiver-expired" in after.output

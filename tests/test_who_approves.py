@@ -18,7 +18,7 @@ Repo = Callable[..., Path]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["who-approves", *args], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--lang", "en", "who-approves", *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -29,8 +29,8 @@ def test_example_marketing_spend_300k() -> None:
         "营销活动费用审批 (marketing-spend), 300,000 CNY\n"
         "band 2: from 100,000 CNY up to 500,000 CNY inclusive\n"
         "mode: countersign (all must approve)\n"
-        "approvers: marketing-director 市场总监, finance-director 财务总监\n"
-        "escalation: after 24h to general-manager 总经理\n"
+        "approvers: 市场总监 (marketing-director), 财务总监 (finance-director)\n"
+        "escalation: after 24h to 总经理 (general-manager)\n"
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import inspect
 import io
 import json
 import os
@@ -137,7 +138,172 @@ def debugging() -> bool:
     return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
 
 
-class _Group(click.Group):
+# --- the language of the command line: --lang before or after the command, else the environment -------
+
+LANG_META = "opsgov.lang"
+"""Where --lang is kept in the context's `meta`, which every nested context shares."""
+
+CLICK_WORDS = (
+    "Usage: ",
+    "Options",
+    "Commands",
+    "Arguments",
+    "default: ",
+    "required",
+    "Show this message and exit.",
+    "Show the version and exit.",
+)
+"""Click's own words on a help page, translated like the commands' help (opsgov.cli_reference.help_texts)."""
+
+
+def _translate(text: str) -> str:
+    """`text` in the language being spoken (help pages speak the asked one: `_Command.get_help`)."""
+    from opsgov.i18n import _
+
+    return _(text)
+
+
+def _asked_in(args: list[str]) -> str | None:
+    """The value of `--lang X` or `--lang=X` among a command's own arguments, before Click parses them:
+    `--help` may come first, and the help page must already speak the language."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _store_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    from opsgov.i18n import spoken
+
+    try:
+        spoken(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    ctx.meta[LANG_META] = value
+
+
+def lang_option() -> click.Option:
+    """--lang, accepted by the group and by every command (`opsgov --lang zh-CN check`, `opsgov check --lang zh-CN`)."""
+    return click.Option(
+        ["--lang"],
+        metavar="LANG",
+        expose_value=False,
+        callback=_store_lang,
+        help="Language of messages, reports and help: en or zh-CN (default: opsgov.yaml lang, else the "
+        "Organization's locale, else LANGUAGE, LC_ALL, LC_MESSAGES or LANG).",
+    )
+
+
+def command_language(ctx: click.Context | None) -> str:
+    """The language of what the command line itself says (help, usage errors): --lang, else the environment.
+
+    Only a run knows opsgov.yaml and the Organization; before it, the command line speaks this.
+    """
+    from opsgov.i18n import choose
+
+    asked = str(ctx.meta.get(LANG_META) or "") if ctx is not None else ""
+    try:
+        return choose(asked, "")
+    except ValueError:  # an unknown --lang: the usage error says so, in the environment's language
+        return choose("", "")
+
+
+class _Formatter(click.HelpFormatter):
+    """Click's help page with its words and the commands' texts in the language being spoken.
+
+    The texts are written in English where the commands are defined (Click reads them then); they
+    are looked up in the catalogue here, when the page is written, so `--lang` and LANG are known.
+    """
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _translate("Usage: ") if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(_translate(name))
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_translate('{heading}:').format(heading=heading)}\n")
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_translate(text))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(term, _option_help(text)) for term, text in rows], col_max, col_spacing)
+
+
+def _option_help(text: str) -> str:
+    """An option's help with Click's `  [default: x; required]` after it, each part translated."""
+    words, bracket, extra = text.partition("  [")
+    if not bracket and text.startswith("["):
+        words, extra = "", text[1:]
+    translated = _translate(words) if words else ""
+    if not extra:
+        return translated
+    extra = extra.replace("default: ", _translate("default: ")).replace("required", _translate("required"))
+    return f"{translated}  [{extra}" if translated else f"[{extra}"
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Translated(click.Command):
+    """Help and usage in the command line's language; --lang after the command as well as before it."""
+
+    context_class = _Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any(param.name == "lang" for param in self.params):  # `schema --lang` has its own meaning
+            self.params.append(lang_option())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        asked = _asked_in(args)
+        if asked is not None:
+            ctx.meta.setdefault(LANG_META, asked)
+        return super().parse_args(ctx, args)
+
+    def get_help(self, ctx: click.Context) -> str:
+        from opsgov.i18n import speaking
+
+        with speaking(command_language(ctx)):
+            return super().get_help(ctx)
+
+    def get_usage(self, ctx: click.Context) -> str:
+        from opsgov.i18n import speaking
+
+        with speaking(command_language(ctx)):
+            return super().get_usage(ctx)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The first sentence of the help, translated (Chinese ends it with 。)."""
+        english = super().get_short_help_str(limit)
+        if not self.help:
+            return english
+        whole = inspect.cleandoc(self.help)
+        translated = _translate(whole)
+        if translated == whole:
+            return english
+        first = translated.split("\n\n")[0].replace("\n", "")
+        return first.split("。")[0].rstrip("：:")
+
+
+class _SubGroup(_Translated, click.Group):
+    command_class = _Translated
+
+
+_SubGroup.group_class = _SubGroup
+
+
+class _Group(_SubGroup):
+    """The `opsgov` group: a run without a traceback (see the module's docstring)."""
+
     def invoke(self, ctx: click.Context) -> Any:
         _lenient_streams()
         try:
@@ -175,7 +341,7 @@ def show_traces(report: Report) -> None:
 def asked_language() -> str:
     """The global `--lang`, when given (the commands' settings carry it into the run)."""
     context = click.get_current_context(silent=True)
-    return str(context.find_root().params.get("lang") or "") if context is not None else ""
+    return str(context.meta.get(LANG_META) or "") if context is not None else ""
 
 
 def load_settings(root: Path, **options: Any) -> Settings:
@@ -260,13 +426,7 @@ def emit(text: str, output: Path | None) -> None:
     is_flag=True,
     help=f"On an internal error, print the whole Python stack on stderr (also: {DEBUG_VARIABLE}=1).",
 )
-@click.option(
-    "--lang",
-    metavar="LANG",
-    help="Language of messages and reports: en or zh-CN (default: opsgov.yaml lang, else the Organization's "
-    "locale, else LANG).",
-)
-def main(show_traceback: bool, lang: str | None) -> None:
+def main(show_traceback: bool) -> None:
     """opsgov: governance as code. Proves an organisation declared in YAML is coherent."""
 
 
@@ -505,7 +665,7 @@ def who_approves(matrix: str, args: tuple[str, ...], fmt: str, as_of: datetime.d
 
     amount, path = split_amount_path(args)
     path = click.Path(file_okay=False, path_type=Path).convert(path, None, click.get_current_context())
-    text, status = answer_who_approves(path, matrix, amount, fmt, as_of=as_of_day(as_of))
+    text, status = answer_who_approves(path, matrix, amount, fmt, as_of=as_of_day(as_of), lang=asked_language())
     echo(text, nl=False)
     sys.exit(status)
 

@@ -87,6 +87,23 @@ def render(text: str, group: click.Group | None = None) -> str:
     return text
 
 
+def help_texts(group: click.Group | None = None) -> list[str]:
+    """Every text of the help pages, as the help formatter looks it up in the catalogue (cli._Formatter):
+    each command's help and each option's, and Click's own words. Docstrings and `help=` are read
+    by Click where the commands are defined, so they are extracted from the commands, not the source."""
+    from opsgov.cli import CLICK_WORDS
+
+    found: dict[str, None] = dict.fromkeys(CLICK_WORDS)
+    for _path, command, ctx in commands(group):
+        if command.help:
+            found[inspect.cleandoc(command.help)] = None
+        for param in command.get_params(ctx):
+            text = getattr(param, "help", None)
+            if isinstance(param, click.Option) and text:
+                found[text] = None
+    return list(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:

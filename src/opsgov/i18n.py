@@ -129,6 +129,12 @@ def _(message: str) -> str:
     return catalogue(language).get(message, message)
 
 
+def counted(count: int, one: str, many: str) -> str:
+    """`one` or `many` (both marked with N_, each with a `{count}`) for `count`, translated: English
+    needs two forms where Chinese needs one, and each language's catalogue holds both."""
+    return (_(one) if count == 1 else _(many)).format(count=count)
+
+
 def N_(message: str) -> str:
     """Marks a message for the catalogue where it is defined; `_` translates it where it is used."""
     return message

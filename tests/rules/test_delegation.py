@@ -268,9 +268,14 @@ def test_who_approves_and_explain_show_the_delegate_in_force(repo: Repo) -> None
     assert f"delegate in force: {stand}" in list(who_approves(report.model, matrix, Decimal(300000)).lines())
     above_cap = who_approves(report.model, matrix, Decimal(600000))
     assert above_cap.stands == () and above_cap.to_dict()["delegates"] == []
-    assert f"     delegate in force: {stand}" in explain(report, "payments").text().splitlines()
+    explained = (  # explain names the posts and the Delegation as every message does: title (id)
+        "财务经理 (finance-manager) in place of 财务总监 (finance-director), through 授权 (cfo-leave) "
+        "(from 2026-11-16 to 2026-12-04), up to 500,000 CNY"
+    )
+    assert f"     delegate in force: {explained}" in explain(report, "payments").text().splitlines()
     assert any(
-        "in place of 财务总监 (Position/finance-director), through Delegation/cfo-leave" in line
+        "in place of 财务总监 (Position/finance-director), through 授权 (cfo-leave) (from 2026-11-16 to 2026-12-04)"
+        in line
         for line in explain(report, "finance-manager").text().splitlines()
     )
 

@@ -15,7 +15,9 @@ from typing import Any
 from opsgov import escape
 from opsgov.commands.base import WORKING_TREE, checked, new_findings
 from opsgov.commands.gitrev import commit_date
+from opsgov.commands.wording import anything, interval_in_words
 from opsgov.config.settings import Settings
+from opsgov.i18n import N_, _, speaking
 from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import ZERO, Interval, Measure, band_interval, measure_of, money
 from opsgov.model.entities import Entity, Model
@@ -180,13 +182,13 @@ def limit_words(limit: Limit | None, unit: Measure | str | None, bare: bool = Fa
     """`up to 500,000 CNY`, `below 5%`; `bare` leaves out the currency (the sentence already gave it)."""
     measure = measure_of(unit)
     if limit is None:
-        return "nothing"
+        return _("nothing")
     amount, inclusive = limit
     if amount is None:
-        return "the decision (no amount)" if measure.quantity == "none" else measure.anything()
+        return _("the decision (no amount)") if measure.quantity == "none" else anything(measure)
     if bare and inclusive:
         return money(amount, Measure(measure.quantity))
-    return f"{'up to' if inclusive else 'below'} {money(amount, measure)}"
+    return (_("up to {amount}") if inclusive else _("below {amount}")).format(amount=money(amount, measure))
 
 
 def _limit_json(limit: Limit | None) -> dict[str, Any] | None:
@@ -204,11 +206,13 @@ def authority_sentence(approver: str, was: Limit | None, now: Limit | None, curr
     """`finance-director: now approves up to 1,000,000 CNY, was 500,000`."""
     who = _who(approver)
     if now is None:
-        return f"{who}: no longer approves (was {limit_words(was, currency)})"
+        return _("{who}: no longer approves (was {was})").format(who=who, was=limit_words(was, currency))
     if was is None:
-        return f"{who}: now approves {limit_words(now, currency)} (was nothing)"
+        return _("{who}: now approves {now} (was nothing)").format(who=who, now=limit_words(now, currency))
     bare = was[1] and now[1] and now[0] is not None
-    return f"{who}: now approves {limit_words(now, currency)}, was {limit_words(was, currency, bare=bare)}"
+    return _("{who}: now approves {now}, was {was}").format(
+        who=who, now=limit_words(now, currency), was=limit_words(was, currency, bare=bare)
+    )
 
 
 def _approvals(base: Model, head: Model) -> list[dict[str, Any]]:
@@ -282,19 +286,36 @@ def _best(placed: list[tuple[Interval, str]], amount: Decimal) -> str | None:
     return max(roles, key=ROLE_RANK.__getitem__) if roles else None
 
 
+ROLES = {"alone": N_("alone"), "countersign": N_("countersign"), "in sequence": N_("in sequence")}
+
+
+def _role_name(role: str) -> str:
+    return _(ROLES[role]) if role in ROLES else role
+
+
 def _role_words(role: str) -> str:
-    return " alone" if role == "alone" else f" ({role})"
+    """` alone`, ` (countersign)`: how the approver takes part, after the amounts."""
+    return (_(" {role}") if role == "alone" else _(" ({role})")).format(role=_role_name(role))
 
 
 def amount_sentence(approver: str, matrix: str, row: dict[str, Any]) -> str:
     """`finance-director in marketing-spend: no longer approves from 100,000 CNY to below 200,000 CNY (countersign)`."""
-    who = f"{_who(approver)} in {matrix}: "
+    who = _who(approver)
     was, now, words = row["was"], row["now"], row["amounts"]
     if was is None:
-        return f"{who}now approves {words}{_role_words(now)}"
+        sentence = _("{who} in {matrix}: now approves {amounts}{role}")
+        return sentence.format(who=who, matrix=matrix, amounts=words, role=_role_words(now))
     if now is None:
-        return f"{who}no longer approves {words}{_role_words(was)}"
-    return f"{who}now approves {words}{_role_words(now)}, was {was}"
+        sentence = _("{who} in {matrix}: no longer approves {amounts}{role}")
+        return sentence.format(who=who, matrix=matrix, amounts=words, role=_role_words(was))
+    sentence = _("{who} in {matrix}: now approves {amounts}{role}, was {was}")
+    return sentence.format(
+        who=who,
+        matrix=matrix,
+        amounts=words,
+        role=_role_words(now),
+        was=_role_name(was),
+    )
 
 
 def _interval_json(interval: Interval) -> dict[str, Any]:
@@ -349,7 +370,7 @@ def _amount_changes(base: Model, head: Model) -> list[dict[str, Any]]:
                     "currency": measure.currency,
                     "quantity": measure.quantity,
                     "change": "gained" if was is None else "lost" if now is None else "mode",
-                    "amounts": interval.words(measure),
+                    "amounts": interval_in_words(interval, measure),
                     "interval": _interval_json(interval),
                     "was": was,
                     "now": now,
@@ -439,10 +460,16 @@ def governance_diff(base: Report, head: Report, base_label: str, head_label: str
     Both models are of one date (the head's); what the head schedules for a later day is listed
     under `scheduled`, not among the changes in force.
     """
+    with speaking(head.lang):
+        return _governance_diff(base, head, base_label, head_label)
+
+
+def _governance_diff(base: Report, head: Report, base_label: str, head_label: str) -> dict[str, Any]:
     old, new = base.model or Model(), head.model or Model()
     others = {kind: _added_removed(old, new, kind) for kind in OTHER_KINDS}
     return {
         "opsgov": "1",
+        "lang": head.lang,
         "base": base_label,
         "head": head_label,
         "asOf": new.as_of.isoformat(),

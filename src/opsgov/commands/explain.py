@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from opsgov import escape
-from opsgov.i18n import _
-from opsgov.model.approvals import BandRow, bands_table, grant_measure, matrix_category, matrix_measure, vote_words
+from opsgov.commands.wording import (
+    band_words,
+    mode_words,
+    stand_words,
+    through_words,
+    vote_words,
+    window_words,
+)
+from opsgov.i18n import ENGLISH, N_, _, speaking
+from opsgov.model.approvals import BandRow, bands_table, grant_measure, matrix_category, matrix_measure
 from opsgov.model.dates import DEFAULT_HORIZON
 from opsgov.model.delegation import Authority, Grant, Stand, Upcoming, band_stands
 from opsgov.model.entities import Entity, Holding, Model, next_items
@@ -25,11 +33,13 @@ from opsgov.model.raci import LETTERS, owner_is_accountable, step_roles
 from opsgov.model.structure import Structure, structure_of
 from opsgov.render.words import kpi_summary, org_currency
 from opsgov.report.finding import Finding
+from opsgov.report.formats.text import waived_words
 from opsgov.report.report import Report
 
 RACI_EDGES = ("responsible", "accountable", "consulted", "informed")
 """The graph edges by which an entity takes part in a process step."""
-RACI_LEGEND = "R responsible, A accountable, C consulted, I informed"
+RACI_LEGEND = N_("R responsible, A accountable, C consulted, I informed")
+RACI_HEADING = N_("Processes")
 
 
 class ExplainError(Exception):
@@ -51,33 +61,34 @@ class Page:
     findings: list[Finding] = field(default_factory=list)
     delegations: list[dict[str, Any]] = field(default_factory=list)
     """A post's (or a person's posts') Delegations in force and scheduled, either way: JSON `delegations`."""
+    lang: str = ENGLISH
+    """The run's language: the page's words are in it, and `text` words its own in it too."""
 
     def section(self, heading: str, lines: Iterable[str]) -> None:
         self.sections.append(Section(heading, list(lines)))
 
     def text(self) -> str:
         """Plain text for the terminal; every line goes through `clean`, titles are user data."""
-        out = [escape.text(f"{self.title} ({self.key})")]
-        out.extend(f"  {escape.text(fact)}" for fact in self.facts)
-        for section in self.sections:
+        with speaking(self.lang):
+            none = _("none")
+            out = [escape.text(f"{self.title} ({self.key})")]
+            out.extend(f"  {escape.text(fact)}" for fact in self.facts)
+            for section in self.sections:
+                out.append("")
+                out.append(_("{heading}:").format(heading=section.heading))
+                out.extend(f"  {escape.text(line)}" for line in section.lines or [none])
             out.append("")
-            out.append(f"{section.heading}:")
-            out.extend(f"  {escape.text(line)}" for line in section.lines or ["none"])
-        out.append("")
-        out.append("Findings:")
-        if not self.findings:
-            out.append("  none")
-        for finding in self.findings:
-            waived = ""
-            if finding.waived:
-                waived = f" (waived by {finding.waiver_words()})" if finding.waiver_words() else " (waived)"
-            out.append(
-                escape.text(
-                    f"  {finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
-                    f"{finding.message}{waived}"
+            out.append(_("{heading}:").format(heading=_("Findings")))
+            if not self.findings:
+                out.append(f"  {none}")
+            for finding in self.findings:
+                out.append(
+                    escape.text(
+                        f"  {finding.file}:{finding.line}:{finding.column}: {finding.level} {finding.rule} "
+                        f"{finding.message}{waived_words(finding)}"
+                    )
                 )
-            )
-        return "\n".join(out) + "\n"
+            return "\n".join(out) + "\n"
 
     def to_json(self) -> str:
         kind, _, name = self.key.partition("/")
@@ -104,10 +115,10 @@ def _day(day: datetime.date | None) -> str | None:
 def _mode_words(row: BandRow, approvers: int) -> str:
     """The mode as written; a countersign with one approver says so rather than hiding as "sole approver"."""
     if approvers > 1:
-        return row.mode_words
+        return mode_words(row.mode)
     if row.mode == "any":
-        return "sole approver"
-    return f"{row.mode_words}, with one approver only"
+        return _("sole approver")
+    return _("{mode}, with one approver only").format(mode=mode_words(row.mode))
 
 
 # --- the explainer -----------------------------------------------------------------------------
@@ -119,7 +130,7 @@ class Explainer:
     def __init__(self, report: Report, horizon: int = DEFAULT_HORIZON) -> None:
         """`horizon`: how many days ahead scheduled delegations are shown (opsgov.yaml `horizon`)."""
         if report.model is None:
-            raise ExplainError("the repository could not be loaded")
+            raise ExplainError(_("the repository could not be loaded"))
         self.report = report
         self.horizon = horizon
         self._upcoming: Upcoming | None = None
@@ -162,9 +173,9 @@ class Explainer:
     def page(self, key: str) -> Page:
         entity = self.model.get(key)
         if entity is None:
-            raise ExplainError(f"{key} is not in the model")
-        page = Page(key, entity.title)
-        page.facts.append(f"defined in {entity.doc.file}:{entity.doc.line}")
+            raise ExplainError(_("{key} is not in the model").format(key=key))
+        page = Page(key, entity.title, lang=self.report.lang)
+        page.facts.append(_("defined in {file}:{line}").format(file=entity.doc.file, line=entity.doc.line))
         metadata = entity.doc.data.get("metadata", {}) if isinstance(entity.doc.data, dict) else {}
         if isinstance(metadata.get("description"), str):
             page.facts.append(metadata["description"])
@@ -201,23 +212,29 @@ class Explainer:
     # shared sections
 
     def _boundary(self, entity: Entity, page: Page) -> None:
-        page.section("Owns", self.labels(self.outgoing(entity, "owns")))
+        page.section(_("Owns"), self.labels(self.outgoing(entity, "owns")))
         lines = []
         for index, item in enumerate(entity.spec.get("excludes") or ()):
             duty = entity.target(("spec", "excludes", index, "responsibility")) or f"{item.get('responsibility')} (?)"
             line = self.label(duty)
             if "ownedBy" in item:
                 owner = entity.target(("spec", "excludes", index, "ownedBy"))
-                line += f" — owned by {self.label(owner) if owner else str(item['ownedBy']) + ' (?)'}"
+                line += _(" — owned by {owner}").format(
+                    owner=self.label(owner) if owner else str(item["ownedBy"]) + " (?)"
+                )
             if item.get("note"):
-                line += f": {item['note']}"
+                line += _(": {note}").format(note=item["note"])
             lines.append(line)
-        page.section("Excludes", lines)
+        page.section(_("Excludes"), lines)
 
     def _dotted_lines(self, key: str) -> list[str]:
         entity = self.model.get(key)
-        lines = [f"to {label}" for label in self.labels(self.outgoing(entity, "dottedLine"))] if entity else []
-        return lines + [f"from {label}" for label in self.labels(self.incoming(key, "dottedLine"))]
+        lines = (
+            [_("to {entity}").format(entity=e) for e in self.labels(self.outgoing(entity, "dottedLine"))]
+            if entity
+            else []
+        )
+        return lines + [_("from {entity}").format(entity=e) for e in self.labels(self.incoming(key, "dottedLine"))]
 
     def raci(self, key: str) -> Iterator[tuple[Entity, list[tuple[dict[str, Any], str]]]]:
         """Each process the entity takes part in, with its steps and the entity's letters there.
@@ -245,35 +262,51 @@ class Explainer:
     def _process_lines(self, key: str) -> list[str]:
         lines = []
         for process, steps in self.raci(key):
-            owner = " — process owner" if process.target(("spec", "owner")) == key else ""
+            owner = _(" — process owner") if process.target(("spec", "owner")) == key else ""
             lines.append(f"{self.label(process.key)}{owner}")
             lines.extend(f"  {step.get('title', '')} ({step['id']}): {letters}" for step, letters in steps)
         return lines
 
-    def _approval_lines(self, key: str) -> list[str]:
+    def _band(self, matrix_key: str, row: BandRow) -> str:
+        """`营销活动费用审批 (ApprovalMatrix/marketing-spend), band 1: below 100,000 CNY`."""
+        return _("{matrix}, band {number}: {amounts}").format(
+            matrix=self.label(matrix_key), number=row.number, amounts=band_words(row)
+        )
+
+    def _approval_lines(self, key: str, approving_only: bool = False) -> list[str]:
+        """What `key` approves, receives by escalation, may request, votes on and approves by delegation;
+        `approving_only`: only the bands it approves (what a voting body's member approves through it)."""
         lines = []
         for matrix_key in self.incoming(key, "approver", "requester", "escalation"):
             matrix = self.model.get(matrix_key)
             if matrix is None:
                 continue
             for row in bands_table(self.model, matrix):
-                words = f"{self.label(matrix_key)}, band {row.number}: {row.words}"
+                words = self._band(matrix_key, row)
                 approvers = [party.key for party in row.approvers]
                 if key in approvers:
                     others = [a for a in approvers if a and a != key]
-                    with_whom = f" with {', '.join(self.labels(others))}" if others else ""
-                    lines.append(f"approves {words}{with_whom}; {_mode_words(row, len(others) + 1)}")
-                if row.escalation is not None and row.escalation.to.key == key:
-                    lines.append(f"receives escalations of {words} after {row.escalation.after}")
-            if key in self.outgoing(matrix, "requester"):
-                lines.append(f"may request under {self.label(matrix_key)}")
+                    with_whom = _(" with {others}").format(others=_(", ").join(self.labels(others))) if others else ""
+                    lines.append(
+                        _("approves {band}{with_others}; {mode}").format(
+                            band=words, with_others=with_whom, mode=_mode_words(row, len(others) + 1)
+                        )
+                    )
+                if row.escalation is not None and row.escalation.to.key == key and not approving_only:
+                    lines.append(
+                        _("receives escalations of {band} after {after}").format(band=words, after=row.escalation.after)
+                    )
+            if key in self.outgoing(matrix, "requester") and not approving_only:
+                lines.append(_("may request under {matrix}").format(matrix=self.label(matrix_key)))
+        if approving_only:
+            return lines
         for body_key in self.incoming(key, "votingMember"):
             body = self.model.get(body_key)
             if body is None:
                 continue
-            lines.append(f"votes in {self.label(body_key)}: {vote_words(body)}")
-            body_lines = self._approval_lines(body_key)
-            lines.extend(f"  as a member: the body {line}" for line in body_lines if line.startswith("approves "))
+            lines.append(_("votes in {body}: {vote}").format(body=self.label(body_key), vote=vote_words(body)))
+            body_lines = self._approval_lines(body_key, approving_only=True)
+            lines.extend("  " + _("as a member: the body {line}").format(line=line) for line in body_lines)
         lines.extend(self._delegated_lines(key))
         lines.extend(self._delegating_lines(key))
         return lines
@@ -316,7 +349,7 @@ class Explainer:
             if g.matrices is None:
                 matrices = _("every matrix in which it approves")
             else:
-                matrices = ", ".join(self.label_on(m, day) for m in g.matrices)
+                matrices = _(", ").join(self.label_on(m, day) for m in g.matrices)
             if g.cap is None:
                 line = _("delegates to {delegate} through {delegation}, in {matrices}")
                 line = line.format(delegate=delegate, delegation=g.said(), matrices=matrices)
@@ -378,11 +411,14 @@ class Explainer:
     def _stand_line(self, matrix: Entity, band: int, stand: Stand, day: datetime.date | None = None) -> str:
         """`approves <matrix>, band 2: <words> in place of <delegator>, through <Delegation (window)>, up to <cap>`;
         the delegator named as of `day` (a scheduled stand's first day)."""
-        row = bands_table(self.model, matrix)[band]
-        words = f"{self.label(matrix.key)}, band {row.number}: {row.words}"
-        cap = "" if stand.cap is None else f", up to {matrix_measure(self.model, matrix).amount(stand.cap)}"
-        delegator = self.label_on(stand.delegator, day or self.model.as_of)
-        return f"approves {words} in place of {delegator}, through {stand.approval.words()}{cap}"
+        line = _("approves {band} in place of {delegator}, through {delegations}").format(
+            band=self._band(matrix.key, bands_table(self.model, matrix)[band]),
+            delegator=self.label_on(stand.delegator, day or self.model.as_of),
+            delegations=through_words(self.model, stand),
+        )
+        if stand.cap is not None:
+            line += _(", up to {amount}").format(amount=matrix_measure(self.model, matrix).amount(stand.cap))
+        return line
 
     def kpi_words(self, spec: dict[str, Any]) -> str:
         """The KPI line of the handbook's vocabulary (render/words.py), in the language spoken around it."""
@@ -390,15 +426,15 @@ class Explainer:
 
     def _kpi_lines(self, key: str) -> list[str]:
         lines = [
-            f"owns {self.label(k)}: {self.kpi_words(self._spec(k))}"
+            _("owns {kpi}: {target}").format(kpi=self.label(k), target=self.kpi_words(self._spec(k)))
             for k in self.incoming(key, "owner")
             if k.startswith("KPI/")
         ]
-        return lines + [f"measured by {self.label(k)}" for k in self.incoming(key, "measures")]
+        return lines + [_("measured by {kpi}").format(kpi=self.label(k)) for k in self.incoming(key, "measures")]
 
     def _chain_to_top(self, key: str) -> list[str]:
         chain = self._chain_lines(list(self.structure.chain(key)), self.structure.reports_to, key)
-        return chain or ["none: this is the top position"]
+        return chain or [_("none: this is the top position")]
 
     def _grouped(self, page: Page, heading: str, keys: list[str], lines_of: Callable[[str], list[str]]) -> None:
         """One section over several posts (a Person's): each post's lines under "as <post>:"."""
@@ -406,18 +442,18 @@ class Explainer:
         for key in keys:
             own = lines_of(key)
             if len(keys) > 1 and own:
-                lines.append(f"as {self.label(key)}:")
+                lines.append(_("as {post}:").format(post=self.label(key)))
                 own = [f"  {line}" for line in own]
             lines.extend(own)
-        if heading == "Processes" and lines:
-            lines.insert(0, f"({RACI_LEGEND})")
-        page.section(heading, lines)
+        if heading == RACI_HEADING and lines:
+            lines.insert(0, f"({_(RACI_LEGEND)})")
+        page.section(_(heading), lines)
 
     def _work(self, page: Page, keys: list[str]) -> None:
         """Processes, approvals and KPIs: what a unit, a post or a person's posts do."""
-        self._grouped(page, "Processes", keys, self._process_lines)
-        self._grouped(page, "Approvals", keys, self._approval_lines)
-        self._grouped(page, "KPIs", keys, self._kpi_lines)
+        self._grouped(page, RACI_HEADING, keys, self._process_lines)
+        self._grouped(page, N_("Approvals"), keys, self._approval_lines)
+        self._grouped(page, N_("KPIs"), keys, self._kpi_lines)
 
     def _spec(self, key: str) -> dict[str, Any]:
         entity = self.model.get(key)
@@ -428,26 +464,26 @@ class Explainer:
         last = walk[-1] if walk else start
         loop = follow.get(last)
         if loop is not None and (loop == start or loop in walk):
-            lines.append(f"… loops back to {self.label(loop)} (a cycle)")
+            lines.append(_("… loops back to {entity} (a cycle)").format(entity=self.label(loop)))
         return lines
 
     # kinds
 
     def _position(self, entity: Entity, page: Page) -> None:
         spec, key, structure = entity.spec, entity.key, self.structure
-        facts = [f"level {spec['level']}"] if "level" in spec else []
-        facts.append(f"headcount {spec.get('headcount', 1)}")
-        page.facts.append(", ".join(facts))
+        facts = [_("level {level}").format(level=spec["level"])] if "level" in spec else []
+        facts.append(_("headcount {count}").format(count=spec.get("headcount", 1)))
+        page.facts.append(_(", ").join(facts))
         unit = structure.unit_of.get(key)
         lines = []
         if unit is not None:
             above = [self.label(u) for u in structure.unit_ancestors(unit)]
-            lines.append(self.label(unit) + (f", under {' › '.join(above)}" if above else ""))
-        lines += [f"head of {label}" for label in self.labels(self.incoming(key, "head"))]
-        page.section("Unit", lines)
-        page.section("Chain to the top", self._chain_to_top(key))
-        page.section("Dotted lines", self._dotted_lines(key))
-        page.section("Direct reports", self.labels(sorted(structure.reports.get(key, ()))))
+            lines.append(self.label(unit) + (_(", under {units}").format(units=" › ".join(above)) if above else ""))
+        lines += [_("head of {unit}").format(unit=label) for label in self.labels(self.incoming(key, "head"))]
+        page.section(_("Unit"), lines)
+        page.section(_("Chain to the top"), self._chain_to_top(key))
+        page.section(_("Dotted lines"), self._dotted_lines(key))
+        page.section(_("Direct reports"), self.labels(sorted(structure.reports.get(key, ()))))
         if self.model.persons_declared:
             holders = structure.holders.get(key, [])
             acting = structure.acting.get(key, [])
@@ -455,8 +491,8 @@ class Explainer:
                 self.label(person) + (self._acting(key, person) if person in acting else "")
                 for person in sorted(holders)
             ]
-            page.section("Holders", lines or ["vacant"])
-            page.section("Former holders", self._former(lambda h: h.position == key, lambda h: h.person))
+            page.section(_("Holders"), lines or [_("vacant")])
+            page.section(_("Former holders"), self._former(lambda h: h.position == key, lambda h: h.person))
         self._boundary(entity, page)
         self._work(page, [key])
         page.delegations = self.delegations([key])
@@ -464,18 +500,26 @@ class Explainer:
     def _unit(self, entity: Entity, page: Page) -> None:
         key, structure = entity.key, self.structure
         if "type" in entity.spec:
-            page.facts.append(f"type {entity.spec['type']}")
+            page.facts.append(_("type {type}").format(type=entity.spec["type"]))
         ancestors = list(structure.unit_ancestors(key))
         lines = self._chain_lines(ancestors, structure.parent, key)
-        page.section("Parent chain", lines or ["none: this is the root unit"])
-        page.section("Children", self.labels(sorted(structure.children.get(key, ()))))
-        page.section("Head", self.labels(self.outgoing(entity, "head")))
+        page.section(_("Parent chain"), lines or [_("none: this is the root unit")])
+        page.section(_("Children"), self.labels(sorted(structure.children.get(key, ()))))
+        page.section(_("Head"), self.labels(self.outgoing(entity, "head")))
         posts = sorted(structure.posts_in.get(key, ()))
-        page.section("Posts", [f"{self.label(p)}, headcount {self._spec(p).get('headcount', 1)}" for p in posts])
-        page.section("Dotted lines", self._dotted_lines(key))
+        page.section(
+            _("Posts"),
+            [
+                _("{post}, headcount {count}").format(post=self.label(p), count=self._spec(p).get("headcount", 1))
+                for p in posts
+            ],
+        )
+        page.section(_("Dotted lines"), self._dotted_lines(key))
         if vote_words(entity):
             members = self.labels(self.outgoing(entity, "votingMember"))
-            page.section("Decides by vote", [vote_words(entity), *(f"member: {m}" for m in members)])
+            page.section(
+                _("Decides by vote"), [vote_words(entity), *(_("member: {member}").format(member=m) for m in members)]
+            )
         self._boundary(entity, page)
         self._work(page, [key])
 
@@ -486,17 +530,18 @@ class Explainer:
             lines.append(self.label(post) + self._acting(post, entity.key))
             unit = self.structure.unit_of.get(post)
             if unit is not None:
-                lines.append(f"  unit: {self.label(unit)}")
+                lines.append("  " + _("unit: {unit}").format(unit=self.label(unit)))
             manager = self.structure.reports_to.get(post)
-            lines.append(f"  reports to: {self.label(manager) if manager else 'nobody (top position)'}")
+            manager_words = self.label(manager) if manager else _("nobody (top position)")
+            lines.append("  " + _("reports to: {manager}").format(manager=manager_words))
             position = self.model.get(post)
             owns = self.outgoing(position, "owns") if position is not None else []
             if owns:
-                lines.append(f"  owns: {', '.join(self.labels(owns))}")
-        page.section("Posts held", lines)
-        page.section("Former posts", self._former(lambda h: h.person == entity.key, lambda h: h.position))
-        self._grouped(page, "Chain to the top", posts, self._chain_to_top)
-        self._grouped(page, "Dotted lines", posts, self._dotted_lines)
+                lines.append("  " + _("owns: {duties}").format(duties=_(", ").join(self.labels(owns))))
+        page.section(_("Posts held"), lines)
+        page.section(_("Former posts"), self._former(lambda h: h.person == entity.key, lambda h: h.position))
+        self._grouped(page, N_("Chain to the top"), posts, self._chain_to_top)
+        self._grouped(page, N_("Dotted lines"), posts, self._dotted_lines)
         self._work(page, posts)
         page.delegations = self.delegations(posts)
 
@@ -506,7 +551,7 @@ class Explainer:
         if holding is None or not holding.acting:
             return ""
         end = holding.window.end
-        return ", acting" + (f" until {end.isoformat()}" if end else "")
+        return _(", acting until {day}").format(day=end.isoformat()) if end else _(", acting")
 
     def _former(self, chosen: Callable[[Holding], bool], shown: Callable[[Holding], str]) -> list[str]:
         """History: holdings that ended before the as-of date (former holders, emeritus roles)."""
@@ -514,48 +559,56 @@ class Explainer:
             h for h in self.model.holdings if chosen(h) and h.window.end is not None and h.window.end < self.model.as_of
         ]
         return [
-            f"{self.label(shown(h))}, {'acting ' if h.acting else ''}{h.window.describe()}"
+            (_("{entity}, acting {window}") if h.acting else _("{entity}, {window}")).format(
+                entity=self.label(shown(h)), window=window_words(h.window)
+            )
             for h in sorted(ended, key=lambda h: (h.window.end, shown(h)))
         ]
 
     def _process(self, entity: Entity, page: Page) -> None:
         spec = entity.spec
         owner = entity.target(("spec", "owner"))
-        page.section("Owner", [self.label(owner)] if owner else [])
+        page.section(_("Owner"), [self.label(owner)] if owner else [])
         carries = entity.target(("spec", "responsibility"))
-        page.section("Carries out", [self.label(carries)] if carries else [])
+        page.section(_("Carries out"), [self.label(carries)] if carries else [])
         steps = spec.get("steps") or []
         start = spec.get("start") or (steps[0]["id"] if steps else None)
         lines = []
         for index, step in enumerate(steps):
             at = ("spec", "steps", index)
-            marks = [" (start)" if step["id"] == start else "", f", SLA {step['sla']}" if "sla" in step else ""]
+            marks = [
+                _(" (start)") if step["id"] == start else "",
+                _(", SLA {sla}").format(sla=step["sla"]) if "sla" in step else "",
+            ]
             lines.append(f"{index + 1}. {step.get('title', '')} ({step['id']}){''.join(marks)}")
             roles = step_roles(entity, index, step)
             for letter in LETTERS:
                 who = self.labels(party for role, party in roles if role == letter)
                 if letter == "A" and owner_is_accountable(step) and owner:
-                    who = [f"{self.label(owner)} (process owner)"]
+                    who = [_("{owner} (process owner)").format(owner=self.label(owner))]
                 if who:
-                    lines.append(f"   {letter}: {', '.join(who)}")
+                    lines.append(f"   {letter}: {_(', ').join(who)}")
             matrix = entity.target((*at, "approval"))
             if matrix:
-                lines.append(f"   approval: {self.label(matrix)}")
+                lines.append("   " + _("approval: {matrix}").format(matrix=self.label(matrix)))
             if step.get("next"):
-                shown = (item.step + (f" (when {item.when})" if item.when else "") for item in next_items(step))
-                lines.append(f"   next: {', '.join(shown)}")
-        page.section("Steps", lines)
+                shown = (
+                    item.step + (_(" (when {condition})").format(condition=item.when) if item.when else "")
+                    for item in next_items(step)
+                )
+                lines.append("   " + _("next: {steps}").format(steps=_(", ").join(shown)))
+        page.section(_("Steps"), lines)
         matrices = sorted({ref.target for ref in entity.refs.values() if ref.edge == "approval"})
-        page.section("Approvals", self.labels(matrices))
+        page.section(_("Approvals"), self.labels(matrices))
         kpis = self.outgoing(entity, "kpi")
         kpis += [k for k in self.incoming(entity.key, "measures") if k not in kpis]
-        page.section("KPIs", [f"{self.label(k)}: {self.kpi_words(self._spec(k))}" for k in kpis])
+        page.section(_("KPIs"), [f"{self.label(k)}: {self.kpi_words(self._spec(k))}" for k in kpis])
 
     def _responsibility(self, entity: Entity, page: Page) -> None:
         key = entity.key
         if "category" in entity.spec:
-            page.facts.append(f"category {entity.spec['category']}")
-        page.section("Owners", self.labels(self.incoming(key, "owns")))
+            page.facts.append(_("category {category}").format(category=entity.spec["category"]))
+        page.section(_("Owners"), self.labels(self.incoming(key, "owns")))
         lines = []
         for source in self.incoming(key, "excludes"):
             other = self.model.get(source)
@@ -564,80 +617,89 @@ class Explainer:
             for index in range(len(other.spec.get("excludes") or ())):
                 if other.target(("spec", "excludes", index, "responsibility")) == key:
                     owner = other.target(("spec", "excludes", index, "ownedBy"))
-                    lines.append(self.label(source) + (f" — says it is owned by {self.label(owner)}" if owner else ""))
-        page.section("Excluded by", lines)
+                    says = _(" — says it is owned by {owner}").format(owner=self.label(owner)) if owner else ""
+                    lines.append(self.label(source) + says)
+        page.section(_("Excluded by"), lines)
         lead = entity.target(("spec", "shared", "lead"))
         shared = []
         if lead:
-            shared.append(f"lead: {self.label(lead)}")
+            shared.append(_("lead: {unit}").format(unit=self.label(lead)))
         partners = self.outgoing(entity, "sharedWith")
         if partners:
-            shared.append(f"with: {', '.join(self.labels(partners))}")
-        page.section("Shared", shared or ["no: one owner expected"])
-        page.section("Processes", self.labels(self.incoming(key, "carries")))
-        page.section("KPIs", [f"measured by {label}" for label in self.labels(self.incoming(key, "measures"))])
+            shared.append(_("with: {units}").format(units=_(", ").join(self.labels(partners))))
+        page.section(_("Shared"), shared or [_("no: one owner expected")])
+        page.section(_("Processes"), self.labels(self.incoming(key, "carries")))
+        measured = self.labels(self.incoming(key, "measures"))
+        page.section(_("KPIs"), [_("measured by {kpi}").format(kpi=label) for label in measured])
 
     def _approvalmatrix(self, entity: Entity, page: Page) -> None:
         spec = entity.spec
         measure = matrix_measure(self.model, entity)
         if "subject" in spec:
-            page.facts.append(f"subject: {spec['subject']}")
+            page.facts.append(_("subject: {subject}").format(subject=spec["subject"]))
         if matrix_category(entity):
-            page.facts.append(f"category: {matrix_category(entity)}")
+            page.facts.append(_("category: {category}").format(category=matrix_category(entity)))
         if measure.quantity == "none":
-            facts = ["a decision right without an amount"]
+            facts = [_("a decision right without an amount")]
         elif measure.quantity == "money":
-            facts = [f"currency {measure.currency}"] if measure.currency else []
+            facts = [_("currency {currency}").format(currency=measure.currency)] if measure.currency else []
         else:
-            facts = [f"quantity {measure.quantity}"]
-        facts.append("self-approval allowed" if spec.get("allowSelfApproval") else "no self-approval")
-        page.facts.append(", ".join(facts))
-        page.section("Requesters", self.labels(self.outgoing(entity, "requester")))
+            facts = [_("quantity {quantity}").format(quantity=measure.quantity)]
+        facts.append(_("self-approval allowed") if spec.get("allowSelfApproval") else _("no self-approval"))
+        page.facts.append(_(", ").join(facts))
+        page.section(_("Requesters"), self.labels(self.outgoing(entity, "requester")))
         lines = []
         stands = self._stands(entity)
         later = self.upcoming().band_stands(entity) if self.upcoming().grants else {}
         for row in bands_table(self.model, entity):
             approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
-            lines.append(f"{row.number}. {row.words}: {', '.join(approvers)}")
+            lines.append(f"{row.number}. {band_words(row)}: {_(', ').join(approvers)}")
             lines.append(f"   {_mode_words(row, len(approvers))}")
             lines.extend(f"   {party.vote}" for party in row.approvers if party.vote)
             if row.escalation is not None:
                 to = row.escalation.to
                 lines.append(
-                    f"   escalates after {row.escalation.after} to {self.label(to.key) if to.key else to.name}"
+                    "   "
+                    + _("escalates after {after} to {target}").format(
+                        after=row.escalation.after, target=self.label(to.key) if to.key else to.name
+                    )
                 )
             for stand in stands.get(row.number - 1, ()):
-                lines.append(f"   delegate in force: {stand.words(self.model, measure)}")
+                lines.append(
+                    "   " + _("delegate in force: {delegate}").format(delegate=stand_words(self.model, stand, measure))
+                )
             for day, stand in sorted(later.get(row.number - 1, ()), key=lambda item: (item[0], item[1].delegate)):
                 words = _("delegate scheduled from {day}: {stand}")
-                lines.append("   " + words.format(day=day.isoformat(), stand=stand.words(self.model, measure, day)))
-        page.section("Bands", lines)
-        page.section("Used in steps", [self._step_label(s) for s in self.incoming(entity.key, "approval")])
+                lines.append(
+                    "   " + words.format(day=day.isoformat(), stand=stand_words(self.model, stand, measure, day))
+                )
+        page.section(_("Bands"), lines)
+        page.section(_("Used in steps"), [self._step_label(s) for s in self.incoming(entity.key, "approval")])
 
     def _kpi(self, entity: Entity, page: Page) -> None:
         spec = entity.spec
         if spec.get("method"):
-            page.facts.append(f"method: {spec['method']}")
+            page.facts.append(_("method: {method}").format(method=spec["method"]))
         owner = entity.target(("spec", "owner"))
-        page.section("Owner", [self.label(owner)] if owner else [])
+        page.section(_("Owner"), [self.label(owner)] if owner else [])
         target = self.kpi_words(spec)
-        page.section("Target", [target] if target else [])
-        page.section("Measures", self.labels(self.outgoing(entity, "measures")))
-        page.section("Processes", self.labels(self.incoming(entity.key, "kpi")))
+        page.section(_("Target"), [target] if target else [])
+        page.section(_("Measures"), self.labels(self.outgoing(entity, "measures")))
+        page.section(_("Processes"), self.labels(self.incoming(entity.key, "kpi")))
 
     def _generic(self, entity: Entity, page: Page) -> None:
-        page.section("Refers to", [f"{ref.edge}: {self.label(ref.target)}" for ref in entity.refs.values()])
+        page.section(_("Refers to"), [f"{ref.edge}: {self.label(ref.target)}" for ref in entity.refs.values()])
         referred = sorted(
             (edge, source) for source, _, edge in self.graph.in_edges(entity.key, data="type") if source != entity.key
         )
-        page.section("Referred to by", [f"{edge}: {self._step_label(source)}" for edge, source in referred])
+        page.section(_("Referred to by"), [f"{edge}: {self._step_label(source)}" for edge, source in referred])
 
     def _step_label(self, node: str) -> str:
         process_key, hash_, step_id = node.partition("#")
         if not hash_:
             return self.label(node)
         title = self.graph.nodes[node].get("title", "") if node in self.graph else ""
-        return f"{self.label(process_key)}, step {title} ({step_id})"
+        return _("{process}, step {step} ({id})").format(process=self.label(process_key), step=title, id=step_id)
 
 
 def explain(report: Report, ref: str, horizon: int = DEFAULT_HORIZON) -> Page:
@@ -645,7 +707,8 @@ def explain(report: Report, ref: str, horizon: int = DEFAULT_HORIZON) -> Page:
 
     Delegations scheduled within `horizon` days are shown beside those in force.
     """
-    if report.model is None:
-        raise ExplainError("the repository could not be loaded")
-    explainer = Explainer(report, horizon)
-    return explainer.page(find(report.model, ref).key)
+    with speaking(report.lang):
+        if report.model is None:
+            raise ExplainError(_("the repository could not be loaded"))
+        explainer = Explainer(report, horizon)
+        return explainer.page(find(report.model, ref).key)

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from opsgov.i18n import _
+
 LEVELS = ("error", "warning", "info")
 """Finding levels, most severe first."""
 
@@ -70,13 +72,17 @@ class Finding:
         waiver = self.waived_by.partition(":")[0]
         if not waiver:
             return ""
-        return f"{waiver}, ticket {self.waiver_ticket}" if self.waiver_ticket else waiver
+        return (
+            _("{waiver}, ticket {ticket}").format(waiver=waiver, ticket=self.waiver_ticket)
+            if self.waiver_ticket
+            else waiver
+        )
 
     @property
     def from_date(self) -> str:
         """` (from 2027-01-01)` for a finding that first holds on a later change date, else empty:
         how every human-readable report format says it."""
-        return f" (from {self.as_of})" if self.as_of else ""
+        return _(" (from {day})").format(day=self.as_of) if self.as_of else ""
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)

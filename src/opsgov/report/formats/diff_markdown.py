@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from opsgov import escape
+from opsgov.i18n import ENGLISH, N_, _, speaking
 
 
 def code(value: object) -> str:
@@ -27,26 +28,27 @@ def text(value: object) -> str:
 
 
 def _name(row: dict[str, Any], key: str) -> str:
+    """`库存管理 (`inventory-management`)`: the title with the id that disambiguates it, as messages name entities."""
     title = row.get("title")
     name = row[key]
-    return f"{code(name)} {text(title)}" if title and title != name else code(name)
+    return _("{title} ({name})").format(title=text(title), name=code(name)) if title and title != name else code(name)
 
 
 def _value(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, list):
-        return ", ".join(code(v) for v in value) if value else "none"
+        return _(", ").join(code(v) for v in value) if value else _("none")
     return code(value)
 
 
 def _under(row: dict[str, Any]) -> str:
-    return f" under {code(row['parent'])}" if row.get("parent") else ""
+    return _(" under {unit}").format(unit=code(row["parent"])) if row.get("parent") else ""
 
 
 def _post_place(row: dict[str, Any]) -> str:
-    unit = f" in {code(row['unit'])}" if row.get("unit") else ""
-    manager = f", reports to {code(row['reportsTo'])}" if row.get("reportsTo") else ""
+    unit = _(" in {unit}").format(unit=code(row["unit"])) if row.get("unit") else ""
+    manager = _(", reports to {manager}").format(manager=code(row["reportsTo"])) if row.get("reportsTo") else ""
     return unit + manager
 
 
@@ -59,97 +61,176 @@ def _location(finding: dict[str, Any]) -> str:
     return text(f"{finding['file']}:{finding['line']}")
 
 
-_SCHEDULED = {
-    "new": " (new)",
-    "replaces": " (replaces the version in force)",
-    "changed": " (the scheduled version changed)",
-    "withdrawn": " (withdrawn)",
+def _item(message: str, **values: str) -> str:
+    """A list item: `message` (already translated) with its placeholders filled."""
+    return "- " + message.format(**values)
+
+
+SCHEDULED = {
+    "new": N_(" (new)"),
+    "replaces": N_(" (replaces the version in force)"),
+    "changed": N_(" (the scheduled version changed)"),
+    "withdrawn": N_(" (withdrawn)"),
 }
 
 
 def render_markdown(change: dict[str, Any]) -> str:
-    lines = [f"### Governance changes: {code(change['base'])} → {code(change['head'])}", ""]
+    """The change in its language (`lang`, the head's run's: the findings' messages are in it too)."""
+    with speaking(str(change.get("lang") or ENGLISH)):
+        return _render(change)
+
+
+def _render(change: dict[str, Any]) -> str:
+    lines = [
+        _("### Governance changes: {base} → {head}").format(base=code(change["base"]), head=code(change["head"])),
+        "",
+    ]
     start = len(lines)
     units, positions = change["units"], change["positions"]
     _section(
         lines,
-        "Units",
-        [f"- added {_name(r, 'name')}{_under(r)}" for r in units["added"]]
-        + [f"- removed {_name(r, 'name')}{_under(r)}" for r in units["removed"]]
-        + [f"- moved {_name(r, 'unit')}: under {_value(r['from'])} → under {_value(r['to'])}" for r in units["moved"]]
-        + [f"- head of {_name(r, 'unit')}: {_value(r['from'])} → {_value(r['to'])}" for r in units["head"]],
-    )
-    _section(
-        lines,
-        "Posts",
-        [f"- added {_name(r, 'name')}{_post_place(r)}" for r in positions["added"]]
-        + [f"- removed {_name(r, 'name')}{_post_place(r)}" for r in positions["removed"]]
-        + [f"- moved {_name(r, 'position')}: {_value(r['from'])} → {_value(r['to'])}" for r in positions["moved"]],
-    )
-    _section(
-        lines,
-        "Reporting lines",
-        [
-            f"- {_name(r, 'position')} reports to {_value(r['to'])}, was {_value(r['from'])}"
-            for r in change["reportingLines"]
+        _("Units"),
+        [_item(_("added {unit}{under}"), unit=_name(r, "name"), under=_under(r)) for r in units["added"]]
+        + [_item(_("removed {unit}{under}"), unit=_name(r, "name"), under=_under(r)) for r in units["removed"]]
+        + [
+            _item(
+                _("moved {unit}: under {was} → under {now}"),
+                unit=_name(r, "unit"),
+                was=_value(r["from"]),
+                now=_value(r["to"]),
+            )
+            for r in units["moved"]
         ]
         + [
-            f"- dotted lines of {code(r['entity'])}: added {_value(r['added'])}, removed {_value(r['removed'])}"
-            for r in change["dottedLines"]
+            _item(_("head of {unit}: {was} → {now}"), unit=_name(r, "unit"), was=_value(r["from"]), now=_value(r["to"]))
+            for r in units["head"]
         ],
     )
     _section(
         lines,
-        "Duties that changed owner",
+        _("Posts"),
+        [_item(_("added {post}{place}"), post=_name(r, "name"), place=_post_place(r)) for r in positions["added"]]
+        + [_item(_("removed {post}{place}"), post=_name(r, "name"), place=_post_place(r)) for r in positions["removed"]]
+        + [
+            _item(
+                _("moved {post}: {was} → {now}"), post=_name(r, "position"), was=_value(r["from"]), now=_value(r["to"])
+            )
+            for r in positions["moved"]
+        ],
+    )
+    _section(
+        lines,
+        _("Reporting lines"),
         [
-            f"- {_name(r, 'responsibility')}: owned by {_value(r['to']) if r['to'] else 'nobody'}, "
-            f"was {_value(r['from']) if r['from'] else 'nobody'}"
+            _item(
+                _("{post} reports to {now}, was {was}"),
+                post=_name(r, "position"),
+                now=_value(r["to"]),
+                was=_value(r["from"]),
+            )
+            for r in change["reportingLines"]
+        ]
+        + [
+            _item(
+                _("dotted lines of {entity}: added {added}, removed {removed}"),
+                entity=code(r["entity"]),
+                added=_value(r["added"]),
+                removed=_value(r["removed"]),
+            )
+            for r in change["dottedLines"]
+        ],
+    )
+    nobody = _("nobody")
+    _section(
+        lines,
+        _("Duties that changed owner"),
+        [
+            _item(
+                _("{duty}: owned by {now}, was {was}"),
+                duty=_name(r, "responsibility"),
+                now=_value(r["to"]) if r["to"] else nobody,
+                was=_value(r["from"]) if r["from"] else nobody,
+            )
             for r in change["duties"]
         ],
     )
     boundary_lines = []
     for row in change["boundaries"]:
-        for label in ("added", "removed"):
+        for label, template in (
+            ("added", N_("{entity} added boundary: does not own {duty} (owned by {owner})")),
+            ("removed", N_("{entity} removed boundary: does not own {duty} (owned by {owner})")),
+        ):
             for item in row[label]:
                 boundary_lines.append(
-                    f"- {code(row['entity'])} {label} boundary: does not own {code(item['responsibility'])} "
-                    f"(owned by {_value(item['ownedBy'] or None)})"
+                    _item(
+                        _(template),
+                        entity=code(row["entity"]),
+                        duty=code(item["responsibility"]),
+                        owner=_value(item["ownedBy"] or None),
+                    )
                 )
-    _section(lines, "Boundaries", boundary_lines)
+    _section(lines, _("Boundaries"), boundary_lines)
+    changes = {"gained": N_("gained"), "lost": N_("lost")}
     _section(
         lines,
-        "Approval authority",
-        [f"- **{r['change']}** in {code(r['matrix'])}: {text(r['summary'])}" for r in change["approvalAuthority"]]
+        _("Approval authority"),
+        [
+            _item(
+                _("**{change}** in {matrix}: {summary}"),
+                change=_(changes[r["change"]]) if r["change"] in changes else r["change"],
+                matrix=code(r["matrix"]),
+                summary=text(r["summary"]),
+            )
+            for r in change["approvalAuthority"]
+        ]
         + [f"- {text(r['summary'])}" for r in change["approvalAmounts"]],
     )
     _section(
         lines,
-        "KPIs",
-        [f"- {_name(r, 'kpi')} {r['field']}: {_value(r['to'])}, was {_value(r['from'])}" for r in change["kpis"]],
+        _("KPIs"),
+        [
+            _item(
+                _("{kpi} {field}: {now}, was {was}"),
+                kpi=_name(r, "kpi"),
+                field=r["field"],
+                now=_value(r["to"]),
+                was=_value(r["from"]),
+            )
+            for r in change["kpis"]
+        ],
     )
     entity_lines = []
     for kind, rows in change["entities"].items():
-        entity_lines += [f"- {kind} added {_name(r, 'name')}" for r in rows["added"]]
-        entity_lines += [f"- {kind} removed {_name(r, 'name')}" for r in rows["removed"]]
-    _section(lines, "Other documents", entity_lines)
+        entity_lines += [_item(_("{kind} added {entity}"), kind=kind, entity=_name(r, "name")) for r in rows["added"]]
+        entity_lines += [
+            _item(_("{kind} removed {entity}"), kind=kind, entity=_name(r, "name")) for r in rows["removed"]
+        ]
+    _section(lines, _("Other documents"), entity_lines)
     _section(
         lines,
-        f"Scheduled (not in force on {change['asOf']})",
+        _("Scheduled (not in force on {day})").format(day=change["asOf"]),
         [
-            f"- from {code(r['validFrom'])}"
-            + (f" to {code(r['validUntil'])}" if r["validUntil"] else "")
+            "- "
+            + (_("from {start} to {end}") if r["validUntil"] else _("from {start}")).format(
+                start=code(r["validFrom"]), end=code(r["validUntil"])
+            )
             + f": {code(r['kind'])} {_name(r, 'name')}"
-            + _SCHEDULED[r["change"]]
+            + _(SCHEDULED[r["change"]])
             for r in change["scheduled"]
         ],
     )
     if len(lines) == start:
-        lines.extend(["No governance changes.", ""])
+        lines.extend([_("No governance changes."), ""])
     findings = change["findings"]
-    lines.append(f"#### Findings: {len(findings['introduced'])} introduced, {len(findings['fixed'])} fixed")
+    lines.append(
+        _("#### Findings: {introduced} introduced, {fixed} fixed").format(
+            introduced=len(findings["introduced"]), fixed=len(findings["fixed"])
+        )
+    )
     lines.append("")
-    for label in ("introduced", "fixed"):
+    for label, template in (("introduced", N_("introduced: {finding}")), ("fixed", N_("fixed: {finding}"))):
         for f in findings[label]:
-            later = f" (from {f['asOf']})" if f.get("asOf") else ""  # as in `check`: first holds on a later day
-            lines.append(f"- {label}: {f['level']} {code(f['rule'])} {text(f['message'])}{later} ({_location(f)})")
+            later = _(" (from {day})").format(day=f["asOf"]) if f.get("asOf") else ""  # as check says it
+            finding = f"{f['level']} {code(f['rule'])} {text(f['message'])}{later} ({_location(f)})"
+            lines.append(_item(_(template), finding=finding))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -11,6 +11,7 @@ line breaks opsgov puts between message, related locations and hint become lines
 from __future__ import annotations
 
 from opsgov import escape
+from opsgov.i18n import _
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
 from opsgov.report.formats.text import summary_line
@@ -30,7 +31,7 @@ def annotation(finding: Finding) -> str:
     body = [escape.text(finding.message) + finding.from_date]
     body.extend(f"{escape.text(r.file)}:{r.line}:{r.column}: {escape.text(r.message)}" for r in finding.related)
     if finding.hint:
-        body.append(f"hint: {escape.text(finding.hint)}")
+        body.append(_("hint: {hint}").format(hint=escape.text(finding.hint)))
     joined = ",".join(f"{key}={escape.github_property(value)}" for key, value in properties.items())
     return f"::{command} {joined}::{escape.github_data(chr(10).join(body))}"
 
@@ -40,7 +41,7 @@ class GithubReporter(Reporter):
 
     name = "github"
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         lines = [annotation(f) for f in report.findings if not f.waived]
         lines.append(summary_line(report))
         return "\n".join(lines) + "\n"

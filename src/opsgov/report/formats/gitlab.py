@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from opsgov import escape
+from opsgov.i18n import _
 from opsgov.report.fingerprint import fingerprint
 from opsgov.report.formats.base import Reporter
 from opsgov.report.report import Report
@@ -24,7 +25,11 @@ def code_quality(report: Report) -> list[dict[str, Any]]:
         base = fingerprint(finding)
         seen[base] += 1
         unique = base if seen[base] == 1 else hashlib.sha256(f"{base}#{seen[base]}".encode()).hexdigest()[:32]
-        description = finding.message if not finding.hint else f"{finding.message} (hint: {finding.hint})"
+        description = (
+            finding.message
+            if not finding.hint
+            else _("{message} (hint: {hint})").format(message=finding.message, hint=finding.hint)
+        )
         description = (
             escape.text(description) + finding.from_date
         )  # shown to people; the path stays exact (lossless JSON)
@@ -45,5 +50,5 @@ def code_quality(report: Report) -> list[dict[str, Any]]:
 class GitlabReporter(Reporter):
     name = "gitlab"
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         return escape.json_dumps(code_quality(report))

@@ -26,5 +26,5 @@ def report_dict(report: Report) -> dict[str, Any]:
 class JsonReporter(Reporter):
     name = "json"
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         return escape.json_dumps(report_dict(report))

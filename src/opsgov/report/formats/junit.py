@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 
 from opsgov import escape
+from opsgov.i18n import _
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
 from opsgov.report.report import Report
@@ -29,7 +30,7 @@ def _line(finding: Finding) -> str:
     if finding.entity:
         line += f" [{escape.text(finding.entity)}]"
     if finding.hint:
-        line += f"\n    hint: {escape.text(finding.hint)}"
+        line += "\n    " + _("hint: {hint}").format(hint=escape.text(finding.hint))
     return line
 
 
@@ -59,7 +60,7 @@ def junit_tree(report: Report) -> ET.Element:
             first = active[0]
             case.set("file", escape.xml(first.file))
             case.set("line", str(first.line))
-            more = f" (and {len(active) - 1} more)" if len(active) > 1 else ""
+            more = _(" (and {count} more)").format(count=len(active) - 1) if len(active) > 1 else ""
             failure = ET.SubElement(
                 case,
                 "failure",
@@ -69,8 +70,9 @@ def junit_tree(report: Report) -> ET.Element:
             failure.text = "\n".join(_line(f) for f in active)
         elif findings:
             waivers = sorted({f.waiver_words() for f in findings if f.waiver_words()})
-            by = f" by {'; '.join(waivers)}" if waivers else ""
-            ET.SubElement(case, "skipped", message=escape.text(f"{len(findings)} waived{by}"))
+            count = _("{count} waived").format(count=len(findings))
+            waived = _("{count} by {waivers}").format(count=count, waivers="; ".join(waivers)) if waivers else count
+            ET.SubElement(case, "skipped", message=escape.text(waived))
     return suites
 
 
@@ -113,7 +115,9 @@ def junit_strict_tree(report: Report) -> ET.Element:
             if finding.waived:
                 waiver = finding.waiver_words()
                 skipped_element = ET.SubElement(case, "skipped")
-                skipped_element.text = escape.xml(f"waived by {waiver}" if waiver else "waived")
+                skipped_element.text = escape.xml(
+                    _("waived by {waiver}").format(waiver=waiver) if waiver else _("waived")
+                )
                 continue
             where = f"{finding.file}:{finding.line}:{finding.column}"
             failure = ET.SubElement(
@@ -125,7 +129,7 @@ def junit_strict_tree(report: Report) -> ET.Element:
             lines = [f"{where}: {finding.level} {finding.rule} {finding.message}{finding.from_date}"]
             lines.extend(f"    {r.file}:{r.line}:{r.column}: {r.message}" for r in finding.related)
             if finding.hint:
-                lines.append(f"    hint: {finding.hint}")
+                lines.append("    " + _("hint: {hint}").format(hint=finding.hint))
             failure.text = "\n".join(escape.text(line) for line in lines)  # data never starts a line of its own
     return suites
 
@@ -138,7 +142,7 @@ def _document(tree: ET.Element) -> str:
 class JunitReporter(Reporter):
     name = "junit"
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         return _document(junit_tree(report))
 
 
@@ -147,5 +151,5 @@ class JunitStrictReporter(Reporter):
 
     name = "junit-strict"
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         return _document(junit_strict_tree(report))

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from opsgov import escape
+from opsgov.i18n import N_, _, counted, speaking
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
-from opsgov.report.formats.text import dates_note, plural
+from opsgov.report.formats.text import dates_note, files_and_documents, level_counts
 from opsgov.report.report import Report
 
 MAX_ROWS = 200
@@ -38,50 +39,55 @@ def line_link(file: str, line: int, env: Mapping[str, str]) -> str:
     return f"[{label}]({url})"
 
 
+LEVELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+"""A level as a person reads it in a table; the level itself (`error`) is what JSON and filters use."""
+
+
 def counts_line(report: Report) -> str:
-    counts = report.counts()
-    parts = [
-        f"**{plural(counts['error'], 'error')}**",
-        plural(counts["warning"], "warning"),
-        f"{counts['info']} info",
-    ]
-    if counts["waived"]:
-        parts.append(f"{counts['waived']} waived")
-    where = f"{plural(report.files, 'file')}, {plural(report.documents, 'document')}"
-    return f"{' · '.join(parts)} in {where}{dates_note(report)}"
+    parts = [f"**{words}**" if level == "error" else words for level, words in level_counts(report)]
+    return _("{counts} in {files}").format(counts=" · ".join(parts), files=files_and_documents(report)) + dates_note(
+        report
+    )
 
 
 def _row(finding: Finding, env: Mapping[str, str]) -> str:
     message = finding.message + finding.from_date
     if finding.hint:
-        message += f"\nhint: {finding.hint}"
+        message += "\n" + _("hint: {hint}").format(hint=finding.hint)
     if finding.waived:
-        message += f"\nwaived by {finding.waiver_words() or 'a Waiver'}"
-    level = f"{ICONS.get(finding.level, '')} {finding.level}".strip()
-    return f"| {level} | {cell(finding.rule)} | {cell(message)} | {line_link(finding.file, finding.line, env)} |"
+        message += "\n" + _("waived by {waiver}").format(waiver=finding.waiver_words() or _("a Waiver"))
+    level = f"{ICONS.get(finding.level, '')} {_(LEVELS[finding.level]) if finding.level in LEVELS else finding.level}"
+    return (
+        f"| {level.strip()} | {cell(finding.rule)} | {cell(message)} | {line_link(finding.file, finding.line, env)} |"
+    )
 
 
 def _table(findings: list[Finding], env: Mapping[str, str]) -> list[str]:
-    lines = ["| Level | Rule | Finding | Where |", "| --- | --- | --- | --- |"]
+    header = (_("Level"), _("Rule"), _("Finding"), _("Where"))
+    lines = [f"| {' | '.join(header)} |", "| --- | --- | --- | --- |"]
     lines.extend(_row(f, env) for f in findings[:MAX_ROWS])
     if len(findings) > MAX_ROWS:
-        lines.append(f"\n… and {len(findings) - MAX_ROWS} more (run `opsgov check` for the full list).")
+        more = _("… and {count} more (run `opsgov check` for the full list).").format(count=len(findings) - MAX_ROWS)
+        lines.append(f"\n{more}")
     return lines
 
 
 def render_markdown(report: Report, env: Mapping[str, str], title: str = "opsgov check") -> str:
-    active = [f for f in report.findings if not f.waived]
-    waived = [f for f in report.findings if f.waived]
-    lines = [f"### {title}", "", counts_line(report), ""]
-    if active:
-        lines.extend(_table(active, env))
-    else:
-        lines.append(":white_check_mark: No findings.")
-    if waived:
-        lines.extend(["", f"<details><summary>{plural(len(waived), 'waived finding')}</summary>", ""])
-        lines.extend(_table(waived, env))
-        lines.extend(["", "</details>"])
-    return "\n".join(lines) + "\n"
+    """The summary in the report's language (Report.lang), whoever calls it."""
+    with speaking(report.lang):
+        active = [f for f in report.findings if not f.waived]
+        waived = [f for f in report.findings if f.waived]
+        lines = [f"### {title}", "", counts_line(report), ""]
+        if active:
+            lines.extend(_table(active, env))
+        else:
+            lines.append(":white_check_mark: " + _("No findings."))
+        if waived:
+            summary = counted(len(waived), N_("{count} waived finding"), N_("{count} waived findings"))
+            lines.extend(["", f"<details><summary>{summary}</summary>", ""])
+            lines.extend(_table(waived, env))
+            lines.extend(["", "</details>"])
+        return "\n".join(lines) + "\n"
 
 
 class MarkdownReporter(Reporter):
@@ -89,5 +95,5 @@ class MarkdownReporter(Reporter):
 
     name = "markdown"
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         return render_markdown(report, os.environ)

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from opsgov import __version__, escape
+from opsgov.i18n import _
 from opsgov.report.finding import Finding, Related
 from opsgov.report.fingerprint import fingerprint
 from opsgov.report.formats.base import Reporter
@@ -70,14 +71,14 @@ def _related(index: int, related: Related) -> dict[str, Any]:
     return {
         "id": index,
         "physicalLocation": _physical(related.file, related.line, related.column),
-        "message": {"text": escape.sarif_text(related.message) or "related location"},
+        "message": {"text": escape.sarif_text(related.message) or _("related location")},
     }
 
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     text = escape.sarif_text(finding.message) + finding.from_date
     if finding.hint:
-        text += f"\nHint: {escape.sarif_text(finding.hint)}"
+        text += "\n" + _("Hint: {hint}").format(hint=escape.sarif_text(finding.hint))
     location: dict[str, Any] = {"physicalLocation": _physical(finding.file, finding.line, finding.column)}
     if finding.entity:
         location["logicalLocations"] = [{"fullyQualifiedName": finding.entity, "kind": "object"}]
@@ -92,9 +93,9 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     if finding.related:
         result["relatedLocations"] = [_related(i, r) for i, r in enumerate(finding.related, 1)]
     if finding.waived:
-        justification = f"waived by {finding.waived_by}" if finding.waived_by else "waived by a Waiver"
+        justification = _("waived by {waiver}").format(waiver=finding.waived_by or _("a Waiver"))
         if finding.waiver_ticket:
-            justification += f" (ticket {finding.waiver_ticket})"
+            justification += _(" (ticket {ticket})").format(ticket=finding.waiver_ticket)
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": justification}]
     properties: dict[str, Any] = {}
     if finding.path:
@@ -138,5 +139,5 @@ def sarif_log(report: Report) -> dict[str, Any]:
 class SarifReporter(Reporter):
     name = "sarif"
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         return escape.json_dumps(sarif_log(report))

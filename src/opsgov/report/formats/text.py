@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opsgov import escape
+from opsgov.i18n import N_, _, counted, speaking
 from opsgov.report.finding import Finding
 from opsgov.report.formats.base import Reporter
 from opsgov.report.report import Report
@@ -35,20 +36,34 @@ INDENT = 4
 """Related places and hints are indented by this much; a wrapped line by as much again."""
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def files_and_documents(report: Report) -> str:
+    """`3 files, 12 documents`: what a run read, as every summary says it."""
+    files = counted(report.files, N_("{count} file"), N_("{count} files"))
+    documents = counted(report.documents, N_("{count} document"), N_("{count} documents"))
+    return _("{files}, {documents}").format(files=files, documents=documents)
+
+
+def level_counts(report: Report) -> list[tuple[str, str]]:
+    """(level, `2 errors`) for error, warning and info, then ("waived", `1 waived`) when any is waived."""
+    counts = report.counts()
+    words = [
+        ("error", counted(counts["error"], N_("{count} error"), N_("{count} errors"))),
+        ("warning", counted(counts["warning"], N_("{count} warning"), N_("{count} warnings"))),
+        ("info", _("{count} info").format(count=counts["info"])),
+    ]
+    if counts["waived"]:
+        words.append(("waived", _("{count} waived").format(count=counts["waived"])))
+    return words
 
 
 def _summary_pieces(report: Report) -> list[Styled]:
     counts = report.counts()
-    words = [plural(counts["error"], "error"), plural(counts["warning"], "warning"), f"{counts['info']} info"]
-    pieces: list[Styled] = [(f"{plural(report.files, 'file')}, {plural(report.documents, 'document')}: ", "")]
-    for index, (level, words_for_level) in enumerate(zip(("error", "warning", "info"), words, strict=True)):
+    pieces: list[Styled] = [(_("{files}: ").format(files=files_and_documents(report)), "")]
+    for index, (level, words) in enumerate(level_counts(report)):
         if index:
-            pieces.append((", ", ""))
-        pieces.append((words_for_level, LEVEL_STYLES[level] if counts[level] else ""))
-    if counts["waived"]:
-        pieces.append((f", {counts['waived']} waived", DIM))
+            pieces.append((_(", "), ""))
+        style = DIM if level == "waived" else LEVEL_STYLES[level] if counts[level] else ""
+        pieces.append((words, style))
     note = dates_note(report)
     if note:
         pieces.append((note, DIM))
@@ -60,11 +75,23 @@ def dates_note(report: Report) -> str:
     if len(report.dates) < 2:
         return ""
     later = report.dates[1:]
-    return f" (as of {report.dates[0].isoformat()} and {plural(len(later), 'change date')} to {later[-1].isoformat()})"
+    dates = counted(len(later), N_("{count} change date"), N_("{count} change dates"))
+    return _(" (as of {day} and {dates} to {last})").format(
+        day=report.dates[0].isoformat(), dates=dates, last=later[-1].isoformat()
+    )
+
+
+def waived_words(finding: Finding) -> str:
+    """` (waived by Waiver/x, ticket ABC-1)`, ` (waived)`, or "" for a finding that is not waived."""
+    if not finding.waived:
+        return ""
+    waiver = finding.waiver_words()
+    return _(" (waived by {waiver})").format(waiver=escape.text(waiver)) if waiver else _(" (waived)")
 
 
 def summary_line(report: Report) -> str:
-    return render(_summary_pieces(report), color=False)
+    with speaking(report.lang):
+        return render(_summary_pieces(report), color=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +110,7 @@ class TextReporter(Reporter):
         self.options = options or TextOptions()
         self._sources: dict[str, list[str] | None] = {}
 
-    def render(self, report: Report) -> str:
+    def write(self, report: Report) -> str:
         lines: list[str] = []
         for finding in report.findings:
             lines.extend(self._finding(finding))
@@ -94,10 +121,7 @@ class TextReporter(Reporter):
         return [render(line, self.options.color) for line in wrap(pieces, self.options.width, indent)]
 
     def _finding(self, finding: Finding) -> list[str]:
-        waived = ""
-        if finding.waived:
-            waiver = finding.waiver_words()
-            waived = f" (waived by {escape.text(waiver)})" if waiver else " (waived)"
+        waived = waived_words(finding)
         level_style = LEVEL_STYLES.get(finding.level, BOLD)
         head: list[Styled] = [
             (f"{escape.text(finding.file)}:{finding.line}:{finding.column}:", BOLD),
@@ -117,7 +141,12 @@ class TextReporter(Reporter):
             pieces: list[Styled] = [(" " * INDENT, ""), (where, BOLD), (" ", ""), (escape.text(related.message), "")]
             lines.extend(self._lay_out(pieces, 2 * INDENT))
         if finding.hint:
-            hint: list[Styled] = [(" " * INDENT, ""), ("hint:", HINT_STYLE), (" ", ""), (escape.text(finding.hint), "")]
+            hint: list[Styled] = [
+                (" " * INDENT, ""),
+                (_("hint:"), HINT_STYLE),
+                (" ", ""),
+                (escape.text(finding.hint), ""),
+            ]
             lines.extend(self._lay_out(hint, 2 * INDENT))
         return lines
 
