@@ -239,3 +239,19 @@ def test_an_unknown_lang_after_the_command_is_a_usage_error() -> None:
     result = run("check", str(EXAMPLE), "--lang", "fr")
     assert result.exit_code == 2
     assert "no messages in 'fr'; there are: en, zh-CN" in result.stderr
+
+
+# --- usage and configuration errors --------------------------------------------------------------
+
+
+def test_usage_and_configuration_errors_follow_lang_or_the_environment(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, {"opsgov.yaml": "rules:\n  bogus-rulee: error\n"})
+    chinese = run("check", str(root), "--lang", "zh-CN")
+    assert chinese.exit_code == 2
+    assert chinese.stderr == "opsgov: opsgov.yaml:2:16: 未知的规则 'bogus-rulee'；`opsgov rules` 会列出所有规则\n"
+    english = run("check", str(root), env={"LANG": "en_US.UTF-8"})  # before any document is read: not the locale
+    assert english.stderr == "opsgov: opsgov.yaml:2:16: unknown rule 'bogus-rulee'; `opsgov rules` lists them\n"
+    assert run("diff", env=ZH).stderr == "opsgov: diff 的参数是 BASE [HEAD] [PATH]\n"
+    assert run("--lang", "en", "diff", env=ZH).stderr == "opsgov: diff takes BASE [HEAD] [PATH]\n"
+    extra = run("who-approves", "spend", "1", str(root), "extra", env=ZH)
+    assert extra.stderr == "opsgov: 参数过多：'extra'；用法是 MATRIX [AMOUNT] [PATH]\n"

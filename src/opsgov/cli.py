@@ -156,11 +156,13 @@ CLICK_WORDS = (
 """Click's own words on a help page, translated like the commands' help (opsgov.cli_reference.help_texts)."""
 
 
-def _translate(text: str) -> str:
-    """`text` in the language being spoken (help pages speak the asked one: `_Command.get_help`)."""
-    from opsgov.i18n import _
+def _(message: str) -> str:
+    """`message` in the language being spoken (opsgov.i18n._, imported only when something is said:
+    `opsgov --version` imports nothing of the library). The command line speaks `command_language`
+    (`_Group.invoke`, help pages), a run its own language."""
+    from opsgov.i18n import _ as translate
 
-    return _(text)
+    return translate(message)
 
 
 def _asked_in(args: list[str]) -> str | None:
@@ -222,16 +224,16 @@ class _Formatter(click.HelpFormatter):
     """
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, _translate("Usage: ") if prefix is None else prefix)
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
 
     def section(self, name: str) -> Any:
-        return super().section(_translate(name))
+        return super().section(_(name))
 
     def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{_translate('{heading}:').format(heading=heading)}\n")
+        self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(_translate(text))
+        super().write_text(_(text))
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
         super().write_dl([(term, _option_help(text)) for term, text in rows], col_max, col_spacing)
@@ -242,10 +244,10 @@ def _option_help(text: str) -> str:
     words, bracket, extra = text.partition("  [")
     if not bracket and text.startswith("["):
         words, extra = "", text[1:]
-    translated = _translate(words) if words else ""
+    translated = _(words) if words else ""
     if not extra:
         return translated
-    extra = extra.replace("default: ", _translate("default: ")).replace("required", _translate("required"))
+    extra = extra.replace("default: ", _("default: ")).replace("required", _("required"))
     return f"{translated}  [{extra}" if translated else f"[{extra}"
 
 
@@ -269,6 +271,14 @@ class _Translated(click.Command):
             ctx.meta.setdefault(LANG_META, asked)
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """The command speaks the command line's language (its usage errors, notes and outputs outside
+        a run); a run speaks its own (opsgov.yaml, the Organization: pipeline.language_of)."""
+        from opsgov.i18n import speaking
+
+        with speaking(command_language(ctx)):
+            return super().invoke(ctx)
+
     def get_help(self, ctx: click.Context) -> str:
         from opsgov.i18n import speaking
 
@@ -287,7 +297,7 @@ class _Translated(click.Command):
         if not self.help:
             return english
         whole = inspect.cleandoc(self.help)
-        translated = _translate(whole)
+        translated = _(whole)
         if translated == whole:
             return english
         first = translated.split("\n\n")[0].replace("\n", "")
@@ -322,10 +332,11 @@ class _Group(_SubGroup):
                 fail(str(error))
             if debugging():
                 echo("".join(traceback.format_exception(error)), err=True, nl=False)
-                fail(f"internal error: {type(error).__name__}: {error}")
+                fail(_("internal error: {kind}: {error}").format(kind=type(error).__name__, error=error))
             fail(
-                f"internal error: {type(error).__name__}: {error} "
-                f"(`opsgov --traceback ...` or {DEBUG_VARIABLE}=1 shows where)"
+                _("internal error: {kind}: {error} (`opsgov --traceback ...` or {variable}=1 shows where)").format(
+                    kind=type(error).__name__, error=error, variable=DEBUG_VARIABLE
+                )
             )
 
 
@@ -351,6 +362,11 @@ def load_settings(root: Path, **options: Any) -> Settings:
     settings = project_settings(root, **options)
     settings.lang = asked_language() or settings.lang
     return settings
+
+
+def say(message: str) -> None:
+    """A note on stderr, after `opsgov: ` (what was left out, what was written)."""
+    echo(f"opsgov: {message}", err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -415,7 +431,7 @@ def emit(text: str, output: Path | None) -> None:
     try:
         write_atomic(output, text)
     except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+        fail(_("cannot write {file}: {error}").format(file=output, error=error.strerror or error))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -511,7 +527,7 @@ def check(
     than two seconds shows its progress on standard error.
     """
     if show_source and fmt != "text":
-        fail(f"--show-source shows YAML lines in the text report, not in --format {fmt}")
+        fail(_("--show-source shows YAML lines in the text report, not in --format {format}").format(format=fmt))
     from opsgov.outputs import guard_output, repository_inputs
     from opsgov.pipeline import check as run_check
     from opsgov.report.formats import REPORTERS
@@ -543,14 +559,14 @@ def check(
     if fmt == "github":
         append_step_summary(report)
     if report.baselined:
-        echo(f"opsgov: {report.baselined} finding(s) recorded in {baseline} not shown", err=True)
+        say(_("{count} finding(s) recorded in {baseline} not shown").format(count=report.baselined, baseline=baseline))
     if known:
-        echo(f"opsgov: {known} finding(s) also found at {base} not shown", err=True)
+        say(_("{count} finding(s) also found at {base} not shown").format(count=known, base=base))
     if write_baseline is not None:
         from opsgov.report.baseline import write_baseline as save_baseline
 
         recorded = save_baseline(write_baseline, report.findings)
-        echo(f"opsgov: recorded {recorded} finding(s) in {write_baseline}", err=True)
+        say(_("recorded {count} finding(s) in {file}").format(count=recorded, file=write_baseline))
         sys.exit(2 if any(f.rule == "internal-error" for f in report.findings) else 0)
     sys.exit(report.exit_code(settings.fail_on))
 
@@ -567,7 +583,7 @@ def rules(rule_id: str | None) -> None:
     elif rule_id.startswith("policy/") and rule_id != "policy/":
         echo(policy_rule_text(rule_id), nl=False)
     elif (found := REGISTRY.get(canonical(rule_id))) is None:
-        fail(f"unknown rule '{rule_id}'; `opsgov rules` lists them")
+        fail(_("unknown rule '{rule}'; `opsgov rules` lists them").format(rule=rule_id))
     else:
         echo(rule_text(found), nl=False)
 
@@ -597,7 +613,7 @@ def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
     from opsgov.outputs import guard_output, inside_target, repository_inputs
 
     if lang is not None and not bundle:
-        fail("--lang translates the editor bundle: add --bundle")
+        fail(_("--lang translates the editor bundle: add --bundle"))
     if out_dir is not None:
         guard_output(out_dir, repository_inputs(_here()), folder=True, what="the schemas")
     if bundle:
@@ -613,7 +629,9 @@ def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
             out_dir.mkdir(parents=True, exist_ok=True)
             write_atomic(inside_target(out_dir, BUNDLE_NAME), text.encode("utf-8"))
         except OSError as error:
-            fail(f"cannot write the schema to {out_dir}: {error.strerror or error}")
+            fail(
+                _("cannot write the schema to {folder}: {error}").format(folder=out_dir, error=error.strerror or error)
+            )
         echo(f"wrote {out_dir / BUNDLE_NAME}; point your editor at it")
         return
     source = schema_dir()
@@ -630,7 +648,7 @@ def schema(out_dir: Path | None, bundle: bool, lang: str | None) -> None:
         for file in files:
             write_atomic(inside_target(out_dir, file.name), file.read_bytes())
     except OSError as error:
-        fail(f"cannot write schemas to {out_dir}: {error.strerror or error}")
+        fail(_("cannot write schemas to {folder}: {error}").format(folder=out_dir, error=error.strerror or error))
     echo(
         f"wrote {len(files)} schemas to {out_dir} (Draft 2020-12, for other tools); for VS Code's YAML extension "
         f"write the Draft-07 bundle: opsgov schema --bundle -o {out_dir}"
@@ -692,8 +710,10 @@ def graph_export(path: Path, fmt: str, output: Path | None, as_of: datetime.date
     assert report.model is not None
     errors = report.counts()["error"]
     if errors:
-        note = f"{errors} errors in {path} (see `opsgov check`); documents that failed validation are not in the graph"
-        echo(f"opsgov: note: {note}", err=True)
+        note = _(
+            "{count} errors in {path} (see `opsgov check`); documents that failed validation are not in the graph"
+        ).format(count=errors, path=path)
+        say(_("note: {note}").format(note=note))
     emit(export(report.model, fmt), output)
 
 
@@ -729,7 +749,11 @@ def append_step_summary(report: Report) -> None:
         with open(summary, "a", encoding="utf-8") as stream:
             stream.write(render_markdown(report, os.environ))
     except OSError as error:
-        fail(f"cannot append to GITHUB_STEP_SUMMARY {summary}: {error.strerror or error}")
+        fail(
+            _("cannot append to GITHUB_STEP_SUMMARY {file}: {error}").format(
+                file=summary, error=error.strerror or error
+            )
+        )
 
 
 @main.command()
@@ -747,7 +771,7 @@ def diff(revisions: tuple[str, ...], fmt: str, output: Path | None) -> None:
     from opsgov.report.formats.diff_markdown import render_markdown as render_diff_markdown
 
     if not revisions or len(revisions) > 3:
-        fail("diff takes BASE [HEAD] [PATH]")
+        fail(_("diff takes BASE [HEAD] [PATH]"))
     base, head, path = revisions[0], None, Path(".")
     if len(revisions) == 3:
         head, path = revisions[1], Path(revisions[2])
@@ -778,7 +802,11 @@ def _render_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
     if not suffix:
         return default
     if suffix not in allowed:
-        fail(f"cannot tell the format from {output}: write {', '.join(allowed)} as its extension, or give --format")
+        fail(
+            _("cannot tell the format from {file}: write {formats} as its extension, or give --format").format(
+                file=output, formats=", ".join(allowed)
+            )
+        )
     return suffix
 
 
@@ -820,7 +848,7 @@ def _render(
         fail(str(error))
     if isinstance(content, Drawing):
         for warning in content.warnings:
-            echo(f"opsgov: warning: {escape.text(warning)}", err=True)
+            say(_("warning: {warning}").format(warning=escape.text(warning)))
         content = content.data
     _render_emit(content, output, chosen)
 
@@ -828,7 +856,7 @@ def _render(
 def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
     if output is None:
         if isinstance(content, bytes) and fmt in ("png", "pdf"):
-            fail(f"{fmt} is binary: write it to a file with -o FILE")
+            fail(_("{format} is binary: write it to a file with -o FILE").format(format=fmt))
         echo(content.decode("utf-8") if isinstance(content, bytes) else content, nl=False)
         return
     from opsgov.atomic import write_atomic
@@ -836,7 +864,7 @@ def _render_emit(content: str | bytes, output: Path | None, fmt: str) -> None:
     try:
         write_atomic(output, content)
     except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+        fail(_("cannot write {file}: {error}").format(file=output, error=error.strerror or error))
 
 
 @main.group()
@@ -891,9 +919,13 @@ def render_orgchart_command(
 
     def check(chosen: str) -> None:
         if page is not None and chosen != "pdf":
-            fail(f"--page makes a PDF: write -o FILE.pdf or give --format pdf (not {chosen})")
+            fail(_("--page makes a PDF: write -o FILE.pdf or give --format pdf (not {format})").format(format=chosen))
         if dpi is not None and chosen != "png":
-            fail(f"--dpi sets the resolution of a PNG: write -o FILE.png or give --format png (not {chosen})")
+            fail(
+                _("--dpi sets the resolution of a PNG: write -o FILE.png or give --format png (not {format})").format(
+                    format=chosen
+                )
+            )
 
     def draw(model: Model, chosen: str, _settings: Settings) -> Drawing:
         if page is not None:
@@ -1001,9 +1033,9 @@ def handbook(
     from opsgov.render.safe import RenderError
 
     if out_dir is None and not serve:
-        fail("give the folder to write with -o DIR (or preview with --serve)")
+        fail(_("give the folder to write with -o DIR (or preview with --serve)"))
     if serve and fmt != "html":
-        fail("--serve previews the HTML handbook; leave out --format md")
+        fail(_("--serve previews the HTML handbook; leave out --format md"))
 
     started = time.monotonic()
 
@@ -1037,7 +1069,7 @@ def handbook(
     except RenderError as error:
         fail(str(error))
     except OSError as error:
-        fail(f"cannot write the handbook to {out_dir}: {error.strerror or error}")
+        fail(_("cannot write the handbook to {folder}: {error}").format(folder=out_dir, error=error.strerror or error))
     echo(f"wrote {count} files to {out_dir}; open {out_dir / ('index.' + fmt)}")
 
 
@@ -1067,7 +1099,11 @@ def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable
             log=log,
         )
     except OSError as error:
-        fail(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error} (choose another --port)")
+        fail(
+            _("cannot serve on 127.0.0.1:{port}: {error} (choose another --port)").format(
+                port=port, error=error.strerror or error
+            )
+        )
 
     def stop(_signal: int, _frame: object) -> None:
         raise KeyboardInterrupt  # `kill` stops the preview as Ctrl-C does, removing its temporary folder
@@ -1075,7 +1111,7 @@ def _serve_handbook(path: Path, out_dir: Path | None, port: int, build: Callable
     signal.signal(signal.SIGTERM, stop)
     try:
         if not preview.rebuild():
-            fail("the first build failed; nothing to serve")
+            fail(_("the first build failed; nothing to serve"))
         log(f"serving {path} at {preview.url} (Ctrl-C stops)")
         with contextlib.suppress(KeyboardInterrupt):
             preview.run()
@@ -1211,7 +1247,7 @@ def export_command(path: Path, output: Path, fmt: str | None, today: datetime.da
     try:
         write_atomic(output, content)
     except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+        fail(_("cannot write {file}: {error}").format(file=output, error=error.strerror or error))
     matrices = len(model.by_kind["ApprovalMatrix"])
     extra = f" and {matrices} approval matrices" if matrices and chosen == "xlsx" else ""
     note = (

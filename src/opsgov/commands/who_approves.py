@@ -33,7 +33,11 @@ def split_amount_path(args: tuple[str, ...]) -> tuple[str | None, Path]:
     clear error), never a folder called `-5`.
     """
     if len(args) > 2:
-        raise ConfigError(f"too many arguments: {' '.join(args[2:])!r}; the usage is MATRIX [AMOUNT] [PATH]")
+        raise ConfigError(
+            _("too many arguments: {arguments}; the usage is MATRIX [AMOUNT] [PATH]").format(
+                arguments=repr(" ".join(args[2:]))
+            )
+        )
     if len(args) == 2:
         return args[0], Path(args[1])
     if len(args) == 1 and (re.match(r"^\s*-?[0-9]", args[0]) or not Path(args[0]).exists()):

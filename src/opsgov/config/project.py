@@ -47,7 +47,7 @@ def _error(document: Document, path: NodePath, message: str) -> ConfigError:
 def _suggest(word: str, options: Sequence[str]) -> str:
     """Only a real near-miss (a typo, a swapped pair): a weak match like 'bogus-rule' -> 'ambiguous-ref' misleads."""
     close = closest(word, options, cutoff=RULE_IDS)
-    return f"; did you mean '{close}'?" if close else ""
+    return _("; did you mean '{word}'?").format(word=close) if close else ""
 
 
 def _schema_problem(document: Document, error: jsonschema.ValidationError) -> ConfigError:
@@ -57,25 +57,33 @@ def _schema_problem(document: Document, error: jsonschema.ValidationError) -> Co
         extra = sorted(key for key in error.instance if key not in allowed)
         key = extra[0] if extra else ""
         return _error(
-            document, (*path, key), f"unknown key '{key}'{_suggest(key, allowed)} (allowed: {', '.join(allowed)})"
+            document,
+            (*path, key),
+            _("unknown key '{key}'{suggestion} (allowed: {allowed})").format(
+                key=key, suggestion=_suggest(key, allowed), allowed=", ".join(allowed)
+            ),
         )
     if error.validator == "oneOf" and path[:1] == ("rules",):
         return _error(
-            document, path, "a rule takes a level (error, warning, info, off) or {level: ..., options: {...}}"
+            document,
+            path,
+            _("a rule takes a level (error, warning, info, off) or {{level: ..., options: {{...}}}}").format(),
         )
-    where = ".".join(str(step) for step in path) or "the file"
+    where = ".".join(str(step) for step in path) or _("the file")
     if error.validator == "pattern" and path[:1] == ("paths",):
-        message = f"'{error.instance}' is not inside the repository: write a path relative to it, without '..'"
-    elif error.validator == "pattern" and path[:1] == ("sourceUrl",):
-        message = (
-            f"'{error.instance}' is not a URL template: write an http(s) URL with {{path}} (and {{line}}), "
-            "e.g. https://github.com/o/r/blob/main/{path}#L{line}"
+        message = _("'{path}' is not inside the repository: write a path relative to it, without '..'").format(
+            path=error.instance
         )
+    elif error.validator == "pattern" and path[:1] == ("sourceUrl",):
+        message = _(
+            "'{value}' is not a URL template: write an http(s) URL with {{path}} (and {{line}}), "
+            "e.g. https://github.com/o/r/blob/main/{{path}}#L{{line}}"
+        ).format(value=error.instance)
     elif error.validator == "type" and not path:
-        message = "opsgov.yaml holds a mapping of settings (extends, paths, failOn, sourceUrl, horizon, rules)"
+        message = _("opsgov.yaml holds a mapping of settings (extends, paths, failOn, sourceUrl, horizon, rules)")
     else:
         message = error.message
-    return _error(document, path, f"{where}: {message}")
+    return _error(document, path, _("{where}: {problem}").format(where=where, problem=message))
 
 
 def _same_type(default: Any, value: Any) -> bool:
@@ -92,8 +100,8 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
         current = canonical(rule_id)
         known = REGISTRY.get(current)
         if known is None and not current.startswith("policy/"):
-            hint = _suggest(rule_id, list(REGISTRY)) or "; `opsgov rules` lists them"
-            raise _error(document, path, f"unknown rule '{rule_id}'{hint}")
+            hint = _suggest(rule_id, list(REGISTRY)) or _("; `opsgov rules` lists them")
+            raise _error(document, path, _("unknown rule '{rule}'{hint}").format(rule=rule_id, hint=hint))
         entry: dict[str, Any] = {"level": value} if isinstance(value, str) else value
         if "level" in entry:
             settings.levels[current] = entry["level"]
@@ -103,17 +111,21 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
         defaults = known.options if known is not None else {}
         for name, option in options.items():
             if name not in defaults:
-                offered = ", ".join(defaults) or "none"
+                offered = ", ".join(defaults) or _("none")
                 raise _error(
                     document,
                     (*path, "options", name),
-                    f"rule {current} has no option '{name}'{_suggest(name, list(defaults))} (options: {offered})",
+                    _("rule {rule} has no option '{option}'{suggestion} (options: {options})").format(
+                        rule=current, option=name, suggestion=_suggest(name, list(defaults)), options=offered
+                    ),
                 )
             if not _same_type(defaults[name], option):
                 raise _error(
                     document,
                     (*path, "options", name),
-                    f"option {name} of {current} takes a value like {json.dumps(defaults[name], ensure_ascii=False)}",
+                    _("option {option} of {rule} takes a value like {example}").format(
+                        option=name, rule=current, example=json.dumps(defaults[name], ensure_ascii=False)
+                    ),
                 )
             default = defaults[name]
             if type(default) is int and (type(option) is not int or option < 1):
@@ -132,8 +144,15 @@ def _rules(document: Document, rules: dict[str, Any], settings: Settings) -> Non
                         raise _error(
                             document,
                             (*path, "options", name, index),
-                            f"option {name} of {current} has no choice {json.dumps(item, ensure_ascii=False)}"
-                            f"{close} (choices: {', '.join(choices)})",
+                            _(
+                                "option {option} of {rule} has no choice {choice}{suggestion} (choices: {choices})"
+                            ).format(
+                                option=name,
+                                rule=current,
+                                choice=json.dumps(item, ensure_ascii=False),
+                                suggestion=close,
+                                choices=", ".join(choices),
+                            ),
                         )
         settings.options[current] = dict(options)
 
@@ -143,7 +162,7 @@ def _kind_of(path: Path) -> str:
     try:
         mode = os.stat(path).st_mode
     except OSError as error:
-        return f"cannot be read ({error.strerror or error})"
+        return _("cannot be read ({error})").format(error=error.strerror or error)
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return ""
     return file_type(mode)
@@ -157,16 +176,28 @@ def _check_paths(root: Path, document: Document, paths: Sequence[str]) -> None:
         where: NodePath = ("paths", index)
         if not os.path.lexists(path):
             present = sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) if root.is_dir() else []
-            raise _error(document, where, f"paths entry '{entry}' does not exist{_suggest(entry, present)}")
+            raise _error(
+                document,
+                where,
+                _("paths entry '{entry}' does not exist{suggestion}").format(
+                    entry=entry, suggestion=_suggest(entry, present)
+                ),
+            )
         if not inside_repository(real_root, path):
             raise _error(
                 document,
                 where,
-                f"paths entry '{entry}' is a symbolic link to outside the repository; it is not read",
+                _("paths entry '{entry}' is a symbolic link to outside the repository; it is not read").format(
+                    entry=entry
+                ),
             )
         kind = _kind_of(path)
         if kind:
-            raise _error(document, where, f"paths entry '{entry}' is {kind}, not a folder or a file")
+            raise _error(
+                document,
+                where,
+                _("paths entry '{entry}' is {kind}, not a folder or a file").format(entry=entry, kind=kind),
+            )
 
 
 def read_config(root: Path, settings: Settings) -> bool:
@@ -179,17 +210,19 @@ def read_config(root: Path, settings: Settings) -> bool:
     if not os.path.lexists(path):
         return False
     if not inside_repository(root.resolve(), path):
-        raise ConfigError(f"{CONFIG_FILE} is a symbolic link to outside the repository; it is not read")
+        raise ConfigError(
+            _("{file} is a symbolic link to outside the repository; it is not read").format(file=CONFIG_FILE)
+        )
     kind = _kind_of(path)
     if kind or path.is_dir():
-        raise ConfigError(f"{CONFIG_FILE} is {kind or 'a folder'}, not a file")
+        raise ConfigError(_("{file} is {kind}, not a file").format(file=CONFIG_FILE, kind=kind or _("a folder")))
     documents, problems = load_file(path, CONFIG_FILE)
     problems = [p for p in problems if p.message != _(NO_DOCUMENT)]  # an empty or all-comment config: the defaults
     if problems:
         first = problems[0]
         raise ConfigError(f"{first.file}:{first.line}:{first.column}: {first.message}")
     if len(documents) > 1:
-        raise _error(documents[1], (), "opsgov.yaml holds one document, not several")
+        raise _error(documents[1], (), _("opsgov.yaml holds one document, not several"))
     if not documents or documents[0].data is None:
         return True
     document = documents[0]
