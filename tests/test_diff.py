@@ -173,9 +173,9 @@ def test_duties_boundaries_authority_and_kpis(tmp_path: Path) -> None:
     assert director["change"] == "gained" and director["matrix"] == "capex" and director["currency"] == "CNY"
     assert director["was"] == {"amount": 500000, "inclusive": True, "unlimited": False}
     assert director["now"] == {"amount": 1000000, "inclusive": True, "unlimited": False}
-    assert director["summary"] == "finance-director: now approves up to 1,000,000 CNY, was 500,000"
+    assert director["summary"] == "财务经理 (finance-director): now approves up to 1,000,000 CNY, was 500,000"
     assert authority["Position/cfo"]["change"] == "lost"
-    assert authority["Position/cfo"]["summary"] == "cfo: no longer approves (was up to 5,000,000 CNY)"
+    assert authority["Position/cfo"]["summary"] == "财务总监 (cfo): no longer approves (was up to 5,000,000 CNY)"
     assert change["kpis"] == [
         {"kpi": "dso", "title": "应收账款周转天数", "field": "target", "from": 45, "to": 40},
         {"kpi": "dso", "title": "应收账款周转天数", "field": "thresholds.green", "from": 45, "to": 40},
@@ -199,15 +199,17 @@ def test_markdown_is_the_default_and_names_the_changes(tmp_path: Path) -> None:
     assert out.startswith(f"### Governance changes: `{first}` → `working tree`")
     for expected in (
         "#### Units",
-        "- added 审计部 (`audit`) under `company`",
-        "- added 审计员 (`auditor`) in `audit`, reports to `nobody`",  # dangling, shown as written
+        "- added 审计部 (`audit`) under 总公司 (`company`)",
+        "- added 审计员 (`auditor`) in 审计部 (`audit`), reports to `nobody`",  # dangling, shown as written
         "- removed 旧团队 (`legacy`)",
-        "- moved 华东区 (`east`): under `sales` → under `company`",
-        "- moved 销售负责人 (`sales-lead`): `sales` → `finance`",
-        "- 财务经理 (`finance-director`) reports to `ceo`, was `cfo`",
-        "- 定价 (`pricing`): owned by `Unit/finance`, was `Unit/sales`",
-        "- `Position/east-lead` added boundary: does not own `pricing` (owned by `Unit/finance`)",
-        "- **gained** in `capex`: finance-director: now approves up to 1,000,000 CNY, was 500,000",
+        "- moved 华东区 (`east`): under 销售部 (`sales`) → under 总公司 (`company`)",
+        "- moved 销售负责人 (`sales-lead`): 销售部 (`sales`) → 财务部 (`finance`)",
+        "- 财务经理 (`finance-director`) reports to 总经理 (`ceo`), was 财务总监 (`cfo`)",
+        "- 定价 (`pricing`): owned by 财务部 (`Unit/finance`), was 销售部 (`Unit/sales`)",
+        "- 华东负责人 (`Position/east-lead`) added boundary: does not own 定价 (`pricing`) "
+        "(owned by 财务部 (`Unit/finance`))",
+        "- **gained** in 资本支出 (`capex`): 财务经理 (finance-director): now approves up to 1,000,000 CNY, "
+        "was 500,000",
         "- 应收账款周转天数 (`dso`) target: `40`, was `45`",
         "#### Findings: 1 introduced, 0 fixed",
         "- introduced: error `dangling-ref` reportsTo 'nobody' names no Position (ops/posts.yaml:",
@@ -261,7 +263,7 @@ def test_revision_labels_are_shown_literally(tmp_path: Path) -> None:
     status, out, _ = run("diff", "HEAD~1", "HEAD", str(root))
     assert status == 0
     assert out.startswith("### Governance changes: `HEAD~1` → `HEAD`\n")
-    assert "- added 审计部 (`audit`)" in out
+    assert "- added 审计部 (`audit`) under 总公司 (`company`)" in out
 
 
 def amounts(low: int, high: int | None = None) -> str:
@@ -309,8 +311,8 @@ def test_a_lower_band_reaching_higher_moves_amounts_between_approvers(tmp_path: 
     )
     assert change["approvalAuthority"] == []  # nobody's highest amount changed
     assert sentences == [
-        f"finance-director in marketing-spend: no longer approves {W_100K_200K} (countersign)",
-        f"marketing-director in marketing-spend: now approves {W_100K_200K} alone, was countersign",
+        f"财务总监 (finance-director) in marketing-spend: no longer approves {W_100K_200K} (countersign)",
+        f"市场总监 (marketing-director) in marketing-spend: now approves {W_100K_200K} alone, was countersign",
     ]
     lost = change["approvalAmounts"][0]
     assert lost["approver"] == "Position/finance-director" and lost["matrix"] == "marketing-spend"
@@ -322,30 +324,30 @@ def test_a_dropped_countersign_is_a_mode_change_for_every_approver_of_the_band(t
     _, sentences = amounts_change(tmp_path, MARKETING_BANDS.replace("mode: all", "mode: any"))
     assert sentences == [
         f"{who} in marketing-spend: now approves {W_100K_500K} alone, was countersign"
-        for who in ("finance-director", "marketing-director")
+        for who in ("财务总监 (finance-director)", "市场总监 (marketing-director)")
     ]
 
 
 def test_a_raised_lower_bound_is_lost_by_the_band_above(tmp_path: Path) -> None:
     change, sentences = amounts_change(tmp_path, MARKETING_BANDS.replace("500000", "800000"))
     assert sentences == [
-        f"finance-director in marketing-spend: now approves {W_500K_800K} (countersign)",
-        f"gm-office-meeting in marketing-spend: no longer approves {W_500K_800K} alone",
-        f"marketing-director in marketing-spend: now approves {W_500K_800K} (countersign)",
+        f"财务总监 (finance-director) in marketing-spend: now approves {W_500K_800K} (countersign)",
+        f"总经理办公会 (gm-office-meeting) in marketing-spend: no longer approves {W_500K_800K} alone",
+        f"市场总监 (marketing-director) in marketing-spend: now approves {W_500K_800K} (countersign)",
     ]
     assert [row["change"] for row in change["approvalAmounts"]] == ["gained", "lost", "gained"]
     markdown = render_markdown(change)
-    assert f"- gm-office-meeting in marketing-spend: no longer approves {W_500K_800K} alone" in markdown
+    assert f"- 总经理办公会 (gm-office-meeting) in marketing-spend: no longer approves {W_500K_800K} alone" in markdown
 
 
 def test_an_added_or_removed_matrix_shows_every_amount(tmp_path: Path) -> None:
     base = check_repo(write_repo(tmp_path / "base", {"ops/posts.yaml": MARKETING_POSTS}))
     head = check_repo(write_repo(tmp_path / "head", marketing(MARKETING_BANDS)))
     sentences = [row["summary"] for row in governance_diff(base, head, "a", "b")["approvalAmounts"]]
-    assert f"gm-office-meeting in marketing-spend: now approves {W_500K_UP} alone" in sentences
-    assert f"marketing-director in marketing-spend: now approves {W_100K} alone" in sentences
+    assert f"总经理办公会 (gm-office-meeting) in marketing-spend: now approves {W_500K_UP} alone" in sentences
+    assert f"市场总监 (marketing-director) in marketing-spend: now approves {W_100K} alone" in sentences
     removed = [row["summary"] for row in governance_diff(head, base, "b", "a")["approvalAmounts"]]
-    assert f"finance-director in marketing-spend: no longer approves {W_100K_500K} (countersign)" in removed
+    assert f"财务总监 (finance-director) in marketing-spend: no longer approves {W_100K_500K} (countersign)" in removed
 
 
 def test_markdown_escapes_only_what_markdown_reads(tmp_path: Path) -> None:
@@ -355,7 +357,7 @@ def test_markdown_escapes_only_what_markdown_reads(tmp_path: Path) -> None:
         write_repo(tmp_path / "head", {"ops/u.yaml": doc("Unit", "x", "{parent: company}", title=json.dumps(title))})
     )
     markdown = render_markdown(governance_diff(base, head, "a", "b"))
-    assert "- added \\# 预算 >= 100 & \\<b\\>粗\\</b\\> \\*星\\* a\\|b (`x`) under `company`" in markdown
+    assert "- added \\# 预算 >= 100 & \\<b\\>粗\\</b\\> \\*星\\* a\\|b (`x`) under 总公司 (`company`)" in markdown
     assert "&gt;" not in markdown and "&amp;" not in markdown and "&lt;" not in markdown
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -188,18 +189,29 @@ def test_diff_in_chinese_and_english(tmp_path: Path) -> None:
     assert chinese.startswith(f"### 治理变更：`{first}` → `working tree`")
     for line in (
         "#### 单位",
-        "- 新增 审计部 (`audit`)，隶属 `company`",
-        "- 调整 华东区 (`east`)：隶属 `sales` → 隶属 `company`",
-        "- 新增 审计员 (`auditor`)，属于 `audit`，向 `nobody` 汇报",
-        "- 财务经理 (`finance-director`) 现向 `ceo` 汇报，原为 `cfo`",
-        "- 定价 (`pricing`)：现由 `Unit/finance` 承担，原为 `Unit/sales`",
-        "- **获得**（`capex`）：finance-director：现审批 不超过 1,000,000 CNY，原为 500,000",
+        "- 新增 审计部 (`audit`)，隶属 总公司 (`company`)",
+        "- 调整 华东区 (`east`)：隶属 销售部 (`sales`) → 隶属 总公司 (`company`)",
+        "- 新增 审计员 (`auditor`)，属于 审计部 (`audit`)，向 `nobody` 汇报",
+        "- 财务经理 (`finance-director`) 现向 总经理 (`ceo`) 汇报，原为 财务总监 (`cfo`)",
+        "- 定价 (`pricing`)：现由 财务部 (`Unit/finance`) 承担，原为 销售部 (`Unit/sales`)",
+        "- **获得**（资本支出 (`capex`)）：财务经理 (finance-director)：现审批 不超过 1,000,000 CNY，原为 500,000",
         "#### 问题：新增 1 个，修复 0 个",
     ):
         assert line in chinese, line
+    data = json.loads(run("--lang", "zh-CN", "diff", first, root, "--format", "json").stdout)
+    assert data["lang"] == "zh_CN" and data["units"]["added"][0] == {
+        "name": "audit",
+        "title": "审计部",
+        "parent": "company",
+    }
+    assert data["titles"]["Unit/company"] == "总公司" and data["titles"]["Position/cfo"] == "财务总监"
+    assert "Position/auditor" not in data["titles"]  # only what rows refer to; `nobody` names nothing
     english = run("--lang", "en", "diff", first, root).stdout
     assert english.startswith(f"### Governance changes: `{first}` → `working tree`")
-    assert "- **gained** in `capex`: finance-director: now approves up to 1,000,000 CNY, was 500,000" in english
+    gained = (
+        "- **gained** in 资本支出 (`capex`): 财务经理 (finance-director): now approves up to 1,000,000 CNY, was 500,000"
+    )
+    assert gained in english
 
 
 # --- the help pages ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from opsgov.model.approvals import matrix_measure
 from opsgov.model.bands import ZERO, Interval, Measure, band_interval, measure_of, money
 from opsgov.model.entities import Entity, Model
 from opsgov.model.structure import structure_of
+from opsgov.report.formats.diff_markdown import reference_key
 from opsgov.report.report import Report
 
 
@@ -198,13 +199,21 @@ def _limit_json(limit: Limit | None) -> dict[str, Any] | None:
     return {"amount": None if amount is None else _number(amount), "inclusive": inclusive, "unlimited": amount is None}
 
 
+def _words(base: Model, head: Model, key: str) -> str:
+    """An entity as messages name it ("财务总监 (finance-director)"), from the head, else the base."""
+    return head.words(key) if head.get(key) is not None else base.words(key)
+
+
 def _who(approver: str) -> str:
     return (_short(approver) or approver) if approver.startswith("Position/") else approver
 
 
-def authority_sentence(approver: str, was: Limit | None, now: Limit | None, currency: Measure | str | None) -> str:
-    """`finance-director: now approves up to 1,000,000 CNY, was 500,000`."""
-    who = _who(approver)
+def authority_sentence(
+    approver: str, was: Limit | None, now: Limit | None, currency: Measure | str | None, who: str | None = None
+) -> str:
+    """`财务总监 (finance-director): now approves up to 1,000,000 CNY, was 500,000`; `who` names the
+    approver (default: its id)."""
+    who = who or _who(approver)
     if now is None:
         return _("{who}: no longer approves (was {was})").format(who=who, was=limit_words(was, currency))
     if was is None:
@@ -236,7 +245,7 @@ def _approvals(base: Model, head: Model) -> list[dict[str, Any]]:
                 "change": "gained" if gained else "lost",
                 "was": _limit_json(was),
                 "now": _limit_json(now),
-                "summary": authority_sentence(approver, was, now, measure),
+                "summary": authority_sentence(approver, was, now, measure, who=_words(base, head, approver)),
             }
         )
     return rows
@@ -298,9 +307,9 @@ def _role_words(role: str) -> str:
     return (_(" {role}") if role == "alone" else _(" ({role})")).format(role=_role_name(role))
 
 
-def amount_sentence(approver: str, matrix: str, row: dict[str, Any]) -> str:
+def amount_sentence(approver: str, matrix: str, row: dict[str, Any], who: str | None = None) -> str:
     """`finance-director in marketing-spend: no longer approves from 100,000 CNY to below 200,000 CNY (countersign)`."""
-    who = _who(approver)
+    who = who or _who(approver)
     was, now, words = row["was"], row["now"], row["amounts"]
     if was is None:
         sentence = _("{who} in {matrix}: now approves {amounts}{role}")
@@ -375,7 +384,9 @@ def _amount_changes(base: Model, head: Model) -> list[dict[str, Any]]:
                     "was": was,
                     "now": now,
                 }
-                row["summary"] = amount_sentence(approver, name, row)
+                row["summary"] = amount_sentence(
+                    approver, _words(base, head, f"ApprovalMatrix/{name}"), row, who=_words(base, head, approver)
+                )
                 rows.append(row)
     return rows
 
@@ -467,7 +478,7 @@ def governance_diff(base: Report, head: Report, base_label: str, head_label: str
 def _governance_diff(base: Report, head: Report, base_label: str, head_label: str) -> dict[str, Any]:
     old, new = base.model or Model(), head.model or Model()
     others = {kind: _added_removed(old, new, kind) for kind in OTHER_KINDS}
-    return {
+    change: dict[str, Any] = {
         "opsgov": "1",
         "lang": head.lang,
         "base": base_label,
@@ -493,6 +504,63 @@ def _governance_diff(base: Report, head: Report, base_label: str, head_label: st
         "scheduled": _scheduled(old, new),
         "findings": _findings(base, head),
     }
+    change["titles"] = _titles(change, old, new)
+    return change
+
+
+REFERENCES: tuple[tuple[tuple[str, ...], str, str | None], ...] = (
+    (("units", "added"), "parent", "Unit"),
+    (("units", "removed"), "parent", "Unit"),
+    (("units", "moved"), "from", "Unit"),
+    (("units", "moved"), "to", "Unit"),
+    (("units", "head"), "from", "Position"),
+    (("units", "head"), "to", "Position"),
+    (("positions", "added"), "unit", "Unit"),
+    (("positions", "added"), "reportsTo", "Position"),
+    (("positions", "removed"), "unit", "Unit"),
+    (("positions", "removed"), "reportsTo", "Position"),
+    (("positions", "moved"), "from", "Unit"),
+    (("positions", "moved"), "to", "Unit"),
+    (("reportingLines",), "from", "Position"),
+    (("reportingLines",), "to", "Position"),
+    (("dottedLines",), "entity", None),
+    (("dottedLines",), "added", None),
+    (("dottedLines",), "removed", None),
+    (("duties",), "from", None),
+    (("duties",), "to", None),
+    (("boundaries",), "entity", None),
+    (("approvalAuthority",), "approver", None),
+    (("approvalAuthority",), "matrix", "ApprovalMatrix"),
+    (("approvalAmounts",), "approver", None),
+    (("approvalAmounts",), "matrix", "ApprovalMatrix"),
+)
+"""Where a change names another entity: (rows, field, kind of a bare name; None: the field holds `Kind/name`)."""
+
+
+def _titles(change: dict[str, Any], base: Model, head: Model) -> dict[str, str]:
+    """`Kind/name` -> title of every entity the change names by reference, so the Markdown can name it
+    as messages do ("财务部 (`finance`)"); only titles that say more than the name."""
+    keys: set[str] = set()
+    for where, field, kind in REFERENCES:
+        rows: Any = change
+        for step in where:
+            rows = rows[step]
+        for row in rows:
+            value = row.get(field)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item:
+                    keys.add(reference_key(item, kind))
+    for row in change["boundaries"]:
+        for item in (*row["added"], *row["removed"]):
+            keys.add(reference_key(item["responsibility"], "Responsibility"))
+            if item["ownedBy"]:
+                keys.add(item["ownedBy"])
+    titles = {}
+    for key in sorted(keys):
+        entity = head.get(key) or base.get(key)
+        if entity is not None and entity.title.strip() and entity.title != entity.name:
+            titles[key] = entity.title
+    return titles
 
 
 def diff_revisions(settings: Settings, base_rev: str, head_rev: str | None) -> dict[str, Any]:

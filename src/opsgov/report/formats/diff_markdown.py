@@ -34,22 +34,37 @@ def _name(row: dict[str, Any], key: str) -> str:
     return _("{title} ({name})").format(title=text(title), name=code(name)) if title and title != name else code(name)
 
 
-def _value(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return _(", ").join(code(v) for v in value) if value else _("none")
-    return code(value)
+def reference_key(value: str, kind: str | None) -> str:
+    """`Kind/name` of a reference as a change row holds it (a bare name of `kind`, or already a key)."""
+    return value if kind is None or "/" in value else f"{kind}/{value}"
 
 
-def _under(row: dict[str, Any]) -> str:
-    return _(" under {unit}").format(unit=code(row["parent"])) if row.get("parent") else ""
+class _References:
+    """Names the entities a change refers to as messages do, "财务部 (`finance`)", with the titles the
+    change carries (`titles`); the id alone when it has no title of its own."""
 
+    def __init__(self, titles: dict[str, str]) -> None:
+        self.titles = titles
 
-def _post_place(row: dict[str, Any]) -> str:
-    unit = _(" in {unit}").format(unit=code(row["unit"])) if row.get("unit") else ""
-    manager = _(", reports to {manager}").format(manager=code(row["reportsTo"])) if row.get("reportsTo") else ""
-    return unit + manager
+    def one(self, value: str, kind: str | None) -> str:
+        title = self.titles.get(reference_key(value, kind))
+        return _("{title} ({name})").format(title=text(title), name=code(value)) if title else code(value)
+
+    def value(self, value: Any, kind: str | None = None) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, list):
+            return _(", ").join(self.one(v, kind) for v in value) if value else _("none")
+        return self.one(str(value), kind)
+
+    def under(self, row: dict[str, Any]) -> str:
+        return _(" under {unit}").format(unit=self.one(row["parent"], "Unit")) if row.get("parent") else ""
+
+    def post_place(self, row: dict[str, Any]) -> str:
+        unit = _(" in {unit}").format(unit=self.one(row["unit"], "Unit")) if row.get("unit") else ""
+        manager = row.get("reportsTo")
+        reports = _(", reports to {manager}").format(manager=self.one(manager, "Position")) if manager else ""
+        return unit + reports
 
 
 def _section(lines: list[str], title: str, body: list[str]) -> None:
@@ -81,6 +96,7 @@ def render_markdown(change: dict[str, Any]) -> str:
 
 
 def _render(change: dict[str, Any]) -> str:
+    refs = _References(change.get("titles") or {})
     lines = [
         _("### Governance changes: {base} → {head}").format(base=code(change["base"]), head=code(change["head"])),
         "",
@@ -90,30 +106,41 @@ def _render(change: dict[str, Any]) -> str:
     _section(
         lines,
         _("Units"),
-        [_item(_("added {unit}{under}"), unit=_name(r, "name"), under=_under(r)) for r in units["added"]]
-        + [_item(_("removed {unit}{under}"), unit=_name(r, "name"), under=_under(r)) for r in units["removed"]]
+        [_item(_("added {unit}{under}"), unit=_name(r, "name"), under=refs.under(r)) for r in units["added"]]
+        + [_item(_("removed {unit}{under}"), unit=_name(r, "name"), under=refs.under(r)) for r in units["removed"]]
         + [
             _item(
                 _("moved {unit}: under {was} → under {now}"),
                 unit=_name(r, "unit"),
-                was=_value(r["from"]),
-                now=_value(r["to"]),
+                was=refs.value(r["from"], "Unit"),
+                now=refs.value(r["to"], "Unit"),
             )
             for r in units["moved"]
         ]
         + [
-            _item(_("head of {unit}: {was} → {now}"), unit=_name(r, "unit"), was=_value(r["from"]), now=_value(r["to"]))
+            _item(
+                _("head of {unit}: {was} → {now}"),
+                unit=_name(r, "unit"),
+                was=refs.value(r["from"], "Position"),
+                now=refs.value(r["to"], "Position"),
+            )
             for r in units["head"]
         ],
     )
     _section(
         lines,
         _("Posts"),
-        [_item(_("added {post}{place}"), post=_name(r, "name"), place=_post_place(r)) for r in positions["added"]]
-        + [_item(_("removed {post}{place}"), post=_name(r, "name"), place=_post_place(r)) for r in positions["removed"]]
+        [_item(_("added {post}{place}"), post=_name(r, "name"), place=refs.post_place(r)) for r in positions["added"]]
+        + [
+            _item(_("removed {post}{place}"), post=_name(r, "name"), place=refs.post_place(r))
+            for r in positions["removed"]
+        ]
         + [
             _item(
-                _("moved {post}: {was} → {now}"), post=_name(r, "position"), was=_value(r["from"]), now=_value(r["to"])
+                _("moved {post}: {was} → {now}"),
+                post=_name(r, "position"),
+                was=refs.value(r["from"], "Unit"),
+                now=refs.value(r["to"], "Unit"),
             )
             for r in positions["moved"]
         ],
@@ -125,17 +152,17 @@ def _render(change: dict[str, Any]) -> str:
             _item(
                 _("{post} reports to {now}, was {was}"),
                 post=_name(r, "position"),
-                now=_value(r["to"]),
-                was=_value(r["from"]),
+                now=refs.value(r["to"], "Position"),
+                was=refs.value(r["from"], "Position"),
             )
             for r in change["reportingLines"]
         ]
         + [
             _item(
                 _("dotted lines of {entity}: added {added}, removed {removed}"),
-                entity=code(r["entity"]),
-                added=_value(r["added"]),
-                removed=_value(r["removed"]),
+                entity=refs.value(r["entity"]),
+                added=refs.value(r["added"]),
+                removed=refs.value(r["removed"]),
             )
             for r in change["dottedLines"]
         ],
@@ -148,8 +175,8 @@ def _render(change: dict[str, Any]) -> str:
             _item(
                 _("{duty}: owned by {now}, was {was}"),
                 duty=_name(r, "responsibility"),
-                now=_value(r["to"]) if r["to"] else nobody,
-                was=_value(r["from"]) if r["from"] else nobody,
+                now=refs.value(r["to"]) if r["to"] else nobody,
+                was=refs.value(r["from"]) if r["from"] else nobody,
             )
             for r in change["duties"]
         ],
@@ -164,9 +191,9 @@ def _render(change: dict[str, Any]) -> str:
                 boundary_lines.append(
                     _item(
                         _(template),
-                        entity=code(row["entity"]),
-                        duty=code(item["responsibility"]),
-                        owner=_value(item["ownedBy"] or None),
+                        entity=refs.value(row["entity"]),
+                        duty=refs.value(item["responsibility"], "Responsibility"),
+                        owner=refs.value(item["ownedBy"] or None),
                     )
                 )
     _section(lines, _("Boundaries"), boundary_lines)
@@ -178,7 +205,7 @@ def _render(change: dict[str, Any]) -> str:
             _item(
                 _("**{change}** in {matrix}: {summary}"),
                 change=_(changes[r["change"]]) if r["change"] in changes else r["change"],
-                matrix=code(r["matrix"]),
+                matrix=refs.value(r["matrix"], "ApprovalMatrix"),
                 summary=text(r["summary"]),
             )
             for r in change["approvalAuthority"]
@@ -193,8 +220,8 @@ def _render(change: dict[str, Any]) -> str:
                 _("{kpi} {field}: {now}, was {was}"),
                 kpi=_name(r, "kpi"),
                 field=r["field"],
-                now=_value(r["to"]),
-                was=_value(r["from"]),
+                now=refs.value(r["to"]),
+                was=refs.value(r["from"]),
             )
             for r in change["kpis"]
         ],
