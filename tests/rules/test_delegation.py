@@ -352,10 +352,14 @@ def test_who_approves_and_explain_show_a_scheduled_delegation_from_its_first_day
     # above its cap, and beyond a horizon that ends before its first day: not shown
     assert who_approves(report.model, matrix, Decimal(400000)).scheduled == ()
     assert who_approves(report.model, matrix, Decimal(250000), horizon=30).scheduled == ()
-    assert f"     delegate scheduled from 2027-01-05: {stand}" in explain(report, "payments").text().splitlines()
+    explained = (  # explain names the posts and the Delegation as every message does: title (id)
+        "财务经理 (finance-manager) in place of 财务总监 (finance-director), through 授权 (cfo-trip) "
+        "(from 2027-01-05 to 2027-01-09), up to 300,000 CNY"
+    )
+    assert f"     delegate scheduled from 2027-01-05: {explained}" in explain(report, "payments").text().splitlines()
     assert (
         "  from 2027-01-05 (scheduled): approves 付款审批 (ApprovalMatrix/payments), band 2: from 200,000 CNY up to "
-        "1,000,000 CNY inclusive in place of 财务总监 (Position/finance-director), through Delegation/cfo-trip "
+        "1,000,000 CNY inclusive in place of 财务总监 (Position/finance-director), through 授权 (cfo-trip) "
         "(from 2027-01-05 to 2027-01-09), up to 300,000 CNY"
     ) in explain(report, "finance-manager").text().splitlines()
     assert "scheduled" not in explain(report, "finance-manager", horizon=30).text()

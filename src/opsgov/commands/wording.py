@@ -96,13 +96,16 @@ def window_words(window: Window) -> str:
     return _("always")
 
 
-def grant_words(model: Model, grant: Grant) -> str:
-    """A Delegation by title and id, with its window."""
-    return _("{delegation} ({window})").format(delegation=model.words(grant.key), window=window_words(grant.window))
+def grant_words(grant: Grant) -> str:
+    """A Delegation by title and id (a scheduled one is not in the model of the day: its own document names it),
+    with its window."""
+    return _("{delegation} ({window})").format(
+        delegation=entity_words(grant.delegation), window=window_words(grant.window)
+    )
 
 
 def through_words(model: Model, stand: Stand) -> str:
-    return _(" and ").join(grant_words(model, grant) for grant in stand.approval.through)
+    return _(" and ").join(grant_words(grant) for grant in stand.approval.through)
 
 
 def words_on(model: Model, key: str, day: datetime.date | None = None) -> str:
