@@ -132,8 +132,10 @@ def test_cli_writes_the_chinese_bundle_and_refuses_what_it_cannot(tmp_path: Path
     assert written == bundle_schemas("zh-CN")
     unknown = runner.invoke(main, ["schema", "--bundle", "--lang", "fr"])
     assert unknown.exit_code == 2 and "no schema descriptions in 'fr'; there are: en, zh-CN" in unknown.stderr
-    alone = runner.invoke(main, ["schema", "--lang", "zh-CN"])
+    alone = runner.invoke(main, ["schema", "--lang", "en"])
     assert alone.exit_code == 2 and "--lang translates the editor bundle: add --bundle" in alone.stderr
+    alone = runner.invoke(main, ["schema", "--lang", "zh-CN"])  # --lang is the command line's language too
+    assert alone.exit_code == 2 and "--lang 用于翻译编辑器 bundle：请加上 --bundle" in alone.stderr
 
 
 def test_po_files_round_trip_escapes_and_continued_lines() -> None:
