@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from opsgov import i18n
 from opsgov.cli import main
 from opsgov.cli_reference import help_texts
+from opsgov.terminal import text_width
 from tests.gitutil import needs_git
 from tests.test_diff import history
 from tests.util import BASE, doc, write_repo
@@ -222,12 +223,14 @@ def test_help_in_chinese_by_lang_before_or_after_the_command_or_by_lang_variable
     assert top.startswith("用法：opsgov [OPTIONS] COMMAND [ARGS]...")
     assert "opsgov：治理即代码。证明用 YAML 声明的组织是自洽的。" in top
     assert "选项：" in top and "命令：" in top and "显示此帮助并退出。" in top
-    assert "  check         加载、校验、分析 PATH 中的治理仓库（及其 opsgov.yaml）并报告结果\n" in top
+    assert "  check         加载、校验、分析 PATH 中的治理仓库（及其 opsgov.yaml）并报告…\n" in top  # one line, cut
+    assert max(text_width(line) for line in top.splitlines()) <= 80  # a wide character takes two columns
     for args, env in ((("check", "--help", "--lang", "zh-CN"), None), (("check", "--help"), ZH)):
         page = run(*args, env=env).stdout
         assert page.startswith("用法：opsgov check [OPTIONS] [PATH]")
         assert "加载、校验、分析 PATH 中的治理仓库（及其 opsgov.yaml）并报告结果。" in page
         assert "报告格式。  [默认：text]" in page
+        assert max(text_width(line) for line in page.splitlines()) <= 80
 
 
 def test_help_in_english() -> None:

@@ -18,6 +18,7 @@ import inspect
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -233,10 +234,64 @@ class _Formatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(_(text))
+        translated = _(text)
+        if not _wide(translated):
+            super().write_text(translated)
+            return
+        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", translated.strip())]
+        lines = ["\n".join(_wrapped(p, self.width, self.current_indent)) for p in paragraphs]
+        self.write("\n\n".join(lines) + "\n")
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _option_help(text)) for term, text in rows], col_max, col_spacing)
+        """Click's definition list; one whose texts hold Chinese is wrapped counting a wide character
+        as two columns (Click counts one, and a Chinese page would overflow the terminal)."""
+        rows = [(term, _option_help(text)) for term, text in rows]
+        if not any(_wide(text) for _term, text in rows):
+            super().write_dl(rows, col_max, col_spacing)
+            return
+        first_col = min(max(click.formatting.term_len(term) for term, _text in rows), col_max) + col_spacing
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if click.formatting.term_len(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - click.formatting.term_len(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = _wrapped(text, max(self.width - first_col - 2, 10), 0)
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` in at most `limit` columns (a wide character counts two), cut with `…` as Click cuts with `...`."""
+    from opsgov.terminal import char_width, text_width
+
+    if text_width(text) <= limit:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += char_width(char)
+        if used > limit - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _wide(text: str) -> bool:
+    from opsgov.terminal import char_width
+
+    return any(char_width(char) == 2 for char in text)
+
+
+def _wrapped(text: str, width: int, indent: int) -> list[str]:
+    """One paragraph in lines of at most `width` columns, every line indented by `indent`; Chinese
+    breaks between characters (opsgov.terminal.wrap, the text report's wrapping)."""
+    from opsgov.terminal import render, wrap
+
+    return [render(line, color=False).rstrip() for line in wrap([(" " * indent + text, "")], width, indent)]
 
 
 def _option_help(text: str) -> str:
@@ -300,8 +355,8 @@ class _Translated(click.Command):
         translated = _(whole)
         if translated == whole:
             return english
-        first = translated.split("\n\n")[0].replace("\n", "")
-        return first.split("。")[0].rstrip("：:")
+        sentence = translated.split("\n\n")[0].replace("\n", "").split("。")[0].rstrip("：:")
+        return _shortened(sentence, limit)
 
 
 class _SubGroup(_Translated, click.Group):
