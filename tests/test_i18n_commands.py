@@ -56,6 +56,40 @@ def test_the_markdown_summary_speaks_chinese_and_english(tmp_path: Path) -> None
     assert "| :x: error | dangling-ref |" in english
 
 
+LOST = {"ops/lost.yaml": doc("Unit", "lost", "{type: team}", title="游离组")}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "chinese", "english"),
+    [
+        (
+            "github",
+            "%0A提示：添加 spec.parent，指明它所属的单位",
+            "%0Ahint: add spec.parent naming the unit it belongs to",
+        ),
+        (
+            "junit",
+            "    提示：添加 spec.parent，指明它所属的单位",
+            "    hint: add spec.parent naming the unit it belongs to",
+        ),
+        (
+            "sarif",
+            "\\n提示：添加 spec.parent，指明它所属的单位",
+            "\\nHint: add spec.parent naming the unit it belongs to",
+        ),
+        (
+            "gitlab",
+            "（提示：添加 spec.parent，指明它所属的单位）",
+            " (hint: add spec.parent naming the unit it belongs to)",
+        ),
+    ],
+)
+def test_ci_formats_word_their_hints_in_the_language(tmp_path: Path, fmt: str, chinese: str, english: str) -> None:
+    root = write_repo(tmp_path, LOST)
+    assert chinese in run("--lang", "zh-CN", "check", str(root), "--format", fmt).stdout
+    assert english in run("--lang", "en", "check", str(root), "--format", fmt).stdout
+
+
 def test_json_keeps_its_field_names_and_levels_in_chinese(tmp_path: Path) -> None:
     root = write_repo(tmp_path, DANGLING)
     output = run("--lang", "zh-CN", "check", str(root), "--format", "json").stdout
