@@ -138,7 +138,7 @@ def test_explain_a_delegate_in_force_in_chinese_and_english() -> None:
     assert section(out, "审批：") == [
         "代 财务总监 (Position/finance-director) 审批 营销活动费用审批 (ApprovalMatrix/marketing-spend) 第 2 档："
         "100,000 CNY（含）至 500,000 CNY（含），依据 财务总监年假期间授权 (finance-director-leave)"
-        "（自 2027-02-01 至 2027-02-14），上限 200,000 CNY"
+        "（2027-02-01 至 2027-02-14），上限 200,000 CNY"
     ]
     english = run("--lang", "en", "explain", "finance-manager", str(EXAMPLE), "--as-of", "2027-02-01").stdout
     assert section(english, "Approvals:") == [

@@ -20,7 +20,6 @@ from opsgov.commands.wording import (
     stand_words,
     through_words,
     vote_words,
-    window_words,
 )
 from opsgov.i18n import ENGLISH, N_, _, speaking
 from opsgov.model.approvals import BandRow, bands_table, grant_measure, matrix_category, matrix_measure
@@ -560,7 +559,7 @@ class Explainer:
         ]
         return [
             (_("{entity}, acting {window}") if h.acting else _("{entity}, {window}")).format(
-                entity=self.label(shown(h)), window=window_words(h.window)
+                entity=self.label(shown(h)), window=h.window.said()
             )
             for h in sorted(ended, key=lambda h: (h.window.end, shown(h)))
         ]

@@ -13,7 +13,6 @@ from decimal import Decimal
 from opsgov.i18n import ENGLISH, N_, _, current
 from opsgov.model.approvals import BandRow, Escalation, Party
 from opsgov.model.bands import Interval, Measure, interval_words
-from opsgov.model.dates import Window
 from opsgov.model.delegation import Grant, Stand
 from opsgov.model.entities import Entity, Model, entity_words
 
@@ -83,25 +82,10 @@ def escalation_words(model: Model, escalation: Escalation) -> str:
     return _("after {after} to {target}").format(after=escalation.after, target=party_words(model, escalation.to))
 
 
-def window_words(window: Window) -> str:
-    """`from 2026-12-01 to 2026-12-20`, `from 2027-01-01`, `until 2026-12-31`, or `always`."""
-    start = window.start.isoformat() if window.start else ""
-    end = window.end.isoformat() if window.end else ""
-    if start and end:
-        return _("from {start} to {end}").format(start=start, end=end)
-    if start:
-        return _("from {start}").format(start=start)
-    if end:
-        return _("until {end}").format(end=end)
-    return _("always")
-
-
 def grant_words(grant: Grant) -> str:
     """A Delegation by title and id (a scheduled one is not in the model of the day: its own document names it),
     with its window."""
-    return _("{delegation} ({window})").format(
-        delegation=entity_words(grant.delegation), window=window_words(grant.window)
-    )
+    return _("{delegation} ({window})").format(delegation=entity_words(grant.delegation), window=grant.window.said())
 
 
 def through_words(model: Model, stand: Stand) -> str:
