@@ -333,8 +333,9 @@ NEW_POSTS = {
         ),
     ),
 }
-HANDOVER = "Delegation/handover (from 2027-01-01 to 2027-01-10)"
-DESK = "Delegation/desk (from 2027-01-05 to 2027-01-06)"
+HANDOVER = "交接期授权 (handover) (from 2027-01-01 to 2027-01-10)"
+DESK = "值班授权 (desk) (from 2027-01-05 to 2027-01-06)"
+"""How explain and who-approves name a Delegation, as messages name entities: title (id), then its window."""
 
 
 def test_a_scheduled_delegation_names_its_posts_as_of_its_first_day(repo: Repo) -> None:
@@ -344,10 +345,11 @@ def test_a_scheduled_delegation_names_its_posts_as_of_its_first_day(repo: Repo) 
     assert check.exit_code == 0, check.output
     who = run("--lang", "en", "who-approves", "travel", "100", str(root), "--as-of", TODAY)
     assert who.stdout.splitlines()[-2:] == [
-        f"delegate scheduled from 2027-01-01: deputy 副总经理 in place of ceo, through {HANDOVER}, up to 50,000 CNY",
-        f"delegate scheduled from 2027-01-05: assistant 总经理助理 in place of ceo, through {DESK}",
+        f"delegate scheduled from 2027-01-01: 副总经理 (deputy) in place of 总经理 (ceo), through {HANDOVER}, "
+        "up to 50,000 CNY",
+        f"delegate scheduled from 2027-01-05: 总经理助理 (assistant) in place of 总经理 (ceo), through {DESK}",
     ]
-    ceo = run("explain", "ceo", str(root), "--as-of", TODAY).stdout.splitlines()
+    ceo = run("--lang", "en", "explain", "ceo", str(root), "--as-of", TODAY).stdout.splitlines()
     assert (
         f"  from 2027-01-01 (scheduled): delegates to 副总经理 (Position/deputy) through {HANDOVER}, up to 50,000 CNY, "
         "in 差旅审批 (ApprovalMatrix/travel)"
@@ -356,9 +358,9 @@ def test_a_scheduled_delegation_names_its_posts_as_of_its_first_day(repo: Repo) 
         f"  from 2027-01-05 (scheduled): delegates to 总经理助理 (Position/assistant) through {DESK}, "
         "in 差旅审批 (ApprovalMatrix/travel)"
     ) in ceo
-    travel = run("explain", "travel", str(root), "--as-of", TODAY).stdout.splitlines()
+    travel = run("--lang", "en", "explain", "travel", str(root), "--as-of", TODAY).stdout.splitlines()
     assert (
-        f"     delegate scheduled from 2027-01-01: deputy 副总经理 in place of ceo, through {HANDOVER}, "
+        f"     delegate scheduled from 2027-01-01: 副总经理 (deputy) in place of 总经理 (ceo), through {HANDOVER}, "
         "up to 50,000 CNY"
     ) in travel
     # the table (Markdown and CSV alike) names the posts by their titles of the Delegation's first day
@@ -373,7 +375,7 @@ def test_a_scheduled_delegation_names_its_posts_as_of_its_first_day(repo: Repo) 
     sheet = run("render", "approvals", str(root), "--format", "csv", "--as-of", TODAY).stdout
     assert [row[:6] for row in csv.reader(io.StringIO(sheet)) if row and "授权 (" in row[0]] == rows
     # on the day, the delegate's own page says what it holds
-    deputy = run("explain", "deputy", str(root), "--as-of", "2027-01-02").stdout.splitlines()
+    deputy = run("--lang", "en", "explain", "deputy", str(root), "--as-of", "2027-01-02").stdout.splitlines()
     assert (
         f"  approves 差旅审批 (ApprovalMatrix/travel), band 1: any amount in place of 总经理 (Position/ceo), "
         f"through {HANDOVER}, up to 50,000 CNY"

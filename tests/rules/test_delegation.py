@@ -366,11 +366,11 @@ def test_who_approves_and_explain_show_a_scheduled_delegation_from_its_first_day
 
 
 LEAVE_LINE = (
-    "delegates to 财务经理 (Position/finance-manager) through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04), "
+    "delegates to 财务经理 (Position/finance-manager) through 授权 (cfo-leave) (from 2026-11-16 to 2026-12-04), "
     "up to 500,000 CNY, in 付款审批 (ApprovalMatrix/payments)"
 )
 TRIP_LINE = (
-    "from 2027-01-05 (scheduled): delegates to 会计 (Position/accountant) through Delegation/cfo-trip "
+    "from 2027-01-05 (scheduled): delegates to 会计 (Position/accountant) through 授权 (cfo-trip) "
     "(from 2027-01-05 to 2027-01-09), in every matrix in which it approves"
 )
 
@@ -379,13 +379,13 @@ def test_explain_on_the_delegator_says_what_it_delegates_in_force_and_scheduled(
     import json
 
     from opsgov.commands.explain import explain
-    from opsgov.i18n import speaking
 
     documents = docs(
         delegation("cfo-leave", spec(extra=", upTo: 500000, matrices: [payments]")),
         delegation("cfo-trip", spec(to="accountant", window="validFrom: 2027-01-05, validUntil: 2027-01-09")),
     )
-    report = check_repo(repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": documents}))
+    root = repo({"ops/org-units.yaml": ORG, "ops/delegations.yaml": documents})
+    report = check_repo(root)
     page = explain(report, "finance-director")
     approvals = next(section.lines for section in page.sections if section.heading == "Approvals")
     assert approvals[-2:] == [LEAVE_LINE, TRIP_LINE]
@@ -394,7 +394,7 @@ def test_explain_on_the_delegator_says_what_it_delegates_in_force_and_scheduled(
     assert (
         "  approves 付款审批 (ApprovalMatrix/payments), band 2: from 200,000 CNY up to 1,000,000 CNY inclusive "
         "in place of 财务总监 (Position/finance-director), "
-        "through Delegation/cfo-leave (from 2026-11-16 to 2026-12-04), up to 500,000 CNY"
+        "through 授权 (cfo-leave) (from 2026-11-16 to 2026-12-04), up to 500,000 CNY"
     ) in explain(report, "finance-manager").text().splitlines()
     # JSON: the lines, and the delegations either way in a field of their own
     data = json.loads(page.to_json())
@@ -430,12 +430,11 @@ def test_explain_on_the_delegator_says_what_it_delegates_in_force_and_scheduled(
     shorter = explain(report, "finance-director", horizon=30)
     assert TRIP_LINE not in shorter.text() and LEAVE_LINE in shorter.text()
     assert [d["delegation"] for d in json.loads(shorter.to_json())["delegations"]] == ["Delegation/cfo-leave"]
-    with speaking("zh_CN"):
-        chinese = explain(report, "finance-director")
-    assert next(section.lines for section in chinese.sections if section.heading == "Approvals")[-2:] == [
-        "授权给 财务经理 (Position/finance-manager)，依据 Delegation/cfo-leave（2026-11-16 至 2026-12-04），"
+    chinese = explain(check_repo(root, lang="zh-CN"), "finance-director")  # the page speaks the run's language
+    assert next(section.lines for section in chinese.sections if section.heading == "审批")[-2:] == [
+        "授权给 财务经理 (Position/finance-manager)，依据 授权 (cfo-leave)（2026-11-16 至 2026-12-04），"
         "上限 500,000 CNY，范围：付款审批 (ApprovalMatrix/payments)",
-        "自 2027-01-05 起（计划）：授权给 会计 (Position/accountant)，依据 Delegation/cfo-trip"
+        "自 2027-01-05 起（计划）：授权给 会计 (Position/accountant)，依据 授权 (cfo-trip)"
         "（2027-01-05 至 2027-01-09），范围：其参与审批的全部矩阵",
     ]
 

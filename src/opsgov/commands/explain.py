@@ -16,6 +16,7 @@ from typing import Any
 from opsgov import escape
 from opsgov.commands.wording import (
     band_words,
+    grant_words,
     mode_words,
     stand_words,
     through_words,
@@ -351,11 +352,11 @@ class Explainer:
                 matrices = _(", ").join(self.label_on(m, day) for m in g.matrices)
             if g.cap is None:
                 line = _("delegates to {delegate} through {delegation}, in {matrices}")
-                line = line.format(delegate=delegate, delegation=g.said(), matrices=matrices)
+                line = line.format(delegate=delegate, delegation=grant_words(g), matrices=matrices)
             else:
                 cap = grant_measure(self.model, g).amount(g.cap)
                 line = _("delegates to {delegate} through {delegation}, up to {cap}, in {matrices}")
-                line = line.format(delegate=delegate, delegation=g.said(), cap=cap, matrices=matrices)
+                line = line.format(delegate=delegate, delegation=grant_words(g), cap=cap, matrices=matrices)
             if scheduled:
                 line = _("from {day} (scheduled): {line}").format(day=day.isoformat(), line=line)
             lines.append(line)

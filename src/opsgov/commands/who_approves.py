@@ -136,5 +136,5 @@ def answer_lines(model: Model, answer: Answer) -> Iterator[str]:
         yield _("delegate in force: {delegate}").format(delegate=stand_words(model, stand, answer.measure))
     for day, stand in answer.scheduled:
         yield _("delegate scheduled from {day}: {stand}").format(
-            day=day.isoformat(), stand=stand_words(model, stand, answer.measure)
+            day=day.isoformat(), stand=stand_words(model, stand, answer.measure, day)
         )
