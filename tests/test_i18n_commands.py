@@ -44,6 +44,12 @@ def test_the_text_summary_speaks_chinese_and_english(tmp_path: Path) -> None:
     assert english[-1] == "2 files, 4 documents: 1 error, 0 warnings, 0 info"
 
 
+def test_a_chinese_hint_in_the_text_report(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, LOST)
+    assert "    提示：添加 spec.parent，指明它所属的单位\n" in run("--lang", "zh-CN", "check", str(root)).stdout
+    assert "    hint: add spec.parent naming the unit it belongs to\n" in run("--lang", "en", "check", str(root)).stdout
+
+
 def test_the_markdown_summary_speaks_chinese_and_english(tmp_path: Path) -> None:
     root = write_repo(tmp_path, DANGLING)
     chinese = run("check", str(root), "--format", "markdown").stdout  # the Organization's locale is zh-CN

@@ -141,10 +141,11 @@ class TextReporter(Reporter):
             pieces: list[Styled] = [(" " * INDENT, ""), (where, BOLD), (" ", ""), (escape.text(related.message), "")]
             lines.extend(self._lay_out(pieces, 2 * INDENT))
         if finding.hint:
+            label = _("hint:")
             hint: list[Styled] = [
                 (" " * INDENT, ""),
-                (_("hint:"), HINT_STYLE),
-                (" ", ""),
+                (label, HINT_STYLE),
+                ("" if label.endswith("：") else " ", ""),  # a full-width colon carries its own space
                 (escape.text(finding.hint), ""),
             ]
             lines.extend(self._lay_out(hint, 2 * INDENT))
