@@ -495,14 +495,14 @@ def test_a_self_approved_waiver_cannot_be_waived(repo: Repo) -> None:
 
 
 def test_approvals_table_groups_matrices_by_category() -> None:
-    status, out, _ = run("render", "approvals", str(ROOT), "--format", "md")
+    status, out, _ = run("--lang", "zh-CN", "render", "approvals", str(ROOT), "--format", "md")  # the last --lang wins
     assert status == 0
     headings = [line for line in out.splitlines() if line.startswith("#")]
     assert headings[:4] == ["# 审批权限", "## 人事任免", "### 部门负责人任免 (任免部门负责人)", "## 价格调整"]
     assert "## 生产计划" in headings and "## 费用支出" in headings
     assert "| 5%（含）以下 | 供应链总监 |" in out
     assert "| 不涉及金额 | 总经理办公会（表决：5 人中 3 人出席，简单多数通过） | 任一审批人 | 无 |" in out
-    status, out, _ = run("render", "approvals", str(ROOT), "--format", "csv")
+    status, out, _ = run("--lang", "zh-CN", "render", "approvals", str(ROOT), "--format", "csv")
     rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0][-1] == "分类"
     assert rows[1][:3] == ["department-head-appointment", "部门负责人任免 (任免部门负责人)", "不涉及金额"]

@@ -133,9 +133,10 @@ def test_explain_in_chinese_names_entities_by_title_and_id() -> None:
         "与 财务总监 (Position/finance-director) 一起；会签（全部审批人同意）",
     ]
     assert (
-        "在 总经理办公会 (Unit/gm-office-meeting) 中表决：由 总经理办公会 表决：5 人中法定人数 3，简单多数" in approvals
+        "在 总经理办公会 (Unit/gm-office-meeting) 中表决：由 总经理办公会 表决：5 人中法定人数 3，简单多数通过"
+        in approvals
     )
-    assert section(out, "问题：") == ["无"]
+    assert section(out, "检查结果：") == ["无"]
 
 
 def test_explain_a_delegate_in_force_in_chinese_and_english() -> None:
