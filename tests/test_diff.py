@@ -437,7 +437,7 @@ def test_a_scheduled_document_edited_or_withdrawn_is_a_change_and_its_finding_sa
     [introduced] = change["findings"]["introduced"]
     assert (introduced["rule"], introduced["asOf"]) == ("dangling-ref", "2027-01-01")
     _, out, _ = run("diff", first, second, str(root))
-    assert "- from `2027-01-01`: `Unit` `audit` 审计部 (the scheduled version changed)\n" in out
+    assert "- from `2027-01-01`: `Unit` 审计部 (`audit`) (the scheduled version changed)\n" in out
     assert "No governance changes." not in out
     [line] = [line for line in out.splitlines() if line.startswith("- introduced: error `dangling-ref`")]
     assert "'finanse'" in line and line.endswith("(from 2027-01-01) (ops/planned.yaml:4)")
@@ -446,4 +446,4 @@ def test_a_scheduled_document_edited_or_withdrawn_is_a_change_and_its_finding_sa
     withdrawn = change_json(second, third, str(root))
     assert [(r["name"], r["change"]) for r in withdrawn["scheduled"]] == [("audit", "withdrawn")]
     _, out, _ = run("diff", second, third, str(root))
-    assert "- from `2027-01-01`: `Unit` `audit` 审计部 (withdrawn)\n" in out
+    assert "- from `2027-01-01`: `Unit` 审计部 (`audit`) (withdrawn)\n" in out
