@@ -256,12 +256,31 @@ DUTIES = _files(
 )
 """Who owns a duty changes: from 2027-01-01 p1 owns pay too (duty-overlap; the rules share one
 index of owners per date's structure, rules.duties.duty_owners)."""
+SOD_FLOW = "{{owner: p0, steps: [{{id: a, title: A, responsible: {by}, next: [b]}}, {{id: b, title: B, responsible: p0, approval: {m}}}]}}"
+SOD_MATRIX = "{{subject: spend, bands: [{{approvers: [{by}]}}]}}"
+PREPARERS = _files(
+    *POSTS,
+    _doc("Position", "p2", "{unit: company, reportsTo: p0}"),
+    _doc("ApprovalMatrix", "m", SOD_MATRIX.format(by="p0")),
+    _doc("Process", "flow", SOD_FLOW.format(by="p1", m="m"), ", validUntil: 2026-12-31"),
+    _doc("Process", "flow", SOD_FLOW.format(by="p0", m="m"), ", validFrom: 2027-01-01"),
+    _doc("ApprovalMatrix", "n", SOD_MATRIX.format(by="p0"), ", validUntil: 2027-01-31"),
+    _doc("ApprovalMatrix", "n", SOD_MATRIX.format(by="p2"), ", validFrom: 2027-02-01"),
+    _doc("Process", "other", SOD_FLOW.format(by="p2", m="n")),
+)
+"""Who prepares, or who approves, changes: from 2027-01-01 p0 prepares flow's request for m, which
+it approves; from 2027-02-01 p2, which prepares other's request for n, approves n (step-approval-sod;
+what the rule reads from one process or matrix is kept across dates, Model.derived_from)."""
 
 EXPECTED = {
     "holdings": (HOLDINGS_ONLY, [("vacant-key-post", "Position/p0", "2027-01-01")]),
     "matrix": (MATRIX_ONLY, [("approval-gap", "ApprovalMatrix/m", "2027-01-01")]),
     "process": (PROCESS_ONLY, [("step-unreachable", "Process/flow", "2027-01-01")]),
     "delegation": (DELEGATION_ONLY, [("policy/delegates", "Position/p0", "2027-01-01")]),
+    "preparers": (
+        PREPARERS,
+        [("step-approval-sod", "Process/flow", "2027-01-01"), ("step-approval-sod", "Process/other", "2027-02-01")],
+    ),
     "duties": (DUTIES, [("duty-overlap", "Responsibility/pay", "2027-01-01")]),
     "references": (
         REFERENCES,

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from opsgov.i18n import N_, _
 from opsgov.load.documents import Document, Path
@@ -28,6 +28,8 @@ from opsgov.suggest import closest, did_you_mean
 
 if TYPE_CHECKING:
     from opsgov.model.structure import Structure
+
+_T = TypeVar("_T")
 
 DEFAULT_UNIT_TYPES = ("company", "center", "division", "department", "team", "region", "store", "office", "committee")
 _SUGGESTIONS = 50
@@ -334,6 +336,22 @@ class Model:
     """The cache of `opsgov.model.structure.structure_of`; the model never builds it."""
     _history: _History | None = None
     """What `build_model(previous=)` needs to patch this model into another date's."""
+    across: dict[str, dict[str, tuple[object, object]]] = field(default_factory=dict)
+    """What the rules derive from one entity alone, shared by the models patched from one another
+    (`build_model(previous=)` hands it on): cache name -> entity key -> (the Entity object it was
+    derived from, the result). A reader must check that the entity is that very object (`derived_from`):
+    a patched model reuses an unchanged entity as it is, and makes a new one for one that changed."""
+
+    def derived_from(self, cache: str, entity: Entity, derive: Callable[[Entity], _T]) -> _T:
+        """derive(entity), computed once per Entity object across the dates patched from one another
+        (`across`): `derive` must read nothing but the entity itself (its spec and resolved references)."""
+        known = self.across.setdefault(cache, {})
+        found = known.get(entity.key)
+        if found is not None and found[0] is entity:
+            return cast(_T, found[1])
+        result = derive(entity)
+        known[entity.key] = (entity, result)
+        return result
 
     def get(self, key: str | None) -> Entity | None:
         if not key:
@@ -506,6 +524,7 @@ def build_model(
                 and patched.changed.isdisjoint(_STRUCTURE)
             ):
                 patched._structure = previous._structure
+            patched.across = previous.across
             return patched
     return _build(valid, invalid, as_of)
 

@@ -587,15 +587,26 @@ def _delegate_self_approval(
         )
 
 
+def _approver_posts_units(matrix: Entity) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """A matrix's approver posts and approver units -> (band, approver index) of their first item."""
+    posts: dict[str, tuple[int, int]] = {}
+    units: dict[str, tuple[int, int]] = {}
+    for index, j, key in approver_items(matrix):
+        (units if key.startswith("Unit/") else posts).setdefault(key, (index, j))
+    return posts, units
+
+
 class _Approvers:
     """Who approves in one matrix, answering "does this post approve (itself or as a member of a Unit)?" in O(depth)."""
 
-    def __init__(self, matrix: Entity, structure: Structure) -> None:
+    def __init__(self, matrix: Entity, structure: Structure, model: Model | None = None) -> None:
         self.structure = structure
-        self.posts: dict[str, tuple[int, int]] = {}
-        self.units: dict[str, tuple[int, int]] = {}
-        for index, j, key in approver_items(matrix):
-            (self.units if key.startswith("Unit/") else self.posts).setdefault(key, (index, j))
+        items = (
+            _approver_posts_units(matrix)
+            if model is None
+            else model.derived_from("approvers", matrix, _approver_posts_units)
+        )
+        self.posts, self.units = items
 
     def of_post(self, post: str) -> tuple[int, int] | None:
         """(band, approver index) of the first approver item the post acts for."""
@@ -641,6 +652,33 @@ def _holder_approving(
             if found is not None:
                 return preparing, holding, found, delegated
     return None
+
+
+def _preparing(process: Entity) -> list[tuple[int, str, list[tuple[int, Path, str]]]]:
+    """A process's approval steps that a step leads into: (step index, matrix key, [(preparing step
+    index, path of its `responsible` item, post)]), in document order; what step-approval-sod
+    judges, read from the process alone (kept across dates by `Model.derived_from`)."""
+    steps = process.spec.get("steps") or []
+    preparers: dict[str, list[int]] = {}
+    for index, step in enumerate(steps):
+        for following in dict.fromkeys(item.step for item in next_items(step)):
+            preparers.setdefault(following, []).append(index)
+    plan: list[tuple[int, str, list[tuple[int, Path, str]]]] = []
+    for index, step in enumerate(steps):
+        matrix_key = process.target(("spec", "steps", index, "approval"))
+        if matrix_key is None or step["id"] not in preparers:
+            continue
+        preparing: list[tuple[int, Path, str]] = []
+        for before in preparers[step["id"]]:
+            responsible = steps[before].get("responsible")
+            paths: list[Path] = (
+                [("spec", "steps", before, "responsible", k) for k in range(len(responsible))]
+                if isinstance(responsible, list)
+                else [("spec", "steps", before, "responsible")]
+            )
+            preparing.extend((before, path, post) for path in paths if (post := process.target(path)) is not None)
+        plan.append((index, matrix_key, preparing))
+    return plan
 
 
 @rule(
@@ -705,85 +743,70 @@ def step_approval_sod(model: Model, options: Mapping[str, Any]) -> Iterator[Find
     cache: dict[str, _Approvers] = {}
     for process in model.entities("Process"):
         steps = process.spec.get("steps") or []
-        preparers: dict[str, list[int]] = {}
-        for index, step in enumerate(steps):
-            for following in dict.fromkeys(item.step for item in next_items(step)):
-                preparers.setdefault(following, []).append(index)
-        for index, step in enumerate(steps):
-            matrix = model.get(process.target(("spec", "steps", index, "approval")))
-            if matrix is None or step["id"] not in preparers:
+        for index, matrix_key, prepared_by in model.derived_from("step-preparers", process, _preparing):
+            matrix = model.get(matrix_key)
+            if matrix is None:
                 continue
             if matrix.key not in cache:
-                cache[matrix.key] = _Approvers(matrix, structure)
+                cache[matrix.key] = _Approvers(matrix, structure, model)
             approvers = cache[matrix.key]
-            for before in preparers[step["id"]]:
-                responsible = steps[before].get("responsible")
-                paths: list[Path] = (
-                    [("spec", "steps", before, "responsible", k) for k in range(len(responsible))]
-                    if isinstance(responsible, list)
-                    else [("spec", "steps", before, "responsible")]
-                )
+            step = steps[index]
+            for before, path, post in prepared_by:
+                found = approvers.of_post(post)
+                if found is not None:
+                    message = _(
+                        "{post} prepares a request it can approve: {where}, and it approves band {band} of {matrix}"
+                    )
+                    who = {"post": _label(model, post)}
+                    hint = _("let a post that does not approve this matrix prepare the request")
+                    how: tuple[str, ...] = ()
+                elif delegated := [a for a in authority.approvals(post, matrix) if a.through]:
+                    found = (delegated[0].band, delegated[0].approver)
+                    message = _(
+                        "{post} prepares a request it can approve: {where}, and it approves, through {delegation}, "
+                        "band {band} of {matrix}"
+                    )
+                    who = {"post": _label(model, post), "delegation": delegated[0].said()}
+                    hint = _("let a post that does not approve this matrix, nor holds a delegation for it, prepare it")
+                    how = (delegated[0].through[0].key,)
+                else:
+                    holder = _holder_approving(post, approvers, structure.holders, person_posts, authority, matrix)
+                    if holder is None:
+                        continue
+                    preparing, approving, found, through = holder
+                    message = (
+                        _(
+                            "{person} prepares a request they can approve: {where}; they hold {preparing} and "
+                            "{approving}, which approves band {band} of {matrix}"
+                        )
+                        if through is None
+                        else _(
+                            "{person} prepares a request they can approve: {where}; they hold {preparing} and "
+                            "{approving}, which approves, through {delegation}, band {band} of {matrix}"
+                        )
+                    )
+                    who = {
+                        "person": model.words(preparing.person),
+                        "preparing": _held(model, preparing),
+                        "approving": _held(model, approving),
+                        **({"delegation": through.said()} if through is not None else {}),
+                    }
+                    hint = _("give the preparing and the approving post to different people")
+                    if preparing.acting or approving.acting:
+                        hint = _("let someone who holds no conflicting post act, or end the acting appointment")
+                    how = ("through a holder",)
+                band, j = found
                 where = _("step '{step}' leads into approval step '{approval}'").format(
                     step=steps[before]["id"], approval=step["id"]
                 )
-                for path in paths:
-                    post = process.target(path)
-                    if post is None:
-                        continue
-                    found = approvers.of_post(post)
-                    if found is not None:
-                        message = _(
-                            "{post} prepares a request it can approve: {where}, and it approves band {band} of {matrix}"
-                        )
-                        who = {"post": _label(model, post)}
-                        hint = _("let a post that does not approve this matrix prepare the request")
-                        how: tuple[str, ...] = ()
-                    elif delegated := [a for a in authority.approvals(post, matrix) if a.through]:
-                        found = (delegated[0].band, delegated[0].approver)
-                        message = _(
-                            "{post} prepares a request it can approve: {where}, and it approves, through {delegation}, "
-                            "band {band} of {matrix}"
-                        )
-                        who = {"post": _label(model, post), "delegation": delegated[0].said()}
-                        hint = _(
-                            "let a post that does not approve this matrix, nor holds a delegation for it, prepare it"
-                        )
-                        how = (delegated[0].through[0].key,)
-                    else:
-                        holder = _holder_approving(post, approvers, structure.holders, person_posts, authority, matrix)
-                        if holder is None:
-                            continue
-                        preparing, approving, found, through = holder
-                        message = (
-                            _(
-                                "{person} prepares a request they can approve: {where}; they hold {preparing} and "
-                                "{approving}, which approves band {band} of {matrix}"
-                            )
-                            if through is None
-                            else _(
-                                "{person} prepares a request they can approve: {where}; they hold {preparing} and "
-                                "{approving}, which approves, through {delegation}, band {band} of {matrix}"
-                            )
-                        )
-                        who = {
-                            "person": model.words(preparing.person),
-                            "preparing": _held(model, preparing),
-                            "approving": _held(model, approving),
-                            **({"delegation": through.said()} if through is not None else {}),
-                        }
-                        hint = _("give the preparing and the approving post to different people")
-                        if preparing.acting or approving.acting:
-                            hint = _("let someone who holds no conflicting post act, or end the acting appointment")
-                        how = ("through a holder",)
-                    band, j = found
-                    # Not the band, nor which holder: the first found depends on list and file order.
-                    yield process.finding(
-                        path,
-                        message.format(where=where, band=band + 1, matrix=entity_words(matrix), **who),
-                        hint=hint,
-                        identity=(steps[before]["id"], step["id"], post, matrix.key, *how),
-                        related=(matrix.doc.related(("spec", "bands", band, "approvers", j), _("approver here")),),
-                    )
+                # Not the band, nor which holder: the first found depends on list and file order.
+                yield process.finding(
+                    path,
+                    message.format(where=where, band=band + 1, matrix=entity_words(matrix), **who),
+                    hint=hint,
+                    identity=(steps[before]["id"], step["id"], post, matrix.key, *how),
+                    related=(matrix.doc.related(("spec", "bands", band, "approvers", j), _("approver here")),),
+                )
 
 
 @rule(
