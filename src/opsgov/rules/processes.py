@@ -9,7 +9,7 @@ from typing import Any
 from opsgov.i18n import N_, _
 from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Model, entity_words, next_items
-from opsgov.model.structure import structure_of
+from opsgov.model.structure import Structure, structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 from opsgov.rules.duties import SHOWN, duty_owners, listed
@@ -29,7 +29,9 @@ _ORPHANED = {
 """Why a process is orphaned, in the message's words; the identity keeps the English words it always had."""
 
 
-def _orphaned_because(model: Model, process: Entity) -> tuple[str, str] | None:
+def _orphaned_because(
+    model: Model, process: Entity, structure: Structure, persons_declared: bool
+) -> tuple[str, str] | None:
     """Why nobody can answer for the process, as (identity, words); None when its owner is a live unit or post."""
     raw = process.spec.get("owner")
     if raw is None:
@@ -39,25 +41,27 @@ def _orphaned_because(model: Model, process: Entity) -> tuple[str, str] | None:
         return f"its owner '{raw}' does not resolve to a valid unit or post", _(_ORPHANED["unresolved"]).format(
             owner=raw
         )
-    owner = model.words(owner_key)
-    structure = structure_of(model)
     detached = structure.root is not None
     if owner_key.startswith("Unit/"):
         if detached and owner_key not in structure.reachable:
             return f"its owner {owner_key} is a unit detached from the organisation", _(
                 _ORPHANED["detached unit"]
-            ).format(owner=owner)
+            ).format(owner=model.words(owner_key))
         return None
     entity = model.get(owner_key)
     if entity is not None and entity.spec.get("headcount", 1) == 0:
-        return f"its owner {owner_key} is a frozen post (headcount 0)", _(_ORPHANED["frozen"]).format(owner=owner)
+        return f"its owner {owner_key} is a frozen post (headcount 0)", _(_ORPHANED["frozen"]).format(
+            owner=model.words(owner_key)
+        )
     unit = structure.unit_of.get(owner_key)
     if detached and unit is not None and unit not in structure.reachable:
         return f"its owner {owner_key} sits in {unit}, a unit detached from the organisation", _(
             _ORPHANED["in detached unit"]
-        ).format(owner=owner, unit=model.words(unit))
-    if model.persons_declared and not structure.holders.get(owner_key):
-        return f"its owner {owner_key} is vacant (no Person holds it)", _(_ORPHANED["vacant"]).format(owner=owner)
+        ).format(owner=model.words(owner_key), unit=model.words(unit))
+    if persons_declared and not structure.holders.get(owner_key):
+        return f"its owner {owner_key} is vacant (no Person holds it)", _(_ORPHANED["vacant"]).format(
+            owner=model.words(owner_key)
+        )
     return None
 
 
@@ -93,8 +97,9 @@ def process_orphaned(model: Model, options: Mapping[str, Any]) -> Iterator[Findi
         metadata: {name: ops-manager, title: 运营经理}
         spec: {unit: operations, reportsTo: ceo, headcount: 0}   # frozen
     """
+    structure, persons_declared = structure_of(model), model.persons_declared
     for process in model.entities("Process"):
-        reason = _orphaned_because(model, process)
+        reason = _orphaned_because(model, process, structure, persons_declared)
         if reason is not None:
             yield process.finding(
                 ("spec", "owner"),
