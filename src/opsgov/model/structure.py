@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from opsgov.load.documents import Path
-from opsgov.model.entities import Holding, Model
+from opsgov.model.entities import Entity, Holding, Model
 
 
 def _follow(successor: dict[str, str | None], start: str) -> Iterator[str]:
@@ -104,32 +104,44 @@ def structure_of(model: Model) -> Structure:
     return model._structure
 
 
+def _links(entity: Entity) -> tuple[str | None, str | None, tuple[tuple[str, Path], ...]]:
+    """A Unit's (parent, None, owns) or a Position's (unit, reportsTo, owns): what the structure reads
+    from it alone, kept across the dates patched from one another (`Model.derived_from`); `owns` as
+    (duty key, path of the item), a duty listed twice (bare and as Kind/name) once."""
+    owned: dict[str, Path] = {}
+    for path, ref in entity.refs.items():
+        if ref.edge == "owns" and ref.target not in owned:
+            owned[ref.target] = path
+    up = entity.target(("spec", "parent" if entity.kind == "Unit" else "unit"))
+    manager = entity.target(("spec", "reportsTo")) if entity.kind == "Position" else None
+    return up, manager, tuple(owned.items())
+
+
 def build_structure(model: Model) -> Structure:
     structure = Structure()
+    links = model.derived_from
+    owners = structure.owners
     for unit in model.units.values():
-        structure.parent[unit.key] = unit.target(("spec", "parent"))
+        parent, _, owns = links("links", unit, _links)
+        structure.parent[unit.key] = parent
         structure.children.setdefault(unit.key, [])
         structure.posts_in.setdefault(unit.key, [])
+        for duty, path in owns:
+            owners.setdefault(duty, []).append((unit.key, path))
     for unit_key, parent in structure.parent.items():
         if parent is not None and parent in structure.children:
             structure.children[parent].append(unit_key)
     for position in model.positions.values():
-        home = position.target(("spec", "unit"))
+        home, manager, owns = links("links", position, _links)
         structure.unit_of[position.key] = home
         if home is not None:
             structure.posts_in.setdefault(home, []).append(position.key)
-        manager = position.target(("spec", "reportsTo"))
         structure.reports_to[position.key] = manager
         structure.reports.setdefault(position.key, [])
         if manager is not None:
             structure.reports.setdefault(manager, []).append(position.key)
-    for kind in ("Unit", "Position"):
-        for entity in model.entities(kind):
-            owned: set[str] = set()
-            for path, ref in entity.refs.items():
-                if ref.edge == "owns" and ref.target not in owned:
-                    owned.add(ref.target)
-                    structure.owners.setdefault(ref.target, []).append((entity.key, path))
+        for duty, path in owns:
+            owners.setdefault(duty, []).append((position.key, path))
     for holding in model.holdings:
         if not model.in_force(holding):
             if holding.window.end is not None and holding.window.end < model.as_of:
