@@ -272,6 +272,24 @@ PREPARERS = _files(
 """Who prepares, or who approves, changes: from 2027-01-01 p0 prepares flow's request for m, which
 it approves; from 2027-02-01 p2, which prepares other's request for n, approves n (step-approval-sod;
 what the rule reads from one process or matrix is kept across dates, Model.derived_from)."""
+SELF_MATRIX = "{{subject: spend, requesters: [{by}], bands: [{{approvers: [{approver}]}}]}}"
+APPROVERS = _files(
+    *POSTS,
+    _doc("Position", "p2", "{unit: company, reportsTo: p0}"),
+    _doc(
+        "Delegation",
+        "leave",
+        "{from: p0, to: p2, validFrom: 2026-12-20, validUntil: 2027-03-15, reason: 年假, approvedBy: ceo}",
+    ),
+    _doc("ApprovalMatrix", "m", SELF_MATRIX.format(by="p1", approver="p0"), ", validUntil: 2026-12-31"),
+    _doc("ApprovalMatrix", "m", SELF_MATRIX.format(by="p1", approver="p1"), ", validFrom: 2027-01-01"),
+    _doc("ApprovalMatrix", "n", SELF_MATRIX.format(by="p2", approver="p1"), ", validUntil: 2027-01-31"),
+    _doc("ApprovalMatrix", "n", SELF_MATRIX.format(by="p2", approver="p0"), ", validFrom: 2027-02-01"),
+)
+"""Who approves a matrix changes: from 2027-01-01 its requester p1 approves m, and p0 approves
+nothing it could delegate (delegation-exceeds); from 2027-02-01 p0 approves n, and so p2, n's
+requester, through the delegation (self-approval; a matrix's approvers per band and per post are
+kept across dates, Model.derived_from)."""
 
 EXPECTED = {
     "holdings": (HOLDINGS_ONLY, [("vacant-key-post", "Position/p0", "2027-01-01")]),
@@ -281,6 +299,14 @@ EXPECTED = {
     "preparers": (
         PREPARERS,
         [("step-approval-sod", "Process/flow", "2027-01-01"), ("step-approval-sod", "Process/other", "2027-02-01")],
+    ),
+    "approvers": (
+        APPROVERS,
+        [
+            ("delegation-exceeds", "Delegation/leave", "2027-01-01"),
+            ("self-approval", "ApprovalMatrix/m", "2027-01-01"),
+            ("self-approval", "ApprovalMatrix/n", "2027-02-01"),
+        ],
     ),
     "duties": (DUTIES, [("duty-overlap", "Responsibility/pay", "2027-01-01")]),
     "references": (

@@ -161,6 +161,14 @@ class Approval:
         return _(" and ").join(g.said() for g in self.through)
 
 
+def _direct_approvers(matrix: Entity) -> dict[str, list[tuple[int, int]]]:
+    found: dict[str, list[tuple[int, int]]] = {}
+    for index, j, key in approver_items(matrix):
+        if key.startswith("Position/"):
+            found.setdefault(key, []).append((index, j))
+    return found
+
+
 class Authority:
     """Who approves which bands of which matrix, directly or through delegations in force."""
 
@@ -173,18 +181,11 @@ class Authority:
         for g in self.grants:
             if g.source and g.delegate and g.source != g.delegate:
                 self.received.setdefault(g.delegate, []).append(g)
-        self._direct: dict[str, dict[str, list[tuple[int, int]]]] = {}
 
     def direct(self, matrix: Entity) -> dict[str, list[tuple[int, int]]]:
-        """Position approver key -> (band, approver index) items naming it, in document order."""
-        found = self._direct.get(matrix.key)
-        if found is None:
-            found = {}
-            for index, j, key in approver_items(matrix):
-                if key.startswith("Position/"):
-                    found.setdefault(key, []).append((index, j))
-            self._direct[matrix.key] = found
-        return found
+        """Position approver key -> (band, approver index) items naming it, in document order (shared:
+        read from the matrix alone once across the dates patched from one another, Model.derived_from)."""
+        return self.model.derived_from("direct-approvers", matrix, _direct_approvers)
 
     def approvals(self, post: str, matrix: Entity) -> list[Approval]:
         """The bands `post` approves in `matrix`: itself first, then through delegations (cycle-safe)."""

@@ -49,9 +49,18 @@ def _bands(matrix: Entity) -> list[dict[str, Any]]:
     return bands
 
 
-def _approvers(matrix: Entity, index: int) -> list[tuple[int, str]]:
-    """(approver index, resolved key) of band `index`; unresolved approvers are left out."""
-    return [(j, key) for band, j, key in approver_items(matrix) if band == index]
+def _approvers(model: Model, matrix: Entity, index: int) -> list[tuple[int, str]]:
+    """(approver index, resolved key) of band `index`; unresolved approvers are left out (shared:
+    read from the matrix alone once across the dates patched from one another, Model.derived_from)."""
+    per_band = model.derived_from("band-approvers", matrix, _band_approvers)
+    return per_band[index] if index < len(per_band) else []
+
+
+def _band_approvers(matrix: Entity) -> list[list[tuple[int, str]]]:
+    per_band: list[list[tuple[int, str]]] = [[] for _band in _bands(matrix)]
+    for band, j, key in approver_items(matrix):
+        per_band[band].append((j, key))
+    return per_band
 
 
 def _band_id(interval: Interval) -> str:
@@ -452,7 +461,7 @@ def self_approval(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]
             continue
         flagged: set[tuple[int, int]] = set()
         for index in range(len(_bands(matrix))):
-            for j, key in _approvers(matrix, index):
+            for j, key in _approvers(model, matrix, index):
                 path: Path = ("spec", "bands", index, "approvers", j)
                 reason: tuple[int, str] | None
                 if key.startswith("Unit/"):
@@ -874,7 +883,7 @@ def authority_inversion(model: Model, options: Mapping[str, Any]) -> Iterator[Fi
                     lower.setdefault(post, where)
                 pending = []
                 previous_key = key_now
-            approvers = _approvers(matrix, index)
+            approvers = _approvers(model, matrix, index)
             pending.extend((key, (index, j)) for j, key in approvers if key.startswith("Position/"))
             if not lower or not approvers or any(key.startswith("Unit/") for _j, key in approvers):
                 continue
@@ -963,7 +972,7 @@ def countersign_single(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             mode = band.get("mode", "any")
             approvers = band.get("approvers") or []
             if mode in ("all", "sequential") and len(approvers) > 1:
-                signing = {key for _j, key in _approvers(matrix, index)}
+                signing = {key for _j, key in _approvers(model, matrix, index)}
                 for stand in stands.get(index, ()):
                     if stand.delegate in signing and stand.delegator in signing:
                         yield matrix.finding(
@@ -1068,7 +1077,7 @@ def escalation_invalid(model: Model, options: Mapping[str, Any]) -> Iterator[Fin
             target = matrix.target(path)
             if target is None:
                 continue
-            approvers = _approvers(matrix, index)
+            approvers = _approvers(model, matrix, index)
             if target.startswith("Unit/"):
                 bad = [(j, key) for j, key in approvers if key == target]
                 reason = _("it is itself an approver of the band")
