@@ -257,7 +257,10 @@ DUTIES = _files(
 """Who owns a duty changes: from 2027-01-01 p1 owns pay too (duty-overlap; the rules share one
 index of owners per date's structure, rules.duties.duty_owners; what the structure reads from one
 post is kept across dates, structure._links: REFERENCES guards it too)."""
-SOD_FLOW = "{{owner: p0, steps: [{{id: a, title: A, responsible: {by}, next: [b]}}, {{id: b, title: B, responsible: p0, approval: {m}}}]}}"
+SOD_FLOW = (
+    "{{owner: p0, steps: [{{id: a, title: A, responsible: {by}, next: [b]}},"
+    " {{id: b, title: B, responsible: p0, approval: {m}}}]}}"
+)
 SOD_MATRIX = "{{subject: spend, bands: [{{approvers: [{by}]}}]}}"
 PREPARERS = _files(
     *POSTS,
