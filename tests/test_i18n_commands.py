@@ -311,3 +311,18 @@ def test_usage_and_configuration_errors_follow_lang_or_the_environment(tmp_path:
     assert run("--lang", "en", "diff", env=ZH).stderr == "opsgov: diff takes BASE [HEAD] [PATH]\n"
     extra = run("who-approves", "spend", "1", str(root), "extra", env=ZH)
     assert extra.stderr == "opsgov: 参数过多：'extra'；用法是 MATRIX [AMOUNT] [PATH]\n"
+
+
+def test_clicks_own_usage_errors_follow_lang_or_the_environment() -> None:
+    """An unknown option, a bad choice, a missing argument: Click words them, in the command line's language."""
+    unknown = run("check", "--bogus", env=ZH)
+    assert unknown.exit_code == 2
+    assert "错误：没有选项 '--bogus'。" in unknown.stderr
+    assert "运行 'opsgov check --help' 查看帮助。" in unknown.stderr
+    choice = run("--lang", "zh-CN", "check", "--format", "nope", str(EXAMPLE))
+    assert "错误：'--format' 的取值无效：'nope' 不是以下之一：" in choice.stderr
+    missing = run("who-approves", "--lang", "zh-CN")
+    assert "错误：缺少参数 'MATRIX'" in missing.stderr
+    english = run("--lang", "en", "check", "--bogus", env=ZH)
+    assert "Error: No such option '--bogus'." in english.stderr
+    assert "No such option" in run("check", "--bogus").stderr  # no language asked: English

@@ -156,6 +156,82 @@ CLICK_WORDS = (
 )
 """Click's own words on a help page, translated like the commands' help (opsgov.cli_reference.help_texts)."""
 
+CLICK_MESSAGES = (
+    "Error: {message}",
+    "Try '{command} {option}' for help.",
+    "Aborted!",
+    "Missing command.",
+    "Got unexpected extra argument ({args})",
+    "Got unexpected extra arguments ({args})",
+    "Did you mean {possibility}?",
+    "(Did you mean one of: {possibilities}?)",
+    "Invalid value: {message}",
+    "Invalid value for {param_hint}: {message}",
+    "Missing argument",
+    "Missing option",
+    "Missing parameter",
+    "Missing {param_type}",
+    "Missing parameter: {param_name}",
+    "No such option {name!r}.",
+    "No such command {name!r}.",
+    "Option {name!r} does not take a value.",
+    "Option {name!r} requires an argument.",
+    "Option {name!r} requires {nargs} arguments.",
+    "{value!r} is not {choice}.",
+    "{value!r} is not one of {choices}.",
+    "{value!r} is not a valid {number_type}.",
+    "{value} is not in the range {range}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}",
+    "file",
+    "directory",
+    "path",
+    "{name} {filename!r} does not exist.",
+    "{name} {filename!r} is a file.",
+    "{name} {filename!r} is a directory.",
+    "{name} {filename!r} is not readable.",
+    "{name} {filename!r} is not writable.",
+)
+"""Click's own usage errors (an unknown option, a bad choice, a missing argument). Click words them
+through the standard library's gettext, which reads only compiled catalogues of the environment's
+language; `_speak_click` hands them to opsgov's catalogue and the command line's language instead
+(opsgov.cli_reference.help_texts puts them in the catalogue)."""
+
+_ARGV_LANG: list[str] = []
+"""The `--lang` of the command line being run (`_Group.main`), read before Click parses anything."""
+
+
+def _click_says(message: str) -> str:
+    """Click's `_`: `message` in the language being spoken, else in the command line's (--lang, else
+    the environment): a usage error is shown before any command speaks."""
+    from opsgov.i18n import ENGLISH, choose, current, speaking
+
+    if current() != ENGLISH or (_ARGV_LANG and _ARGV_LANG[-1].lower().startswith("en")):
+        return _(message)
+    try:
+        language = choose(_ARGV_LANG[-1] if _ARGV_LANG else "", "")
+    except ValueError:  # an unknown --lang: its own usage error, in the environment's language
+        language = choose("", "")
+    with speaking(language):
+        return _(message)
+
+
+def _click_says_counted(singular: str, plural: str, count: int) -> str:
+    return _click_says(singular if count == 1 else plural)
+
+
+def _speak_click() -> None:
+    """Click's modules say their messages through `_click_says` (each bound gettext's at import)."""
+    import click.core
+    import click.exceptions
+    import click.parser
+    import click.types
+
+    for module in (click.core, click.exceptions, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = _click_says  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_says_counted  # type: ignore[attr-defined]
+
 
 def _(message: str) -> str:
     """`message` in the language being spoken (opsgov.i18n._, imported only when something is said:
@@ -368,6 +444,13 @@ _SubGroup.group_class = _SubGroup
 
 class _Group(_SubGroup):
     """The `opsgov` group: a run without a traceback (see the module's docstring)."""
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        """Click's own usage errors speak the command line's language too (`_speak_click`)."""
+        asked = _asked_in(list(sys.argv[1:] if args is None else args))
+        _ARGV_LANG[:] = [asked] if asked else []
+        _speak_click()
+        return super().main(args, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
         _lenient_streams()

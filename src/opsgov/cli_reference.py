@@ -89,11 +89,11 @@ def render(text: str, group: click.Group | None = None) -> str:
 
 def help_texts(group: click.Group | None = None) -> list[str]:
     """Every text of the help pages, as the help formatter looks it up in the catalogue (cli._Formatter):
-    each command's help and each option's, and Click's own words. Docstrings and `help=` are read
+    each command's help and each option's, and Click's own words and usage errors. Docstrings and `help=` are read
     by Click where the commands are defined, so they are extracted from the commands, not the source."""
-    from opsgov.cli import CLICK_WORDS
+    from opsgov.cli import CLICK_MESSAGES, CLICK_WORDS
 
-    found: dict[str, None] = dict.fromkeys(CLICK_WORDS)
+    found: dict[str, None] = dict.fromkeys((*CLICK_WORDS, *CLICK_MESSAGES))
     for _path, command, ctx in commands(group):
         if command.help:
             found[inspect.cleandoc(command.help)] = None
