@@ -257,6 +257,17 @@ DUTIES = _files(
 """Who owns a duty changes: from 2027-01-01 p1 owns pay too (duty-overlap; the rules share one
 index of owners per date's structure, rules.duties.duty_owners; what the structure reads from one
 post is kept across dates, structure._links: REFERENCES guards it too)."""
+OWNERS = _files(
+    _doc("Responsibility", "pay", "{}"),
+    _doc("Position", "p0", "{unit: company, reportsTo: ceo}", ", validUntil: 2026-12-31"),
+    _doc("Position", "p0", "{unit: company, reportsTo: ceo, owns: [pay]}", ", validFrom: 2027-01-01"),
+    _doc("Position", "p1", "{unit: company, reportsTo: p0, owns: [pay]}", ", validUntil: 2026-12-31"),
+    _doc("Position", "p1", "{unit: company, reportsTo: p0, owns: [pay]}", ", validFrom: 2027-01-01"),
+)
+"""A post's `owns` item is the same in its next version, at another line: from 2027-01-01 p0 owns pay
+too, and duty-overlap reports p1 at its new version's item (each Ownership of the structure names the
+Entity object it was made from, kept across dates with it, structure._links: a kept Ownership reused
+by owner, duty and path would point at the old version's line)."""
 SOD_FLOW = (
     "{{owner: p0, steps: [{{id: a, title: A, responsible: {by}, next: [b]}},"
     " {{id: b, title: B, responsible: p0, approval: {m}}}]}}"
@@ -312,6 +323,7 @@ EXPECTED = {
         ],
     ),
     "duties": (DUTIES, [("duty-overlap", "Responsibility/pay", "2027-01-01")]),
+    "owners": (OWNERS, [("duty-overlap", "Responsibility/pay", "2027-01-01")]),
     "references": (
         REFERENCES,
         [

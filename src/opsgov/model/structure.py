@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Holding, Model
+
+
+class Ownership(NamedTuple):
+    """One `owns` item: who owns the duty, and where they say so."""
+
+    owner: Entity
+    path: Path
 
 
 def _follow(successor: dict[str, str | None], start: str) -> Iterator[str]:
@@ -55,13 +63,17 @@ class Structure:
     owners: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)
     """Responsibility key -> (owner key, path of its `owns` item): units first, then posts, in
     document order; an owner that lists a duty twice (bare and as Kind/name) counts once."""
+    ownerships: dict[str, list[Ownership]] = field(default_factory=dict)
+    """`owners` with the owning entities (`opsgov.rules.duties.duty_owners`): each Ownership is made
+    once per Entity object across the dates patched from one another (`_links`), so a later date
+    does not rebuild them for 10k posts."""
     root: str | None = None
     """The root unit named by the (first) Organization."""
     reachable: set[str] = field(default_factory=set)
     """Units reachable from the root by parent links (the root included)."""
     derived: dict[str, object] = field(default_factory=dict)
     """Indexes the rules derive from this one, each built by its owner on first use and shared by
-    the rules of the same model (`opsgov.rules.duties.duty_owners`)."""
+    the rules of the same model."""
 
     def unit_ancestors(self, unit: str) -> Iterator[str]:
         """The unit's parent, grandparent, ... up to the top; stops at a cycle."""
@@ -104,30 +116,31 @@ def structure_of(model: Model) -> Structure:
     return model._structure
 
 
-def _links(entity: Entity) -> tuple[str | None, str | None, tuple[tuple[str, Path], ...]]:
+def _links(entity: Entity) -> tuple[str | None, str | None, tuple[tuple[str, Ownership], ...]]:
     """A Unit's (parent, None, owns) or a Position's (unit, reportsTo, owns): what the structure reads
     from it alone, kept across the dates patched from one another (`Model.derived_from`); `owns` as
-    (duty key, path of the item), a duty listed twice (bare and as Kind/name) once."""
+    (duty key, Ownership(entity, path of the item)), a duty listed twice (bare and as Kind/name) once."""
     owned: dict[str, Path] = {}
     for path, ref in entity.refs.items():
         if ref.edge == "owns" and ref.target not in owned:
             owned[ref.target] = path
     up = entity.target(("spec", "parent" if entity.kind == "Unit" else "unit"))
     manager = entity.target(("spec", "reportsTo")) if entity.kind == "Position" else None
-    return up, manager, tuple(owned.items())
+    return up, manager, tuple((duty, Ownership(entity, path)) for duty, path in owned.items())
 
 
 def build_structure(model: Model) -> Structure:
     structure = Structure()
     links = model.derived_from
-    owners = structure.owners
+    owners, ownerships = structure.owners, structure.ownerships
     for unit in model.units.values():
         parent, _, owns = links("links", unit, _links)
         structure.parent[unit.key] = parent
         structure.children.setdefault(unit.key, [])
         structure.posts_in.setdefault(unit.key, [])
-        for duty, path in owns:
-            owners.setdefault(duty, []).append((unit.key, path))
+        for duty, ownership in owns:
+            owners.setdefault(duty, []).append((unit.key, ownership.path))
+            ownerships.setdefault(duty, []).append(ownership)
     for unit_key, parent in structure.parent.items():
         if parent is not None and parent in structure.children:
             structure.children[parent].append(unit_key)
@@ -140,8 +153,9 @@ def build_structure(model: Model) -> Structure:
         structure.reports.setdefault(position.key, [])
         if manager is not None:
             structure.reports.setdefault(manager, []).append(position.key)
-        for duty, path in owns:
-            owners.setdefault(duty, []).append((position.key, path))
+        for duty, ownership in owns:
+            owners.setdefault(duty, []).append((position.key, ownership.path))
+            ownerships.setdefault(duty, []).append(ownership)
     for holding in model.holdings:
         if not model.in_force(holding):
             if holding.window.end is not None and holding.window.end < model.as_of:

@@ -4,41 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import islice
-from typing import Any, NamedTuple, cast
+from typing import Any
 
 from opsgov.i18n import _
 from opsgov.load.documents import Path
 from opsgov.model.entities import Entity, Model, entity_words
-from opsgov.model.structure import structure_of
+from opsgov.model.structure import Ownership, structure_of
 from opsgov.report.finding import Finding
 from opsgov.rules.base import Rule, rule
 
 FAMILY = "duties"
 
 
-class Ownership(NamedTuple):
-    """One `owns` item: who owns the duty, and where they say so."""
-
-    owner: Entity
-    path: Path
-
-
 def duty_owners(model: Model) -> dict[str, list[Ownership]]:
     """Responsibility key -> its owners with their `owns` items (structure_of(model).owners, as entities).
 
-    Built once per structure (three rules read it, on every date that changes a Unit or Position);
-    never changed by its readers."""
-    structure = structure_of(model)
-    known = structure.derived.get("duty_owners")
-    if known is not None:
-        return cast(dict[str, list[Ownership]], known)
-    get = model.by_kind
-    owners = {
-        duty: [Ownership(get[key.partition("/")[0]][key.partition("/")[2]], path) for key, path in owned]
-        for duty, owned in structure.owners.items()
-    }
-    structure.derived["duty_owners"] = owners
-    return owners
+    Built with the structure (three rules read it, on every date that changes a Unit or Position),
+    each Ownership kept across dates with the entity it names; never changed by its readers."""
+    return structure_of(model).ownerships
 
 
 SHOWN = 5
