@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
@@ -352,6 +352,22 @@ class Model:
         result = derive(entity)
         known[entity.key] = (entity, result)
         return result
+
+    def derived_from_each(self, cache: str, entities: Iterable[Entity], derive: Callable[[Entity], _T]) -> list[_T]:
+        """[derived_from(cache, entity, derive) for entity in entities], in one loop: what a whole
+        kind's pass (build_structure over 10k posts) pays per entity is a lookup, not a call."""
+        known = self.across.setdefault(cache, {})
+        results: list[_T] = []
+        append, get = results.append, known.get
+        for entity in entities:
+            found = get(entity.key)
+            if found is not None and found[0] is entity:
+                append(cast(_T, found[1]))
+                continue
+            result = derive(entity)
+            known[entity.key] = (entity, result)
+            append(result)
+        return results
 
     def get(self, key: str | None) -> Entity | None:
         if not key:

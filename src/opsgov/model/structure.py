@@ -131,10 +131,9 @@ def _links(entity: Entity) -> tuple[str | None, str | None, tuple[tuple[str, Own
 
 def build_structure(model: Model) -> Structure:
     structure = Structure()
-    links = model.derived_from
     owners, ownerships = structure.owners, structure.ownerships
-    for unit in model.units.values():
-        parent, _, owns = links("links", unit, _links)
+    units, positions = model.units.values(), model.positions.values()
+    for unit, (parent, _, owns) in zip(units, model.derived_from_each("links", units, _links), strict=True):
         structure.parent[unit.key] = parent
         structure.children.setdefault(unit.key, [])
         structure.posts_in.setdefault(unit.key, [])
@@ -144,8 +143,9 @@ def build_structure(model: Model) -> Structure:
     for unit_key, parent in structure.parent.items():
         if parent is not None and parent in structure.children:
             structure.children[parent].append(unit_key)
-    for position in model.positions.values():
-        home, manager, owns = links("links", position, _links)
+    for position, (home, manager, owns) in zip(
+        positions, model.derived_from_each("links", positions, _links), strict=True
+    ):
         structure.unit_of[position.key] = home
         if home is not None:
             structure.posts_in.setdefault(home, []).append(position.key)
