@@ -356,13 +356,13 @@ class Model:
     def derived_from_each(self, cache: str, entities: Iterable[Entity], derive: Callable[[Entity], _T]) -> list[_T]:
         """[derived_from(cache, entity, derive) for entity in entities], in one loop: what a whole
         kind's pass (build_structure over 10k posts) pays per entity is a lookup, not a call."""
-        known = self.across.setdefault(cache, {})
+        known = cast(dict[str, tuple[Entity, _T]], self.across.setdefault(cache, {}))  # cast once, not per entity
         results: list[_T] = []
         append, get = results.append, known.get
         for entity in entities:
             found = get(entity.key)
             if found is not None and found[0] is entity:
-                append(cast(_T, found[1]))
+                append(found[1])
                 continue
             result = derive(entity)
             known[entity.key] = (entity, result)
