@@ -139,6 +139,17 @@ def test_explain_in_chinese_names_entities_by_title_and_id() -> None:
     assert section(out, "检查结果：") == ["无"]
 
 
+def test_explain_of_a_matrix_words_a_voting_body_in_the_run_language() -> None:
+    """A band approved by a voting body says how the body decides, in Chinese as in English."""
+    for lang, line in (
+        ("zh-CN", "     由 总经理办公会 表决：5 人中法定人数 3，简单多数通过"),
+        ("en", "     decided by a vote of 总经理办公会: quorum 3 of 5, simple majority"),
+    ):
+        result = run("--lang", lang, "explain", "department-head-appointment", str(EXAMPLE), "--as-of", "2026-11-27")
+        assert result.exit_code == 0, result.output
+        assert line in result.stdout.splitlines()
+
+
 def test_explain_a_delegate_in_force_in_chinese_and_english() -> None:
     # LANG=en_US is below the Organization's locale (zh-CN): Chinese
     out = run("explain", "finance-manager", str(EXAMPLE), "--as-of", "2027-02-01", env={"LANG": "en_US.UTF-8"}).stdout

@@ -655,7 +655,8 @@ class Explainer:
             approvers = [self.label(p.key) if p.key else f"{p.name} (?)" for p in row.approvers]
             lines.append(f"{row.number}. {band_words(row)}: {_(', ').join(approvers)}")
             lines.append(f"   {_mode_words(row, len(approvers))}")
-            lines.extend(f"   {party.vote}" for party in row.approvers if party.vote)
+            bodies = (self.model.get(party.key) for party in row.approvers if party.vote)
+            lines.extend(f"   {vote_words(body)}" for body in bodies if body is not None)
             if row.escalation is not None:
                 to = row.escalation.to
                 lines.append(
