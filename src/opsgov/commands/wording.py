@@ -15,13 +15,13 @@ from opsgov.model.approvals import BandRow, Escalation, Party
 from opsgov.model.bands import Interval, Measure, interval_words
 from opsgov.model.delegation import Grant, Stand
 from opsgov.model.entities import Entity, Model, entity_words
+from opsgov.render.words import MAJORITIES, say
 
 MODES = {
     "any": N_("any (one approver suffices)"),
     "all": N_("countersign (all must approve)"),
     "sequential": N_("sequential (all approve, in order)"),
 }
-MAJORITIES = {"simple": N_("simple majority"), "two-thirds": N_("two-thirds majority"), "unanimous": N_("unanimous")}
 
 
 def chinese() -> bool:
@@ -60,7 +60,7 @@ def vote_words(unit: Entity) -> str:
         body=unit.title or unit.name,
         quorum=voting.get("quorum"),
         members=len(voting.get("members") or ()),
-        majority=_(MAJORITIES[majority]) if majority in MAJORITIES else majority,
+        majority=say(MAJORITIES, majority),
     )
 
 
