@@ -203,15 +203,11 @@ _ARGV_LANG: list[str] = []
 def _click_says(message: str) -> str:
     """Click's `_`: `message` in the language being spoken, else in the command line's (--lang, else
     the environment): a usage error is shown before any command speaks."""
-    from opsgov.i18n import ENGLISH, choose, current, speaking
+    from opsgov.i18n import ENGLISH, current, speaking
 
-    if current() != ENGLISH or (_ARGV_LANG and _ARGV_LANG[-1].lower().startswith("en")):
+    if current() != ENGLISH:
         return _(message)
-    try:
-        language = choose(_ARGV_LANG[-1] if _ARGV_LANG else "", "")
-    except ValueError:  # an unknown --lang: its own usage error, in the environment's language
-        language = choose("", "")
-    with speaking(language):
+    with speaking(_language_asked(_ARGV_LANG[-1] if _ARGV_LANG else "")):
         return _(message)
 
 
@@ -284,9 +280,13 @@ def command_language(ctx: click.Context | None) -> str:
 
     Only a run knows opsgov.yaml and the Organization; before it, the command line speaks this.
     """
+    return _language_asked(str(ctx.meta.get(LANG_META) or "") if ctx is not None else "")
+
+
+def _language_asked(asked: str) -> str:
+    """`asked` (a --lang) when there are messages in it, else the environment's language."""
     from opsgov.i18n import choose
 
-    asked = str(ctx.meta.get(LANG_META) or "") if ctx is not None else ""
     try:
         return choose(asked, "")
     except ValueError:  # an unknown --lang: the usage error says so, in the environment's language
